@@ -1,0 +1,51 @@
+# monolith — the two commands: `make run` boots it, `make test` tests it.
+# Everything else is here for developers: see README.md.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+QEMU ?= qemu-system-x86_64
+APPEND ?=
+MEM ?= 512M
+SMP ?= 1
+QEMU_COMMON = -machine pc -m $(MEM) -smp $(SMP) -no-reboot
+
+.PHONY: all deps build run run-bios run-uefi test test-host debug iso clean
+
+all: build
+
+deps:
+	@tools/install-deps.sh
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+# boot with QEMU -kernel (PVH); the serial console is this terminal (Ctrl-A X quits)
+run: build
+	$(QEMU) $(QEMU_COMMON) -nographic -serial mon:stdio \
+		-kernel $(BUILD)/vmlinux -append "console=ttyS0 $(APPEND)"
+
+iso: build
+	cmake --build $(BUILD) --target iso
+
+# boot through GRUB from the rescue ISO, on SeaBIOS or on UEFI (OVMF)
+run-bios: iso
+	$(QEMU) $(QEMU_COMMON) -nographic -serial mon:stdio -cdrom $(BUILD)/monolith.iso
+run-uefi: iso
+	$(QEMU) $(QEMU_COMMON) -nographic -serial mon:stdio -bios /usr/share/ovmf/OVMF.fd \
+		-cdrom $(BUILD)/monolith.iso
+
+# all three levels: host unit tests, in-kernel tests, QEMU end-to-end tests
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+test-host: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -L host
+
+# QEMU halted with its gdb stub, gdb attached to the kernel's symbols (nokaslr)
+debug: build
+	tools/qemu/debug.sh $(BUILD)/vmlinux "console=ttyS0 nokaslr $(APPEND)"
+
+clean:
+	rm -rf $(BUILD)

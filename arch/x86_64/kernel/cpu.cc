@@ -1,0 +1,86 @@
+/*
+ * Per-CPU GDT and TSS (Linux: arch/x86/kernel/cpu/common.c cpu_init,
+ * gdt_page, cpu_tss_rw; exception stacks from cpu_entry_area).
+ *
+ * The GDT holds Linux's selectors (__KERNEL_CS 0x10, __USER_CS 0x33 ...)
+ * and the 16-byte TSS descriptor at 0x40.  The TSS's interrupt stack table
+ * gives the double fault, NMI, machine check and debug exceptions their own
+ * stacks, so a kernel stack overflow still gets a report.
+ * One CPU today; the arrays become per-CPU with SMP.
+ */
+#include <arch/desc.h>
+#include <arch/page.h>
+#include <cstddef>
+
+namespace {
+alignas(PAGE_SIZE) uint64_t gdt_page[GDT_ENTRIES] = {
+	0,
+	0x00cf9b000000ffff, /* __KERNEL32_CS */
+	0x00af9b000000ffff, /* __KERNEL_CS: 64-bit, DPL 0 */
+	0x00cf93000000ffff, /* __KERNEL_DS */
+	0x00cffb000000ffff, /* __USER32_CS */
+	0x00cff3000000ffff, /* __USER_DS */
+	0x00affb000000ffff, /* __USER_CS: 64-bit, DPL 3 */
+};
+x86_hw_tss cpu_tss;
+alignas(16) char exception_stacks[N_EXCEPTION_STACKS][EXCEPTION_STKSZ];
+const char* const exception_stack_names[N_EXCEPTION_STACKS] = {"DF", "NMI", "MCE", "DB"};
+
+struct [[gnu::packed]] desc_ptr {
+	uint16_t size;
+	uint64_t address;
+};
+} // namespace
+
+extern "C" char init_stack[];
+
+void cpu_init_gdt_tss()
+{
+	for (int i = 0; i < N_EXCEPTION_STACKS; i++)
+		cpu_tss.ist[i] = reinterpret_cast<uint64_t>(exception_stacks[i] + EXCEPTION_STKSZ);
+	cpu_tss.io_bitmap_base = sizeof(x86_hw_tss); /* no I/O bitmap */
+
+	uint64_t base = reinterpret_cast<uint64_t>(&cpu_tss);
+	uint64_t limit = sizeof(x86_hw_tss) - 1;
+	/* 64-bit available TSS (type 9), present */
+	gdt_page[GDT_ENTRY_TSS] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
+				  (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	gdt_page[GDT_ENTRY_TSS + 1] = base >> 32;
+
+	desc_ptr gdtr{sizeof(gdt_page) - 1, reinterpret_cast<uint64_t>(gdt_page)};
+	asm volatile("lgdt %0" ::"m"(gdtr));
+	/* reload CS with a far return, then the data segments */
+	asm volatile("pushq %0\n\t"
+		     "leaq 1f(%%rip), %%rax\n\t"
+		     "pushq %%rax\n\t"
+		     "lretq\n"
+		     "1:\n\t"
+		     "movl %1, %%eax\n\t"
+		     "movl %%eax, %%ds\n\t"
+		     "movl %%eax, %%es\n\t"
+		     "movl %%eax, %%ss\n\t"
+		     :
+		     : "i"(__KERNEL_CS), "i"(__KERNEL_DS)
+		     : "rax", "memory");
+	asm volatile("ltr %w0" ::"r"(GDT_ENTRY_TSS * 8));
+}
+
+bool get_stack_bounds(uintptr_t sp, uintptr_t* lo, uintptr_t* hi, const char** name)
+{
+	auto in = [&](const char* base, size_t size, const char* n) {
+		uintptr_t b = reinterpret_cast<uintptr_t>(base);
+		if (sp >= b && sp < b + size) {
+			*lo = b;
+			*hi = b + size;
+			*name = n;
+			return true;
+		}
+		return false;
+	};
+	if (in(init_stack, THREAD_SIZE, "TASK"))
+		return true;
+	for (int i = 0; i < N_EXCEPTION_STACKS; i++)
+		if (in(exception_stacks[i], EXCEPTION_STKSZ, exception_stack_names[i]))
+			return true;
+	return false;
+}

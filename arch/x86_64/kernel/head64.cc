@@ -1,0 +1,32 @@
+/*
+ * First C++ code, on the boot page tables (Linux: arch/x86/kernel/head64.c
+ * x86_64_start_kernel).
+ *
+ * Order matters: the console comes first so every later step can report;
+ * the GDT and IDT next so a fault is an oops, not a triple fault; then the
+ * clock (timestamps) and the loader's information, while the low identity
+ * map still exists; then the identity map goes, so a NULL dereference
+ * faults from here on.
+ */
+#include <arch/boot.h>
+#include <arch/desc.h>
+#include <arch/page.h>
+#include <arch/processor.h>
+#include <drivers/serial.h>
+#include <kernel/time.h>
+
+extern "C" uint64_t init_top_pgt[];
+void start_kernel();
+
+extern "C" [[noreturn]] void x86_64_start_kernel(uint32_t protocol, uint32_t info_pa)
+{
+	serial8250::init(0x3f8, 115200); /* ttyS0 until console= says otherwise */
+	cpu_init_gdt_tss();
+	idt_setup();
+	tsc_init();
+	setup_boot_params(protocol, info_pa);
+	init_top_pgt[0] = 0; /* drop the identity map of the low 4 GiB */
+	__flush_tlb_local();
+	start_kernel();
+	halt_forever();
+}

@@ -1,0 +1,95 @@
+/*
+ * Machine setup for start_kernel (Linux: arch/x86/kernel/setup.c
+ * setup_arch, e820.c e820__memory_setup and the mem= parameter).
+ */
+#include <arch/setup.h>
+#include <arch/e820.h>
+#include <arch/boot.h>
+#include <kernel/params.h>
+#include <kernel/printk.h>
+#include <drivers/acpi.h>
+#include <lib/cmdline.h>
+
+e820_table e820_table_kernel;
+void init_mem_mapping();
+
+namespace {
+uint64_t mem_limit = ~0ULL;
+
+void report_overlap(const e820_entry& a, const e820_entry& b, void*)
+{
+	pr_warn("e820: overlapping entries [mem 0x%016llx-0x%016llx] %s and [mem 0x%016llx-0x%016llx] %s; "
+		"the higher type wins\n",
+		(unsigned long long)a.addr, (unsigned long long)(a.addr + a.size - 1), e820_type_name(a.type),
+		(unsigned long long)b.addr, (unsigned long long)(b.addr + b.size - 1), e820_type_name(b.type));
+}
+
+void print_table(const char* who, const e820_table& t)
+{
+	for (uint32_t i = 0; i < t.nr_entries; i++) {
+		const e820_entry& e = t.entries[i];
+		pr_info("%s: [mem 0x%016llx-0x%016llx] %s\n", who, (unsigned long long)e.addr,
+			(unsigned long long)(e.addr + e.size - 1), e820_type_name(e.type));
+	}
+}
+
+/* mem=: drop RAM above the limit (Linux: e820__range_remove) */
+void apply_mem_limit()
+{
+	if (mem_limit == ~0ULL)
+		return;
+	e820_table& t = e820_table_kernel;
+	uint32_t out = 0;
+	for (uint32_t i = 0; i < t.nr_entries; i++) {
+		e820_entry e = t.entries[i];
+		if (e.type == e820_type::ram && e.addr + e.size > mem_limit) {
+			if (e.addr >= mem_limit)
+				continue;
+			e.size = mem_limit - e.addr;
+		}
+		t.entries[out++] = e;
+	}
+	t.nr_entries = out;
+	pr_info("e820: remove [mem 0x%016llx-0x%016llx] usable\n", (unsigned long long)mem_limit, ~0ULL);
+	pr_info("user-defined physical RAM map:\n");
+	print_table("user", t);
+}
+
+int parse_memopt(std::string_view val)
+{
+	unsigned long long v;
+	if (!lib::parse_size(val, v) || v == 0)
+		return -1;
+	mem_limit = v;
+	return 0;
+}
+} // namespace
+early_param("mem", parse_memopt);
+
+void e820__memory_setup()
+{
+	if (boot_params.e820_firmware.nr_entries == 0)
+		pr_err("e820: the boot loader gave no memory map\n");
+	e820__sanitize(boot_params.e820_firmware, e820_table_kernel, report_overlap, nullptr);
+	pr_info("BIOS-provided physical RAM map:\n");
+	print_table("BIOS-e820", e820_table_kernel);
+}
+
+uint64_t e820__end_of_ram()
+{
+	uint64_t end = 0;
+	for (uint32_t i = 0; i < e820_table_kernel.nr_entries; i++) {
+		const e820_entry& e = e820_table_kernel.entries[i];
+		if (e.type == e820_type::ram && e.addr + e.size > end)
+			end = e.addr + e.size;
+	}
+	return end;
+}
+
+void setup_arch()
+{
+	e820__memory_setup();
+	apply_mem_limit();
+	init_mem_mapping();
+	acpi_boot_table_init();
+}

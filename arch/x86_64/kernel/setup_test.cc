@@ -1,0 +1,92 @@
+/*
+ * ktests for the machine set-up: memory map, direct map, descriptor tables
+ * (arch/x86_64/kernel/, arch/x86_64/mm/init.cc).
+ */
+#include <kernel/ktest.h>
+#include <arch/e820.h>
+#include <arch/page.h>
+#include <arch/processor.h>
+#include <arch/segment.h>
+#include <drivers/acpi.h>
+
+KTEST(boot, e820_sorted_disjoint)
+{
+	const e820_table& t = e820_table_kernel;
+	KASSERT_GT(t.nr_entries, 1u);
+	for (uint32_t i = 1; i < t.nr_entries; i++) {
+		KEXPECT_LE(t.entries[i - 1].addr + t.entries[i - 1].size, t.entries[i].addr);
+		/* neighbours of one type would have been merged */
+		if (t.entries[i - 1].addr + t.entries[i - 1].size == t.entries[i].addr)
+			KEXPECT_NE(uint32_t(t.entries[i - 1].type), uint32_t(t.entries[i].type));
+	}
+}
+
+KTEST(boot, direct_map_round_trip)
+{
+	static int probe = 1234;
+	phys_addr_t pa = __pa(&probe);
+	KEXPECT_EQ(pa, reinterpret_cast<uintptr_t>(&probe) - __START_KERNEL_map);
+	/* the same physical byte seen through the direct map */
+	int* alias = static_cast<int*>(__va(pa));
+	KEXPECT_EQ(*alias, 1234);
+	*alias = 5678;
+	KEXPECT_EQ(probe, 5678);
+	KEXPECT_EQ(__pa(alias), pa);
+}
+
+KTEST(boot, high_memory_is_end_of_ram)
+{
+	KEXPECT_EQ(reinterpret_cast<uintptr_t>(high_memory), PAGE_OFFSET + e820__end_of_ram());
+}
+
+KTEST(boot, identity_map_removed)
+{
+	extern uint64_t init_top_pgt[];
+	KEXPECT_EQ(init_top_pgt[0], 0u);
+}
+
+KTEST(boot, kernel_at_16mib)
+{
+	extern char _text[];
+	KEXPECT_EQ(reinterpret_cast<uintptr_t>(_text), 0xffffffff81000000UL);
+	KEXPECT_EQ(__pa(_text), 0x1000000u);
+}
+
+KTEST(boot, segments_and_tss)
+{
+	uint16_t cs, ss, tr;
+	asm volatile("movw %%cs, %0; movw %%ss, %1; str %2" : "=r"(cs), "=r"(ss), "=r"(tr));
+	KEXPECT_EQ(cs, __KERNEL_CS);
+	KEXPECT_EQ(ss, __KERNEL_DS);
+	KEXPECT_EQ(tr, GDT_ENTRY_TSS * 8);
+}
+
+KTEST(boot, acpi_tables_found)
+{
+	KEXPECT_TRUE(acpi_get_table("FACP") != nullptr);
+	KEXPECT_TRUE(acpi_get_table("DSDT") != nullptr);
+	KEXPECT_TRUE(acpi_get_table("NOPE") == nullptr);
+}
+
+/* every byte of RAM is reachable through the direct map: touch the first
+ * and last word of each usable range (above 4 GiB too, when there is RAM) */
+KTEST(boot, direct_map_covers_all_ram)
+{
+	const e820_table& t = e820_table_kernel;
+	unsigned ranges = 0;
+	for (uint32_t i = 0; i < t.nr_entries; i++) {
+		const e820_entry& e = t.entries[i];
+		if (e.type != e820_type::ram || e.size < 16)
+			continue;
+		ranges++;
+		const uint64_t ends[2] = {e.addr, e.addr + e.size - 8};
+		for (uint64_t pa : ends) {
+			volatile uint64_t* p = static_cast<volatile uint64_t*>(__va(pa));
+			uint64_t old = *p;
+			*p = 0x5a5a5a5a12345678ULL ^ pa;
+			KEXPECT_EQ(*p, 0x5a5a5a5a12345678ULL ^ pa);
+			*p = old;
+		}
+	}
+	KEXPECT_GT(ranges, 0u);
+}

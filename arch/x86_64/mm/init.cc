@@ -1,0 +1,133 @@
+/*
+ * The direct map and the kernel-segment report (Linux: arch/x86/mm/init.c
+ * init_mem_mapping, init_64.c; the report follows the show_kernel_seg
+ * module of seed 001).
+ *
+ * Direct map: head.S maps physical 0..4 GiB at PAGE_OFFSET with 2 MiB
+ * pages (firmware holes included, as early Linux did; nothing touches MMIO
+ * through it).  init_mem_mapping() extends it over RAM above 4 GiB: 1 GiB
+ * pages when the CPU has them, else 2 MiB pages from a static pool of page
+ * directories.  high_memory is the end of RAM in the direct map.
+ *
+ * Lock order: none; runs once on the boot CPU before anything else.
+ */
+#include <arch/page.h>
+#include <arch/fixmap.h>
+#include <arch/e820.h>
+#include <arch/processor.h>
+#include <arch/setup.h>
+#include <kernel/printk.h>
+#include <lib/format.h>
+
+void* high_memory;
+
+extern "C" {
+extern uint64_t init_top_pgt[];
+extern char _text[], _etext[], _sdata[], _edata[], __bss_start[], __bss_stop[], _end[];
+extern char __init_begin[], __init_end[], __start_rodata[], __end_rodata[];
+}
+
+namespace {
+constexpr unsigned DIRECT_MAP_PD_POOL = 60; /* 2 MiB pages: up to 64 GiB of RAM */
+alignas(PAGE_SIZE) uint64_t pd_pool[DIRECT_MAP_PD_POOL][PTRS_PER_TABLE];
+unsigned pd_pool_used;
+constexpr uint64_t PHYS_PAGE_MASK = 0x000ffffffffff000ULL;
+constexpr uint64_t BOOT_DIRECT_MAP_END = 4ULL << 30;
+
+uint64_t* direct_map_pdpt()
+{
+	uint64_t pgd = init_top_pgt[(PAGE_OFFSET >> PGDIR_SHIFT) & 511];
+	return static_cast<uint64_t*>(__va(pgd & PHYS_PAGE_MASK));
+}
+
+/* map [start, end) (1 GiB aligned) at PAGE_OFFSET; returns the end reached */
+uint64_t map_gigabytes(uint64_t start, uint64_t end)
+{
+	bool gbpages = cpuid(0x80000001).edx & (1u << 26);
+	uint64_t* pdpt = direct_map_pdpt();
+	constexpr uint64_t flags = _PAGE_PRESENT | _PAGE_RW | _PAGE_GLOBAL | _PAGE_NX;
+	for (uint64_t pa = start; pa < end; pa += PUD_SIZE) {
+		unsigned idx = unsigned(pa >> PUD_SHIFT);
+		if (idx >= PTRS_PER_TABLE)
+			return pa;
+		if (pdpt[idx] & _PAGE_PRESENT)
+			continue;
+		if (gbpages) {
+			pdpt[idx] = pa | flags | _PAGE_PSE;
+			continue;
+		}
+		if (pd_pool_used == DIRECT_MAP_PD_POOL)
+			return pa;
+		uint64_t* pd = pd_pool[pd_pool_used++];
+		for (unsigned i = 0; i < PTRS_PER_TABLE; i++)
+			pd[i] = (pa + i * PMD_SIZE) | flags | _PAGE_PSE;
+		pdpt[idx] = __pa(pd) | _PAGE_PRESENT | _PAGE_RW;
+	}
+	return end;
+}
+
+/* "   2.04 MB" style, two decimals, binary units, no floating point */
+void format_size(char* buf, size_t size, uint64_t bytes)
+{
+	static const char* const units[] = {"KB", "MB", "GB", "TB"};
+	unsigned u = 0;
+	uint64_t unit = 1024;
+	while (u < 3 && bytes >= unit * 1024)
+		unit *= 1024, u++;
+	uint64_t whole = bytes / unit;
+	uint64_t frac = (bytes % unit) * 100 / unit;
+	lib::snprintf(buf, size, "%7llu.%02llu %s", (unsigned long long)whole, (unsigned long long)frac, units[u]);
+}
+
+void region(const char* name, uintptr_t start, uintptr_t end)
+{
+	char sz[32];
+	format_size(sz, sizeof(sz), end - start);
+	pr_info("|%-18s 0x%016lx - 0x%016lx [%s]\n", name, (unsigned long)start, (unsigned long)end, sz);
+}
+} // namespace
+
+void init_mem_mapping()
+{
+	uint64_t ram_end = e820__end_of_ram();
+	if (ram_end > BOOT_DIRECT_MAP_END) {
+		uint64_t want = (ram_end + PUD_SIZE - 1) & ~(PUD_SIZE - 1);
+		uint64_t got = map_gigabytes(BOOT_DIRECT_MAP_END, want);
+		if (got < want) {
+			pr_warn("mm: direct map ends at %#llx; RAM above it is not used\n", (unsigned long long)got);
+			ram_end = got;
+		}
+		__flush_tlb_local();
+	}
+	high_memory = __va(ram_end);
+}
+
+void show_kernel_segment()
+{
+	const char* bar = "+------------------------------------------------------------------------------+";
+	pr_info("Kernel segment layout [by decreasing address]\n");
+	pr_info("%s\n", bar);
+	region("fixmap region:", FIXADDR_START, FIXADDR_TOP);
+	region("module region:", MODULES_VADDR, MODULES_END);
+	region("kernel image:", reinterpret_cast<uintptr_t>(_text), reinterpret_cast<uintptr_t>(_end));
+	region("  text:", reinterpret_cast<uintptr_t>(_text), reinterpret_cast<uintptr_t>(_etext));
+	region("  rodata:", reinterpret_cast<uintptr_t>(__start_rodata), reinterpret_cast<uintptr_t>(__end_rodata));
+	region("  init:", reinterpret_cast<uintptr_t>(__init_begin), reinterpret_cast<uintptr_t>(__init_end));
+	region("  data:", reinterpret_cast<uintptr_t>(_sdata), reinterpret_cast<uintptr_t>(_edata));
+	region("  bss:", reinterpret_cast<uintptr_t>(__bss_start), reinterpret_cast<uintptr_t>(__bss_stop));
+	region("vmemmap region:", VMEMMAP_START, VMEMMAP_END + 1);
+	region("vmalloc region:", VMALLOC_START, VMALLOC_END + 1);
+	region("lowmem region:", PAGE_OFFSET, reinterpret_cast<uintptr_t>(high_memory));
+	pr_info("|                     ^^^^^^^^^^^^^^^^     ^^^^^^^^^^^^^^^^\n");
+	pr_info("|                        PAGE_OFFSET          high_memory\n");
+	pr_info("%s\n", bar);
+	region("User VAS:", 0, TASK_SIZE);
+	pr_info("|  TASK_SIZE = 0x%016lx\n", (unsigned long)TASK_SIZE);
+	pr_info("%s\n", bar);
+	pr_info("_text=0x%016lx _etext=0x%016lx __init_begin=0x%016lx __init_end=0x%016lx\n",
+		(unsigned long)_text, (unsigned long)_etext, (unsigned long)__init_begin,
+		(unsigned long)__init_end);
+	pr_info("_sdata=0x%016lx _edata=0x%016lx __bss_start=0x%016lx __bss_stop=0x%016lx\n",
+		(unsigned long)_sdata, (unsigned long)_edata, (unsigned long)__bss_start,
+		(unsigned long)__bss_stop);
+}

@@ -1,0 +1,29 @@
+/*
+ * Interrupt-flag save/restore (Linux: arch/x86/include/asm/irqflags.h).
+ * The RAII guards in <lib/spinlock.h> use these.
+ */
+#pragma once
+#include <cstdint>
+
+static inline unsigned long arch_local_save_flags()
+{
+	unsigned long flags;
+	asm volatile("pushfq; popq %0" : "=rm"(flags)::"memory");
+	return flags;
+}
+static inline void arch_local_irq_disable() { asm volatile("cli" ::: "memory"); }
+static inline void arch_local_irq_enable() { asm volatile("sti" ::: "memory"); }
+static inline unsigned long arch_local_irq_save()
+{
+	unsigned long flags = arch_local_save_flags();
+	arch_local_irq_disable();
+	return flags;
+}
+static inline void arch_local_irq_restore(unsigned long flags)
+{
+	if (flags & (1UL << 9))
+		arch_local_irq_enable();
+	else
+		arch_local_irq_disable();
+}
+static inline bool arch_irqs_disabled() { return !(arch_local_save_flags() & (1UL << 9)); }

@@ -1,0 +1,76 @@
+/*
+ * x86_64 address-space constants (Linux: arch/x86/include/asm/page_64_types.h,
+ * pgtable_64_types.h).  Four-level paging, 48-bit canonical addresses.
+ * Usable from assembly (only #defines outside the __ASSEMBLY__ block).
+ *
+ * Invariant: for the kernel image, virt == phys + __START_KERNEL_map; for
+ * the direct map, virt == phys + PAGE_OFFSET.
+ */
+#pragma once
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PMD_SHIFT 21
+#define PMD_SIZE (1UL << PMD_SHIFT)
+#define PUD_SHIFT 30
+#define PUD_SIZE (1UL << PUD_SHIFT)
+#define PGDIR_SHIFT 39
+#define PTRS_PER_TABLE 512
+
+#define __START_KERNEL_map 0xffffffff80000000
+#define LOAD_PHYSICAL_ADDR 0x1000000
+#define __START_KERNEL (__START_KERNEL_map + LOAD_PHYSICAL_ADDR)
+#define KERNEL_IMAGE_SIZE (512 * 1024 * 1024)
+
+#define PAGE_OFFSET_BASE 0xffff888000000000
+#define VMALLOC_START_BASE 0xffffc90000000000
+#define VMALLOC_SIZE_TB 32
+#define VMEMMAP_START_BASE 0xffffea0000000000
+#define MODULES_VADDR (__START_KERNEL_map + KERNEL_IMAGE_SIZE)
+#define MODULES_END 0xffffffffff000000
+#define FIXADDR_TOP 0xffffffffff7ff000
+
+/* user space ends one page below the 47-bit boundary (non-canonical hole) */
+#define TASK_SIZE_MAX ((1UL << 47) - PAGE_SIZE)
+
+#define THREAD_SIZE (16 * 1024)
+
+/* page-table entry bits */
+#define _PAGE_PRESENT (1UL << 0)
+#define _PAGE_RW (1UL << 1)
+#define _PAGE_USER (1UL << 2)
+#define _PAGE_PWT (1UL << 3)
+#define _PAGE_PCD (1UL << 4)
+#define _PAGE_ACCESSED (1UL << 5)
+#define _PAGE_DIRTY (1UL << 6)
+#define _PAGE_PSE (1UL << 7)
+#define _PAGE_GLOBAL (1UL << 8)
+#define _PAGE_NX (1UL << 63)
+
+#ifndef __ASSEMBLY__
+#include <cstdint>
+
+using phys_addr_t = uint64_t;
+
+inline constexpr uintptr_t PAGE_OFFSET = PAGE_OFFSET_BASE;
+inline constexpr uintptr_t VMALLOC_START = VMALLOC_START_BASE;
+inline constexpr uintptr_t VMALLOC_END = VMALLOC_START + (uintptr_t(VMALLOC_SIZE_TB) << 40) - 1;
+inline constexpr uintptr_t VMEMMAP_START = VMEMMAP_START_BASE;
+inline constexpr uintptr_t VMEMMAP_END = VMEMMAP_START + (1UL << 40) - 1;
+inline constexpr uintptr_t TASK_SIZE = TASK_SIZE_MAX;
+inline constexpr uintptr_t PAGE_MASK = ~(PAGE_SIZE - 1);
+
+/* Direct map: every physical byte at PAGE_OFFSET + pa (pa = kva - PAGE_OFFSET). */
+inline void* __va(phys_addr_t pa) { return reinterpret_cast<void*>(pa + PAGE_OFFSET); }
+inline phys_addr_t __pa(const void* va)
+{
+	uintptr_t v = reinterpret_cast<uintptr_t>(va);
+	/* kernel-image addresses translate through __START_KERNEL_map */
+	return v >= __START_KERNEL_map ? v - __START_KERNEL_map : v - PAGE_OFFSET;
+}
+inline void* phys_to_virt(phys_addr_t pa) { return __va(pa); }
+inline phys_addr_t virt_to_phys(const void* va) { return __pa(va); }
+
+/* highest direct-mapped address + 1 (Linux's high_memory) */
+extern void* high_memory;
+#endif

@@ -1,0 +1,77 @@
+/*
+ * Control registers, MSRs, CPUID, TSC (Linux: asm/processor.h,
+ * asm/special_insns.h, asm/msr.h).
+ */
+#pragma once
+#include <cstdint>
+
+#define MSR_EFER 0xc0000080
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+
+#define X86_CR0_WP (1UL << 16)
+#define X86_CR0_PG (1UL << 31)
+#define X86_CR4_PGE (1UL << 7)
+
+#define X86_EFLAGS_IF (1UL << 9)
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf = 0)
+{
+	cpuid_regs r;
+	asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx) : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+#define DEFINE_CR(n)                                                  \
+	static inline uint64_t read_cr##n()                           \
+	{                                                             \
+		uint64_t v;                                           \
+		asm volatile("mov %%cr" #n ", %0" : "=r"(v));         \
+		return v;                                             \
+	}                                                             \
+	static inline void write_cr##n(uint64_t v)                    \
+	{                                                             \
+		asm volatile("mov %0, %%cr" #n ::"r"(v) : "memory"); \
+	}
+DEFINE_CR(0)
+DEFINE_CR(2)
+DEFINE_CR(3)
+DEFINE_CR(4)
+#undef DEFINE_CR
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t(hi) << 32) | lo;
+}
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	asm volatile("wrmsr" ::"c"(msr), "a"(uint32_t(v)), "d"(uint32_t(v >> 32)) : "memory");
+}
+
+static inline uint64_t rdtsc()
+{
+	uint32_t lo, hi;
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t(hi) << 32) | lo;
+}
+
+static inline void cpu_relax() { asm volatile("pause" ::: "memory"); }
+static inline void native_halt() { asm volatile("hlt" ::: "memory"); }
+
+/* flush the whole TLB except global entries */
+static inline void __flush_tlb_local() { write_cr3(read_cr3()); }
+static inline void __flush_tlb_one(uintptr_t addr) { asm volatile("invlpg (%0)" ::"r"(addr) : "memory"); }
+
+/* stop this CPU for good: interrupts off, halt forever */
+[[noreturn]] static inline void halt_forever()
+{
+	for (;;)
+		asm volatile("cli; hlt" ::: "memory");
+}

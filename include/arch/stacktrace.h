@@ -1,0 +1,21 @@
+/*
+ * Frame-pointer unwinding (Linux: arch/x86/kernel/unwind_frame.c,
+ * dumpstack.c show_trace_log_lvl).
+ */
+#pragma once
+#include <cstdint>
+
+struct pt_regs;
+
+/* Print " func+0x1c/0x80" lines for the frame chain starting at bp, never
+ * leaving the stack that contains sp.  Stops at a zero or backwards link. */
+void show_trace_log_lvl(uintptr_t sp, uintptr_t bp, const char* log_lvl);
+
+/* Save up to max return addresses of the chain at bp into trace; returns count. */
+unsigned stack_trace_save_bp(uintptr_t sp, uintptr_t bp, uintptr_t* trace, unsigned max);
+
+/* the full oops register dump and backtrace */
+void show_regs(const pt_regs* regs);
+
+/* Report an unrecoverable kernel exception and panic ("Oops", "invalid opcode"...). */
+[[noreturn]] void die(const char* str, const pt_regs* regs, long err);

@@ -1,0 +1,81 @@
+/*
+ * Spinlock with RAII guards (Linux: include/linux/spinlock.h,
+ * spin_lock/spin_lock_irqsave).
+ *
+ *   lib::spinlock lock;
+ *   { lib::spin_lock_guard g(lock); ... }            // spin_lock/spin_unlock
+ *   { lib::spin_lock_irqsave_guard g(lock); ... }    // saves and restores IF
+ *
+ * A test-and-test-and-set lock: waiters spin on a plain load so the line
+ * stays shared until the holder releases it.  The irqsave guard disables
+ * interrupts *before* taking the lock (an interrupt handler taking the same
+ * lock on this CPU would otherwise deadlock) and restores the saved state
+ * after releasing it, so nesting inside an irqs-off region stays irqs-off.
+ *
+ * On the host (unit tests) interrupt state is a no-op.
+ */
+#pragma once
+#include <atomic>
+
+#if __STDC_HOSTED__
+static inline unsigned long arch_local_irq_save() { return 0; }
+static inline void arch_local_irq_restore(unsigned long) {}
+static inline void cpu_relax() {}
+#else
+#include <arch/irqflags.h>
+#include <arch/processor.h>
+#endif
+
+namespace lib {
+
+class spinlock {
+public:
+	constexpr spinlock() = default;
+	spinlock(const spinlock&) = delete;
+	spinlock& operator=(const spinlock&) = delete;
+
+	void lock()
+	{
+		for (;;) {
+			if (!locked_.exchange(true, std::memory_order_acquire))
+				return;
+			while (locked_.load(std::memory_order_relaxed))
+				cpu_relax();
+		}
+	}
+	bool try_lock() { return !locked_.load(std::memory_order_relaxed) && !locked_.exchange(true, std::memory_order_acquire); }
+	void unlock() { locked_.store(false, std::memory_order_release); }
+	bool is_locked() const { return locked_.load(std::memory_order_relaxed); }
+
+private:
+	std::atomic<bool> locked_{false};
+};
+
+class [[nodiscard]] spin_lock_guard {
+public:
+	explicit spin_lock_guard(spinlock& l) : lock_(l) { lock_.lock(); }
+	~spin_lock_guard() { lock_.unlock(); }
+	spin_lock_guard(const spin_lock_guard&) = delete;
+	spin_lock_guard& operator=(const spin_lock_guard&) = delete;
+
+private:
+	spinlock& lock_;
+};
+
+class [[nodiscard]] spin_lock_irqsave_guard {
+public:
+	explicit spin_lock_irqsave_guard(spinlock& l) : lock_(l), flags_(arch_local_irq_save()) { lock_.lock(); }
+	~spin_lock_irqsave_guard()
+	{
+		lock_.unlock();
+		arch_local_irq_restore(flags_);
+	}
+	spin_lock_irqsave_guard(const spin_lock_irqsave_guard&) = delete;
+	spin_lock_irqsave_guard& operator=(const spin_lock_irqsave_guard&) = delete;
+
+private:
+	spinlock& lock_;
+	unsigned long flags_;
+};
+
+} // namespace lib

@@ -1,0 +1,45 @@
+/*
+ * Deliberate failures that prove the test harness catches them (no Linux
+ * counterpart; Linux has lkdtm for provoking crashes).
+ *
+ * All are KTEST_EXPLICIT: a glob like ktest=* never selects them; only
+ * their exact name does (ktest=selftest.oops_null).  tests/e2e runs each
+ * and requires the harness to report the failure.
+ */
+#include <kernel/ktest.h>
+#include <kernel/panic.h>
+#include <arch/processor.h>
+
+KTEST_EXPLICIT_ONLY(selftest, must_fail)
+{
+	KEXPECT_EQ(1 + 1, 3);
+}
+
+KTEST_EXPLICIT_ONLY(selftest, oops_null)
+{
+	volatile int* p = nullptr;
+	(void)*p;
+}
+
+KTEST_EXPLICIT_ONLY(selftest, bug)
+{
+	BUG();
+}
+
+KTEST_EXPLICIT_ONLY(selftest, warn)
+{
+	KEXPECT_TRUE(WARN_ON(true));
+}
+
+KTEST_EXPLICIT_ONLY(selftest, hang)
+{
+	halt_forever();
+}
+
+/* An exception raised with an unusable stack: the CPU cannot push the
+ * #UD frame, the #PF that causes cannot be pushed either, and the double
+ * fault is delivered on its own IST stack. */
+KTEST_EXPLICIT_ONLY(selftest, double_fault)
+{
+	asm volatile("movq $0x1000, %%rsp\n\tud2" ::: "memory");
+}
