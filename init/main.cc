@@ -66,10 +66,10 @@ void start_kernel()
 	pr_info("Boot loader: %s%s\n", boot_params.loader_name, boot_params.efi ? " (UEFI)" : "");
 	setup_arch();
 	for (uint32_t i = 0; i < boot_params.nr_modules; i++)
-		pr_info("boot module %u: [mem 0x%016llx-0x%016llx] %s\n", i,
+		pr_info("boot module %u: [mem 0x%016llx-0x%016llx]%s%s\n", i,
 			(unsigned long long)boot_params.modules[i].start,
 			(unsigned long long)(boot_params.modules[i].start + boot_params.modules[i].size - 1),
-			boot_params.modules[i].cmdline);
+			boot_params.modules[i].cmdline[0] ? " " : "", boot_params.modules[i].cmdline);
 	show_kernel_segment();
 	parse_args();
 	pr_info("kallsyms: %zu symbols\n", kallsyms_count());

@@ -51,6 +51,14 @@ void add_to(const char** vec, int max, std::string_view s, const char* what)
 	vec[i + 1] = nullptr;
 }
 
+/* "key" or "key=value" as it stood on the command line */
+std::string_view whole_param(const lib::cmdline_param& a)
+{
+	if (!a.has_value)
+		return a.key;
+	return std::string_view(a.key.data(), size_t(a.value.data() + a.value.size() - a.key.data()));
+}
+
 const obs_kernel_param* find(std::string_view key)
 {
 	for (const obs_kernel_param* p = __setup_start; p < __setup_end; p++)
@@ -93,7 +101,7 @@ void parse_args()
 		/* module-style "mod.param=" belongs to modules, not init */
 		if (a.key.find('.') != std::string_view::npos)
 			continue;
-		std::string_view whole(a.key.data(), a.has_value ? size_t(a.value.data() + a.value.size() - a.key.data()) : a.key.size());
+		std::string_view whole = whole_param(a);
 		if (ulen + whole.size() + 2 < sizeof(unknown)) {
 			if (ulen)
 				unknown[ulen++] = ' ';
@@ -108,7 +116,7 @@ void parse_args()
 	/* everything after "--" is init's, verbatim */
 	lib::cmdline_iter rest(it.rest_after_dashdash());
 	while (rest.next(a))
-		add_to(argv_init, MAX_INIT_ARGS, std::string_view(a.key.data(), a.has_value ? size_t(a.value.data() + a.value.size() - a.key.data()) : a.key.size()), "command line");
+		add_to(argv_init, MAX_INIT_ARGS, whole_param(a), "command line");
 	if (ulen)
 		pr_notice("Unknown kernel command line parameters \"%.*s\", will be passed to user space.\n", int(ulen), unknown);
 }

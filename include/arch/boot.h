@@ -62,4 +62,6 @@ extern struct boot_params boot_params;
 
 /* head64.cc: parse the loader's information at physical address info_pa */
 void setup_boot_params(uint32_t protocol, uint64_t info_pa);
+/* the multiboot2 parser on its own (ktests feed it crafted information) */
+void parse_multiboot2(struct boot_params& bp, uint64_t info_pa);
 #endif

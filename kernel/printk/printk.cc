@@ -83,12 +83,9 @@ void for_each_record(void (*fn)(const record&, void*), void* arg)
 
 } // namespace kmsg
 
-void register_console()
+/* print every record so far through the console filter, then go live */
+static void replay_and_register()
 {
-	lib::spin_lock_irqsave_guard g(logbuf_lock);
-	if (console_registered)
-		return;
-	/* replay what was logged before, filtered by the now-final loglevel */
 	uint64_t seq = 0;
 	kmsg::record r;
 	while (prb.read_next(&seq, &r))
@@ -96,15 +93,18 @@ void register_console()
 	console_registered = true;
 }
 
+void register_console()
+{
+	lib::spin_lock_irqsave_guard g(logbuf_lock);
+	if (!console_registered)
+		replay_and_register();
+}
+
+/* no lock: the CPU that oopses may hold it */
 void console_flush_on_panic()
 {
-	if (console_registered)
-		return;
-	uint64_t seq = 0;
-	kmsg::record r;
-	while (prb.read_next(&seq, &r))
-		console_write(r.level, r.flags, r.ts_nsec, r.text, r.text_len);
-	console_registered = true;
+	if (!console_registered)
+		replay_and_register();
 }
 
 int vprintk(const char* fmt, va_list ap)

@@ -82,9 +82,9 @@ void copy_phys_string(char* dst, size_t cap, uint64_t pa, size_t max)
 	dst[n] = '\0';
 }
 
-void add_e820(uint64_t addr, uint64_t size, uint32_t type)
+void add_e820(struct boot_params& bp, uint64_t addr, uint64_t size, uint32_t type)
 {
-	e820_table& t = boot_params.e820_firmware;
+	e820_table& t = bp.e820_firmware;
 	if (t.nr_entries >= E820_MAX_ENTRIES) {
 		pr_warn("e820: too many entries; ignoring [mem 0x%016llx-0x%016llx]\n", (unsigned long long)addr,
 			(unsigned long long)(addr + size - 1));
@@ -93,46 +93,48 @@ void add_e820(uint64_t addr, uint64_t size, uint32_t type)
 	t.entries[t.nr_entries++] = e820_entry{addr, size, e820_type(type)};
 }
 
-void add_module(uint64_t start, uint64_t size, uint64_t cmdline_pa, size_t cmdline_max)
+void add_module(struct boot_params& bp, uint64_t start, uint64_t size, uint64_t cmdline_pa, size_t cmdline_max)
 {
-	if (boot_params.nr_modules >= BOOT_MAX_MODULES) {
+	if (bp.nr_modules >= BOOT_MAX_MODULES) {
 		pr_warn("boot: too many modules, ignoring one at %#llx\n", (unsigned long long)start);
 		return;
 	}
-	boot_module& m = boot_params.modules[boot_params.nr_modules++];
+	boot_module& m = bp.modules[bp.nr_modules++];
 	m.start = start;
 	m.size = size;
 	copy_phys_string(m.cmdline, sizeof(m.cmdline), cmdline_pa, cmdline_max);
 }
 
-void parse_pvh(uint64_t pa)
+void parse_pvh(struct boot_params& bp, uint64_t pa)
 {
-	boot_params.loader_name = "PVH (QEMU -kernel)";
+	bp.loader_name = "PVH (QEMU -kernel)";
 	const hvm_start_info* si = static_cast<const hvm_start_info*>(__va(pa));
 	if (!pa || pa >= LOW_4G || si->magic != XEN_HVM_START_MAGIC_VALUE) {
 		pr_err("PVH: bad hvm_start_info at %#llx (magic %#x); no boot information\n",
 		       (unsigned long long)pa, pa && pa < LOW_4G ? si->magic : 0);
 		return;
 	}
-	copy_phys_string(boot_params.cmdline, sizeof(boot_params.cmdline), si->cmdline_paddr, COMMAND_LINE_SIZE);
-	boot_params.acpi_rsdp = si->rsdp_paddr;
+	copy_phys_string(bp.cmdline, sizeof(bp.cmdline), si->cmdline_paddr, COMMAND_LINE_SIZE);
+	bp.acpi_rsdp = si->rsdp_paddr;
 	if (si->nr_modules > BOOT_MAX_MODULES)
 		pr_warn("PVH: %u modules, keeping the first %zu\n", si->nr_modules, BOOT_MAX_MODULES);
 	const hvm_modlist_entry* mods = static_cast<const hvm_modlist_entry*>(__va(si->modlist_paddr));
 	for (uint32_t i = 0; si->modlist_paddr && i < si->nr_modules && i < BOOT_MAX_MODULES; i++)
-		add_module(mods[i].paddr, mods[i].size, mods[i].cmdline_paddr, 63);
+		add_module(bp, mods[i].paddr, mods[i].size, mods[i].cmdline_paddr, 63);
 	if (si->version < 1 || !si->memmap_paddr) {
 		pr_err("PVH: start_info version %u has no memory map\n", si->version);
 		return;
 	}
 	const hvm_memmap_table_entry* mm = static_cast<const hvm_memmap_table_entry*>(__va(si->memmap_paddr));
 	for (uint32_t i = 0; i < si->memmap_entries; i++)
-		add_e820(mm[i].addr, mm[i].size, mm[i].type);
+		add_e820(bp, mm[i].addr, mm[i].size, mm[i].type);
 }
 
-void parse_mb2(uint64_t pa)
+} // namespace
+
+void parse_multiboot2(struct boot_params& bp, uint64_t pa)
 {
-	boot_params.loader_name = "multiboot2";
+	bp.loader_name = "multiboot2";
 	if (!pa || pa >= LOW_4G || (pa & 7)) {
 		pr_err("multiboot2: bad boot information address %#llx\n", (unsigned long long)pa);
 		return;
@@ -156,11 +158,11 @@ void parse_mb2(uint64_t pa)
 		case MB2_TAG_END:
 			return;
 		case MB2_TAG_CMDLINE:
-			copy_phys_string(boot_params.cmdline, sizeof(boot_params.cmdline), __pa(body), body_len);
+			copy_phys_string(bp.cmdline, sizeof(bp.cmdline), __pa(body), body_len);
 			break;
 		case MB2_TAG_LOADER_NAME:
 			copy_phys_string(loader_name_buf, sizeof(loader_name_buf), __pa(body), body_len);
-			boot_params.loader_name = loader_name_buf;
+			bp.loader_name = loader_name_buf;
 			break;
 		case MB2_TAG_MODULE: {
 			if (body_len < 8)
@@ -170,7 +172,7 @@ void parse_mb2(uint64_t pa)
 				pr_err("multiboot2: module with end %#x before start %#x ignored\n", m[1], m[0]);
 				break;
 			}
-			add_module(m[0], m[1] - m[0], __pa(body + 8), body_len - 8);
+			add_module(bp, m[0], m[1] - m[0], __pa(body + 8), body_len - 8);
 			break;
 		}
 		case MB2_TAG_MMAP: {
@@ -181,18 +183,18 @@ void parse_mb2(uint64_t pa)
 				goto malformed;
 			for (uint32_t e = 8; e + entry_size <= body_len; e += entry_size) {
 				const mb2_mmap_entry* me = reinterpret_cast<const mb2_mmap_entry*>(body + e);
-				add_e820(me->addr, me->len, me->type);
+				add_e820(bp, me->addr, me->len, me->type);
 			}
 			break;
 		}
 		case MB2_TAG_EFI64:
-			boot_params.efi = true;
+			bp.efi = true;
 			break;
 		case MB2_TAG_ACPI_OLD:
 		case MB2_TAG_ACPI_NEW:
 			/* the tag holds a copy of the RSDP; prefer the ACPI 2.0 one */
-			if (body_len >= 20 && (!boot_params.acpi_rsdp || tag->type == MB2_TAG_ACPI_NEW))
-				boot_params.acpi_rsdp = __pa(body);
+			if (body_len >= 20 && (!bp.acpi_rsdp || tag->type == MB2_TAG_ACPI_NEW))
+				bp.acpi_rsdp = __pa(body);
 			break;
 		default:
 			break;
@@ -205,7 +207,6 @@ void parse_mb2(uint64_t pa)
 		off += (tag->size + 7) & ~7u;
 	}
 }
-} // namespace
 
 void setup_boot_params(uint32_t protocol, uint64_t info_pa)
 {
@@ -213,10 +214,10 @@ void setup_boot_params(uint32_t protocol, uint64_t info_pa)
 	boot_params.loader_name = "unknown";
 	switch (protocol) {
 	case BOOT_PROTO_PVH:
-		parse_pvh(info_pa);
+		parse_pvh(boot_params, info_pa);
 		break;
 	case BOOT_PROTO_MB2:
-		parse_mb2(info_pa);
+		parse_multiboot2(boot_params, info_pa);
 		break;
 	default:
 		pr_err("boot: entered through the multiboot2 entry without the multiboot2 magic; "
