@@ -20,7 +20,8 @@
 
 extern "C" void (*__init_array_start[])(), (*__init_array_end[])();
 
-namespace {
+namespace
+{
 const char* ktest_glob;
 
 int set_ktest(std::string_view val)
@@ -67,9 +68,9 @@ void start_kernel()
 	setup_arch();
 	for (uint32_t i = 0; i < boot_params.nr_modules; i++)
 		pr_info("boot module %u: [mem 0x%016llx-0x%016llx]%s%s\n", i,
-			(unsigned long long)boot_params.modules[i].start,
-			(unsigned long long)(boot_params.modules[i].start + boot_params.modules[i].size - 1),
-			boot_params.modules[i].cmdline[0] ? " " : "", boot_params.modules[i].cmdline);
+		        (unsigned long long)boot_params.modules[i].start,
+		        (unsigned long long)(boot_params.modules[i].start + boot_params.modules[i].size - 1),
+		        boot_params.modules[i].cmdline[0] ? " " : "", boot_params.modules[i].cmdline);
 	show_kernel_segment();
 	parse_args();
 	pr_info("kallsyms: %zu symbols\n", kallsyms_count());

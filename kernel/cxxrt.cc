@@ -13,11 +13,26 @@
 #include <kernel/panic.h>
 
 extern "C" {
-void* memcpy(void* d, const void* s, size_t n) { return lib::memcpy(d, s, n); }
-void* memmove(void* d, const void* s, size_t n) { return lib::memmove(d, s, n); }
-void* memset(void* d, int c, size_t n) { return lib::memset(d, c, n); }
-int memcmp(const void* a, const void* b, size_t n) { return lib::memcmp(a, b, n); }
-size_t strlen(const char* s) { return lib::strlen(s); }
+void* memcpy(void* d, const void* s, size_t n)
+{
+	return lib::memcpy(d, s, n);
+}
+void* memmove(void* d, const void* s, size_t n)
+{
+	return lib::memmove(d, s, n);
+}
+void* memset(void* d, int c, size_t n)
+{
+	return lib::memset(d, c, n);
+}
+int memcmp(const void* a, const void* b, size_t n)
+{
+	return lib::memcmp(a, b, n);
+}
+size_t strlen(const char* s)
+{
+	return lib::strlen(s);
+}
 void* memchr(const void* s, int c, size_t n)
 {
 	const unsigned char* p = static_cast<const unsigned char*>(s);
@@ -27,12 +42,33 @@ void* memchr(const void* s, int c, size_t n)
 	return nullptr;
 }
 void* __dso_handle;
-int __cxa_atexit(void (*)(void*), void*, void*) { return 0; /* the kernel never exits */ }
+int __cxa_atexit(void (*)(void*), void*, void*)
+{
+	return 0; /* the kernel never exits */
+}
 }
 
-void* operator new(size_t) { panic("operator new before the slab allocator exists"); }
-void* operator new[](size_t) { panic("operator new[] before the slab allocator exists"); }
-void operator delete(void*) noexcept { panic("operator delete before the slab allocator exists"); }
-void operator delete[](void*) noexcept { panic("operator delete[] before the slab allocator exists"); }
-void operator delete(void*, size_t) noexcept { panic("operator delete before the slab allocator exists"); }
-void operator delete[](void*, size_t) noexcept { panic("operator delete[] before the slab allocator exists"); }
+void* operator new(size_t)
+{
+	panic("operator new before the slab allocator exists");
+}
+void* operator new[](size_t)
+{
+	panic("operator new[] before the slab allocator exists");
+}
+void operator delete(void*) noexcept
+{
+	panic("operator delete before the slab allocator exists");
+}
+void operator delete[](void*) noexcept
+{
+	panic("operator delete[] before the slab allocator exists");
+}
+void operator delete(void*, size_t) noexcept
+{
+	panic("operator delete before the slab allocator exists");
+}
+void operator delete[](void*, size_t) noexcept
+{
+	panic("operator delete[] before the slab allocator exists");
+}

@@ -23,7 +23,10 @@ extern const char kallsyms_names[];
 extern char _text[], _etext[];
 }
 
-size_t kallsyms_count() { return kallsyms_num; }
+size_t kallsyms_count()
+{
+	return kallsyms_num;
+}
 
 bool kallsyms_lookup(uintptr_t addr, const char** name, size_t* size, size_t* offset)
 {
@@ -44,7 +47,8 @@ bool kallsyms_lookup(uintptr_t addr, const char** name, size_t* size, size_t* of
 		return false;
 	size_t sz = kallsyms_sizes[lo];
 	if (sz == 0)
-		sz = (lo + 1 < kallsyms_num ? kallsyms_offsets[lo + 1] : uint64_t(_etext - _text)) - kallsyms_offsets[lo];
+		sz = (lo + 1 < kallsyms_num ? kallsyms_offsets[lo + 1] : uint64_t(_etext - _text)) -
+		     kallsyms_offsets[lo];
 	if (off - kallsyms_offsets[lo] >= sz)
 		return false; /* in a gap between symbols */
 	*name = kallsyms_names + kallsyms_name_offsets[lo];

@@ -8,8 +8,12 @@
 
 void start_kernel();
 
-namespace {
-__attribute__((noinline)) uintptr_t here() { return reinterpret_cast<uintptr_t>(__builtin_return_address(0)); }
+namespace
+{
+__attribute__((noinline)) uintptr_t here()
+{
+	return reinterpret_cast<uintptr_t>(__builtin_return_address(0));
+}
 } // namespace
 
 KTEST(kallsyms, table_not_empty)

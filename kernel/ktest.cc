@@ -44,7 +44,8 @@ void ktest::fail(const char* file, int line, const char* fmt, ...)
 	}
 }
 
-namespace {
+namespace
+{
 bool has_wildcard(const char* s)
 {
 	return lib::strchr(s, '*') || lib::strchr(s, '?') || lib::strchr(s, '[');

@@ -18,7 +18,8 @@
 #include <lib/cmdline.h>
 #include <kernel/version.h>
 
-namespace {
+namespace
+{
 unsigned long tainted_mask;
 long panic_timeout;
 bool in_panic;
@@ -26,7 +27,10 @@ char taint_buf[40];
 const char taint_letters[TAINT_FLAGS_COUNT + 1] = "PFSRMBUDAWCIOELKXTN";
 } // namespace
 
-void add_taint(taint_flag flag) { tainted_mask |= 1UL << flag; }
+void add_taint(taint_flag flag)
+{
+	tainted_mask |= 1UL << flag;
+}
 
 const char* print_tainted()
 {
@@ -44,8 +48,8 @@ const char* print_tainted()
 void dump_stack_print_info(const char* log_lvl)
 {
 	/* the boot context is the idle task of CPU 0 (pid 0) until tasks exist */
-	printk("%sCPU: %d PID: %d Comm: %s %s %s %s\n", log_lvl, 0, 0, "swapper/0", print_tainted(),
-	       MONOLITH_RELEASE, MONOLITH_BUILD_VERSION);
+	printk("%sCPU: %d PID: %d Comm: %s %s %s %s\n", log_lvl, 0, 0, "swapper/0", print_tainted(), MONOLITH_RELEASE,
+	       MONOLITH_BUILD_VERSION);
 	printk("%sHardware name: QEMU Standard PC\n", log_lvl);
 }
 
@@ -108,7 +112,14 @@ void lib_assert_fail(const char* expr, const char* file, int line)
 	__builtin_trap();
 }
 
-namespace std {
-void __throw_out_of_range_fmt(const char*, ...) { panic("std::out_of_range in the kernel"); }
+namespace std
+{
+void __throw_out_of_range_fmt(const char*, ...)
+{
+	panic("std::out_of_range in the kernel");
+}
 } // namespace std
-extern "C" void __cxa_pure_virtual() { panic("pure virtual function called"); }
+extern "C" void __cxa_pure_virtual()
+{
+	panic("pure virtual function called");
+}

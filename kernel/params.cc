@@ -22,7 +22,8 @@ const char* saved_command_line = "";
 const char* argv_init[MAX_INIT_ARGS + 2] = {"init", nullptr};
 const char* envp_init[MAX_INIT_ENVS + 2] = {"HOME=/", "TERM=linux", nullptr};
 
-namespace {
+namespace
+{
 /* storage for the NUL-terminated copies handed to init */
 char init_strings[COMMAND_LINE_SIZE * 2];
 size_t init_strings_used;
@@ -118,5 +119,6 @@ void parse_args()
 	while (rest.next(a))
 		add_to(argv_init, MAX_INIT_ARGS, whole_param(a), "command line");
 	if (ulen)
-		pr_notice("Unknown kernel command line parameters \"%.*s\", will be passed to user space.\n", int(ulen), unknown);
+		pr_notice("Unknown kernel command line parameters \"%.*s\", will be passed to user space.\n", int(ulen),
+		          unknown);
 }

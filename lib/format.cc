@@ -16,373 +16,427 @@
 
 #include <limits>
 
-namespace lib {
+namespace lib
+{
 
 format_symbol_fn format_symbol_hook = nullptr;
 
-namespace {
+namespace
+{
 
 constexpr int int_max = std::numeric_limits<int>::max();
 constexpr int int_min = std::numeric_limits<int>::min();
 
 struct sink {
-    char* buf = nullptr;
-    size_t size = 0;  // buffer capacity including the NUL
-    format_out_fn out = nullptr;
-    void* ctx = nullptr;
-    size_t pos = 0;  // characters produced so far (may exceed size)
+	char* buf = nullptr;
+	size_t size = 0; // buffer capacity including the NUL
+	format_out_fn out = nullptr;
+	void* ctx = nullptr;
+	size_t pos = 0; // characters produced so far (may exceed size)
 
-    void put(char c) {
-        if (out)
-            out(c, ctx);
-        else if (pos + 1 < size)  // keep the last byte for the NUL
-            buf[pos] = c;
-        ++pos;
-    }
-    void put_n(char c, long n) {
-        for (; n > 0; --n)
-            put(c);
-    }
-    void put_str(const char* s, size_t n) {
-        for (size_t i = 0; i < n; ++i)
-            put(s[i]);
-    }
+	void put(char c)
+	{
+		if (out)
+			out(c, ctx);
+		else if (pos + 1 < size) // keep the last byte for the NUL
+			buf[pos] = c;
+		++pos;
+	}
+	void put_n(char c, long n)
+	{
+		for (; n > 0; --n)
+			put(c);
+	}
+	void put_str(const char* s, size_t n)
+	{
+		for (size_t i = 0; i < n; ++i)
+			put(s[i]);
+	}
 };
 
 enum class length { none, hh, h, l, ll, z, t, j };
 
 struct spec {
-    bool left = false;   // '-'
-    bool zero = false;   // '0'
-    bool plus = false;   // '+'
-    bool space = false;  // ' '
-    bool alt = false;    // '#'
-    int width = 0;
-    int prec = -1;  // -1: not given
-    length len = length::none;
+	bool left = false;  // '-'
+	bool zero = false;  // '0'
+	bool plus = false;  // '+'
+	bool space = false; // ' '
+	bool alt = false;   // '#'
+	int width = 0;
+	int prec = -1; // -1: not given
+	length len = length::none;
 };
 
-constexpr int clamp_add_digit(int v, char c) {
-    // Saturate rather than overflow on absurd widths like "%99999999999d".
-    int d = c - '0';
-    return v > (int_max - d) / 10 ? int_max : v * 10 + d;
+constexpr int clamp_add_digit(int v, char c)
+{
+	// Saturate rather than overflow on absurd widths like "%99999999999d".
+	int d = c - '0';
+	return v > (int_max - d) / 10 ? int_max : v * 10 + d;
 }
 
-void emit_string(sink& s, const char* str, size_t len, const spec& sp) {
-    long pad = sp.width > 0 && static_cast<size_t>(sp.width) > len
-                   ? static_cast<long>(sp.width - len)
-                   : 0;
-    if (!sp.left)
-        s.put_n(' ', pad);
-    s.put_str(str, len);
-    if (sp.left)
-        s.put_n(' ', pad);
+void emit_string(sink& s, const char* str, size_t len, const spec& sp)
+{
+	long pad = sp.width > 0 && static_cast<size_t>(sp.width) > len ? static_cast<long>(sp.width - len) : 0;
+	if (!sp.left)
+		s.put_n(' ', pad);
+	s.put_str(str, len);
+	if (sp.left)
+		s.put_n(' ', pad);
 }
 
-size_t bounded_strlen(const char* str, int prec) {
-    // With a precision, never read past it: "%.*s" is used on buffers that
-    // are not NUL-terminated.
-    size_t n = 0;
-    while ((prec < 0 || n < static_cast<size_t>(prec)) && str[n])
-        ++n;
-    return n;
+size_t bounded_strlen(const char* str, int prec)
+{
+	// With a precision, never read past it: "%.*s" is used on buffers that
+	// are not NUL-terminated.
+	size_t n = 0;
+	while ((prec < 0 || n < static_cast<size_t>(prec)) && str[n])
+		++n;
+	return n;
 }
 
-void emit_number(sink& s, uint64_t mag, bool negative, bool is_signed,
-                 unsigned base, bool upper, spec sp) {
-    const char* digit_chars = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    char digits[24];  // 64-bit octal needs 22
-    int n = 0;
-    // ISO C: zero with an explicit precision of 0 produces no digits.
-    if (!(mag == 0 && sp.prec == 0)) {
-        do {
-            digits[n++] = digit_chars[mag % base];
-            mag /= base;
-        } while (mag);
-    }
-    bool nonzero = n > 0 && !(n == 1 && digits[0] == '0');
+void emit_number(sink& s, uint64_t mag, bool negative, bool is_signed, unsigned base, bool upper, spec sp)
+{
+	const char* digit_chars = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char digits[24]; // 64-bit octal needs 22
+	int n = 0;
+	// ISO C: zero with an explicit precision of 0 produces no digits.
+	if (!(mag == 0 && sp.prec == 0)) {
+		do {
+			digits[n++] = digit_chars[mag % base];
+			mag /= base;
+		} while (mag);
+	}
+	bool nonzero = n > 0 && !(n == 1 && digits[0] == '0');
 
-    // '#' with %o: force a leading zero by raising the precision.
-    int prec = sp.prec;
-    if (base == 8 && sp.alt && (n == 0 || digits[n - 1] != '0') && prec <= n)
-        prec = n + 1;
+	// '#' with %o: force a leading zero by raising the precision.
+	int prec = sp.prec;
+	if (base == 8 && sp.alt && (n == 0 || digits[n - 1] != '0') && prec <= n)
+		prec = n + 1;
 
-    char prefix[2];
-    int plen = 0;
-    if (is_signed) {
-        if (negative)
-            prefix[plen++] = '-';
-        else if (sp.plus)
-            prefix[plen++] = '+';
-        else if (sp.space)
-            prefix[plen++] = ' ';
-    } else if (base == 16 && sp.alt && nonzero) {
-        prefix[plen++] = '0';
-        prefix[plen++] = upper ? 'X' : 'x';
-    }
+	char prefix[2];
+	int plen = 0;
+	if (is_signed) {
+		if (negative)
+			prefix[plen++] = '-';
+		else if (sp.plus)
+			prefix[plen++] = '+';
+		else if (sp.space)
+			prefix[plen++] = ' ';
+	} else if (base == 16 && sp.alt && nonzero) {
+		prefix[plen++] = '0';
+		prefix[plen++] = upper ? 'X' : 'x';
+	}
 
-    long zeros = prec > n ? prec - n : 0;
-    long total = plen + zeros + n;
-    // '0' pads with zeros after the sign/prefix, but is ignored with '-' or
-    // when a precision is given (ISO C rules for integer conversions).
-    if (sp.zero && !sp.left && sp.prec < 0 && sp.width > total) {
-        zeros += sp.width - total;
-        total = sp.width;
-    }
-    long pad = sp.width > total ? sp.width - total : 0;
+	long zeros = prec > n ? prec - n : 0;
+	long total = plen + zeros + n;
+	// '0' pads with zeros after the sign/prefix, but is ignored with '-' or
+	// when a precision is given (ISO C rules for integer conversions).
+	if (sp.zero && !sp.left && sp.prec < 0 && sp.width > total) {
+		zeros += sp.width - total;
+		total = sp.width;
+	}
+	long pad = sp.width > total ? sp.width - total : 0;
 
-    if (!sp.left)
-        s.put_n(' ', pad);
-    s.put_str(prefix, static_cast<size_t>(plen));
-    s.put_n('0', zeros);
-    while (n > 0)
-        s.put(digits[--n]);
-    if (sp.left)
-        s.put_n(' ', pad);
+	if (!sp.left)
+		s.put_n(' ', pad);
+	s.put_str(prefix, static_cast<size_t>(plen));
+	s.put_n('0', zeros);
+	while (n > 0)
+		s.put(digits[--n]);
+	if (sp.left)
+		s.put_n(' ', pad);
 }
 
 // va_list travels by pointer: after va_arg in a callee, a by-value va_list
 // in the caller would be indeterminate (ISO C 7.16).
-int64_t fetch_signed(length len, va_list* ap) {
-    switch (len) {
-    case length::hh: return static_cast<signed char>(va_arg(*ap, int));
-    case length::h: return static_cast<short>(va_arg(*ap, int));
-    case length::l: return va_arg(*ap, long);
-    case length::ll: return va_arg(*ap, long long);
-    case length::z: return va_arg(*ap, long);  // ssize_t
-    case length::t: return va_arg(*ap, ptrdiff_t);
-    case length::j: return va_arg(*ap, intmax_t);
-    case length::none: break;
-    }
-    return va_arg(*ap, int);
+int64_t fetch_signed(length len, va_list* ap)
+{
+	switch (len) {
+	case length::hh:
+		return static_cast<signed char>(va_arg(*ap, int));
+	case length::h:
+		return static_cast<short>(va_arg(*ap, int));
+	case length::l:
+		return va_arg(*ap, long);
+	case length::ll:
+		return va_arg(*ap, long long);
+	case length::z:
+		return va_arg(*ap, long); // ssize_t
+	case length::t:
+		return va_arg(*ap, ptrdiff_t);
+	case length::j:
+		return va_arg(*ap, intmax_t);
+	case length::none:
+		break;
+	}
+	return va_arg(*ap, int);
 }
 
-uint64_t fetch_unsigned(length len, va_list* ap) {
-    switch (len) {
-    case length::hh: return static_cast<unsigned char>(va_arg(*ap, unsigned));
-    case length::h: return static_cast<unsigned short>(va_arg(*ap, unsigned));
-    case length::l: return va_arg(*ap, unsigned long);
-    case length::ll: return va_arg(*ap, unsigned long long);
-    case length::z: return va_arg(*ap, size_t);
-    case length::t: return static_cast<uint64_t>(va_arg(*ap, ptrdiff_t));
-    case length::j: return va_arg(*ap, uintmax_t);
-    case length::none: break;
-    }
-    return va_arg(*ap, unsigned);
+uint64_t fetch_unsigned(length len, va_list* ap)
+{
+	switch (len) {
+	case length::hh:
+		return static_cast<unsigned char>(va_arg(*ap, unsigned));
+	case length::h:
+		return static_cast<unsigned short>(va_arg(*ap, unsigned));
+	case length::l:
+		return va_arg(*ap, unsigned long);
+	case length::ll:
+		return va_arg(*ap, unsigned long long);
+	case length::z:
+		return va_arg(*ap, size_t);
+	case length::t:
+		return static_cast<uint64_t>(va_arg(*ap, ptrdiff_t));
+	case length::j:
+		return va_arg(*ap, uintmax_t);
+	case length::none:
+		break;
+	}
+	return va_arg(*ap, unsigned);
 }
 
-void emit_symbol(sink& s, uintptr_t addr, bool with_offset, const spec& sp) {
-    char tmp[128];
-    int n = -1;
-    if (format_symbol_hook)
-        n = format_symbol_hook(tmp, sizeof(tmp), addr, with_offset);
-    if (n < 0)
-        n = lib::snprintf(tmp, sizeof(tmp), "0x%lx", static_cast<unsigned long>(addr));
-    // Trust the hook's length only as far as the buffer reaches.
-    size_t len = static_cast<size_t>(n) < sizeof(tmp) ? static_cast<size_t>(n)
-                                                       : sizeof(tmp) - 1;
-    if (sp.prec >= 0 && len > static_cast<size_t>(sp.prec))
-        len = static_cast<size_t>(sp.prec);
-    emit_string(s, tmp, len, sp);
+void emit_symbol(sink& s, uintptr_t addr, bool with_offset, const spec& sp)
+{
+	char tmp[128];
+	int n = -1;
+	if (format_symbol_hook)
+		n = format_symbol_hook(tmp, sizeof(tmp), addr, with_offset);
+	if (n < 0)
+		n = lib::snprintf(tmp, sizeof(tmp), "0x%lx", static_cast<unsigned long>(addr));
+	// Trust the hook's length only as far as the buffer reaches.
+	size_t len = static_cast<size_t>(n) < sizeof(tmp) ? static_cast<size_t>(n) : sizeof(tmp) - 1;
+	if (sp.prec >= 0 && len > static_cast<size_t>(sp.prec))
+		len = static_cast<size_t>(sp.prec);
+	emit_string(s, tmp, len, sp);
 }
 
-void do_format(sink& s, const char* fmt, va_list* ap) {
-    while (*fmt) {
-        if (*fmt != '%') {
-            s.put(*fmt++);
-            continue;
-        }
-        const char* start = fmt++;
-        spec sp;
+void do_format(sink& s, const char* fmt, va_list* ap)
+{
+	while (*fmt) {
+		if (*fmt != '%') {
+			s.put(*fmt++);
+			continue;
+		}
+		const char* start = fmt++;
+		spec sp;
 
-        for (;; ++fmt) {
-            switch (*fmt) {
-            case '-': sp.left = true; continue;
-            case '0': sp.zero = true; continue;
-            case '+': sp.plus = true; continue;
-            case ' ': sp.space = true; continue;
-            case '#': sp.alt = true; continue;
-            default: break;
-            }
-            break;
-        }
+		for (;; ++fmt) {
+			switch (*fmt) {
+			case '-':
+				sp.left = true;
+				continue;
+			case '0':
+				sp.zero = true;
+				continue;
+			case '+':
+				sp.plus = true;
+				continue;
+			case ' ':
+				sp.space = true;
+				continue;
+			case '#':
+				sp.alt = true;
+				continue;
+			default:
+				break;
+			}
+			break;
+		}
 
-        if (*fmt == '*') {
-            ++fmt;
-            int w = va_arg(*ap, int);
-            if (w < 0) {
-                // ISO C: a negative '*' width means '-' plus its magnitude.
-                sp.left = true;
-                w = w == int_min ? int_max : -w;
-            }
-            sp.width = w;
-        } else {
-            while (*fmt >= '0' && *fmt <= '9')
-                sp.width = clamp_add_digit(sp.width, *fmt++);
-        }
+		if (*fmt == '*') {
+			++fmt;
+			int w = va_arg(*ap, int);
+			if (w < 0) {
+				// ISO C: a negative '*' width means '-' plus its magnitude.
+				sp.left = true;
+				w = w == int_min ? int_max : -w;
+			}
+			sp.width = w;
+		} else {
+			while (*fmt >= '0' && *fmt <= '9')
+				sp.width = clamp_add_digit(sp.width, *fmt++);
+		}
 
-        if (*fmt == '.') {
-            ++fmt;
-            if (*fmt == '*') {
-                ++fmt;
-                int p = va_arg(*ap, int);
-                sp.prec = p < 0 ? -1 : p;  // negative: as if omitted
-            } else {
-                sp.prec = 0;
-                while (*fmt >= '0' && *fmt <= '9')
-                    sp.prec = clamp_add_digit(sp.prec, *fmt++);
-            }
-        }
+		if (*fmt == '.') {
+			++fmt;
+			if (*fmt == '*') {
+				++fmt;
+				int p = va_arg(*ap, int);
+				sp.prec = p < 0 ? -1 : p; // negative: as if omitted
+			} else {
+				sp.prec = 0;
+				while (*fmt >= '0' && *fmt <= '9')
+					sp.prec = clamp_add_digit(sp.prec, *fmt++);
+			}
+		}
 
-        switch (*fmt) {
-        case 'h':
-            ++fmt;
-            if (*fmt == 'h') {
-                ++fmt;
-                sp.len = length::hh;
-            } else {
-                sp.len = length::h;
-            }
-            break;
-        case 'l':
-            ++fmt;
-            if (*fmt == 'l') {
-                ++fmt;
-                sp.len = length::ll;
-            } else {
-                sp.len = length::l;
-            }
-            break;
-        case 'z': ++fmt; sp.len = length::z; break;
-        case 't': ++fmt; sp.len = length::t; break;
-        case 'j': ++fmt; sp.len = length::j; break;
-        default: break;
-        }
+		switch (*fmt) {
+		case 'h':
+			++fmt;
+			if (*fmt == 'h') {
+				++fmt;
+				sp.len = length::hh;
+			} else {
+				sp.len = length::h;
+			}
+			break;
+		case 'l':
+			++fmt;
+			if (*fmt == 'l') {
+				++fmt;
+				sp.len = length::ll;
+			} else {
+				sp.len = length::l;
+			}
+			break;
+		case 'z':
+			++fmt;
+			sp.len = length::z;
+			break;
+		case 't':
+			++fmt;
+			sp.len = length::t;
+			break;
+		case 'j':
+			++fmt;
+			sp.len = length::j;
+			break;
+		default:
+			break;
+		}
 
-        char conv = *fmt;
-        if (conv == '\0') {
-            // Truncated spec at the end of the string: show it verbatim.
-            s.put_str(start, static_cast<size_t>(fmt - start));
-            break;
-        }
-        ++fmt;
+		char conv = *fmt;
+		if (conv == '\0') {
+			// Truncated spec at the end of the string: show it verbatim.
+			s.put_str(start, static_cast<size_t>(fmt - start));
+			break;
+		}
+		++fmt;
 
-        switch (conv) {
-        case 'd':
-        case 'i': {
-            int64_t v = fetch_signed(sp.len, ap);
-            bool neg = v < 0;
-            // Negate in unsigned arithmetic so INT64_MIN does not overflow.
-            uint64_t mag = neg ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-            emit_number(s, mag, neg, true, 10, false, sp);
-            break;
-        }
-        case 'u':
-            emit_number(s, fetch_unsigned(sp.len, ap), false, false, 10, false, sp);
-            break;
-        case 'x':
-        case 'X':
-            emit_number(s, fetch_unsigned(sp.len, ap), false, false, 16, conv == 'X', sp);
-            break;
-        case 'o':
-            emit_number(s, fetch_unsigned(sp.len, ap), false, false, 8, false, sp);
-            break;
-        case 'c': {
-            char c = static_cast<char>(va_arg(*ap, int));
-            sp.prec = -1;
-            emit_string(s, &c, 1, sp);
-            break;
-        }
-        case 's': {
-            const char* str = va_arg(*ap, const char*);
-            if (!str)
-                str = "(null)";
-            emit_string(s, str, bounded_strlen(str, sp.prec), sp);
-            break;
-        }
-        case 'p': {
-            uintptr_t addr = reinterpret_cast<uintptr_t>(va_arg(*ap, void*));
-            if (*fmt == 'S' || *fmt == 's') {
-                emit_symbol(s, addr, *fmt == 'S', sp);
-                ++fmt;
-                break;
-            }
-            if (*fmt == 'x')  // Linux %px: unhashed address; ours never hash
-                ++fmt;
-            if (addr == 0) {
-                sp.prec = -1;
-                emit_string(s, "(nil)", 5, sp);
-            } else {
-                sp.alt = true;
-                emit_number(s, addr, false, false, 16, false, sp);
-            }
-            break;
-        }
-        case 'n':
-            // Refused (see format.h), but keep later arguments aligned.
-            (void)va_arg(*ap, void*);
-            break;
-        case '%':
-            s.put('%');
-            break;
-        default:
-            // Unknown or floating-point conversion: copy it literally and
-            // consume nothing (we cannot know the argument's type).
-            s.put_str(start, static_cast<size_t>(fmt - start));
-            break;
-        }
-    }
+		switch (conv) {
+		case 'd':
+		case 'i': {
+			int64_t v = fetch_signed(sp.len, ap);
+			bool neg = v < 0;
+			// Negate in unsigned arithmetic so INT64_MIN does not overflow.
+			uint64_t mag = neg ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+			emit_number(s, mag, neg, true, 10, false, sp);
+			break;
+		}
+		case 'u':
+			emit_number(s, fetch_unsigned(sp.len, ap), false, false, 10, false, sp);
+			break;
+		case 'x':
+		case 'X':
+			emit_number(s, fetch_unsigned(sp.len, ap), false, false, 16, conv == 'X', sp);
+			break;
+		case 'o':
+			emit_number(s, fetch_unsigned(sp.len, ap), false, false, 8, false, sp);
+			break;
+		case 'c': {
+			char c = static_cast<char>(va_arg(*ap, int));
+			sp.prec = -1;
+			emit_string(s, &c, 1, sp);
+			break;
+		}
+		case 's': {
+			const char* str = va_arg(*ap, const char*);
+			if (!str)
+				str = "(null)";
+			emit_string(s, str, bounded_strlen(str, sp.prec), sp);
+			break;
+		}
+		case 'p': {
+			uintptr_t addr = reinterpret_cast<uintptr_t>(va_arg(*ap, void*));
+			if (*fmt == 'S' || *fmt == 's') {
+				emit_symbol(s, addr, *fmt == 'S', sp);
+				++fmt;
+				break;
+			}
+			if (*fmt == 'x') // Linux %px: unhashed address; ours never hash
+				++fmt;
+			if (addr == 0) {
+				sp.prec = -1;
+				emit_string(s, "(nil)", 5, sp);
+			} else {
+				sp.alt = true;
+				emit_number(s, addr, false, false, 16, false, sp);
+			}
+			break;
+		}
+		case 'n':
+			// Refused (see format.h), but keep later arguments aligned.
+			(void)va_arg(*ap, void*);
+			break;
+		case '%':
+			s.put('%');
+			break;
+		default:
+			// Unknown or floating-point conversion: copy it literally and
+			// consume nothing (we cannot know the argument's type).
+			s.put_str(start, static_cast<size_t>(fmt - start));
+			break;
+		}
+	}
 }
 
-int clamp_ret(size_t n) { return n > int_max ? int_max : static_cast<int>(n); }
-
-}  // namespace
-
-int vsnprintf(char* buf, size_t size, const char* fmt, va_list ap) {
-    sink s;
-    s.buf = buf;
-    s.size = size;
-    va_list args;
-    va_copy(args, ap);
-    do_format(s, fmt, &args);
-    va_end(args);
-    if (size > 0)
-        buf[s.pos < size ? s.pos : size - 1] = '\0';
-    return clamp_ret(s.pos);
+int clamp_ret(size_t n)
+{
+	return n > int_max ? int_max : static_cast<int>(n);
 }
 
-int snprintf(char* buf, size_t size, const char* fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-    return n;
+} // namespace
+
+int vsnprintf(char* buf, size_t size, const char* fmt, va_list ap)
+{
+	sink s;
+	s.buf = buf;
+	s.size = size;
+	va_list args;
+	va_copy(args, ap);
+	do_format(s, fmt, &args);
+	va_end(args);
+	if (size > 0)
+		buf[s.pos < size ? s.pos : size - 1] = '\0';
+	return clamp_ret(s.pos);
 }
 
-int vscnprintf(char* buf, size_t size, const char* fmt, va_list ap) {
-    int n = vsnprintf(buf, size, fmt, ap);
-    if (size == 0)
-        return 0;
-    return static_cast<size_t>(n) < size ? n : static_cast<int>(size - 1);
+int snprintf(char* buf, size_t size, const char* fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
-int scnprintf(char* buf, size_t size, const char* fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vscnprintf(buf, size, fmt, ap);
-    va_end(ap);
-    return n;
+int vscnprintf(char* buf, size_t size, const char* fmt, va_list ap)
+{
+	int n = vsnprintf(buf, size, fmt, ap);
+	if (size == 0)
+		return 0;
+	return static_cast<size_t>(n) < size ? n : static_cast<int>(size - 1);
 }
 
-int vcbprintf(format_out_fn out, void* ctx, const char* fmt, va_list ap) {
-    sink s;
-    s.out = out;
-    s.ctx = ctx;
-    va_list args;
-    va_copy(args, ap);
-    do_format(s, fmt, &args);
-    va_end(args);
-    return clamp_ret(s.pos);
+int scnprintf(char* buf, size_t size, const char* fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vscnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
-}  // namespace lib
+int vcbprintf(format_out_fn out, void* ctx, const char* fmt, va_list ap)
+{
+	sink s;
+	s.out = out;
+	s.ctx = ctx;
+	va_list args;
+	va_copy(args, ap);
+	do_format(s, fmt, &args);
+	va_end(args);
+	return clamp_ret(s.pos);
+}
+
+} // namespace lib

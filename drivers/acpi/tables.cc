@@ -17,7 +17,8 @@
 #include <kernel/time.h>
 #include <lib/string.h>
 
-namespace {
+namespace
+{
 struct acpi_rsdp {
 	char signature[8];
 	uint8_t checksum;
@@ -75,7 +76,7 @@ const acpi_rsdp* find_rsdp()
 		    checksum(r, 20) == 0)
 			return r;
 		pr_warn("ACPI: the RSDP the boot loader gave at %#llx is invalid; scanning\n",
-			(unsigned long long)boot_params.acpi_rsdp);
+		        (unsigned long long)boot_params.acpi_rsdp);
 	}
 	uint64_t ebda = uint64_t(*static_cast<const uint16_t*>(__va(0x40e))) << 4;
 	if (ebda >= 0x80000 && ebda < 0xa0000)
@@ -101,8 +102,8 @@ const acpi_table_header* map_table(uint64_t pa)
 void print_table(const acpi_table_header* h)
 {
 	pr_info("ACPI: %.4s 0x%016llX %06X (v%02d %-6.6s %-8.8s %08X %-4.4s %08X)\n", h->signature,
-		(unsigned long long)__pa(h), h->length, h->revision, h->oem_id, h->oem_table_id,
-		h->oem_revision, h->asl_compiler_id, h->asl_compiler_revision);
+	        (unsigned long long)__pa(h), h->length, h->revision, h->oem_id, h->oem_table_id, h->oem_revision,
+	        h->asl_compiler_id, h->asl_compiler_revision);
 }
 
 void add_table(const acpi_table_header* h)
@@ -193,7 +194,7 @@ void acpi_boot_table_init()
 		return;
 	}
 	pr_info("ACPI: RSDP 0x%016llX %06X (v%02d %-6.6s)\n", (unsigned long long)__pa(rsdp),
-		rsdp->revision >= 2 ? rsdp->length : 20, rsdp->revision, rsdp->oem_id);
+	        rsdp->revision >= 2 ? rsdp->length : 20, rsdp->revision, rsdp->oem_id);
 	bool xsdt = rsdp->revision >= 2 && rsdp->xsdt_address;
 	const acpi_table_header* root = map_table(xsdt ? rsdp->xsdt_address : rsdp->rsdt_address);
 	if (!root) {

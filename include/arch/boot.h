@@ -55,7 +55,7 @@ struct boot_params {
 	uint32_t nr_modules;
 	boot_module modules[BOOT_MAX_MODULES];
 	uint64_t acpi_rsdp; /* physical address, 0 if the loader gave none */
-	bool efi; /* booted through UEFI firmware (GRUB reported an EFI system table) */
+	bool efi;           /* booted through UEFI firmware (GRUB reported an EFI system table) */
 };
 
 extern struct boot_params boot_params;

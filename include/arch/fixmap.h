@@ -22,4 +22,7 @@ enum fixed_addresses {
 inline constexpr uintptr_t FIXADDR_SIZE = uintptr_t(__end_of_fixed_addresses) << PAGE_SHIFT;
 inline constexpr uintptr_t FIXADDR_START = FIXADDR_TOP - FIXADDR_SIZE;
 
-constexpr uintptr_t __fix_to_virt(unsigned idx) { return FIXADDR_TOP - (uintptr_t(idx) << PAGE_SHIFT); }
+constexpr uintptr_t __fix_to_virt(unsigned idx)
+{
+	return FIXADDR_TOP - (uintptr_t(idx) << PAGE_SHIFT);
+}

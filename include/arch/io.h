@@ -22,6 +22,15 @@ static inline uint32_t inl(uint16_t port)
 	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
-static inline void outb(uint8_t v, uint16_t port) { asm volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
-static inline void outw(uint16_t v, uint16_t port) { asm volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
-static inline void outl(uint32_t v, uint16_t port) { asm volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
+static inline void outb(uint8_t v, uint16_t port)
+{
+	asm volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outw(uint16_t v, uint16_t port)
+{
+	asm volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outl(uint32_t v, uint16_t port)
+{
+	asm volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}

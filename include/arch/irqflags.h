@@ -11,8 +11,14 @@ static inline unsigned long arch_local_save_flags()
 	asm volatile("pushfq; popq %0" : "=rm"(flags)::"memory");
 	return flags;
 }
-static inline void arch_local_irq_disable() { asm volatile("cli" ::: "memory"); }
-static inline void arch_local_irq_enable() { asm volatile("sti" ::: "memory"); }
+static inline void arch_local_irq_disable()
+{
+	asm volatile("cli" ::: "memory");
+}
+static inline void arch_local_irq_enable()
+{
+	asm volatile("sti" ::: "memory");
+}
 static inline unsigned long arch_local_irq_save()
 {
 	unsigned long flags = arch_local_save_flags();
@@ -26,4 +32,7 @@ static inline void arch_local_irq_restore(unsigned long flags)
 	else
 		arch_local_irq_disable();
 }
-static inline bool arch_irqs_disabled() { return !(arch_local_save_flags() & (1UL << 9)); }
+static inline bool arch_irqs_disabled()
+{
+	return !(arch_local_save_flags() & (1UL << 9));
+}

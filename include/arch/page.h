@@ -61,15 +61,24 @@ inline constexpr uintptr_t TASK_SIZE = TASK_SIZE_MAX;
 inline constexpr uintptr_t PAGE_MASK = ~(PAGE_SIZE - 1);
 
 /* Direct map: every physical byte at PAGE_OFFSET + pa (pa = kva - PAGE_OFFSET). */
-inline void* __va(phys_addr_t pa) { return reinterpret_cast<void*>(pa + PAGE_OFFSET); }
+inline void* __va(phys_addr_t pa)
+{
+	return reinterpret_cast<void*>(pa + PAGE_OFFSET);
+}
 inline phys_addr_t __pa(const void* va)
 {
 	uintptr_t v = reinterpret_cast<uintptr_t>(va);
 	/* kernel-image addresses translate through __START_KERNEL_map */
 	return v >= __START_KERNEL_map ? v - __START_KERNEL_map : v - PAGE_OFFSET;
 }
-inline void* phys_to_virt(phys_addr_t pa) { return __va(pa); }
-inline phys_addr_t virt_to_phys(const void* va) { return __pa(va); }
+inline void* phys_to_virt(phys_addr_t pa)
+{
+	return __va(pa);
+}
+inline phys_addr_t virt_to_phys(const void* va)
+{
+	return __pa(va);
+}
 
 /* highest direct-mapped address + 1 (Linux's high_memory) */
 extern void* high_memory;

@@ -27,16 +27,16 @@ static inline cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf = 0)
 	return r;
 }
 
-#define DEFINE_CR(n)                                                  \
-	static inline uint64_t read_cr##n()                           \
-	{                                                             \
-		uint64_t v;                                           \
-		asm volatile("mov %%cr" #n ", %0" : "=r"(v));         \
-		return v;                                             \
-	}                                                             \
-	static inline void write_cr##n(uint64_t v)                    \
-	{                                                             \
-		asm volatile("mov %0, %%cr" #n ::"r"(v) : "memory"); \
+#define DEFINE_CR(n)                                                                                                   \
+	static inline uint64_t read_cr##n()                                                                            \
+	{                                                                                                              \
+		uint64_t v;                                                                                            \
+		asm volatile("mov %%cr" #n ", %0" : "=r"(v));                                                          \
+		return v;                                                                                              \
+	}                                                                                                              \
+	static inline void write_cr##n(uint64_t v)                                                                     \
+	{                                                                                                              \
+		asm volatile("mov %0, %%cr" #n ::"r"(v) : "memory");                                                   \
 	}
 DEFINE_CR(0)
 DEFINE_CR(2)
@@ -62,12 +62,24 @@ static inline uint64_t rdtsc()
 	return (uint64_t(hi) << 32) | lo;
 }
 
-static inline void cpu_relax() { asm volatile("pause" ::: "memory"); }
-static inline void native_halt() { asm volatile("hlt" ::: "memory"); }
+static inline void cpu_relax()
+{
+	asm volatile("pause" ::: "memory");
+}
+static inline void native_halt()
+{
+	asm volatile("hlt" ::: "memory");
+}
 
 /* flush the whole TLB except global entries */
-static inline void __flush_tlb_local() { write_cr3(read_cr3()); }
-static inline void __flush_tlb_one(uintptr_t addr) { asm volatile("invlpg (%0)" ::"r"(addr) : "memory"); }
+static inline void __flush_tlb_local()
+{
+	write_cr3(read_cr3());
+}
+static inline void __flush_tlb_one(uintptr_t addr)
+{
+	asm volatile("invlpg (%0)" ::"r"(addr) : "memory");
+}
 
 /* stop this CPU for good: interrupts off, halt forever */
 [[noreturn]] static inline void halt_forever()

@@ -11,4 +11,7 @@ struct pt_regs {
 	uint64_t ip, cs, flags, sp, ss;
 };
 
-static inline bool user_mode(const pt_regs* regs) { return (regs->cs & 3) == 3; }
+static inline bool user_mode(const pt_regs* regs)
+{
+	return (regs->cs & 3) == 3;
+}

@@ -5,7 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace serial8250 {
+namespace serial8250
+{
 /* program the UART at io base `port` (0x3f8 = ttyS0) for `baud` 8N1, FIFOs on */
 bool init(uint16_t port, uint32_t baud);
 /* polled output; "\n" becomes "\r\n" as a terminal expects */

@@ -18,7 +18,8 @@
 #include <type_traits>
 #include <kernel/printk.h>
 
-class ktest {
+class ktest
+{
 public:
 	explicit ktest(const char* name) : name_(name) {}
 	__attribute__((format(printf, 4, 5))) void fail(const char* file, int line, const char* fmt, ...);
@@ -50,43 +51,43 @@ template <typename T> long long ktest_value(T v)
 		return (long long)v;
 }
 
-#define __KTEST_DEFINE(suite, name, flags)                                                       \
-	static void ktest_fn_##suite##_##name(ktest& __ktest);                                   \
-	static const ktest_case ktest_case_##suite##_##name                                      \
-		__attribute__((used, section(".ktest"), aligned(8))) = {#suite, #name,           \
-									   ktest_fn_##suite##_##name, flags, __LINE__}; \
+#define __KTEST_DEFINE(suite, name, flags)                                                                             \
+	static void ktest_fn_##suite##_##name(ktest& __ktest);                                                         \
+	static const ktest_case ktest_case_##suite##_##name __attribute__((used, section(".ktest"), aligned(8))) = {   \
+	    #suite, #name, ktest_fn_##suite##_##name, flags, __LINE__};                                                \
 	static void ktest_fn_##suite##_##name([[maybe_unused]] ktest& __ktest)
 
 #define KTEST(suite, name) __KTEST_DEFINE(suite, name, 0)
 #define KTEST_EXPLICIT_ONLY(suite, name) __KTEST_DEFINE(suite, name, KTEST_EXPLICIT)
 
-#define __KTEST_BINARY(a, op, b, on_fail)                                                                    \
-	do {                                                                                                 \
-		auto __a = (a);                                                                              \
-		auto __b = (b);                                                                              \
-		if (!(__a op __b)) {                                                                         \
-			__ktest.fail(__FILE__, __LINE__, "Expected %s %s %s, but\n    %s == %lld (0x%llx)\n    %s == %lld (0x%llx)", \
-				     #a, #op, #b, #a, ktest_value(__a), (unsigned long long)ktest_value(__a), #b,          \
-				     ktest_value(__b), (unsigned long long)ktest_value(__b));                   \
-			on_fail;                                                                             \
-		}                                                                                            \
+#define __KTEST_BINARY(a, op, b, on_fail)                                                                              \
+	do {                                                                                                           \
+		auto __a = (a);                                                                                        \
+		auto __b = (b);                                                                                        \
+		if (!(__a op __b)) {                                                                                   \
+			__ktest.fail(__FILE__, __LINE__,                                                               \
+			             "Expected %s %s %s, but\n    %s == %lld (0x%llx)\n    %s == %lld (0x%llx)", #a,   \
+			             #op, #b, #a, ktest_value(__a), (unsigned long long)ktest_value(__a), #b,          \
+			             ktest_value(__b), (unsigned long long)ktest_value(__b));                          \
+			on_fail;                                                                                       \
+		}                                                                                                      \
 	} while (0)
-#define __KTEST_TRUE(c, want, on_fail)                                                                        \
-	do {                                                                                                  \
-		if (!!(c) != (want)) {                                                                        \
-			__ktest.fail(__FILE__, __LINE__, "Expected %s to be %s", #c, (want) ? "true" : "false"); \
-			on_fail;                                                                              \
-		}                                                                                             \
+#define __KTEST_TRUE(c, want, on_fail)                                                                                 \
+	do {                                                                                                           \
+		if (!!(c) != (want)) {                                                                                 \
+			__ktest.fail(__FILE__, __LINE__, "Expected %s to be %s", #c, (want) ? "true" : "false");       \
+			on_fail;                                                                                       \
+		}                                                                                                      \
 	} while (0)
-#define __KTEST_STREQ(a, b, on_fail)                                                                       \
-	do {                                                                                               \
-		const char* __a = (a);                                                                     \
-		const char* __b = (b);                                                                     \
-		if (!__a || !__b || lib::strcmp(__a, __b) != 0) {                                          \
+#define __KTEST_STREQ(a, b, on_fail)                                                                                   \
+	do {                                                                                                           \
+		const char* __a = (a);                                                                                 \
+		const char* __b = (b);                                                                                 \
+		if (!__a || !__b || lib::strcmp(__a, __b) != 0) {                                                      \
 			__ktest.fail(__FILE__, __LINE__, "Expected %s == %s, but\n    %s == \"%s\"\n    %s == \"%s\"", \
-				     #a, #b, #a, __a, #b, __b);                                            \
-			on_fail;                                                                           \
-		}                                                                                          \
+			             #a, #b, #a, __a, #b, __b);                                                        \
+			on_fail;                                                                                       \
+		}                                                                                                      \
 	} while (0)
 
 #define KEXPECT_EQ(a, b) __KTEST_BINARY(a, ==, b, (void)0)
@@ -98,11 +99,11 @@ template <typename T> long long ktest_value(T v)
 #define KEXPECT_TRUE(c) __KTEST_TRUE(c, true, (void)0)
 #define KEXPECT_FALSE(c) __KTEST_TRUE(c, false, (void)0)
 #define KEXPECT_STREQ(a, b) __KTEST_STREQ(a, b, (void)0)
-#define KASSERT_EQ(a, b) __KTEST_BINARY(a, ==, b, return)
-#define KASSERT_NE(a, b) __KTEST_BINARY(a, !=, b, return)
-#define KASSERT_LT(a, b) __KTEST_BINARY(a, <, b, return)
-#define KASSERT_LE(a, b) __KTEST_BINARY(a, <=, b, return)
-#define KASSERT_GT(a, b) __KTEST_BINARY(a, >, b, return)
-#define KASSERT_GE(a, b) __KTEST_BINARY(a, >=, b, return)
-#define KASSERT_TRUE(c) __KTEST_TRUE(c, true, return)
-#define KASSERT_FALSE(c) __KTEST_TRUE(c, false, return)
+#define KASSERT_EQ(a, b) __KTEST_BINARY(a, ==, b, return )
+#define KASSERT_NE(a, b) __KTEST_BINARY(a, !=, b, return )
+#define KASSERT_LT(a, b) __KTEST_BINARY(a, <, b, return )
+#define KASSERT_LE(a, b) __KTEST_BINARY(a, <=, b, return )
+#define KASSERT_GT(a, b) __KTEST_BINARY(a, >, b, return )
+#define KASSERT_GE(a, b) __KTEST_BINARY(a, >=, b, return )
+#define KASSERT_TRUE(c) __KTEST_TRUE(c, true, return )
+#define KASSERT_FALSE(c) __KTEST_TRUE(c, false, return )

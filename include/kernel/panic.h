@@ -29,34 +29,34 @@ const char* print_tainted();
 
 void __warn(const char* file, int line, uintptr_t caller);
 
-#define BUG()                                                                   \
-	do {                                                                    \
-		printk(KERN_EMERG "kernel BUG at %s:%d!\n", __FILE__, __LINE__); \
-		__builtin_trap();                                               \
+#define BUG()                                                                                                          \
+	do {                                                                                                           \
+		printk(KERN_EMERG "kernel BUG at %s:%d!\n", __FILE__, __LINE__);                                       \
+		__builtin_trap();                                                                                      \
 	} while (0)
-#define BUG_ON(cond)                            \
-	do {                                    \
-		if (__builtin_expect(!!(cond), 0)) \
-			BUG();                  \
+#define BUG_ON(cond)                                                                                                   \
+	do {                                                                                                           \
+		if (__builtin_expect(!!(cond), 0))                                                                     \
+			BUG();                                                                                         \
 	} while (0)
 #define VERIFY(cond) BUG_ON(!(cond))
 
-#define WARN_ON(cond)                                                                                     \
-	({                                                                                                \
-		bool __ret_warn_on = !!(cond);                                                            \
-		if (__builtin_expect(__ret_warn_on, 0))                                                   \
-			__warn(__FILE__, __LINE__, reinterpret_cast<uintptr_t>(__builtin_return_address(0))); \
-		__ret_warn_on;                                                                            \
+#define WARN_ON(cond)                                                                                                  \
+	({                                                                                                             \
+		bool __ret_warn_on = !!(cond);                                                                         \
+		if (__builtin_expect(__ret_warn_on, 0))                                                                \
+			__warn(__FILE__, __LINE__, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));          \
+		__ret_warn_on;                                                                                         \
 	})
-#define WARN_ON_ONCE(cond)                                                                              \
-	({                                                                                              \
-		static bool __warned;                                                                   \
-		bool __ret_warn_once = !!(cond);                                                        \
-		if (__builtin_expect(__ret_warn_once && !__warned, 0)) {                                \
-			__warned = true;                                                                \
-			__warn(__FILE__, __LINE__, reinterpret_cast<uintptr_t>(__builtin_return_address(0))); \
-		}                                                                                       \
-		__ret_warn_once;                                                                        \
+#define WARN_ON_ONCE(cond)                                                                                             \
+	({                                                                                                             \
+		static bool __warned;                                                                                  \
+		bool __ret_warn_once = !!(cond);                                                                       \
+		if (__builtin_expect(__ret_warn_once && !__warned, 0)) {                                               \
+			__warned = true;                                                                               \
+			__warn(__FILE__, __LINE__, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));          \
+		}                                                                                                      \
+		__ret_warn_once;                                                                                       \
 	})
 
 #include <kernel/printk.h>

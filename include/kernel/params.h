@@ -20,10 +20,9 @@ struct obs_kernel_param {
 	bool early;
 };
 
-#define __setup_param(str, unique_id, fn, early)                                                      \
-	static const obs_kernel_param __setup_##unique_id __attribute__((used, section(".init.setup"),     \
-									 aligned(alignof(obs_kernel_param)))) = { \
-		str, fn, early}
+#define __setup_param(str, unique_id, fn, early)                                                                       \
+	static const obs_kernel_param __setup_##unique_id                                                              \
+	    __attribute__((used, section(".init.setup"), aligned(alignof(obs_kernel_param)))) = {str, fn, early}
 
 #define early_param(str, fn) __setup_param(str, fn, fn, true)
 #define __setup(str, fn) __setup_param(str, fn, fn, false)

@@ -58,7 +58,8 @@ void console_flush_on_panic();
 extern bool oops_in_progress;
 
 /* the log buffer, for dmesg; callers hold logbuf_lock via the helpers */
-namespace kmsg {
+namespace kmsg
+{
 /* calls fn for every record still in the buffer, oldest first */
 void for_each_record(void (*fn)(const record&, void*), void* arg);
 /* "[    1.234567] " for ts_nsec; returns the length written */

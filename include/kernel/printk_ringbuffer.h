@@ -18,7 +18,8 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace kmsg {
+namespace kmsg
+{
 
 struct record {
 	uint64_t seq;
@@ -32,7 +33,8 @@ struct record {
 inline constexpr uint8_t LOG_CONT = 1;
 inline constexpr uint8_t LOG_NEWLINE = 2; /* the line ends after this text */
 
-class ringbuffer {
+class ringbuffer
+{
 public:
 	/* buf must be 8-byte aligned, size a multiple of 8 and >= 256 */
 	constexpr ringbuffer(char* buf, size_t size) : buf_(buf), size_(size) {}

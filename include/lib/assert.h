@@ -12,17 +12,16 @@
 
 #if __STDC_HOSTED__
 #include <cstdlib>
-#define LIB_ASSERT(cond)                                                      \
-    do {                                                                      \
-        if (!(cond)) [[unlikely]]                                             \
-            ::abort();                                                        \
-    } while (0)
+#define LIB_ASSERT(cond)                                                                                               \
+	do {                                                                                                           \
+		if (!(cond)) [[unlikely]]                                                                              \
+			::abort();                                                                                     \
+	} while (0)
 #else
-extern "C++" [[noreturn]] void lib_assert_fail(const char* expr, const char* file,
-                                               int line);
-#define LIB_ASSERT(cond)                                                      \
-    do {                                                                      \
-        if (!(cond)) [[unlikely]]                                             \
-            ::lib_assert_fail(#cond, __FILE__, __LINE__);                     \
-    } while (0)
+extern "C++" [[noreturn]] void lib_assert_fail(const char* expr, const char* file, int line);
+#define LIB_ASSERT(cond)                                                                                               \
+	do {                                                                                                           \
+		if (!(cond)) [[unlikely]]                                                                              \
+			::lib_assert_fail(#cond, __FILE__, __LINE__);                                                  \
+	} while (0)
 #endif

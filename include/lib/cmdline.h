@@ -23,36 +23,39 @@
 #include <cstddef>
 #include <string_view>
 
-namespace lib {
+namespace lib
+{
 
 struct cmdline_param {
-    std::string_view key;
-    std::string_view value;
-    bool has_value;
+	std::string_view key;
+	std::string_view value;
+	bool has_value;
 };
 
-class cmdline_iter {
+class cmdline_iter
+{
 public:
-    explicit cmdline_iter(std::string_view line) : rest_(line) {}
+	explicit cmdline_iter(std::string_view line) : rest_(line) {}
 
-    // Fetch the next parameter; false at the end of the line or at `--`.
-    bool next(cmdline_param& out);
+	// Fetch the next parameter; false at the end of the line or at `--`.
+	bool next(cmdline_param& out);
 
-    // Whether iteration stopped at a `--` separator.
-    bool saw_dashdash() const { return dashdash_; }
+	// Whether iteration stopped at a `--` separator.
+	bool saw_dashdash() const { return dashdash_; }
 
-    // Text following `--`, with leading whitespace removed; empty if no
-    // `--` has been reached (yet).
-    std::string_view rest_after_dashdash() const { return dashdash_ ? rest_ : std::string_view{}; }
+	// Text following `--`, with leading whitespace removed; empty if no
+	// `--` has been reached (yet).
+	std::string_view rest_after_dashdash() const { return dashdash_ ? rest_ : std::string_view{}; }
 
 private:
-    std::string_view rest_;
-    bool dashdash_ = false;
+	std::string_view rest_;
+	bool dashdash_ = false;
 };
 
 // Whitespace as the kernel's isspace() sees it in a command line.
-constexpr bool cmdline_isspace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+constexpr bool cmdline_isspace(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
 // Integer parsing like kstrtoull/kstrtoll with base 0: "0x"/"0X" prefix is
@@ -72,4 +75,4 @@ bool parse_size(std::string_view s, unsigned long long& out);
 // As in Linux, trailing characters are ignored ("yes" is true).
 bool parse_bool(std::string_view s, bool& out);
 
-}  // namespace lib
+} // namespace lib

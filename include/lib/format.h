@@ -30,30 +30,28 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace lib {
+namespace lib
+{
 
 // Writes a description of `addr` into buf (NUL-terminated when size > 0)
 // and returns its length, or a negative value if addr is unknown.
 // with_offset selects "%pS" ("name+0xoff/0xsize") vs "%ps" ("name").
-using format_symbol_fn = int (*)(char* buf, size_t size, uintptr_t addr,
-                                 bool with_offset);
+using format_symbol_fn = int (*)(char* buf, size_t size, uintptr_t addr, bool with_offset);
 
 // Installed by the kernel once its symbol table is available.
 extern format_symbol_fn format_symbol_hook;
 
 int vsnprintf(char* buf, size_t size, const char* fmt, va_list ap);
-int snprintf(char* buf, size_t size, const char* fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int snprintf(char* buf, size_t size, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 
 // Like vsnprintf, but return the number of characters actually stored
 // (excluding the NUL); handy for appending into a fixed buffer.
 int vscnprintf(char* buf, size_t size, const char* fmt, va_list ap);
-int scnprintf(char* buf, size_t size, const char* fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int scnprintf(char* buf, size_t size, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 
 // Stream every output character to `out` instead of a buffer (e.g. straight
 // to a console).  Returns the number of characters produced.
 using format_out_fn = void (*)(char c, void* ctx);
 int vcbprintf(format_out_fn out, void* ctx, const char* fmt, va_list ap);
 
-}  // namespace lib
+} // namespace lib

@@ -18,8 +18,9 @@
 
 #include <string_view>
 
-namespace lib {
+namespace lib
+{
 
 bool glob_match(std::string_view pattern, std::string_view text);
 
-}  // namespace lib
+} // namespace lib

@@ -35,7 +35,8 @@
 
 #include <lib/assert.h>
 
-namespace lib {
+namespace lib
+{
 
 // Values are Linux's (POISON_POINTER_DELTA = 0xdead000000000000 on x86_64)
 // so that oops dumps look familiar.
@@ -43,100 +44,125 @@ inline constexpr uintptr_t LIST_POISON1 = 0xdead000000000100ULL;
 inline constexpr uintptr_t LIST_POISON2 = 0xdead000000000122ULL;
 
 struct list_head {
-    list_head* next;
-    list_head* prev;
+	list_head* next;
+	list_head* prev;
 
-    // Self-linking constructor.  constexpr so a global head (or a global
-    // intrusive_list) is constant-initialized into .data and usable before
-    // any C++ global constructors run - early boot code relies on this.
-    constexpr list_head() : next(this), prev(this) {}
+	// Self-linking constructor.  constexpr so a global head (or a global
+	// intrusive_list) is constant-initialized into .data and usable before
+	// any C++ global constructors run - early boot code relies on this.
+	constexpr list_head() : next(this), prev(this) {}
 
-    // Copying is allowed (structures containing a list_head are sometimes
-    // duplicated wholesale, as fork duplicates a task), but the copy holds
-    // the original's stale pointers and must be init()'d before use.
-    list_head(const list_head&) = default;
-    list_head& operator=(const list_head&) = default;
+	// Copying is allowed (structures containing a list_head are sometimes
+	// duplicated wholesale, as fork duplicates a task), but the copy holds
+	// the original's stale pointers and must be init()'d before use.
+	list_head(const list_head&) = default;
+	list_head& operator=(const list_head&) = default;
 
-    // INIT_LIST_HEAD: make this an empty list / an unlinked node.
-    constexpr void init() {
-        next = this;
-        prev = this;
-    }
+	// INIT_LIST_HEAD: make this an empty list / an unlinked node.
+	constexpr void init()
+	{
+		next = this;
+		prev = this;
+	}
 
-    // list_empty: only meaningful on a head.
-    [[nodiscard]] bool empty() const { return next == this; }
+	// list_empty: only meaningful on a head.
+	[[nodiscard]] bool empty() const { return next == this; }
 
-    // list_is_singular.
-    [[nodiscard]] bool singular() const { return !empty() && next == prev; }
+	// list_is_singular.
+	[[nodiscard]] bool singular() const { return !empty() && next == prev; }
 
-    // Whether this node currently sits on some list.
-    [[nodiscard]] bool linked() const {
-        return next != nullptr && next != this &&
-               next != reinterpret_cast<list_head*>(LIST_POISON1);
-    }
+	// Whether this node currently sits on some list.
+	[[nodiscard]] bool linked() const
+	{
+		return next != nullptr && next != this && next != reinterpret_cast<list_head*>(LIST_POISON1);
+	}
 
-    // list_add(n, this): insert n right after this node (at the front when
-    // this is the head, which gives stack/LIFO order).
-    void add(list_head* n) { link_between(n, this, next); }
+	// list_add(n, this): insert n right after this node (at the front when
+	// this is the head, which gives stack/LIFO order).
+	void add(list_head* n) { link_between(n, this, next); }
 
-    // list_add_tail(n, this): insert n right before this node (at the back
-    // when this is the head, which gives queue/FIFO order).
-    void add_tail(list_head* n) { link_between(n, prev, this); }
+	// list_add_tail(n, this): insert n right before this node (at the back
+	// when this is the head, which gives queue/FIFO order).
+	void add_tail(list_head* n) { link_between(n, prev, this); }
 
-    // list_del: unlink this node and poison it.
-    void del() {
-        unlink();
-        next = reinterpret_cast<list_head*>(LIST_POISON1);
-        prev = reinterpret_cast<list_head*>(LIST_POISON2);
-    }
+	// list_del: unlink this node and poison it.
+	void del()
+	{
+		unlink();
+		next = reinterpret_cast<list_head*>(LIST_POISON1);
+		prev = reinterpret_cast<list_head*>(LIST_POISON2);
+	}
 
-    // list_del_init: unlink this node and leave it self-linked, so it may be
-    // tested with linked() or deleted again harmlessly.
-    void del_init() {
-        unlink();
-        init();
-    }
+	// list_del_init: unlink this node and leave it self-linked, so it may be
+	// tested with linked() or deleted again harmlessly.
+	void del_init()
+	{
+		unlink();
+		init();
+	}
 
-    // list_move / list_move_tail: unlink and reinsert after/before pos.
-    void move_after(list_head* pos) {
-        unlink();
-        pos->add(this);
-    }
-    void move_before(list_head* pos) {
-        unlink();
-        pos->add_tail(this);
-    }
+	// list_move / list_move_tail: unlink and reinsert after/before pos.
+	void move_after(list_head* pos)
+	{
+		unlink();
+		pos->add(this);
+	}
+	void move_before(list_head* pos)
+	{
+		unlink();
+		pos->add_tail(this);
+	}
 
 private:
-    static void link_between(list_head* n, list_head* p, list_head* nx) {
-        // Like CONFIG_DEBUG_LIST: a neighbour pair that does not point at
-        // each other means memory corruption; stop before spreading it.
-        LIB_ASSERT(nx->prev == p && p->next == nx);
-        LIB_ASSERT(n != p && n != nx);
-        nx->prev = n;
-        n->next = nx;
-        n->prev = p;
-        p->next = n;
-    }
+	static void link_between(list_head* n, list_head* p, list_head* nx)
+	{
+		// Like CONFIG_DEBUG_LIST: a neighbour pair that does not point at
+		// each other means memory corruption; stop before spreading it.
+		LIB_ASSERT(nx->prev == p && p->next == nx);
+		LIB_ASSERT(n != p && n != nx);
+		nx->prev = n;
+		n->next = nx;
+		n->prev = p;
+		p->next = n;
+	}
 
-    void unlink() {
-        // Deleting a poisoned (already deleted) node would write through the
-        // poison pointers; catch the double delete explicitly instead.
-        LIB_ASSERT(next != reinterpret_cast<list_head*>(LIST_POISON1));
-        LIB_ASSERT(prev != reinterpret_cast<list_head*>(LIST_POISON2));
-        LIB_ASSERT(next->prev == this && prev->next == this);
-        next->prev = prev;
-        prev->next = next;
-    }
+	void unlink()
+	{
+		// Deleting a poisoned (already deleted) node would write through the
+		// poison pointers; catch the double delete explicitly instead.
+		LIB_ASSERT(next != reinterpret_cast<list_head*>(LIST_POISON1));
+		LIB_ASSERT(prev != reinterpret_cast<list_head*>(LIST_POISON2));
+		LIB_ASSERT(next->prev == this && prev->next == this);
+		next->prev = prev;
+		prev->next = next;
+	}
 };
 
 // Linux-named free functions for code transliterated from C-style usage.
-inline void INIT_LIST_HEAD(list_head* h) { h->init(); }
-inline void list_add(list_head* n, list_head* head) { head->add(n); }
-inline void list_add_tail(list_head* n, list_head* head) { head->add_tail(n); }
-inline void list_del(list_head* n) { n->del(); }
-inline void list_del_init(list_head* n) { n->del_init(); }
-inline bool list_empty(const list_head* head) { return head->empty(); }
+inline void INIT_LIST_HEAD(list_head* h)
+{
+	h->init();
+}
+inline void list_add(list_head* n, list_head* head)
+{
+	head->add(n);
+}
+inline void list_add_tail(list_head* n, list_head* head)
+{
+	head->add_tail(n);
+}
+inline void list_del(list_head* n)
+{
+	n->del();
+}
+inline void list_del_init(list_head* n)
+{
+	n->del_init();
+}
+inline bool list_empty(const list_head* head)
+{
+	return head->empty();
+}
 
 /*
  * Typed list of T linked through the list_head member `Member`.
@@ -150,171 +176,184 @@ inline bool list_empty(const list_head* head) { return head->empty(); }
  * Iterators are bidirectional (++ and --); end() is the head, and
  * decrementing end() yields the last element.
  */
-template <typename T, list_head T::*Member>
-class intrusive_list {
+template <typename T, list_head T::*Member> class intrusive_list
+{
 public:
-    constexpr intrusive_list() = default;
+	constexpr intrusive_list() = default;
 
-    // The head's address is the list's identity (elements point at it), so
-    // a list can neither be copied nor moved.
-    intrusive_list(const intrusive_list&) = delete;
-    intrusive_list& operator=(const intrusive_list&) = delete;
+	// The head's address is the list's identity (elements point at it), so
+	// a list can neither be copied nor moved.
+	intrusive_list(const intrusive_list&) = delete;
+	intrusive_list& operator=(const intrusive_list&) = delete;
 
-    // container_of(node, T, Member).
-    static T* owner(list_head* node) {
-        return reinterpret_cast<T*>(reinterpret_cast<char*>(node) -
-                                    member_offset());
-    }
-    static const T* owner(const list_head* node) {
-        return reinterpret_cast<const T*>(
-            reinterpret_cast<const char*>(node) - member_offset());
-    }
+	// container_of(node, T, Member).
+	static T* owner(list_head* node)
+	{
+		return reinterpret_cast<T*>(reinterpret_cast<char*>(node) - member_offset());
+	}
+	static const T* owner(const list_head* node)
+	{
+		return reinterpret_cast<const T*>(reinterpret_cast<const char*>(node) - member_offset());
+	}
 
-    static list_head* node(T& obj) { return &(obj.*Member); }
-    static const list_head* node(const T& obj) { return &(obj.*Member); }
+	static list_head* node(T& obj) { return &(obj.*Member); }
+	static const list_head* node(const T& obj) { return &(obj.*Member); }
 
-    // Whether obj is on some list (any list using this member).
-    static bool is_linked(const T& obj) { return node(obj)->linked(); }
+	// Whether obj is on some list (any list using this member).
+	static bool is_linked(const T& obj) { return node(obj)->linked(); }
 
-    [[nodiscard]] bool empty() const { return head_.empty(); }
+	[[nodiscard]] bool empty() const { return head_.empty(); }
 
-    // O(n): lists here are short or size() is used only for diagnostics.
-    [[nodiscard]] size_t size() const {
-        size_t n = 0;
-        for (const list_head* p = head_.next; p != &head_; p = p->next)
-            ++n;
-        return n;
-    }
+	// O(n): lists here are short or size() is used only for diagnostics.
+	[[nodiscard]] size_t size() const
+	{
+		size_t n = 0;
+		for (const list_head* p = head_.next; p != &head_; p = p->next)
+			++n;
+		return n;
+	}
 
-    void push_front(T& obj) {
-        LIB_ASSERT(!is_linked(obj));
-        head_.add(node(obj));
-    }
-    void push_back(T& obj) {
-        LIB_ASSERT(!is_linked(obj));
-        head_.add_tail(node(obj));
-    }
+	void push_front(T& obj)
+	{
+		LIB_ASSERT(!is_linked(obj));
+		head_.add(node(obj));
+	}
+	void push_back(T& obj)
+	{
+		LIB_ASSERT(!is_linked(obj));
+		head_.add_tail(node(obj));
+	}
 
-    // Unlink obj from whatever list it is on and poison its node.  Static:
-    // the node alone knows its neighbours, no list reference is required.
-    static void remove(T& obj) { node(obj)->del(); }
+	// Unlink obj from whatever list it is on and poison its node.  Static:
+	// the node alone knows its neighbours, no list reference is required.
+	static void remove(T& obj) { node(obj)->del(); }
 
-    // Unlink and leave the node self-linked (reusable, linked() == false).
-    static void remove_init(T& obj) { node(obj)->del_init(); }
+	// Unlink and leave the node self-linked (reusable, linked() == false).
+	static void remove_init(T& obj) { node(obj)->del_init(); }
 
-    // Move obj (currently on this or another list) to the front / back.
-    void move_to_front(T& obj) { node(obj)->move_after(&head_); }
-    void move_to_back(T& obj) { node(obj)->move_before(&head_); }
+	// Move obj (currently on this or another list) to the front / back.
+	void move_to_front(T& obj) { node(obj)->move_after(&head_); }
+	void move_to_back(T& obj) { node(obj)->move_before(&head_); }
 
-    T* front() { return empty() ? nullptr : owner(head_.next); }
-    T* back() { return empty() ? nullptr : owner(head_.prev); }
-    const T* front() const { return empty() ? nullptr : owner(head_.next); }
-    const T* back() const { return empty() ? nullptr : owner(head_.prev); }
+	T* front() { return empty() ? nullptr : owner(head_.next); }
+	T* back() { return empty() ? nullptr : owner(head_.prev); }
+	const T* front() const { return empty() ? nullptr : owner(head_.next); }
+	const T* back() const { return empty() ? nullptr : owner(head_.prev); }
 
-    T* pop_front() {
-        T* obj = front();
-        if (obj)
-            remove(*obj);
-        return obj;
-    }
-    T* pop_back() {
-        T* obj = back();
-        if (obj)
-            remove(*obj);
-        return obj;
-    }
+	T* pop_front()
+	{
+		T* obj = front();
+		if (obj)
+			remove(*obj);
+		return obj;
+	}
+	T* pop_back()
+	{
+		T* obj = back();
+		if (obj)
+			remove(*obj);
+		return obj;
+	}
 
-    // Raw access to the sentinel, for interop with list_head-level code.
-    list_head* head() { return &head_; }
-    const list_head* head() const { return &head_; }
+	// Raw access to the sentinel, for interop with list_head-level code.
+	list_head* head() { return &head_; }
+	const list_head* head() const { return &head_; }
 
-    template <bool Const>
-    class basic_iterator {
-        using node_ptr = std::conditional_t<Const, const list_head*, list_head*>;
-        using ref = std::conditional_t<Const, const T&, T&>;
+	template <bool Const> class basic_iterator
+	{
+		using node_ptr = std::conditional_t<Const, const list_head*, list_head*>;
+		using ref = std::conditional_t<Const, const T&, T&>;
 
-    public:
-        using value_type = T;
-        using difference_type = ptrdiff_t;
+	public:
+		using value_type = T;
+		using difference_type = ptrdiff_t;
 
-        basic_iterator() = default;
-        explicit basic_iterator(node_ptr n) : cur_(n) {}
+		basic_iterator() = default;
+		explicit basic_iterator(node_ptr n) : cur_(n) {}
 
-        ref operator*() const { return *owner(cur_); }
-        auto* operator->() const { return owner(cur_); }
+		ref operator*() const { return *owner(cur_); }
+		auto* operator->() const { return owner(cur_); }
 
-        basic_iterator& operator++() {
-            cur_ = cur_->next;
-            return *this;
-        }
-        basic_iterator operator++(int) {
-            basic_iterator old = *this;
-            cur_ = cur_->next;
-            return old;
-        }
-        basic_iterator& operator--() {
-            cur_ = cur_->prev;
-            return *this;
-        }
-        basic_iterator operator--(int) {
-            basic_iterator old = *this;
-            cur_ = cur_->prev;
-            return old;
-        }
-        bool operator==(const basic_iterator& o) const { return cur_ == o.cur_; }
+		basic_iterator& operator++()
+		{
+			cur_ = cur_->next;
+			return *this;
+		}
+		basic_iterator operator++(int)
+		{
+			basic_iterator old = *this;
+			cur_ = cur_->next;
+			return old;
+		}
+		basic_iterator& operator--()
+		{
+			cur_ = cur_->prev;
+			return *this;
+		}
+		basic_iterator operator--(int)
+		{
+			basic_iterator old = *this;
+			cur_ = cur_->prev;
+			return old;
+		}
+		bool operator==(const basic_iterator& o) const { return cur_ == o.cur_; }
 
-    private:
-        node_ptr cur_ = nullptr;
-    };
-    using iterator = basic_iterator<false>;
-    using const_iterator = basic_iterator<true>;
+	private:
+		node_ptr cur_ = nullptr;
+	};
+	using iterator = basic_iterator<false>;
+	using const_iterator = basic_iterator<true>;
 
-    iterator begin() { return iterator(head_.next); }
-    iterator end() { return iterator(&head_); }
-    const_iterator begin() const { return const_iterator(head_.next); }
-    const_iterator end() const { return const_iterator(&head_); }
+	iterator begin() { return iterator(head_.next); }
+	iterator end() { return iterator(&head_); }
+	const_iterator begin() const { return const_iterator(head_.next); }
+	const_iterator end() const { return const_iterator(&head_); }
 
-    // Removal-tolerant forward iteration (list_for_each_entry_safe).
-    class safe_iterator {
-    public:
-        explicit safe_iterator(list_head* cur) : cur_(cur), next_(cur->next) {}
-        T& operator*() const { return *owner(cur_); }
-        safe_iterator& operator++() {
-            cur_ = next_;
-            next_ = cur_->next;
-            return *this;
-        }
-        bool operator==(const safe_iterator& o) const { return cur_ == o.cur_; }
+	// Removal-tolerant forward iteration (list_for_each_entry_safe).
+	class safe_iterator
+	{
+	public:
+		explicit safe_iterator(list_head* cur) : cur_(cur), next_(cur->next) {}
+		T& operator*() const { return *owner(cur_); }
+		safe_iterator& operator++()
+		{
+			cur_ = next_;
+			next_ = cur_->next;
+			return *this;
+		}
+		bool operator==(const safe_iterator& o) const { return cur_ == o.cur_; }
 
-    private:
-        list_head* cur_;
-        list_head* next_;
-    };
+	private:
+		list_head* cur_;
+		list_head* next_;
+	};
 
-    class safe_range {
-    public:
-        explicit safe_range(list_head* h) : head_(h) {}
-        safe_iterator begin() const { return safe_iterator(head_->next); }
-        safe_iterator end() const { return safe_iterator(head_); }
+	class safe_range
+	{
+	public:
+		explicit safe_range(list_head* h) : head_(h) {}
+		safe_iterator begin() const { return safe_iterator(head_->next); }
+		safe_iterator end() const { return safe_iterator(head_); }
 
-    private:
-        list_head* head_;
-    };
+	private:
+		list_head* head_;
+	};
 
-    safe_range safe() { return safe_range(&head_); }
+	safe_range safe() { return safe_range(&head_); }
 
 private:
-    // Offset of Member inside T.  The Itanium C++ ABI (used by GCC/Clang on
-    // x86_64) represents a data member pointer as its byte offset, so
-    // bit-casting it gives offsetof() without forming a reference to a
-    // non-existent object (the null-pointer trick is UB and trips UBSan).
-    static ptrdiff_t member_offset() {
-        static_assert(sizeof(Member) == sizeof(ptrdiff_t),
-                      "data member pointer is not a plain offset on this ABI");
-        return std::bit_cast<ptrdiff_t>(Member);
-    }
+	// Offset of Member inside T.  The Itanium C++ ABI (used by GCC/Clang on
+	// x86_64) represents a data member pointer as its byte offset, so
+	// bit-casting it gives offsetof() without forming a reference to a
+	// non-existent object (the null-pointer trick is UB and trips UBSan).
+	static ptrdiff_t member_offset()
+	{
+		static_assert(sizeof(Member) == sizeof(ptrdiff_t),
+		              "data member pointer is not a plain offset on this ABI");
+		return std::bit_cast<ptrdiff_t>(Member);
+	}
 
-    list_head head_;
+	list_head head_;
 };
 
-}  // namespace lib
+} // namespace lib

@@ -18,7 +18,10 @@
 #include <atomic>
 
 #if __STDC_HOSTED__
-static inline unsigned long arch_local_irq_save() { return 0; }
+static inline unsigned long arch_local_irq_save()
+{
+	return 0;
+}
 static inline void arch_local_irq_restore(unsigned long) {}
 static inline void cpu_relax() {}
 #else
@@ -26,9 +29,11 @@ static inline void cpu_relax() {}
 #include <arch/processor.h>
 #endif
 
-namespace lib {
+namespace lib
+{
 
-class spinlock {
+class spinlock
+{
 public:
 	constexpr spinlock() = default;
 	spinlock(const spinlock&) = delete;
@@ -43,7 +48,10 @@ public:
 				cpu_relax();
 		}
 	}
-	bool try_lock() { return !locked_.load(std::memory_order_relaxed) && !locked_.exchange(true, std::memory_order_acquire); }
+	bool try_lock()
+	{
+		return !locked_.load(std::memory_order_relaxed) && !locked_.exchange(true, std::memory_order_acquire);
+	}
 	void unlock() { locked_.store(false, std::memory_order_release); }
 	bool is_locked() const { return locked_.load(std::memory_order_relaxed); }
 
@@ -51,7 +59,8 @@ private:
 	std::atomic<bool> locked_{false};
 };
 
-class [[nodiscard]] spin_lock_guard {
+class [[nodiscard]] spin_lock_guard
+{
 public:
 	explicit spin_lock_guard(spinlock& l) : lock_(l) { lock_.lock(); }
 	~spin_lock_guard() { lock_.unlock(); }
@@ -62,7 +71,8 @@ private:
 	spinlock& lock_;
 };
 
-class [[nodiscard]] spin_lock_irqsave_guard {
+class [[nodiscard]] spin_lock_irqsave_guard
+{
 public:
 	explicit spin_lock_irqsave_guard(spinlock& l) : lock_(l), flags_(arch_local_irq_save()) { lock_.lock(); }
 	~spin_lock_irqsave_guard()

@@ -18,7 +18,8 @@
 
 #include <cstddef>
 
-namespace lib {
+namespace lib
+{
 
 void* memcpy(void* dest, const void* src, size_t n);
 void* memmove(void* dest, const void* src, size_t n);
@@ -42,4 +43,4 @@ char* strrchr(char* s, int c);
 // Reads at most `size` bytes of src, so src need not be terminated beyond.
 long strscpy(char* dest, const char* src, size_t size);
 
-}  // namespace lib
+} // namespace lib

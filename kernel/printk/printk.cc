@@ -29,13 +29,14 @@
 int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 bool oops_in_progress;
 
-namespace {
+namespace
+{
 constexpr size_t LOG_BUF_LEN = 1 << 17; /* CONFIG_LOG_BUF_SHIFT=17 */
 constexpr size_t LOG_LINE_MAX = 1024 - 32;
 alignas(8) char log_buf[LOG_BUF_LEN];
 constinit kmsg::ringbuffer prb(log_buf, LOG_BUF_LEN);
 lib::spinlock logbuf_lock;
-bool line_open; /* the last record did not end in a newline */
+bool line_open;          /* the last record did not end in a newline */
 bool console_registered; /* before: records only go to the buffer */
 int line_level;
 
@@ -64,12 +65,13 @@ void emit(int level, bool cont, bool newline, const char* text, size_t len)
 }
 } // namespace
 
-namespace kmsg {
+namespace kmsg
+{
 
 size_t format_timestamp(char* buf, size_t size, uint64_t ts_nsec)
 {
 	return size_t(lib::snprintf(buf, size, "[%5llu.%06llu] ", (unsigned long long)(ts_nsec / 1000000000),
-				    (unsigned long long)(ts_nsec % 1000000000 / 1000)));
+	                            (unsigned long long)(ts_nsec % 1000000000 / 1000)));
 }
 
 void for_each_record(void (*fn)(const record&, void*), void* arg)
@@ -179,8 +181,16 @@ static int __init_loglevel(std::string_view val)
 }
 early_param("loglevel", __init_loglevel);
 
-static int __init_quiet(std::string_view) { console_loglevel = CONSOLE_LOGLEVEL_QUIET; return 0; }
+static int __init_quiet(std::string_view)
+{
+	console_loglevel = CONSOLE_LOGLEVEL_QUIET;
+	return 0;
+}
 early_param("quiet", __init_quiet);
 
-static int __init_debug(std::string_view) { console_loglevel = CONSOLE_LOGLEVEL_MOTORMOUTH; return 0; }
+static int __init_debug(std::string_view)
+{
+	console_loglevel = CONSOLE_LOGLEVEL_MOTORMOUTH;
+	return 0;
+}
 early_param("debug", __init_debug);

@@ -4,9 +4,11 @@
  */
 #include <kernel/printk_ringbuffer.h>
 
-namespace kmsg {
+namespace kmsg
+{
 
-namespace {
+namespace
+{
 void copy_bytes(char* dst, const void* src, size_t n)
 {
 	const char* s = static_cast<const char*>(src);

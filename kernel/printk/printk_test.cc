@@ -7,7 +7,8 @@
 #include <lib/string.h>
 #include <lib/format.h>
 
-namespace {
+namespace
+{
 struct finder {
 	const char* want;
 	bool found;

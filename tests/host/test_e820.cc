@@ -5,7 +5,8 @@
 
 #include <vector>
 
-namespace {
+namespace
+{
 
 e820_table make(std::initializer_list<e820_entry> es)
 {
@@ -17,7 +18,10 @@ e820_table make(std::initializer_list<e820_entry> es)
 
 constexpr e820_type RAM = e820_type::ram, RES = e820_type::reserved, ACPI = e820_type::acpi;
 
-void count_overlap(const e820_entry&, const e820_entry&, void* arg) { ++*static_cast<int*>(arg); }
+void count_overlap(const e820_entry&, const e820_entry&, void* arg)
+{
+	++*static_cast<int*>(arg);
+}
 
 TEST(E820, SortsAndMergesAdjacentSameType)
 {
@@ -82,7 +86,7 @@ TEST(E820, ResultIsSortedDisjointForRandomInput)
 		unsigned n = rnd() % 20;
 		for (unsigned i = 0; i < n; i++)
 			in.entries[in.nr_entries++] = {uint64_t(rnd() % 64) << 12, uint64_t(rnd() % 16) << 12,
-						       e820_type(1 + rnd() % 5)};
+			                               e820_type(1 + rnd() % 5)};
 		e820_table out{};
 		e820__sanitize(in, out, nullptr, nullptr);
 		for (uint32_t i = 0; i < out.nr_entries; i++) {

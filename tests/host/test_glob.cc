@@ -6,12 +6,13 @@
 #include <chrono>
 #include <string>
 
-namespace {
+namespace
+{
 
 struct glob_case {
-    const char* pattern;
-    const char* text;
-    bool match;
+	const char* pattern;
+	const char* text;
+	bool match;
 };
 
 const glob_case cases[] = {
@@ -61,7 +62,7 @@ const glob_case cases[] = {
     {"[!]]", "a", true},
     {"[a-]", "-", true},
     {"[-a]", "-", true},
-    {"[ab", "[ab", true},  // unterminated class: '[' is literal
+    {"[ab", "[ab", true}, // unterminated class: '[' is literal
     {"[ab", "a", false},
     {"sd[a-d][0-9]*", "sdb1", true},
     {"sd[a-d][0-9]*", "sde1", false},
@@ -76,34 +77,36 @@ const glob_case cases[] = {
     {"*a*a*a*", "aa", false},
 };
 
-TEST(Glob, Table) {
-    for (const auto& c : cases)
-        EXPECT_EQ(lib::glob_match(c.pattern, c.text), c.match)
-            << "pattern '" << c.pattern << "' text '" << c.text << "'";
+TEST(Glob, Table)
+{
+	for (const auto& c : cases)
+		EXPECT_EQ(lib::glob_match(c.pattern, c.text), c.match)
+		    << "pattern '" << c.pattern << "' text '" << c.text << "'";
 }
 
-TEST(Glob, ViewsNeedNoTerminator) {
-    std::string_view text("abcdef", 3);  // "abc"
-    EXPECT_TRUE(lib::glob_match("abc", text));
-    EXPECT_FALSE(lib::glob_match("abcd*", text));
-    std::string_view pat("a*zzz", 2);  // "a*"
-    EXPECT_TRUE(lib::glob_match(pat, "abcdef"));
+TEST(Glob, ViewsNeedNoTerminator)
+{
+	std::string_view text("abcdef", 3); // "abc"
+	EXPECT_TRUE(lib::glob_match("abc", text));
+	EXPECT_FALSE(lib::glob_match("abcd*", text));
+	std::string_view pat("a*zzz", 2); // "a*"
+	EXPECT_TRUE(lib::glob_match(pat, "abcdef"));
 }
 
-TEST(Glob, NoExponentialBlowup) {
-    // Backtracking matchers take exponential time here; ours is quadratic.
-    std::string text(5000, 'a');
-    std::string pat;
-    for (int i = 0; i < 30; ++i)
-        pat += "*a";
-    pat += "b";
-    auto start = std::chrono::steady_clock::now();
-    EXPECT_FALSE(lib::glob_match(pat, text));
-    EXPECT_TRUE(lib::glob_match(pat.substr(0, pat.size() - 1), text));
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::steady_clock::now() - start)
-                  .count();
-    EXPECT_LT(ms, 2000);
+TEST(Glob, NoExponentialBlowup)
+{
+	// Backtracking matchers take exponential time here; ours is quadratic.
+	std::string text(5000, 'a');
+	std::string pat;
+	for (int i = 0; i < 30; ++i)
+		pat += "*a";
+	pat += "b";
+	auto start = std::chrono::steady_clock::now();
+	EXPECT_FALSE(lib::glob_match(pat, text));
+	EXPECT_TRUE(lib::glob_match(pat.substr(0, pat.size() - 1), text));
+	auto ms =
+	    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+	EXPECT_LT(ms, 2000);
 }
 
-}  // namespace
+} // namespace

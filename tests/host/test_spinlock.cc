@@ -6,7 +6,8 @@
 #include <thread>
 #include <vector>
 
-namespace {
+namespace
+{
 
 TEST(Spinlock, GuardLocksAndUnlocks)
 {

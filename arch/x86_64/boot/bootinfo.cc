@@ -15,7 +15,8 @@
 
 struct boot_params boot_params;
 
-namespace {
+namespace
+{
 /* ---- PVH: struct hvm_start_info (xen/include/public/arch-x86/hvm/start_info.h) ---- */
 constexpr uint32_t XEN_HVM_START_MAGIC_VALUE = 0x336ec578;
 struct hvm_start_info {
@@ -87,7 +88,7 @@ void add_e820(struct boot_params& bp, uint64_t addr, uint64_t size, uint32_t typ
 	e820_table& t = bp.e820_firmware;
 	if (t.nr_entries >= E820_MAX_ENTRIES) {
 		pr_warn("e820: too many entries; ignoring [mem 0x%016llx-0x%016llx]\n", (unsigned long long)addr,
-			(unsigned long long)(addr + size - 1));
+		        (unsigned long long)(addr + size - 1));
 		return;
 	}
 	t.entries[t.nr_entries++] = e820_entry{addr, size, e820_type(type)};
@@ -110,8 +111,8 @@ void parse_pvh(struct boot_params& bp, uint64_t pa)
 	bp.loader_name = "PVH (QEMU -kernel)";
 	const hvm_start_info* si = static_cast<const hvm_start_info*>(__va(pa));
 	if (!pa || pa >= LOW_4G || si->magic != XEN_HVM_START_MAGIC_VALUE) {
-		pr_err("PVH: bad hvm_start_info at %#llx (magic %#x); no boot information\n",
-		       (unsigned long long)pa, pa && pa < LOW_4G ? si->magic : 0);
+		pr_err("PVH: bad hvm_start_info at %#llx (magic %#x); no boot information\n", (unsigned long long)pa,
+		       pa && pa < LOW_4G ? si->magic : 0);
 		return;
 	}
 	copy_phys_string(bp.cmdline, sizeof(bp.cmdline), si->cmdline_paddr, COMMAND_LINE_SIZE);
@@ -202,8 +203,8 @@ void parse_multiboot2(struct boot_params& bp, uint64_t pa)
 		off += (tag->size + 7) & ~7u;
 		continue;
 	malformed:
-		pr_err("multiboot2: malformed tag (type %u, size %u) at offset %u; ignoring it\n", tag->type,
-		       tag->size, off);
+		pr_err("multiboot2: malformed tag (type %u, size %u) at offset %u; ignoring it\n", tag->type, tag->size,
+		       off);
 		off += (tag->size + 7) & ~7u;
 	}
 }

@@ -8,7 +8,8 @@
 #include <arch/page.h>
 #include <lib/string.h>
 
-namespace {
+namespace
+{
 /* a tiny multiboot2 information builder */
 struct mbi_builder {
 	alignas(8) uint8_t buf[512];

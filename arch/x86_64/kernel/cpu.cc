@@ -12,15 +12,16 @@
 #include <arch/page.h>
 #include <cstddef>
 
-namespace {
+namespace
+{
 alignas(PAGE_SIZE) uint64_t gdt_page[GDT_ENTRIES] = {
-	0,
-	0x00cf9b000000ffff, /* __KERNEL32_CS */
-	0x00af9b000000ffff, /* __KERNEL_CS: 64-bit, DPL 0 */
-	0x00cf93000000ffff, /* __KERNEL_DS */
-	0x00cffb000000ffff, /* __USER32_CS */
-	0x00cff3000000ffff, /* __USER_DS */
-	0x00affb000000ffff, /* __USER_CS: 64-bit, DPL 3 */
+    0,
+    0x00cf9b000000ffff, /* __KERNEL32_CS */
+    0x00af9b000000ffff, /* __KERNEL_CS: 64-bit, DPL 0 */
+    0x00cf93000000ffff, /* __KERNEL_DS */
+    0x00cffb000000ffff, /* __USER32_CS */
+    0x00cff3000000ffff, /* __USER_DS */
+    0x00affb000000ffff, /* __USER_CS: 64-bit, DPL 3 */
 };
 x86_hw_tss cpu_tss;
 alignas(16) char exception_stacks[N_EXCEPTION_STACKS][EXCEPTION_STKSZ];
@@ -44,24 +45,24 @@ void cpu_init_gdt_tss()
 	uint64_t limit = sizeof(x86_hw_tss) - 1;
 	/* 64-bit available TSS (type 9), present */
 	gdt_page[GDT_ENTRY_TSS] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
-				  (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	                          (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 	gdt_page[GDT_ENTRY_TSS + 1] = base >> 32;
 
 	desc_ptr gdtr{sizeof(gdt_page) - 1, reinterpret_cast<uint64_t>(gdt_page)};
 	asm volatile("lgdt %0" ::"m"(gdtr));
 	/* reload CS with a far return, then the data segments */
 	asm volatile("pushq %0\n\t"
-		     "leaq 1f(%%rip), %%rax\n\t"
-		     "pushq %%rax\n\t"
-		     "lretq\n"
-		     "1:\n\t"
-		     "movl %1, %%eax\n\t"
-		     "movl %%eax, %%ds\n\t"
-		     "movl %%eax, %%es\n\t"
-		     "movl %%eax, %%ss\n\t"
-		     :
-		     : "i"(__KERNEL_CS), "i"(__KERNEL_DS)
-		     : "rax", "memory");
+	             "leaq 1f(%%rip), %%rax\n\t"
+	             "pushq %%rax\n\t"
+	             "lretq\n"
+	             "1:\n\t"
+	             "movl %1, %%eax\n\t"
+	             "movl %%eax, %%ds\n\t"
+	             "movl %%eax, %%es\n\t"
+	             "movl %%eax, %%ss\n\t"
+	             :
+	             : "i"(__KERNEL_CS), "i"(__KERNEL_DS)
+	             : "rax", "memory");
 	asm volatile("ltr %w0" ::"r"(GDT_ENTRY_TSS * 8));
 }
 

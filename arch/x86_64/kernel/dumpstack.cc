@@ -22,7 +22,8 @@
 
 extern "C" char _text[], _etext[];
 
-namespace {
+namespace
+{
 int die_counter;
 int die_nest;
 
@@ -121,22 +122,22 @@ void show_regs(const pt_regs* regs)
 	show_code(regs);
 	printk(KERN_DEFAULT "RSP: %04lx:%016lx EFLAGS: %08lx\n", (unsigned long)(regs->ss & 0xffff),
 	       (unsigned long)regs->sp, (unsigned long)regs->flags);
-	printk(KERN_DEFAULT "RAX: %016lx RBX: %016lx RCX: %016lx\n", (unsigned long)regs->ax,
-	       (unsigned long)regs->bx, (unsigned long)regs->cx);
-	printk(KERN_DEFAULT "RDX: %016lx RSI: %016lx RDI: %016lx\n", (unsigned long)regs->dx,
-	       (unsigned long)regs->si, (unsigned long)regs->di);
-	printk(KERN_DEFAULT "RBP: %016lx R08: %016lx R09: %016lx\n", (unsigned long)regs->bp,
-	       (unsigned long)regs->r8, (unsigned long)regs->r9);
-	printk(KERN_DEFAULT "R10: %016lx R11: %016lx R12: %016lx\n", (unsigned long)regs->r10,
-	       (unsigned long)regs->r11, (unsigned long)regs->r12);
-	printk(KERN_DEFAULT "R13: %016lx R14: %016lx R15: %016lx\n", (unsigned long)regs->r13,
-	       (unsigned long)regs->r14, (unsigned long)regs->r15);
+	printk(KERN_DEFAULT "RAX: %016lx RBX: %016lx RCX: %016lx\n", (unsigned long)regs->ax, (unsigned long)regs->bx,
+	       (unsigned long)regs->cx);
+	printk(KERN_DEFAULT "RDX: %016lx RSI: %016lx RDI: %016lx\n", (unsigned long)regs->dx, (unsigned long)regs->si,
+	       (unsigned long)regs->di);
+	printk(KERN_DEFAULT "RBP: %016lx R08: %016lx R09: %016lx\n", (unsigned long)regs->bp, (unsigned long)regs->r8,
+	       (unsigned long)regs->r9);
+	printk(KERN_DEFAULT "R10: %016lx R11: %016lx R12: %016lx\n", (unsigned long)regs->r10, (unsigned long)regs->r11,
+	       (unsigned long)regs->r12);
+	printk(KERN_DEFAULT "R13: %016lx R14: %016lx R15: %016lx\n", (unsigned long)regs->r13, (unsigned long)regs->r14,
+	       (unsigned long)regs->r15);
 	uint16_t ds, es;
 	asm volatile("movw %%ds, %0; movw %%es, %1" : "=r"(ds), "=r"(es));
 	printk(KERN_DEFAULT "FS:  %016lx GS:  %016lx knlGS: %016lx\n", (unsigned long)rdmsr(MSR_FS_BASE),
 	       (unsigned long)rdmsr(MSR_GS_BASE), (unsigned long)rdmsr(MSR_KERNEL_GS_BASE));
-	printk(KERN_DEFAULT "CS:  %04lx DS: %04x ES: %04x CR0: %016lx\n", (unsigned long)(regs->cs & 0xffff),
-	       ds, es, (unsigned long)read_cr0());
+	printk(KERN_DEFAULT "CS:  %04lx DS: %04x ES: %04x CR0: %016lx\n", (unsigned long)(regs->cs & 0xffff), ds, es,
+	       (unsigned long)read_cr0());
 	printk(KERN_DEFAULT "CR2: %016lx CR3: %016lx CR4: %016lx\n", (unsigned long)read_cr2(),
 	       (unsigned long)read_cr3(), (unsigned long)read_cr4());
 	show_trace_log_lvl(regs->sp, regs->bp, KERN_DEFAULT);

@@ -8,7 +8,8 @@
  */
 #include <arch/e820.h>
 
-namespace {
+namespace
+{
 struct boundary {
 	uint64_t addr;
 	uint32_t idx;

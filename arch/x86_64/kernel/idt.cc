@@ -11,7 +11,8 @@
 
 extern "C" char irq_entries_start[];
 
-namespace {
+namespace
+{
 struct gate_desc {
 	uint16_t offset_low;
 	uint16_t segment;
@@ -35,8 +36,8 @@ struct [[gnu::packed]] desc_ptr {
 void set_gate(unsigned vec, uint8_t ist, uint8_t dpl)
 {
 	uint64_t addr = reinterpret_cast<uint64_t>(irq_entries_start + vec * STUB_SIZE);
-	idt_table[vec] = gate_desc{uint16_t(addr), __KERNEL_CS, ist, uint8_t(0x8e | (dpl << 5)),
-				   uint16_t(addr >> 16), uint32_t(addr >> 32), 0};
+	idt_table[vec] = gate_desc{uint16_t(addr),       __KERNEL_CS,          ist, uint8_t(0x8e | (dpl << 5)),
+	                           uint16_t(addr >> 16), uint32_t(addr >> 32), 0};
 }
 } // namespace
 

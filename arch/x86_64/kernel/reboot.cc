@@ -10,7 +10,10 @@
 #include <arch/processor.h>
 #include <arch/irqflags.h>
 
-void machine_power_off() { acpi_power_off(); }
+void machine_power_off()
+{
+	acpi_power_off();
+}
 
 void machine_restart()
 {
@@ -54,4 +57,7 @@ void kernel_halt()
 	halt_forever();
 }
 
-void qemu_debug_exit(unsigned code) { outl(code, 0xf4); }
+void qemu_debug_exit(unsigned code)
+{
+	outl(code, 0xf4);
+}

@@ -13,15 +13,16 @@
 e820_table e820_table_kernel;
 void init_mem_mapping();
 
-namespace {
+namespace
+{
 uint64_t mem_limit = ~0ULL;
 
 void report_overlap(const e820_entry& a, const e820_entry& b, void*)
 {
 	pr_warn("e820: overlapping entries [mem 0x%016llx-0x%016llx] %s and [mem 0x%016llx-0x%016llx] %s; "
-		"the higher type wins\n",
-		(unsigned long long)a.addr, (unsigned long long)(a.addr + a.size - 1), e820_type_name(a.type),
-		(unsigned long long)b.addr, (unsigned long long)(b.addr + b.size - 1), e820_type_name(b.type));
+	        "the higher type wins\n",
+	        (unsigned long long)a.addr, (unsigned long long)(a.addr + a.size - 1), e820_type_name(a.type),
+	        (unsigned long long)b.addr, (unsigned long long)(b.addr + b.size - 1), e820_type_name(b.type));
 }
 
 void print_table(const char* who, const e820_table& t)
@@ -29,7 +30,7 @@ void print_table(const char* who, const e820_table& t)
 	for (uint32_t i = 0; i < t.nr_entries; i++) {
 		const e820_entry& e = t.entries[i];
 		pr_info("%s: [mem 0x%016llx-0x%016llx] %s\n", who, (unsigned long long)e.addr,
-			(unsigned long long)(e.addr + e.size - 1), e820_type_name(e.type));
+		        (unsigned long long)(e.addr + e.size - 1), e820_type_name(e.type));
 	}
 }
 

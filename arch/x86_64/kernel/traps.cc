@@ -16,14 +16,41 @@
 #include <kernel/printk.h>
 #include <lib/format.h>
 
-namespace {
+namespace
+{
 const char* const exception_names[32] = {
-	"divide error", "debug", "nmi", "int3", "overflow", "bounds", "invalid opcode", "device not available",
-	"double fault", "coprocessor segment overrun", "invalid TSS", "segment not present", "stack segment",
-	"general protection fault", "page fault", "spurious interrupt bug", "coprocessor error",
-	"alignment check", "machine check", "simd error", "virtualization exception",
-	"control protection fault", nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-	"VMM communication", "security exception", nullptr,
+    "divide error",
+    "debug",
+    "nmi",
+    "int3",
+    "overflow",
+    "bounds",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor segment overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack segment",
+    "general protection fault",
+    "page fault",
+    "spurious interrupt bug",
+    "coprocessor error",
+    "alignment check",
+    "machine check",
+    "simd error",
+    "virtualization exception",
+    "control protection fault",
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    "VMM communication",
+    "security exception",
+    nullptr,
 };
 
 enum : uint64_t {
@@ -62,13 +89,15 @@ void dump_pagetable(uintptr_t address)
 	else
 		printk(KERN_ALERT "BUG: unable to handle page fault for address: %016lx\n", (unsigned long)address);
 	printk(KERN_ALERT "#PF: %s %s in %s mode\n", (err & X86_PF_USER) ? "user" : "supervisor",
-	       (err & X86_PF_INSTR) ? "instruction fetch" : (err & X86_PF_WRITE) ? "write access" : "read access",
+	       (err & X86_PF_INSTR)   ? "instruction fetch"
+	       : (err & X86_PF_WRITE) ? "write access"
+	                              : "read access",
 	       user_mode(regs) ? "user" : "kernel");
 	printk(KERN_ALERT "#PF: error_code(0x%04lx) - %s\n", (unsigned long)err,
-	       !(err & X86_PF_PROT) ? "not-present page"
+	       !(err & X86_PF_PROT)  ? "not-present page"
 	       : (err & X86_PF_RSVD) ? "reserved bit violation"
 	       : (err & X86_PF_PK)   ? "protection keys violation"
-				     : "permissions violation");
+	                             : "permissions violation");
 	dump_pagetable(address);
 	die("Oops", regs, long(err));
 }

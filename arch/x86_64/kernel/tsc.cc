@@ -14,7 +14,8 @@
 
 uint64_t tsc_khz;
 
-namespace {
+namespace
+{
 constexpr uint64_t PIT_TICK_RATE = 1193182;
 uint64_t tsc_base;
 uint64_t cyc2ns_mul; /* ns per cycle, 32.32 fixed point */
@@ -57,7 +58,7 @@ void tsc_init()
 	tsc_base = rdtsc() - best; /* time 0 is roughly the calibration start */
 	tsc_khz = khz;
 	pr_info("tsc: Detected %llu.%03llu MHz processor\n", (unsigned long long)(khz / 1000),
-		(unsigned long long)(khz % 1000));
+	        (unsigned long long)(khz % 1000));
 }
 
 uint64_t local_clock()
@@ -80,4 +81,7 @@ void udelay(uint64_t usecs)
 		cpu_relax();
 }
 
-void mdelay(uint64_t msecs) { udelay(msecs * 1000); }
+void mdelay(uint64_t msecs)
+{
+	udelay(msecs * 1000);
+}

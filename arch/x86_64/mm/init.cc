@@ -27,7 +27,8 @@ extern char _text[], _etext[], _sdata[], _edata[], __bss_start[], __bss_stop[], 
 extern char __init_begin[], __init_end[], __start_rodata[], __end_rodata[];
 }
 
-namespace {
+namespace
+{
 constexpr unsigned DIRECT_MAP_PD_POOL = 60; /* 2 MiB pages: up to 64 GiB of RAM */
 alignas(PAGE_SIZE) uint64_t pd_pool[DIRECT_MAP_PD_POOL][PTRS_PER_TABLE];
 unsigned pd_pool_used;
@@ -124,10 +125,8 @@ void show_kernel_segment()
 	region("User VAS:", 0, TASK_SIZE);
 	pr_info("|  TASK_SIZE = 0x%016lx\n", (unsigned long)TASK_SIZE);
 	pr_info("%s\n", bar);
-	pr_info("_text=0x%016lx _etext=0x%016lx __init_begin=0x%016lx __init_end=0x%016lx\n",
-		(unsigned long)_text, (unsigned long)_etext, (unsigned long)__init_begin,
-		(unsigned long)__init_end);
-	pr_info("_sdata=0x%016lx _edata=0x%016lx __bss_start=0x%016lx __bss_stop=0x%016lx\n",
-		(unsigned long)_sdata, (unsigned long)_edata, (unsigned long)__bss_start,
-		(unsigned long)__bss_stop);
+	pr_info("_text=0x%016lx _etext=0x%016lx __init_begin=0x%016lx __init_end=0x%016lx\n", (unsigned long)_text,
+	        (unsigned long)_etext, (unsigned long)__init_begin, (unsigned long)__init_end);
+	pr_info("_sdata=0x%016lx _edata=0x%016lx __bss_start=0x%016lx __bss_stop=0x%016lx\n", (unsigned long)_sdata,
+	        (unsigned long)_edata, (unsigned long)__bss_start, (unsigned long)__bss_stop);
 }

@@ -9,7 +9,8 @@
 #include <drivers/serial.h>
 #include <arch/io.h>
 
-namespace {
+namespace
+{
 enum : uint16_t {
 	UART_TX = 0,  /* transmit holding register */
 	UART_DLL = 0, /* divisor latch low (DLAB=1) */
@@ -37,7 +38,8 @@ void putc_raw(uint16_t port, char c)
 }
 } // namespace
 
-namespace serial8250 {
+namespace serial8250
+{
 
 bool init(uint16_t port, uint32_t baud)
 {
@@ -70,7 +72,10 @@ void write(const char* s, size_t n)
 	}
 }
 
-uint16_t console_port() { return cons_port; }
+uint16_t console_port()
+{
+	return cons_port;
+}
 
 } // namespace serial8250
 
@@ -85,7 +90,7 @@ static int console_setup(std::string_view val)
 	std::string_view dev = val.substr(0, val.find(','));
 	if (dev.size() != 5 || !dev.starts_with("ttyS") || dev[4] < '0' || dev[4] > '3') {
 		pr_warn("console: '%.*s' is not supported (only ttyS0-ttyS3); keeping ttyS0\n", int(val.size()),
-			val.data());
+		        val.data());
 		return 0;
 	}
 	unsigned long long baud = 115200;
