@@ -45,10 +45,12 @@ const char* print_tainted()
 	return taint_buf;
 }
 
+const char* current_comm() { return "swapper/0"; }
+
 void dump_stack_print_info(const char* log_lvl)
 {
 	/* the boot context is the idle task of CPU 0 (pid 0) until tasks exist */
-	printk("%sCPU: %d PID: %d Comm: %s %s %s %s\n", log_lvl, 0, 0, "swapper/0", print_tainted(), MONOLITH_RELEASE,
+	printk("%sCPU: %d PID: %d Comm: %s %s %s %s\n", log_lvl, 0, 0, current_comm(), print_tainted(), MONOLITH_RELEASE,
 	       MONOLITH_BUILD_VERSION);
 	printk("%sHardware name: QEMU Standard PC\n", log_lvl);
 }

@@ -52,11 +52,15 @@
 
 using phys_addr_t = uint64_t;
 
-inline constexpr uintptr_t PAGE_OFFSET = PAGE_OFFSET_BASE;
+/* Region bases are variables, as with Linux's RANDOMIZE_MEMORY: KASLR may
+ * move them, and the host unit tests point them at their own arrays. */
+extern uintptr_t page_offset_base;
+extern uintptr_t vmemmap_base;
+#define PAGE_OFFSET page_offset_base
 inline constexpr uintptr_t VMALLOC_START = VMALLOC_START_BASE;
 inline constexpr uintptr_t VMALLOC_END = VMALLOC_START + (uintptr_t(VMALLOC_SIZE_TB) << 40) - 1;
-inline constexpr uintptr_t VMEMMAP_START = VMEMMAP_START_BASE;
-inline constexpr uintptr_t VMEMMAP_END = VMEMMAP_START + (1UL << 40) - 1;
+#define VMEMMAP_START vmemmap_base
+#define VMEMMAP_END (vmemmap_base + (1UL << 40) - 1)
 inline constexpr uintptr_t TASK_SIZE = TASK_SIZE_MAX;
 inline constexpr uintptr_t PAGE_MASK = ~(PAGE_SIZE - 1);
 

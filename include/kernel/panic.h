@@ -11,6 +11,9 @@
 
 [[noreturn]] __attribute__((format(printf, 1, 2))) void panic(const char* fmt, ...);
 
+/* the running task's comm; "swapper/0" until tasks exist */
+const char* current_comm();
+
 /* "CPU: 0 PID: 0 Comm: swapper/0 Not tainted 0.1.0 #1" */
 void dump_stack_print_info(const char* log_lvl);
 /* that line and the caller's backtrace */

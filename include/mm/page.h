@@ -1,0 +1,109 @@
+/*
+ * struct page: one per physical page frame (Linux: include/linux/mm_types.h,
+ * page-flags.h, mm.h pfn_to_page/page_to_pfn/page_address).
+ *
+ * The array of struct page lives in the vmemmap region (vmemmap_base,
+ * 0xffffea0000000000 without KASLR), indexed by pfn:
+ *     pfn_to_page(pfn) == vmemmap + pfn
+ * and is backed only where zones span memory (mm/mm_init.cc).
+ *
+ * Fields by owner:
+ *   flags         PG_* bits; the top bits hold the node and zone (as Linux)
+ *   lru           free lists of the buddy allocator / per-cpu lists while free
+ *   private_      buddy order while PageBuddy (Linux's page->private)
+ *   compound_head tail pages of a compound page: head | 1
+ *   _refcount     0 while free, 1 when allocated (get_page/put_page later)
+ *   alloc_order   debugging: the order the block was allocated with
+ */
+#pragma once
+#include <arch/page.h>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <lib/list.h>
+
+/* bit numbers as in Linux's enum pageflags where they exist */
+enum pageflags : unsigned {
+	PG_locked = 0,
+	PG_referenced = 1,
+	PG_uptodate = 2,
+	PG_dirty = 3,
+	PG_lru = 4,
+	PG_active = 5,
+	PG_slab = 9,
+	PG_reserved = 12,
+	PG_private = 13,
+	PG_head = 16,
+	/* Linux keeps "buddy" in page_type; a plain flag here */
+	PG_buddy = 24,
+	__NR_PAGEFLAGS = 25,
+};
+
+inline constexpr unsigned NODES_SHIFT = 3;
+inline constexpr unsigned MAX_NUMNODES = 1u << NODES_SHIFT;
+inline constexpr unsigned ZONES_SHIFT = 2;
+inline constexpr unsigned NODES_PGSHIFT = 64 - NODES_SHIFT;
+inline constexpr unsigned ZONES_PGSHIFT = NODES_PGSHIFT - ZONES_SHIFT;
+inline constexpr unsigned long PAGE_FLAGS_MASK = (1UL << ZONES_PGSHIFT) - 1;
+
+/* Linux overlays most fields in unions; list_head has a constructor, so
+ * here they sit side by side and still fit Linux's 64 bytes. */
+struct page {
+	unsigned long flags;
+	lib::list_head lru;
+	unsigned long private_;
+	unsigned long compound_head; /* bit 0 set: this is a tail page */
+	std::atomic<int> _refcount;
+	short alloc_order;	     /* debugging; -1 while free */
+	unsigned char compound_order; /* in the head page of a compound page */
+	unsigned char pad0;
+	void* slab_cache; /* SLUB, later */
+	unsigned long pad1;
+};
+static_assert(sizeof(page) == 64, "struct page is 64 bytes, as in Linux");
+
+#define vmemmap (reinterpret_cast<struct page*>(vmemmap_base))
+
+inline struct page* pfn_to_page(unsigned long pfn) { return vmemmap + pfn; }
+inline unsigned long page_to_pfn(const struct page* p) { return (unsigned long)(p - vmemmap); }
+inline phys_addr_t page_to_phys(const struct page* p) { return phys_addr_t(page_to_pfn(p)) << PAGE_SHIFT; }
+inline void* page_address(const struct page* p) { return __va(page_to_phys(p)); }
+inline struct page* virt_to_page(const void* kaddr) { return pfn_to_page(__pa(kaddr) >> PAGE_SHIFT); }
+inline struct page* phys_to_page(phys_addr_t pa) { return pfn_to_page(pa >> PAGE_SHIFT); }
+
+inline bool test_page_flag(const struct page* p, unsigned bit) { return p->flags & (1UL << bit); }
+inline void set_page_flag(struct page* p, unsigned bit) { p->flags |= 1UL << bit; }
+inline void clear_page_flag(struct page* p, unsigned bit) { p->flags &= ~(1UL << bit); }
+
+inline bool PageReserved(const struct page* p) { return test_page_flag(p, PG_reserved); }
+inline bool PageBuddy(const struct page* p) { return test_page_flag(p, PG_buddy); }
+inline bool PageHead(const struct page* p) { return test_page_flag(p, PG_head); }
+inline bool PageSlab(const struct page* p) { return test_page_flag(p, PG_slab); }
+inline bool PageTail(const struct page* p) { return p->compound_head & 1; }
+inline struct page* compound_head(struct page* p)
+{
+	return PageTail(p) ? reinterpret_cast<struct page*>(p->compound_head - 1) : p;
+}
+
+inline int page_to_nid(const struct page* p) { return int(p->flags >> NODES_PGSHIFT); }
+inline unsigned page_zonenum(const struct page* p) { return unsigned(p->flags >> ZONES_PGSHIFT) & ((1u << ZONES_SHIFT) - 1); }
+inline void set_page_links(struct page* p, unsigned zone, int nid)
+{
+	p->flags = (p->flags & PAGE_FLAGS_MASK) | (unsigned long)zone << ZONES_PGSHIFT |
+		   (unsigned long)nid << NODES_PGSHIFT;
+}
+
+inline int page_ref_count(const struct page* p) { return p->_refcount.load(std::memory_order_relaxed); }
+inline void set_page_count(struct page* p, int v) { p->_refcount.store(v, std::memory_order_relaxed); }
+
+/* smallest order whose block holds size bytes (Linux: get_order) */
+constexpr unsigned get_order(unsigned long size)
+{
+	unsigned order = 0;
+	size = (size - 1) >> PAGE_SHIFT;
+	while (size) {
+		order++;
+		size >>= 1;
+	}
+	return order;
+}

@@ -1,0 +1,34 @@
+// Host stand-ins for the architecture side of the kernel (see host_env.h):
+// the serial console, the clock, the direct-map and vmemmap bases, and the
+// stack dump.  The real printk and ring buffer run on top of them.
+#include "host_env.h"
+
+#include <cstdint>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+
+uintptr_t page_offset_base;
+uintptr_t vmemmap_base;
+
+namespace {
+std::string console;
+unsigned long taint;
+} // namespace
+
+std::string& host_console() { return console; }
+unsigned long host_taint() { return taint; }
+void host_reset_env()
+{
+	console.clear();
+	taint = 0;
+	register_console();
+}
+
+namespace serial8250 {
+void write(const char* s, size_t n) { console.append(s, n); }
+} // namespace serial8250
+
+uint64_t local_clock() { return 0; }
+const char* current_comm() { return "host-test"; }
+void dump_stack() { printk(KERN_DEFAULT "Call Trace: (host test: no stack dump)\n"); }
+void add_taint(taint_flag flag) { taint |= 1UL << flag; }
