@@ -17,6 +17,7 @@
 #include <kernel/version.h>
 #include <lib/format.h>
 #include <lib/string.h>
+#include <mm/mm_init.h>
 
 extern "C" void (*__init_array_start[])(), (*__init_array_end[])();
 
@@ -71,6 +72,7 @@ void start_kernel()
 		        (unsigned long long)boot_params.modules[i].start,
 		        (unsigned long long)(boot_params.modules[i].start + boot_params.modules[i].size - 1),
 		        boot_params.modules[i].cmdline[0] ? " " : "", boot_params.modules[i].cmdline);
+	mm_core_init();
 	show_kernel_segment();
 	parse_args();
 	pr_info("kallsyms: %zu symbols\n", kallsyms_count());

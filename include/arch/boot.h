@@ -56,6 +56,7 @@ struct boot_params {
 	boot_module modules[BOOT_MAX_MODULES];
 	uint64_t acpi_rsdp; /* physical address, 0 if the loader gave none */
 	bool efi;           /* booted through UEFI firmware (GRUB reported an EFI system table) */
+	uint64_t info_start, info_size; /* the loader's information block, kept reserved: it holds the RSDP copy */
 };
 
 extern struct boot_params boot_params;

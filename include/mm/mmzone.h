@@ -31,7 +31,9 @@
 #include <mm/page.h>
 
 inline constexpr unsigned MAX_ORDER = 11; /* blocks up to 2^10 pages = 4 MiB */
-inline constexpr int NUMA_NO_NODE = -1;
+#ifndef NUMA_NO_NODE
+#define NUMA_NO_NODE (-1) /* Linux: include/linux/numa.h */
+#endif
 
 enum zone_type : unsigned { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };

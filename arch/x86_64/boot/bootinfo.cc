@@ -146,6 +146,8 @@ void parse_multiboot2(struct boot_params& bp, uint64_t pa)
 		pr_err("multiboot2: implausible boot information size %u\n", total);
 		return;
 	}
+	bp.info_start = pa;
+	bp.info_size = total;
 	for (uint32_t off = 8; off + sizeof(mb2_tag) <= total;) {
 		const mb2_tag* tag = reinterpret_cast<const mb2_tag*>(base + off);
 		if (tag->size < sizeof(mb2_tag) || tag->size > total - off) {

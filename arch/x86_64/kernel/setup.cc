@@ -9,9 +9,12 @@
 #include <kernel/printk.h>
 #include <drivers/acpi.h>
 #include <lib/cmdline.h>
+#include <mm/memblock.h>
 
 e820_table e820_table_kernel;
 void init_mem_mapping();
+void x86_numa_init();
+extern "C" char _text[], _end[];
 
 namespace
 {
@@ -87,10 +90,28 @@ uint64_t e820__end_of_ram()
 	return end;
 }
 
+/* usable RAM -> memblock.memory; what must never be handed out -> reserved */
+void e820__memblock_setup()
+{
+	for (uint32_t i = 0; i < e820_table_kernel.nr_entries; i++) {
+		const e820_entry& e = e820_table_kernel.entries[i];
+		if (e.type == e820_type::ram)
+			memblock_add(e.addr, e.size);
+	}
+	memblock_reserve_named(0, 1 << 20, "low 1 MiB (BIOS data, real-mode area)");
+	memblock_reserve_named(__pa(_text), uint64_t(_end - _text), "kernel image");
+	if (boot_params.info_size)
+		memblock_reserve_named(boot_params.info_start, boot_params.info_size, "boot loader information");
+	for (uint32_t i = 0; i < boot_params.nr_modules; i++)
+		memblock_reserve_named(boot_params.modules[i].start, boot_params.modules[i].size, "boot module");
+}
+
 void setup_arch()
 {
 	e820__memory_setup();
 	apply_mem_limit();
 	init_mem_mapping();
+	e820__memblock_setup();
 	acpi_boot_table_init();
+	x86_numa_init();
 }
