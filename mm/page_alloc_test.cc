@@ -171,3 +171,27 @@ KTEST_EXPLICIT_ONLY(page_alloc, use_after_free)
 	struct page* q = alloc_pages(GFP_KERNEL, 3);
 	__free_pages(q, 3);
 }
+
+/* ---- benchmark (tools/bench/page-alloc.sh), not a test: prints figures ---- */
+
+#include <arch/processor.h>
+#include <kernel/time.h>
+
+KTEST_EXPLICIT_ONLY(bench, page_alloc)
+{
+	const unsigned orders[] = {0, 3, 9};
+	const long iters[] = {200000, 50000, 20000};
+	for (unsigned k = 0; k < 3; k++) {
+		unsigned order = orders[k];
+		for (int i = 0; i < 1000; i++)
+			__free_pages(alloc_pages(GFP_KERNEL, order), order);
+		uint64_t t0 = local_clock(), c0 = rdtsc();
+		for (long i = 0; i < iters[k]; i++)
+			__free_pages(alloc_pages(GFP_KERNEL, order), order);
+		uint64_t c1 = rdtsc(), t1 = local_clock();
+		uint64_t ps = (t1 - t0) * 1000 / uint64_t(iters[k]);
+		printk(KERN_INFO "# bench: kernel order-%u alloc+free pair: %llu.%llu ns %llu cycles\n", order,
+		       (unsigned long long)(ps / 1000), (unsigned long long)(ps % 1000 / 100),
+		       (unsigned long long)((c1 - c0) / uint64_t(iters[k])));
+	}
+}

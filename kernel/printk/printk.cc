@@ -114,16 +114,19 @@ int vprintk(const char* fmt, va_list ap)
 	char text[LOG_LINE_MAX];
 	int level = -1;
 	bool cont = false;
-	/* KERN_SOH prefixes, possibly several (KERN_CONT KERN_INFO) */
-	while (fmt[0] == '\001' && fmt[1]) {
-		if (fmt[1] == 'c')
-			cont = true;
-		else if (fmt[1] >= '0' && fmt[1] <= '7')
-			level = fmt[1] - '0';
-		fmt += 2;
-	}
 	int total = lib::vsnprintf(text, sizeof(text), fmt, ap);
 	size_t len = total < 0 ? 0 : (size_t(total) >= sizeof(text) ? sizeof(text) - 1 : size_t(total));
+	/* KERN_SOH prefixes, possibly several (KERN_CONT KERN_INFO), read from
+	 * the formatted text as Linux does: printk("%s...", KERN_INFO) works */
+	const char* start = text;
+	while (len >= 2 && start[0] == '\001') {
+		if (start[1] == 'c')
+			cont = true;
+		else if (start[1] >= '0' && start[1] <= '7')
+			level = start[1] - '0';
+		start += 2;
+		len -= 2;
+	}
 
 	unsigned long flags = arch_local_irq_save();
 	bool locked = logbuf_lock.try_lock();
@@ -143,17 +146,17 @@ int vprintk(const char* fmt, va_list ap)
 	if (level < 0)
 		level = LOGLEVEL_DEFAULT;
 	/* split into lines: each line is one record */
-	size_t start = 0;
-	while (start < len) {
-		size_t end = start;
-		while (end < len && text[end] != '\n')
+	size_t pos = 0;
+	while (pos < len) {
+		size_t end = pos;
+		while (end < len && start[end] != '\n')
 			end++;
 		bool newline = end < len;
-		emit(level, cont, newline, text + start, end - start);
+		emit(level, cont, newline, start + pos, end - pos);
 		cont = false;
 		line_open = !newline;
 		line_level = level;
-		start = end + (newline ? 1 : 0);
+		pos = end + (newline ? 1 : 0);
 	}
 	if (locked)
 		logbuf_lock.unlock();

@@ -69,3 +69,13 @@ KTEST(printk, clock_advances)
 	uint64_t b = local_clock();
 	KEXPECT_GE(b - a, 1000000u);
 }
+
+KTEST(printk, level_from_an_argument)
+{
+	/* Linux reads the level from the formatted text: "%s" with KERN_ERR works */
+	printk("%sktest level via argument\n", KERN_ERR);
+	finder f{"ktest level via argument", false, 0, 0, 0};
+	kmsg::for_each_record(find_record, &f);
+	KASSERT_TRUE(f.found);
+	KEXPECT_EQ(f.level, 3);
+}
