@@ -332,6 +332,7 @@ bool free_pages_prepare(struct page* page, unsigned order, uintptr_t caller)
 	page->alloc_order = -1;
 	page->flags &= ~PAGE_FLAGS_MASK; /* keep only the node and zone */
 	page->slab_cache = nullptr;
+	page->freelist = nullptr;
 	if (page_poisoning_enabled)
 		lib::memset(page_address(page), PAGE_POISON, PAGE_SIZE << order);
 	return true;

@@ -12,6 +12,7 @@
  *   lru           free lists of the buddy allocator / per-cpu lists while free
  *   private_      buddy order while PageBuddy (Linux's page->private)
  *   compound_head tail pages of a compound page: head | 1
+ *   inuse/objects/frozen, slab_cache, freelist   SLUB's slab metadata
  *   _refcount     0 while free, 1 when allocated (get_page/put_page later)
  *   alloc_order   debugging: the order the block was allocated with
  */
@@ -47,18 +48,25 @@ inline constexpr unsigned ZONES_PGSHIFT = NODES_PGSHIFT - ZONES_SHIFT;
 inline constexpr unsigned long PAGE_FLAGS_MASK = (1UL << ZONES_PGSHIFT) - 1;
 
 /* Linux overlays most fields in unions; list_head has a constructor, so
- * here they sit side by side and still fit Linux's 64 bytes. */
+ * the list sits beside the others and the rest still fits Linux's 64 bytes. */
 struct page {
 	unsigned long flags;
-	lib::list_head lru;
-	unsigned long private_;
+	lib::list_head lru; /* free lists; SLUB: the node's partial list (slab_list) */
+	union {
+		unsigned long private_; /* buddy order while PageBuddy */
+		struct {		/* SLUB, while PageSlab */
+			uint16_t inuse;	/* objects handed out */
+			uint16_t objects; /* objects in the slab */
+			uint8_t frozen; /* owned by a CPU as its active slab */
+		};
+	};
 	unsigned long compound_head; /* bit 0 set: this is a tail page */
 	std::atomic<int> _refcount;
-	short alloc_order;	     /* debugging; -1 while free */
+	short alloc_order;	      /* debugging; -1 while free */
 	unsigned char compound_order; /* in the head page of a compound page */
 	unsigned char pad0;
-	void* slab_cache; /* SLUB, later */
-	unsigned long pad1;
+	void* slab_cache; /* SLUB: the struct kmem_cache this slab belongs to */
+	void* freelist;	  /* SLUB: first free object (encoded pointer) */
 };
 static_assert(sizeof(page) == 64, "struct page is 64 bytes, as in Linux");
 
