@@ -18,6 +18,8 @@
 #include <lib/format.h>
 #include <lib/string.h>
 #include <mm/mm_init.h>
+#include <arch/kaslr.h>
+#include <arch/page.h>
 
 extern "C" void (*__init_array_start[])(), (*__init_array_end[])();
 
@@ -66,6 +68,10 @@ void start_kernel()
 	pr_notice("monolith version %s (%s) %s\n", MONOLITH_RELEASE, MONOLITH_COMPILER, MONOLITH_BUILD_VERSION);
 	pr_info("Command line: %s\n", saved_command_line);
 	pr_info("Boot loader: %s%s\n", boot_params.loader_name, boot_params.efi ? " (UEFI)" : "");
+	if (kaslr_enabled())
+		pr_info("KASLR: kernel offset 0x%lx from 0x%lx\n", kaslr_virt_offset, (unsigned long)__START_KERNEL);
+	else
+		pr_info("KASLR disabled\n");
 	setup_arch();
 	for (uint32_t i = 0; i < boot_params.nr_modules; i++)
 		pr_info("boot module %u: [mem 0x%016llx-0x%016llx]%s%s\n", i,

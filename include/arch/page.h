@@ -3,8 +3,12 @@
  * pgtable_64_types.h).  Four-level paging, 48-bit canonical addresses.
  * Usable from assembly (only #defines outside the __ASSEMBLY__ block).
  *
- * Invariant: for the kernel image, virt == phys + __START_KERNEL_map; for
- * the direct map, virt == phys + PAGE_OFFSET.
+ * Invariant: for the kernel image, virt == phys + __START_KERNEL_map +
+ * kaslr_virt_offset; for the direct map, virt == phys + PAGE_OFFSET.
+ * With KASLR (arch/x86_64/boot/kaslr.cc) the image moves by a random
+ * multiple of 2 MiB inside its 1 GiB window, and PAGE_OFFSET, VMALLOC_START
+ * and VMEMMAP_START move by random multiples of 1 GiB
+ * (arch/x86_64/mm/kaslr.cc).
  */
 #pragma once
 
@@ -20,7 +24,8 @@
 #define __START_KERNEL_map 0xffffffff80000000
 #define LOAD_PHYSICAL_ADDR 0x1000000
 #define __START_KERNEL (__START_KERNEL_map + LOAD_PHYSICAL_ADDR)
-#define KERNEL_IMAGE_SIZE (512 * 1024 * 1024)
+/* 1 GiB with KASLR, as Linux's CONFIG_RANDOMIZE_BASE: modules start above it */
+#define KERNEL_IMAGE_SIZE (1024 * 1024 * 1024)
 
 #define PAGE_OFFSET_BASE 0xffff888000000000
 #define VMALLOC_START_BASE 0xffffc90000000000
@@ -57,12 +62,27 @@ using phys_addr_t = uint64_t;
 extern uintptr_t page_offset_base;
 extern uintptr_t vmemmap_base;
 #define PAGE_OFFSET page_offset_base
-inline constexpr uintptr_t VMALLOC_START = VMALLOC_START_BASE;
-inline constexpr uintptr_t VMALLOC_END = VMALLOC_START + (uintptr_t(VMALLOC_SIZE_TB) << 40) - 1;
+extern uintptr_t vmalloc_base;
+#define VMALLOC_START vmalloc_base
+#define VMALLOC_END (vmalloc_base + (uintptr_t(VMALLOC_SIZE_TB) << 40) - 1)
+
+/* how far KASLR moved the kernel image from __START_KERNEL (0 with nokaslr) */
+extern unsigned long kaslr_virt_offset;
 #define VMEMMAP_START vmemmap_base
 #define VMEMMAP_END (vmemmap_base + (1UL << 40) - 1)
 inline constexpr uintptr_t TASK_SIZE = TASK_SIZE_MAX;
 inline constexpr uintptr_t PAGE_MASK = ~(PAGE_SIZE - 1);
+
+/* Linux's RELOC_HIDE: the address of a kernel symbol as a run-time value.
+ * The compiler treats &sym as a link-time constant and folds arithmetic
+ * with other constants (&sym - __START_KERNEL_map, &sym == constant) into
+ * values KASLR cannot relocate; pass the address through this first. */
+inline uintptr_t reloc_hide(const void* p)
+{
+	uintptr_t v = reinterpret_cast<uintptr_t>(p);
+	asm("" : "+r"(v));
+	return v;
+}
 
 /* Direct map: every physical byte at PAGE_OFFSET + pa (pa = kva - PAGE_OFFSET). */
 inline void* __va(phys_addr_t pa)
@@ -71,9 +91,9 @@ inline void* __va(phys_addr_t pa)
 }
 inline phys_addr_t __pa(const void* va)
 {
-	uintptr_t v = reinterpret_cast<uintptr_t>(va);
+	uintptr_t v = reloc_hide(va); /* else &sym - __START_KERNEL_map folds to a constant */
 	/* kernel-image addresses translate through __START_KERNEL_map */
-	return v >= __START_KERNEL_map ? v - __START_KERNEL_map : v - PAGE_OFFSET;
+	return v >= __START_KERNEL_map ? v - __START_KERNEL_map - kaslr_virt_offset : v - PAGE_OFFSET;
 }
 inline void* phys_to_virt(phys_addr_t pa)
 {

@@ -3,12 +3,15 @@
 // stack dump.  The real printk and ring buffer run on top of them.
 #include "host_env.h"
 
+#include <arch/page.h>
 #include <cstdint>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 
 uintptr_t page_offset_base;
 uintptr_t vmemmap_base;
+uintptr_t vmalloc_base = VMALLOC_START_BASE;
+unsigned long kaslr_virt_offset;
 
 namespace {
 std::string console;

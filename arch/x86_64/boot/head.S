@@ -9,7 +9,9 @@
  *     entry-address tag; %eax = 0x36d76289, %ebx = the boot information.
  * Both arrive in flat 32-bit protected mode with paging off.  startup_32
  * zeroes .bss, builds the boot page tables, enables long mode and jumps to
- * the higher half, then calls x86_64_start_kernel(protocol, info_pa).
+ * the higher half; there KASLR may move the kernel (kaslr_early, then
+ * kaslr_relocate, which re-enters startup_64_high at the new address),
+ * and then x86_64_start_kernel(protocol, info_pa) runs.
  *
  * Boot page tables (init_top_pgt, all 2 MiB pages):
  *   PML4[0]   -> identity map of 0..4 GiB   (removed once in the high half)
@@ -177,14 +179,74 @@ startup_64:
 	xorl %eax, %eax
 	movl %eax, %fs
 	movl %eax, %gs
+	movl %ebp, %r12d		/* protocol */
+	movl %esi, %r13d		/* info, physical */
+
+	/* entered again at the randomized address once KASLR has moved us;
+	 * %r12/%r13 still hold protocol and info */
+	.globl startup_64_high
+startup_64_high:
 	movabsq $init_stack + THREAD_SIZE, %rsp
-	movl %ebp, %edi			/* protocol (zero-extended) */
-	movl %esi, %esi			/* info, physical (zero-extended) */
 	xorl %ebp, %ebp			/* terminates the frame-pointer chain */
+	movl %r12d, %edi
+	movl %r13d, %esi
+	call kaslr_early		/* offset still to apply, or 0 */
+	testq %rax, %rax
+	jnz kaslr_relocate
+	movl %r12d, %edi
+	movl %r13d, %esi
 	call x86_64_start_kernel
 7:	cli
 	hlt
 	jmp 7b
+
+/*
+ * Move the kernel by %rax (Linux does this in the decompressor).  Only
+ * RIP-relative addressing here: the absolute addresses in this very code
+ * are among those being patched.
+ */
+kaslr_relocate:
+	movq %rax, %rdi
+	leaq __relocs_start(%rip), %rsi
+	movl (%rsi), %ecx		/* 64-bit entries */
+	movl 4(%rsi), %edx		/* 32-bit sign-extended entries */
+	addq $8, %rsi
+	movabsq $__START_KERNEL_map, %r8
+2:	testl %ecx, %ecx
+	jz 3f
+	movl (%rsi), %eax
+	addq %r8, %rax
+	addq %rdi, (%rax)
+	addq $4, %rsi
+	decl %ecx
+	jmp 2b
+3:	testl %edx, %edx
+	jz 4f
+	movl (%rsi), %eax
+	addq %r8, %rax
+	addl %edi, (%rax)
+	addq $4, %rsi
+	decl %edx
+	jmp 3b
+4:	/* switch the window to kaslr_pd from the identity alias of this code
+	 * (the window we run in is the one being replaced) */
+	leaq startup_64_high(%rip), %rcx
+	addq %rdi, %rcx			/* where to continue, moved */
+	leaq kaslr_pd(%rip), %rdx
+	subq %r8, %rdx
+	orq $(_PAGE_PRESENT | _PAGE_RW), %rdx
+	leaq boot_pdpt_kernel + 510 * 8(%rip), %rsi
+	subq %r8, %rsi			/* physical address of the window's PDPT slot */
+	leaq 5f(%rip), %rax
+	subq %r8, %rax
+	jmp *%rax
+5:	movq %rdx, (%rsi)
+	movq %cr4, %rax			/* flush, global entries included */
+	btrq $7, %rax
+	movq %rax, %cr4
+	btsq $7, %rax
+	movq %rax, %cr4
+	jmp *%rcx
 
 	.section .rodata
 no_long_mode_msg:

@@ -22,6 +22,7 @@
 void* high_memory;
 constinit uintptr_t page_offset_base = PAGE_OFFSET_BASE;
 constinit uintptr_t vmemmap_base = VMEMMAP_START_BASE;
+constinit uintptr_t vmalloc_base = VMALLOC_START_BASE;
 
 extern "C" {
 extern uint64_t init_top_pgt[];
