@@ -92,7 +92,9 @@ def qemu_command(args, workdir):
     else:
         iso = os.path.join(workdir, 'monolith.iso')
         mkiso = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'mkiso.sh')
-        subprocess.run([mkiso, args.kernel, iso, append], check=True)
+        r = subprocess.run([mkiso, args.kernel, iso, append], capture_output=True, text=True)
+        if r.returncode:
+            sys.exit('harness: building the ISO failed:\n' + r.stderr)
         cmd += ['-cdrom', iso, '-boot', 'd']
         if args.boot == 'uefi':
             ovmf = next((p for p in OVMF_CANDIDATES if os.path.exists(p)), None)

@@ -6,10 +6,10 @@ set -eu
 VMLINUX=$1 ISO=$2 CMDLINE=${3:-console=ttyS0}
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
-mkdir -p "$d/boot/grub"
+mkdir -p "$d/iso/boot/grub"
 # GRUB loads only the PT_LOAD segments; debug sections only slow the ISO down
-objcopy --strip-debug "$VMLINUX" "$d/boot/vmlinux"
-cat > "$d/boot/grub/grub.cfg" <<CFG
+objcopy --strip-debug "$VMLINUX" "$d/iso/boot/vmlinux"
+cat > "$d/iso/boot/grub/grub.cfg" <<CFG
 set timeout=0
 set default=0
 serial --unit=0 --speed=115200
@@ -22,4 +22,5 @@ menuentry "monolith" {
 	boot
 }
 CFG
-grub-mkrescue -o "$ISO" "$d" >/dev/null 2>"$d/mkrescue.log" || { cat "$d/mkrescue.log" >&2; exit 1; }
+# the log lives outside the tree being packed (xorriso refuses files that change)
+grub-mkrescue -o "$ISO" "$d/iso" >/dev/null 2>"$d/mkrescue.log" || { cat "$d/mkrescue.log" >&2; exit 1; }
