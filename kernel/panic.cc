@@ -17,6 +17,7 @@
 #include <lib/format.h>
 #include <lib/cmdline.h>
 #include <kernel/version.h>
+#include <arch/page.h>
 
 namespace
 {
@@ -87,6 +88,10 @@ void panic(const char* fmt, ...)
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
 	if (!oops_in_progress)
 		dump_stack();
+	if (kaslr_virt_offset) /* as Linux's dump_kernel_offset, so addresses can be decoded */
+		printk(KERN_EMERG "Kernel Offset: 0x%lx from 0x%lx (relocation range: 0x%lx-0x%lx)\n", kaslr_virt_offset,
+		       (unsigned long)__START_KERNEL, (unsigned long)__START_KERNEL_map,
+		       (unsigned long)(__START_KERNEL_map + KERNEL_IMAGE_SIZE - 1));
 	if (panic_timeout > 0) {
 		printk(KERN_EMERG "Rebooting in %ld seconds..\n", panic_timeout);
 		mdelay(uint64_t(panic_timeout) * 1000);
