@@ -76,6 +76,13 @@ static inline void __flush_tlb_local()
 {
 	write_cr3(read_cr3());
 }
+/* flush everything, global entries too (toggling CR4.PGE) */
+static inline void __flush_tlb_all()
+{
+	uint64_t cr4 = read_cr4();
+	write_cr4(cr4 & ~X86_CR4_PGE);
+	write_cr4(cr4);
+}
 static inline void __flush_tlb_one(uintptr_t addr)
 {
 	asm volatile("invlpg (%0)" ::"r"(addr) : "memory");

@@ -93,3 +93,18 @@ KTEST(boot, direct_map_covers_all_ram)
 	}
 	KEXPECT_GT(ranges, 0u);
 }
+
+/* KASLR's regions: 1 GiB aligned, in order, apart, inside their space */
+KTEST(boot, memory_regions_in_place)
+{
+	const uintptr_t gib = 1UL << 30;
+	KEXPECT_EQ(PAGE_OFFSET % gib, 0u);
+	KEXPECT_EQ(VMALLOC_START % gib, 0u);
+	KEXPECT_EQ(VMEMMAP_START % gib, 0u);
+	KEXPECT_GE(PAGE_OFFSET, 0xffff888000000000UL);
+	KEXPECT_GE(VMALLOC_START, reinterpret_cast<uintptr_t>(high_memory));
+	KEXPECT_GT(VMEMMAP_START, VMALLOC_END);
+	KEXPECT_LE(VMEMMAP_END, 0xfffffe0000000000UL);
+	if (!kaslr_virt_offset) /* nokaslr: Linux's fixed addresses */
+		KEXPECT_EQ(PAGE_OFFSET, 0xffff888000000000UL);
+}

@@ -3,11 +3,13 @@
  * init_mem_mapping, init_64.c; the report follows the show_kernel_seg
  * module of seed 001).
  *
- * Direct map: head.S maps physical 0..4 GiB at PAGE_OFFSET with 2 MiB
- * pages (firmware holes included, as early Linux did; nothing touches MMIO
- * through it).  init_mem_mapping() extends it over RAM above 4 GiB: 1 GiB
- * pages when the CPU has them, else 2 MiB pages from a static pool of page
- * directories.  high_memory is the end of RAM in the direct map.
+ * Direct map: head.S maps physical 0..4 GiB at 0xffff888000000000 with
+ * 2 MiB pages (firmware holes included, as early Linux did; nothing
+ * touches MMIO through it).  init_mem_mapping() builds the final one at
+ * PAGE_OFFSET, which KASLR may have moved (arch/x86_64/mm/kaslr.cc): the
+ * low 4 GiB reuse head.S's page directories, RAM above 4 GiB gets 1 GiB
+ * pages when the CPU has them, else 2 MiB pages from a static pool of
+ * page directories.  high_memory is the end of RAM in the direct map.
  *
  * Lock order: none; runs once on the boot CPU before anything else.
  */
@@ -16,6 +18,7 @@
 #include <arch/e820.h>
 #include <arch/processor.h>
 #include <arch/setup.h>
+#include <arch/kaslr.h>
 #include <kernel/printk.h>
 #include <lib/format.h>
 
@@ -26,6 +29,7 @@ constinit uintptr_t vmalloc_base = VMALLOC_START_BASE;
 
 extern "C" {
 extern uint64_t init_top_pgt[];
+extern uint64_t boot_pd[];
 extern char _text[], _etext[], _sdata[], _edata[], __bss_start[], __bss_stop[], _end[];
 extern char __init_begin[], __init_end[], __start_rodata[], __end_rodata[];
 }
@@ -38,36 +42,47 @@ unsigned pd_pool_used;
 constexpr uint64_t PHYS_PAGE_MASK = 0x000ffffffffff000ULL;
 constexpr uint64_t BOOT_DIRECT_MAP_END = 4ULL << 30;
 
-uint64_t* direct_map_pdpt()
-{
-	uint64_t pgd = init_top_pgt[(PAGE_OFFSET >> PGDIR_SHIFT) & 511];
-	return static_cast<uint64_t*>(__va(pgd & PHYS_PAGE_MASK));
-}
+/* the direct map's own PDPT pages: two cover 512 GiB from any 1 GiB base */
+alignas(PAGE_SIZE) uint64_t direct_map_pdpt[2][PTRS_PER_TABLE];
 
-/* map [start, end) (1 GiB aligned) at PAGE_OFFSET; returns the end reached */
-uint64_t map_gigabytes(uint64_t start, uint64_t end)
+/*
+ * Map physical [0, end) at base (1 GiB aligned): the first 4 GiB through
+ * head.S's page directories (boot_pd, 2 MiB pages), the rest with 1 GiB
+ * pages when the CPU has them, else 2 MiB pages from pd_pool.  Returns
+ * the end actually mapped.
+ */
+uint64_t build_direct_map(uintptr_t base, uint64_t end)
 {
 	bool gbpages = cpuid(0x80000001).edx & (1u << 26);
-	uint64_t* pdpt = direct_map_pdpt();
 	constexpr uint64_t flags = _PAGE_PRESENT | _PAGE_RW | _PAGE_GLOBAL | _PAGE_NX;
-	for (uint64_t pa = start; pa < end; pa += PUD_SIZE) {
-		unsigned idx = unsigned(pa >> PUD_SHIFT);
-		if (idx >= PTRS_PER_TABLE)
-			return pa;
-		if (pdpt[idx] & _PAGE_PRESENT)
-			continue;
-		if (gbpages) {
-			pdpt[idx] = pa | flags | _PAGE_PSE;
-			continue;
+	unsigned pgd = unsigned(base >> PGDIR_SHIFT) & 511, pud0 = unsigned(base >> PUD_SHIFT) & 511;
+	for (auto& page : direct_map_pdpt)
+		for (auto& e : page)
+			e = 0;
+	uint64_t ngb = (end + PUD_SIZE - 1) >> PUD_SHIFT, g = 0;
+	for (; g < ngb; g++) {
+		unsigned slot = pud0 + unsigned(g);
+		if (slot / PTRS_PER_TABLE >= 2 || pgd + slot / PTRS_PER_TABLE >= PTRS_PER_TABLE)
+			break;
+		uint64_t entry;
+		if (g < 4) {
+			entry = __pa(boot_pd + g * PTRS_PER_TABLE) | _PAGE_PRESENT | _PAGE_RW;
+		} else if (gbpages) {
+			entry = (g << PUD_SHIFT) | flags | _PAGE_PSE;
+		} else {
+			if (pd_pool_used == DIRECT_MAP_PD_POOL)
+				break;
+			uint64_t* pd = pd_pool[pd_pool_used++];
+			for (unsigned i = 0; i < PTRS_PER_TABLE; i++)
+				pd[i] = ((g << PUD_SHIFT) + i * PMD_SIZE) | flags | _PAGE_PSE;
+			entry = __pa(pd) | _PAGE_PRESENT | _PAGE_RW;
 		}
-		if (pd_pool_used == DIRECT_MAP_PD_POOL)
-			return pa;
-		uint64_t* pd = pd_pool[pd_pool_used++];
-		for (unsigned i = 0; i < PTRS_PER_TABLE; i++)
-			pd[i] = (pa + i * PMD_SIZE) | flags | _PAGE_PSE;
-		pdpt[idx] = __pa(pd) | _PAGE_PRESENT | _PAGE_RW;
+		direct_map_pdpt[slot / PTRS_PER_TABLE][slot % PTRS_PER_TABLE] = entry;
 	}
-	return end;
+	unsigned pages = (pud0 + unsigned(g) + PTRS_PER_TABLE - 1) / PTRS_PER_TABLE;
+	for (unsigned i = 0; i < pages; i++)
+		init_top_pgt[pgd + i] = __pa(direct_map_pdpt[i]) | _PAGE_PRESENT | _PAGE_RW;
+	return g << PUD_SHIFT;
 }
 
 /* "   2.04 MB" style, two decimals, binary units, no floating point */
@@ -94,14 +109,18 @@ void region(const char* name, uintptr_t start, uintptr_t end)
 void init_mem_mapping()
 {
 	uint64_t ram_end = e820__end_of_ram();
-	if (ram_end > BOOT_DIRECT_MAP_END) {
-		uint64_t want = (ram_end + PUD_SIZE - 1) & ~(PUD_SIZE - 1);
-		uint64_t got = map_gigabytes(BOOT_DIRECT_MAP_END, want);
-		if (got < want) {
-			pr_warn("mm: direct map ends at %#llx; RAM above it is not used\n", (unsigned long long)got);
-			ram_end = got;
-		}
-		__flush_tlb_local();
+	uint64_t end = ram_end > BOOT_DIRECT_MAP_END ? ram_end : BOOT_DIRECT_MAP_END;
+	unsigned old_pgd = unsigned(page_offset_base >> PGDIR_SHIFT) & 511;
+	if (kaslr_enabled())
+		kernel_randomize_memory(ram_end);
+	uint64_t got = build_direct_map(page_offset_base, end);
+	unsigned new_pgd = unsigned(page_offset_base >> PGDIR_SHIFT) & 511;
+	if (old_pgd != new_pgd && old_pgd != new_pgd + 1)
+		init_top_pgt[old_pgd] = 0; /* head.S's direct map is gone */
+	__flush_tlb_all();
+	if (got < ram_end) {
+		pr_warn("mm: direct map ends at %#llx; RAM above it is not used\n", (unsigned long long)got);
+		ram_end = got;
 	}
 	high_memory = __va(ram_end);
 }
