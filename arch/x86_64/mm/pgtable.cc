@@ -1,19 +1,45 @@
 /*
- * Early kernel page tables: populating the vmemmap (Linux:
- * arch/x86/mm/init_64.c vmemmap_populate, mm/sparse-vmemmap.c).
+ * Kernel page tables (Linux: arch/x86/mm/init_64.c vmemmap_populate and
+ * preallocate_vmalloc_pages, mm/sparse-vmemmap.c, mm/vmalloc.c
+ * vmap_pages_range/vunmap_range, mm/ioremap.c ioremap_page_range,
+ * arch/x86/mm/pat/set_memory.c lookup_address, arch/x86/mm/tlb.c).
  *
- * Runs before the buddy allocator exists, so page-table pages and the
- * struct page backing come from memblock.  The kernel half of init_top_pgt
- * is shared by every address space, so nothing else needs updating; new
- * entries replace non-present ones, so no TLB flush is needed either.
+ * Early: vmemmap_populate() runs before the buddy allocator exists, so its
+ * page-table pages and the struct page backing come from memblock.  New
+ * entries replace non-present ones, so no TLB flush is needed.
+ *
+ * Late: the vmalloc/ioremap mappers.  Their PMD and PTE tables come from
+ * alloc_page(GFP_KERNEL | __GFP_ZERO), under the PUD pages that
+ * preallocate_vmalloc_pages() put into init_top_pgt; see the invariant in
+ * <arch/pgtable.h>.  Only 4 KiB PTEs are made here (no huge vmap).
+ *
+ * Data structures: the four-level tables themselves, reached from
+ * init_top_pgt; kernel_pgtable_lock.
+ *
+ * Lock order: kernel_pgtable_lock is a leaf (Linux: init_mm.page_table_
+ * lock), taken only to install a freshly allocated table; the page for it
+ * is allocated before and freed after, outside the lock.
  */
 #include <arch/pgtable.h>
+#include <arch/processor.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <lib/spinlock.h>
 #include <lib/string.h>
 #include <mm/memblock.h>
+#include <mm/page_alloc.h>
+#include <uapi/asm-generic/errno-base.h>
 
-namespace {
+namespace
+{
 constexpr uint64_t TABLE_FLAGS = _PAGE_PRESENT | _PAGE_RW;
 constexpr uint64_t DATA_FLAGS = _PAGE_PRESENT | _PAGE_RW | _PAGE_GLOBAL | _PAGE_NX;
+
+/* Linux's tlb_single_page_flush_ceiling: past this many pages one full
+ * flush is cheaper than invlpg per page */
+constexpr unsigned long TLB_SINGLE_PAGE_FLUSH_CEILING = 33;
+
+lib::spinlock kernel_pgtable_lock;
 
 phys_addr_t alloc_zeroed(phys_addr_t size, int nid)
 {
@@ -23,7 +49,7 @@ phys_addr_t alloc_zeroed(phys_addr_t size, int nid)
 	return pa;
 }
 
-/* the next-level table under table[idx], allocated if absent */
+/* early: the next-level table under table[idx], allocated from memblock */
 uint64_t* next_table(uint64_t* table, unsigned idx, int nid)
 {
 	if (!(table[idx] & _PAGE_PRESENT)) {
@@ -35,7 +61,92 @@ uint64_t* next_table(uint64_t* table, unsigned idx, int nid)
 	return static_cast<uint64_t*>(__va(table[idx] & PTE_PFN_MASK));
 }
 
-inline unsigned idx(uintptr_t va, unsigned shift) { return (va >> shift) & (PTRS_PER_TABLE - 1); }
+inline unsigned idx(uintptr_t va, unsigned shift)
+{
+	return (va >> shift) & (PTRS_PER_TABLE - 1);
+}
+
+/* the next multiple of size after va, capped at end (and at the top of
+ * the address space, where the sum wraps to 0) */
+inline uintptr_t next_boundary(uintptr_t va, uintptr_t size, uintptr_t end)
+{
+	uintptr_t next = (va | (size - 1)) + 1;
+	return (next == 0 || next > end) ? end : next;
+}
+
+inline uint64_t* table_of(uint64_t entry)
+{
+	return static_cast<uint64_t*>(__va(entry & PTE_PFN_MASK));
+}
+
+/* late: the table under *entry, allocated from the buddy allocator when
+ * absent.  NULL with *err set when memory is short (ENOMEM) or a large
+ * page is in the way (EINVAL). */
+uint64_t* table_alloc_kernel(uint64_t* entry, int* err)
+{
+	if (!(__atomic_load_n(entry, __ATOMIC_ACQUIRE) & _PAGE_PRESENT)) {
+		struct page* pg = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+		if (!pg) {
+			*err = ENOMEM;
+			return nullptr;
+		}
+		{
+			lib::spin_lock_guard g(kernel_pgtable_lock);
+			if (!(*entry & _PAGE_PRESENT)) {
+				__atomic_store_n(entry, page_to_phys(pg) | _KERNPG_TABLE, __ATOMIC_RELEASE);
+				pg = nullptr;
+			}
+		}
+		if (pg) /* another mapper installed one first */
+			__free_page(pg);
+	}
+	if (*entry & _PAGE_PSE) {
+		*err = EINVAL;
+		return nullptr;
+	}
+	return table_of(*entry);
+}
+
+/* the PTE for va, with the PMD and PTE tables allocated as needed; the
+ * PML4 entry must exist already (the shared-kernel-half invariant) */
+uint64_t* pte_alloc_kernel(uintptr_t va, int* err)
+{
+	uint64_t pgd = init_top_pgt[pgd_index(va)];
+	if (!(pgd & _PAGE_PRESENT)) {
+		pr_err("vmap: no PGD entry for %#lx: the kernel half of init_top_pgt was not preallocated\n",
+		       (unsigned long)va);
+		*err = EINVAL;
+		return nullptr;
+	}
+	uint64_t* pmd = table_alloc_kernel(&table_of(pgd)[pud_index(va)], err);
+	uint64_t* pte = pmd ? table_alloc_kernel(&pmd[pmd_index(va)], err) : nullptr;
+	return pte ? &pte[pte_index(va)] : nullptr;
+}
+
+/* Map [addr, end): the pfn of page i comes from pfn_of(i).  A new PTE
+ * table is looked up once per 2 MiB, not per page. */
+template <typename PfnOf> lib::Result<void> map_range(uintptr_t addr, uintptr_t end, pgprot_t prot, PfnOf pfn_of)
+{
+	uint64_t flags = massage_pgprot(prot);
+	uint64_t* pte = nullptr;
+	for (unsigned long i = 0; addr < end; addr += PAGE_SIZE, i++) {
+		if (!pte || !(addr & (PMD_SIZE - 1))) {
+			int err = 0;
+			pte = pte_alloc_kernel(addr, &err);
+			if (!pte)
+				return lib::Error{err};
+		} else {
+			pte++;
+		}
+		if (WARN_ON(*pte & _PAGE_PRESENT))
+			return lib::Error{EBUSY};
+		unsigned long pfn = pfn_of(i);
+		if (pfn == ~0UL)
+			return lib::Error{ENOMEM};
+		*pte = (uint64_t(pfn) << PAGE_SHIFT) | flags;
+	}
+	return lib::ok();
+}
 } // namespace
 
 bool vmemmap_populate(uintptr_t start, uintptr_t end, int nid)
@@ -71,4 +182,128 @@ bool vmemmap_populate(uintptr_t start, uintptr_t end, int nid)
 		va += PAGE_SIZE;
 	}
 	return true;
+}
+
+uint64_t massage_pgprot(pgprot_t prot)
+{
+	/* computed once; racing first callers compute the same value */
+	static uint64_t supported_pte_mask;
+	if (!supported_pte_mask)
+		supported_pte_mask = (rdmsr(MSR_EFER) & (1UL << 11)) ? ~0ULL : ~uint64_t(_PAGE_NX);
+	uint64_t v = pgprot_val(prot);
+	return (v & _PAGE_PRESENT) ? (v & supported_pte_mask) : v;
+}
+
+void preallocate_vmalloc_pages()
+{
+	/* PML4 slot by slot: VMALLOC_START need not be PGDIR aligned (KASLR
+	 * aligns it to 1 GiB only), so the range may touch 65 slots */
+	unsigned long n = 0;
+	for (uintptr_t addr = VMALLOC_START; addr <= VMALLOC_END; addr = (addr | (PGDIR_SIZE - 1)) + 1) {
+		uint64_t* pgd = &init_top_pgt[pgd_index(addr)];
+		if (*pgd & _PAGE_PRESENT)
+			continue;
+		struct page* pud = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!pud)
+			panic("Failed to pre-allocate pud pages for vmalloc area\n");
+		*pgd = page_to_phys(pud) | _KERNPG_TABLE;
+		n++;
+	}
+	pr_debug("vmalloc: preallocated %lu PUD pages for PGD entries %u..%u\n", n, pgd_index(VMALLOC_START),
+	         pgd_index(VMALLOC_END));
+}
+
+lib::Result<void> vmap_pages_range(uintptr_t addr, uintptr_t end, pgprot_t prot, struct page** pages)
+{
+	return map_range(addr, end, prot, [pages](unsigned long i) {
+		if (WARN_ON(!pages[i]))
+			return ~0UL;
+		return page_to_pfn(pages[i]);
+	});
+}
+
+lib::Result<void> ioremap_page_range(uintptr_t addr, uintptr_t end, phys_addr_t phys, pgprot_t prot)
+{
+	unsigned long pfn = phys >> PAGE_SHIFT;
+	return map_range(addr, end, prot, [pfn](unsigned long i) { return pfn + i; });
+}
+
+void vunmap_range_noflush(uintptr_t start, uintptr_t end)
+{
+	for (uintptr_t va = start; va < end;) {
+		uint64_t pgd = init_top_pgt[pgd_index(va)];
+		if (!(pgd & _PAGE_PRESENT)) {
+			va = next_boundary(va, PGDIR_SIZE, end);
+			continue;
+		}
+		uint64_t pud = table_of(pgd)[pud_index(va)];
+		if (!(pud & _PAGE_PRESENT) || (pud & _PAGE_PSE)) {
+			WARN_ON(pud & _PAGE_PSE);
+			va = next_boundary(va, PUD_SIZE, end);
+			continue;
+		}
+		uint64_t pmd = table_of(pud)[pmd_index(va)];
+		if (!(pmd & _PAGE_PRESENT) || (pmd & _PAGE_PSE)) {
+			WARN_ON(pmd & _PAGE_PSE);
+			va = next_boundary(va, PMD_SIZE, end);
+			continue;
+		}
+		uint64_t* pte = table_of(pmd);
+		for (uintptr_t next = next_boundary(va, PMD_SIZE, end); va < next; va += PAGE_SIZE)
+			__atomic_store_n(&pte[pte_index(va)], 0, __ATOMIC_RELAXED);
+	}
+}
+
+void vunmap_range(uintptr_t start, uintptr_t end)
+{
+	vunmap_range_noflush(start, end);
+	flush_tlb_kernel_range(start, end);
+}
+
+void flush_tlb_one_kernel(uintptr_t addr)
+{
+	__flush_tlb_one(addr);
+}
+
+void flush_tlb_kernel_range(uintptr_t start, uintptr_t end)
+{
+	/*
+	 * SMP: this is the single place kernel-range shootdowns start from.
+	 * With more than one CPU online it must also run the flush below on
+	 * every other CPU (IPI and wait) before returning, since any CPU may
+	 * hold a stale translation of a vmalloc/ioremap page.
+	 */
+	start &= PAGE_MASK;
+	if (end <= start)
+		return;
+	if ((end - start) >> PAGE_SHIFT > TLB_SINGLE_PAGE_FLUSH_CEILING) {
+		__flush_tlb_all();
+		return;
+	}
+	for (uintptr_t va = start; va < end; va += PAGE_SIZE)
+		__flush_tlb_one(va);
+}
+
+uint64_t* lookup_address(uintptr_t address, unsigned* level)
+{
+	*level = PG_LEVEL_NONE;
+	uint64_t pgd = init_top_pgt[pgd_index(address)];
+	if (!(pgd & _PAGE_PRESENT))
+		return nullptr;
+	uint64_t* pud = &table_of(pgd)[pud_index(address)];
+	if (!(*pud & _PAGE_PRESENT))
+		return nullptr;
+	if (*pud & _PAGE_PSE) {
+		*level = PG_LEVEL_1G;
+		return pud;
+	}
+	uint64_t* pmd = &table_of(*pud)[pmd_index(address)];
+	if (!(*pmd & _PAGE_PRESENT))
+		return nullptr;
+	if (*pmd & _PAGE_PSE) {
+		*level = PG_LEVEL_2M;
+		return pmd;
+	}
+	*level = PG_LEVEL_4K;
+	return &table_of(*pmd)[pte_index(address)];
 }
