@@ -96,6 +96,8 @@ constexpr unsigned pte_index(uintptr_t va)
  * vmemmap_populate_hugepages).  Returns false when memory runs out.
  * Early boot only: tables and backing come from memblock. */
 bool vmemmap_populate(uintptr_t start, uintptr_t end, int nid);
+/* memory backing the vmemmap so far (the boot report shows it) */
+extern unsigned long vmemmap_bytes;
 
 /* ---- after the buddy allocator is up ---- */
 

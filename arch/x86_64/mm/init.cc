@@ -21,6 +21,9 @@
 #include <arch/kaslr.h>
 #include <kernel/printk.h>
 #include <lib/format.h>
+#include <lib/string.h>
+#include <arch/pgtable.h>
+#include <mm/vmalloc.h>
 
 void* high_memory;
 constinit uintptr_t page_offset_base = PAGE_OFFSET_BASE;
@@ -104,6 +107,13 @@ void region(const char* name, uintptr_t start, uintptr_t end)
 	format_size(sz, sizeof(sz), end - start);
 	pr_info("|%-18s 0x%016lx - 0x%016lx [%s]\n", name, (unsigned long)start, (unsigned long)end, sz);
 }
+/* how much of a region is in use, under its line */
+void in_use(const char* what, uint64_t bytes)
+{
+	char sz[32];
+	format_size(sz, sizeof(sz), bytes);
+	pr_info("|  in use (%s):%*s[%s]\n", what, int(47 - lib::strlen(what)), "", sz);
+}
 } // namespace
 
 void init_mem_mapping()
@@ -139,7 +149,9 @@ void show_kernel_segment()
 	region("  data:", reinterpret_cast<uintptr_t>(_sdata), reinterpret_cast<uintptr_t>(_edata));
 	region("  bss:", reinterpret_cast<uintptr_t>(__bss_start), reinterpret_cast<uintptr_t>(__bss_stop));
 	region("vmemmap region:", VMEMMAP_START, VMEMMAP_END + 1);
+	in_use("struct pages", vmemmap_bytes);
 	region("vmalloc region:", VMALLOC_START, VMALLOC_END + 1);
+	in_use("vmalloc", vmalloc_nr_pages() << PAGE_SHIFT);
 	region("lowmem region:", PAGE_OFFSET, reinterpret_cast<uintptr_t>(high_memory));
 	pr_info("|                     ^^^^^^^^^^^^^^^^     ^^^^^^^^^^^^^^^^\n");
 	pr_info("|                        PAGE_OFFSET          high_memory\n");

@@ -149,6 +149,8 @@ template <typename PfnOf> lib::Result<void> map_range(uintptr_t addr, uintptr_t 
 }
 } // namespace
 
+unsigned long vmemmap_bytes;
+
 bool vmemmap_populate(uintptr_t start, uintptr_t end, int nid)
 {
 	start &= ~(PAGE_SIZE - 1);
@@ -165,6 +167,7 @@ bool vmemmap_populate(uintptr_t start, uintptr_t end, int nid)
 		if (!(pmde & _PAGE_PRESENT) && !(va & (PMD_SIZE - 1)) && end - va >= PMD_SIZE) {
 			if (phys_addr_t pa = alloc_zeroed(PMD_SIZE, nid)) {
 				pmde = pa | DATA_FLAGS | _PAGE_PSE;
+				vmemmap_bytes += PMD_SIZE;
 				va += PMD_SIZE;
 				continue;
 			}
@@ -178,6 +181,7 @@ bool vmemmap_populate(uintptr_t start, uintptr_t end, int nid)
 			if (!pa)
 				return false;
 			ptee = pa | DATA_FLAGS;
+			vmemmap_bytes += PAGE_SIZE;
 		}
 		va += PAGE_SIZE;
 	}
