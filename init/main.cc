@@ -70,7 +70,8 @@ void start_kernel()
 	pr_info("Command line: %s\n", saved_command_line);
 	pr_info("Boot loader: %s%s\n", boot_params.loader_name, boot_params.efi ? " (UEFI)" : "");
 	if (kaslr_enabled())
-		pr_info("KASLR: kernel offset 0x%lx from 0x%lx\n", kaslr_virt_offset, (unsigned long)__START_KERNEL);
+		pr_info("KASLR: kernel offset 0x%lx from 0x%lx, loaded at physical 0x%lx\n", kaslr_virt_offset,
+			(unsigned long)__START_KERNEL, (unsigned long)(LOAD_PHYSICAL_ADDR + phys_base));
 	else
 		pr_info("KASLR disabled\n");
 	setup_arch();

@@ -3,8 +3,9 @@
  * pgtable_64_types.h).  Four-level paging, 48-bit canonical addresses.
  * Usable from assembly (only #defines outside the __ASSEMBLY__ block).
  *
- * Invariant: for the kernel image, virt == phys + __START_KERNEL_map +
- * kaslr_virt_offset; for the direct map, virt == phys + PAGE_OFFSET.
+ * Invariant: for the kernel image, virt - kaslr_virt_offset ==
+ * phys - phys_base + __START_KERNEL_map; for the direct map,
+ * virt == phys + PAGE_OFFSET.
  * With KASLR (arch/x86_64/boot/kaslr.cc) the image moves by a random
  * multiple of 2 MiB inside its 1 GiB window, and PAGE_OFFSET, VMALLOC_START
  * and VMEMMAP_START move by random multiples of 1 GiB
@@ -68,6 +69,8 @@ extern uintptr_t vmalloc_base;
 
 /* how far KASLR moved the kernel image from __START_KERNEL (0 with nokaslr) */
 extern unsigned long kaslr_virt_offset;
+/* physical load address - LOAD_PHYSICAL_ADDR (Linux's phys_base) */
+extern unsigned long phys_base;
 #define VMEMMAP_START vmemmap_base
 #define VMEMMAP_END (vmemmap_base + (1UL << 40) - 1)
 inline constexpr uintptr_t TASK_SIZE = TASK_SIZE_MAX;
@@ -93,7 +96,7 @@ inline phys_addr_t __pa(const void* va)
 {
 	uintptr_t v = reloc_hide(va); /* else &sym - __START_KERNEL_map folds to a constant */
 	/* kernel-image addresses translate through __START_KERNEL_map */
-	return v >= __START_KERNEL_map ? v - __START_KERNEL_map - kaslr_virt_offset : v - PAGE_OFFSET;
+	return v >= __START_KERNEL_map ? v - __START_KERNEL_map - kaslr_virt_offset + phys_base : v - PAGE_OFFSET;
 }
 inline void* phys_to_virt(phys_addr_t pa)
 {

@@ -12,6 +12,7 @@ uintptr_t page_offset_base;
 uintptr_t vmemmap_base;
 uintptr_t vmalloc_base = VMALLOC_START_BASE;
 unsigned long kaslr_virt_offset;
+unsigned long phys_base;
 
 namespace {
 std::string console;

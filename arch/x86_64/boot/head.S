@@ -190,7 +190,7 @@ startup_64_high:
 	xorl %ebp, %ebp			/* terminates the frame-pointer chain */
 	movl %r12d, %edi
 	movl %r13d, %esi
-	call kaslr_early		/* offset still to apply, or 0 */
+	call kaslr_early		/* nonzero: the kernel must move */
 	testq %rax, %rax
 	jnz kaslr_relocate
 	movl %r12d, %edi
@@ -201,21 +201,24 @@ startup_64_high:
 	jmp 7b
 
 /*
- * Move the kernel by %rax (Linux does this in the decompressor).  Only
- * RIP-relative addressing here: the absolute addresses in this very code
- * are among those being patched.
+ * Move the kernel as kaslr_early prepared (Linux does this in the
+ * decompressor).  Only RIP-relative addressing here: the absolute
+ * addresses in this very code are among those being patched.
  */
 kaslr_relocate:
-	movq %rax, %rdi
+	movq kaslr_reloc_virt(%rip), %rdi	/* virtual offset */
+	movq kaslr_reloc_phys(%rip), %r9	/* physical offset: the copy */
 	leaq __relocs_start(%rip), %rsi
 	movl (%rsi), %ecx		/* 64-bit entries */
 	movl 4(%rsi), %edx		/* 32-bit sign-extended entries */
 	addq $8, %rsi
 	movabsq $__START_KERNEL_map, %r8
+	/* an entry is the link-time physical address of the field; the field
+	 * of the copy is there + %r9, reached through the identity map */
 2:	testl %ecx, %ecx
 	jz 3f
 	movl (%rsi), %eax
-	addq %r8, %rax
+	addq %r9, %rax
 	addq %rdi, (%rax)
 	addq $4, %rsi
 	decl %ecx
@@ -223,24 +226,28 @@ kaslr_relocate:
 3:	testl %edx, %edx
 	jz 4f
 	movl (%rsi), %eax
-	addq %r8, %rax
+	addq %r9, %rax
 	addl %edi, (%rax)
 	addq $4, %rsi
 	decl %edx
 	jmp 3b
-4:	/* switch the window to kaslr_pd from the identity alias of this code
-	 * (the window we run in is the one being replaced) */
+4:	/* switch to the copy's page tables from the identity alias of the
+	 * copy's code (the window we run in is the one being replaced) */
 	leaq startup_64_high(%rip), %rcx
 	addq %rdi, %rcx			/* where to continue, moved */
-	leaq kaslr_pd(%rip), %rdx
+	leaq init_top_pgt(%rip), %rdx
 	subq %r8, %rdx
-	orq $(_PAGE_PRESENT | _PAGE_RW), %rdx
+	addq %r9, %rdx			/* the copy's top-level page table */
 	leaq boot_pdpt_kernel + 510 * 8(%rip), %rsi
-	subq %r8, %rsi			/* physical address of the window's PDPT slot */
+	subq %r8, %rsi
+	addq %r9, %rsi			/* the copy's kernel-window slot */
+	movq (%rsi), %r10		/* kaslr_early filled it */
 	leaq 5f(%rip), %rax
 	subq %r8, %rax
+	addq %r9, %rax
 	jmp *%rax
-5:	movq %rdx, (%rsi)
+5:	movq %r10, (%rsi)		/* (same table when only the virtual address moves) */
+	movq %rdx, %cr3
 	movq %cr4, %rax			/* flush, global entries included */
 	btrq $7, %rax
 	movq %rax, %cr4
@@ -268,6 +275,7 @@ boot_gdt_desc:
 	.globl init_top_pgt
 init_top_pgt:
 	.skip PAGE_SIZE
+	.globl boot_pdpt_low
 boot_pdpt_low:
 	.skip PAGE_SIZE
 	.globl boot_pdpt_kernel

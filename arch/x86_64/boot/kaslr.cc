@@ -4,17 +4,20 @@
  * applies).
  *
  * Linux's decompressor relocates the kernel before it runs; monolith is
- * not compressed, so the kernel relocates itself, early in head.S:
+ * not compressed, so the kernel moves itself, early in head.S:
  *   1. kaslr_early() (this file) runs at the link-time addresses, reads
- *      "nokaslr" from the loader's command line, draws a 2 MiB-aligned
- *      offset that keeps the image inside its 1 GiB window, and fills
- *      kaslr_pd, the page directory of the moved window;
- *   2. kaslr_relocate (head.S) adds the offset to every absolute kernel
- *      address listed in .kaslr_relocs (tools/build/relocs.py), switches
- *      the window to kaslr_pd from the identity-mapped alias of its own
- *      code, and re-enters startup_64_high at the moved address.
- * Only the virtual address moves: the image stays at physical 16 MiB
- * where the loader put it.
+ *      "nokaslr" from the loader's command line, and draws two offsets:
+ *      virtual, a 2 MiB step keeping the image inside its 1 GiB window;
+ *      physical (phys_base, as Linux names it), a 2 MiB-aligned slot of
+ *      RAM below 4 GiB, above 16 MiB, clear of everything the loader
+ *      placed (its information, the command line, the modules).  It copies
+ *      the whole image (text to bss) to the new physical slot and points
+ *      the copy's page tables at the copy; kaslr_pd maps the moved window.
+ *   2. kaslr_relocate (head.S) adds the virtual offset to every absolute
+ *      kernel address listed in .kaslr_relocs (tools/build/relocs.py), in
+ *      the copy, then from the identity-mapped alias of the copy's own code
+ *      switches CR3 to the copy's page tables and re-enters
+ *      startup_64_high at the moved address.
  *
  * Constraint: until the switch, nothing may store a pointer to kernel
  * text or data computed at run time; this file only writes numbers and
@@ -23,6 +26,7 @@
  */
 #include <arch/kaslr.h>
 #include <arch/boot.h>
+#include <arch/e820.h>
 #include <arch/page.h>
 #include <arch/processor.h>
 #include <lib/cmdline.h>
@@ -33,7 +37,14 @@ extern "C" char _text[], _end[];
 extern "C" uint64_t boot_pdpt_kernel[];
 
 unsigned long kaslr_virt_offset;
+unsigned long phys_base; /* physical load address - LOAD_PHYSICAL_ADDR (Linux's name) */
 alignas(PAGE_SIZE) uint64_t kaslr_pd[PTRS_PER_TABLE];
+/* read by kaslr_relocate (head.S) */
+extern "C" {
+unsigned long kaslr_reloc_virt;
+unsigned long kaslr_reloc_phys;
+}
+extern "C" uint64_t init_top_pgt[], boot_pdpt_low[];
 
 namespace {
 bool kaslr_on;
@@ -87,6 +98,116 @@ bool cmdline_has(std::string_view cmdline, std::string_view key)
 	return found;
 }
 
+/* phys range [start, end) */
+struct range {
+	uint64_t start, end;
+};
+constexpr unsigned MAX_AVOID = 24;
+
+/* What the loader gave: RAM ranges, and ranges the new image must avoid. */
+struct loader_map {
+	range ram[E820_MAX_ENTRIES];
+	unsigned nr_ram = 0;
+	range avoid[MAX_AVOID];
+	unsigned nr_avoid = 0;
+	void add_ram(uint64_t s, uint64_t len)
+	{
+		if (nr_ram < E820_MAX_ENTRIES && len)
+			ram[nr_ram++] = {s, s + len};
+	}
+	void add_avoid(uint64_t s, uint64_t len)
+	{
+		if (nr_avoid < MAX_AVOID && len)
+			avoid[nr_avoid++] = {s, s + len};
+	}
+	bool fits(uint64_t s, uint64_t e) const
+	{
+		bool in_ram = false;
+		for (unsigned i = 0; i < nr_ram; i++)
+			in_ram |= s >= ram[i].start && e <= ram[i].end;
+		if (!in_ram)
+			return false;
+		for (unsigned i = 0; i < nr_avoid; i++)
+			if (s < avoid[i].end && avoid[i].start < e)
+				return false;
+		return true;
+	}
+};
+
+template <typename T> T read_phys(uint64_t pa)
+{
+	T v;
+	lib::memcpy(&v, reinterpret_cast<const void*>(uintptr_t(pa)), sizeof(T));
+	return v;
+}
+
+/* Fill m from the loader's information (through the identity map); false
+ * when it is unusable, and then the kernel stays where it is. */
+bool read_loader_map(uint32_t protocol, uint32_t info_pa, loader_map& m)
+{
+	if (!info_pa)
+		return false;
+	if (protocol == BOOT_PROTO_PVH) {
+		if (read_phys<uint32_t>(info_pa) != 0x336ec578 || read_phys<uint32_t>(info_pa + 4) < 1)
+			return false;
+		uint32_t nr_modules = read_phys<uint32_t>(info_pa + 12);
+		uint64_t modlist = read_phys<uint64_t>(info_pa + 16), cmdline = read_phys<uint64_t>(info_pa + 24);
+		uint64_t memmap = read_phys<uint64_t>(info_pa + 40);
+		uint32_t entries = read_phys<uint32_t>(info_pa + 48);
+		m.add_avoid(info_pa, PAGE_SIZE);
+		if (cmdline)
+			m.add_avoid(cmdline, COMMAND_LINE_SIZE);
+		m.add_avoid(memmap, uint64_t(entries) * 24);
+		m.add_avoid(modlist, uint64_t(nr_modules) * 32);
+		for (uint32_t i = 0; i < nr_modules && i < 8; i++)
+			m.add_avoid(read_phys<uint64_t>(modlist + i * 32), read_phys<uint64_t>(modlist + i * 32 + 8));
+		for (uint32_t i = 0; i < entries && i < E820_MAX_ENTRIES; i++)
+			if (read_phys<uint32_t>(memmap + i * 24 + 16) == uint32_t(e820_type::ram))
+				m.add_ram(read_phys<uint64_t>(memmap + i * 24), read_phys<uint64_t>(memmap + i * 24 + 8));
+		return m.nr_ram > 0;
+	}
+	if (protocol != BOOT_PROTO_MB2)
+		return false;
+	uint32_t total = read_phys<uint32_t>(info_pa);
+	if (total < 16 || total > (1u << 20))
+		return false;
+	m.add_avoid(info_pa, total);
+	for (uint32_t off = 8; off + 8 <= total;) {
+		uint32_t type = read_phys<uint32_t>(info_pa + off), size = read_phys<uint32_t>(info_pa + off + 4);
+		if (size < 8 || size > total - off || type == 0)
+			break;
+		if (type == 3 && size >= 16) { /* module */
+			uint32_t s = read_phys<uint32_t>(info_pa + off + 8), e = read_phys<uint32_t>(info_pa + off + 12);
+			if (e > s)
+				m.add_avoid(s, e - s);
+		} else if (type == 6 && size >= 16) { /* memory map */
+			uint32_t esize = read_phys<uint32_t>(info_pa + off + 8);
+			for (uint32_t e = 16; esize >= 24 && e + esize <= size; e += esize)
+				if (read_phys<uint32_t>(info_pa + off + e + 16) == uint32_t(e820_type::ram))
+					m.add_ram(read_phys<uint64_t>(info_pa + off + e), read_phys<uint64_t>(info_pa + off + e + 8));
+		}
+		off += (size + 7) & ~7u;
+	}
+	return m.nr_ram > 0;
+}
+
+/* A random 2 MiB-aligned slot for [0, size) in RAM in [16 MiB, 4 GiB),
+ * avoiding the loader's data and the running image, or the current spot. */
+uint64_t choose_phys(const loader_map& m, uint64_t cur, uint64_t size)
+{
+	constexpr uint64_t lo = LOAD_PHYSICAL_ADDR, hi = 1ULL << 32;
+	uint64_t slots = 1; /* the current location is always a candidate */
+	for (uint64_t p = lo; p + size <= hi; p += PMD_SIZE)
+		slots += p != cur && !(p < cur + size && cur < p + size) && m.fits(p, p + size);
+	uint64_t pick = kaslr_get_random_long() % slots;
+	if (pick == 0)
+		return cur;
+	for (uint64_t p = lo; p + size <= hi; p += PMD_SIZE)
+		if (p != cur && !(p < cur + size && cur < p + size) && m.fits(p, p + size) && --pick == 0)
+			return p;
+	return cur;
+}
+
 uint64_t mix64(uint64_t x)
 {
 	x ^= x >> 30;
@@ -127,23 +248,56 @@ extern "C" unsigned long kaslr_early(uint32_t protocol, uint32_t info_pa)
 		return 0;
 	kaslr_on = true;
 
-	/* physical extent of the image, in 2 MiB pages */
-	uint64_t phys_start = (uintptr_t(_text) - __START_KERNEL_map) & ~(PMD_SIZE - 1);
-	uint64_t phys_end = (uintptr_t(_end) - __START_KERNEL_map + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
-	if (phys_end > KERNEL_IMAGE_SIZE)
-		return 0;
-	uint64_t slots = (KERNEL_IMAGE_SIZE - phys_end) / PMD_SIZE + 1;
-	uint64_t delta = (kaslr_get_random_long() % slots) * PMD_SIZE;
-	if (delta == 0)
+	/* link-time physical extent of the image (these fold to constants,
+	 * which is right here: nothing has moved yet) */
+	uint64_t phys_start = uintptr_t(_text) - __START_KERNEL_map;
+	uint64_t image_bytes = uintptr_t(_end) - uintptr_t(_text);
+	uint64_t span = (image_bytes + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+	if (phys_start + span > KERNEL_IMAGE_SIZE)
 		return 0;
 
-	/* the moved window maps only the image: stale pointers fault */
+	uint64_t vslots = (KERNEL_IMAGE_SIZE - phys_start - span) / PMD_SIZE + 1;
+	uint64_t vdelta = (kaslr_get_random_long() % vslots) * PMD_SIZE;
+	static loader_map map; /* large: not on the boot stack */
+	uint64_t new_phys = read_loader_map(protocol, info_pa, map) ? choose_phys(map, phys_start, span) : phys_start;
+	uint64_t pdelta = new_phys - phys_start;
+	if (!vdelta && !pdelta)
+		return 0;
+
+	/* everything the copy must carry is set before copying */
+	kaslr_virt_offset = vdelta;
+	phys_base = pdelta;
+	kaslr_reloc_virt = vdelta;
+	kaslr_reloc_phys = pdelta;
 	for (auto& e : kaslr_pd)
 		e = 0;
-	for (uint64_t pa = phys_start; pa < phys_end; pa += PMD_SIZE)
-		kaslr_pd[(pa + delta) >> PMD_SHIFT] = pa | _PAGE_PRESENT | _PAGE_RW | _PAGE_PSE | _PAGE_GLOBAL;
-	kaslr_virt_offset = delta;
-	return delta;
+	/* the moved window maps only the image: stale pointers fault */
+	for (uint64_t off = 0; off < span; off += PMD_SIZE)
+		kaslr_pd[(phys_start + vdelta + off) >> PMD_SHIFT] =
+			(new_phys + off) | _PAGE_PRESENT | _PAGE_RW | _PAGE_PSE | _PAGE_GLOBAL;
+	if (pdelta)
+		lib::memcpy(reinterpret_cast<void*>(uintptr_t(new_phys)), reinterpret_cast<void*>(uintptr_t(phys_start)),
+			    image_bytes);
+
+	/* the copy's page tables point into the copy (identity-mapped access) */
+	auto in_copy = [&](const void* sym) {
+		return reinterpret_cast<uint64_t*>(uintptr_t(uintptr_t(sym) - __START_KERNEL_map + pdelta));
+	};
+	uint64_t old_lo = phys_start, old_hi = phys_start + image_bytes;
+	auto fix = [&](uint64_t* table, unsigned n) {
+		for (unsigned i = 0; i < n; i++) {
+			uint64_t pa = table[i] & 0x000ffffffffff000ULL;
+			if ((table[i] & _PAGE_PRESENT) && !(table[i] & _PAGE_PSE) && pa >= old_lo && pa < old_hi)
+				table[i] += pdelta;
+		}
+	};
+	if (pdelta) {
+		fix(in_copy(init_top_pgt), PTRS_PER_TABLE);
+		fix(in_copy(boot_pdpt_low), PTRS_PER_TABLE);
+		fix(in_copy(boot_pdpt_kernel), PTRS_PER_TABLE);
+	}
+	in_copy(boot_pdpt_kernel)[510] = (uintptr_t(kaslr_pd) - __START_KERNEL_map + pdelta) | _PAGE_PRESENT | _PAGE_RW;
+	return 1;
 }
 
 /* Both are decided in kaslr_early; registered so they are not "unknown". */
