@@ -18,6 +18,8 @@
 #include <lib/format.h>
 #include <lib/string.h>
 #include <mm/mm_init.h>
+#include <mm/meminfo.h>
+#include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include <arch/kaslr.h>
 #include <arch/page.h>
@@ -81,8 +83,10 @@ void start_kernel()
 		        (unsigned long long)(boot_params.modules[i].start + boot_params.modules[i].size - 1),
 		        boot_params.modules[i].cmdline[0] ? " " : "", boot_params.modules[i].cmdline);
 	mm_core_init();
+	kmem_cache_init();
 	vmalloc_init();
 	show_kernel_segment();
+	show_meminfo(); /* /proc/meminfo's kernel-memory lines, SLUB and vmalloc included */
 	parse_args();
 	pr_info("kallsyms: %zu symbols\n", kallsyms_count());
 

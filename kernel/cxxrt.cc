@@ -4,13 +4,14 @@
  *
  * GCC may emit calls to memcpy/memset/memmove/memcmp even in freestanding
  * code, so the C symbols exist and forward to lib/.  operator new/delete
- * have no allocator behind them until SLUB arrives: using them is a bug
- * and panics loudly rather than returning memory that does not exist.
+ * are kmalloc/kfree (mm/slab_common.cc); before kmem_cache_init, plain new
+ * panics, new (std::nothrow) returns NULL.
  */
 #include <cstddef>
 #include <new>
 #include <lib/string.h>
 #include <kernel/panic.h>
+#include <mm/slab.h>
 
 extern "C" {
 void* memcpy(void* d, const void* s, size_t n)
@@ -48,27 +49,112 @@ int __cxa_atexit(void (*)(void*), void*, void*)
 }
 }
 
-void* operator new(size_t)
+/*
+ * operator new/delete for kernel objects go through kmalloc/kfree.  The
+ * kernel has no exceptions, so plain new cannot report failure: it
+ * panics; code that can cope with failure uses new (std::nothrow) and
+ * checks for NULL.  Over-aligned new rounds the size up to a power of two,
+ * which kmalloc aligns naturally.
+ */
+/* libstdc++ defines this object; the freestanding kernel has no libstdc++ */
+namespace std
 {
-	panic("operator new before the slab allocator exists");
+const nothrow_t nothrow{};
+} // namespace std
+
+namespace
+{
+size_t aligned_size(size_t size, std::align_val_t al)
+{
+	size_t align = static_cast<size_t>(al);
+	if (align <= ARCH_KMALLOC_MINALIGN)
+		return size;
+	size_t n = size > align ? size : align;
+	size_t p = 1;
+	while (p < n)
+		p <<= 1;
+	return p;
 }
-void* operator new[](size_t)
+
+void* new_or_panic(size_t size, const char* what)
 {
-	panic("operator new[] before the slab allocator exists");
+	void* p = kmalloc(size ? size : 1, GFP_KERNEL);
+	if (!p)
+		panic("%s(%zu): out of memory%s", what, size,
+		      slab_is_available() ? "" : " (before kmem_cache_init)");
+	return p;
 }
-void operator delete(void*) noexcept
+} // namespace
+
+void* operator new(size_t size)
 {
-	panic("operator delete before the slab allocator exists");
+	return new_or_panic(size, "operator new");
 }
-void operator delete[](void*) noexcept
+void* operator new[](size_t size)
 {
-	panic("operator delete[] before the slab allocator exists");
+	return new_or_panic(size, "operator new[]");
 }
-void operator delete(void*, size_t) noexcept
+void* operator new(size_t size, const std::nothrow_t&) noexcept
 {
-	panic("operator delete before the slab allocator exists");
+	return kmalloc(size ? size : 1, GFP_KERNEL);
 }
-void operator delete[](void*, size_t) noexcept
+void* operator new[](size_t size, const std::nothrow_t&) noexcept
 {
-	panic("operator delete[] before the slab allocator exists");
+	return kmalloc(size ? size : 1, GFP_KERNEL);
+}
+void* operator new(size_t size, std::align_val_t al)
+{
+	return new_or_panic(aligned_size(size, al), "operator new");
+}
+void* operator new[](size_t size, std::align_val_t al)
+{
+	return new_or_panic(aligned_size(size, al), "operator new[]");
+}
+void* operator new(size_t size, std::align_val_t al, const std::nothrow_t&) noexcept
+{
+	return kmalloc(aligned_size(size, al), GFP_KERNEL);
+}
+void* operator new[](size_t size, std::align_val_t al, const std::nothrow_t&) noexcept
+{
+	return kmalloc(aligned_size(size, al), GFP_KERNEL);
+}
+void operator delete(void* p) noexcept
+{
+	kfree(p);
+}
+void operator delete[](void* p) noexcept
+{
+	kfree(p);
+}
+void operator delete(void* p, size_t) noexcept
+{
+	kfree(p);
+}
+void operator delete[](void* p, size_t) noexcept
+{
+	kfree(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept
+{
+	kfree(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept
+{
+	kfree(p);
+}
+void operator delete(void* p, size_t, std::align_val_t) noexcept
+{
+	kfree(p);
+}
+void operator delete[](void* p, size_t, std::align_val_t) noexcept
+{
+	kfree(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept
+{
+	kfree(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept
+{
+	kfree(p);
 }

@@ -132,28 +132,18 @@ void free_area_init_node(int nid)
 
 unsigned long kb(const char* a, const char* b) { return (unsigned long)(b - a) >> 10; }
 
-/* one log record per line of text, at the given level */
-void print_lines(const char* level, const char* text)
-{
-	for (const char* p = text; *p;) {
-		const char* nl = lib::strchr(p, '\n');
-		int len = nl ? int(nl - p) : int(lib::strlen(p));
-		printk("%s%.*s\n", level, len, p);
-		p += len + (nl ? 1 : 0);
-	}
-}
 } // namespace
 
 void show_free_areas_report()
 {
 	static char buf[8192];
 	render_buddyinfo(buf, sizeof(buf));
-	print_lines(KERN_INFO, buf);
+	printk_lines(KERN_INFO, buf);
 	render_meminfo_basic(buf, sizeof(buf));
-	print_lines(KERN_INFO, buf);
+	printk_lines(KERN_INFO, buf);
 	/* the free-page part of /proc/zoneinfo: in the log, on the console with loglevel=8 */
 	render_zoneinfo_free(buf, sizeof(buf));
-	print_lines(KERN_DEBUG, buf);
+	printk_lines(KERN_DEBUG, buf);
 }
 
 void mm_core_init()

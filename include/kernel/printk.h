@@ -49,6 +49,9 @@ int vprintk(const char* fmt, va_list ap);
 /* the console prints messages whose level is below this */
 extern int console_loglevel;
 
+/* one record per line of a multi-line text, at the given level */
+void printk_lines(const char* level, const char* text);
+
 /* start console output, replaying the log so far (after parse_early_param) */
 void register_console();
 /* an early oops/panic: print everything logged, console or not */

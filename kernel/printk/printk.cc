@@ -197,3 +197,14 @@ static int __init_debug(std::string_view)
 	return 0;
 }
 early_param("debug", __init_debug);
+
+void printk_lines(const char* level, const char* text)
+{
+	for (const char* p = text; *p;) {
+		size_t len = 0;
+		while (p[len] && p[len] != '\n')
+			len++;
+		printk("%s%.*s\n", level, int(len), p);
+		p += len + (p[len] ? 1 : 0);
+	}
+}

@@ -33,6 +33,7 @@ FATAL = [
     (re.compile(r'Kernel panic - not syncing'), 'kernel panic'),
     (re.compile(r'\bBUG: '), 'BUG'),
     (re.compile(r'kernel BUG at'), 'BUG'),
+    (re.compile(r'^BUG \S+ \((Not tainted|Tainted: [^)]*)\): '), 'slab BUG'),
     (re.compile(r'^(Oops|[a-z][a-z ]+): [0-9a-f]{4} \[#\d+\]'), 'oops'),
     (re.compile(r'^WARNING: CPU: '), 'WARNING'),
     (re.compile(r'Fixing recursive fault'), 'recursive fault'),

@@ -1,0 +1,1494 @@
+/*
+ * SLUB, the slab allocator (Linux: mm/slub.c).
+ *
+ * A slab is one buddy block (compound when order > 0) cut into objects of
+ * s->size bytes.  Its head struct page is the slab descriptor: PG_slab,
+ * slab_cache, freelist (the first free object), inuse, objects, frozen,
+ * and lru, which links it on its node's partial list.  Free objects are
+ * chained through a pointer stored in the object at s->offset, hardened
+ * as Linux's CONFIG_SLAB_FREELIST_HARDENED does:
+ *     stored = next ^ s->random ^ bswap64(address of the slot)
+ * so a leaked or overwritten free pointer is useless to an attacker and a
+ * stray write turns into an invalid pointer that the debug checks catch.
+ *
+ * Allocation (slab_alloc_node), interrupts off, no lock:
+ *   fast path   pop the CPU's freelist (kmem_cache_cpu::freelist)
+ *   slow path   (___slab_alloc) take the CPU slab's page->freelist (remote
+ *               frees land there), else freeze a slab from the node's
+ *               partial list, else a new slab from the page allocator
+ *               on the requested node.
+ * Freeing (slab_free):
+ *   fast path   the object's slab is this CPU's slab: push on its freelist
+ *   slow path   (__slab_free) push on page->freelist under the node's
+ *               list_lock; a full slab goes back on the partial list; an
+ *               empty one goes back to the buddy allocator once the node
+ *               already keeps min_partial partial slabs.
+ *
+ * Debug caches (slub_debug=, or SLAB_RED_ZONE/SLAB_POISON/SLAB_STORE_USER/
+ * SLAB_CONSISTENCY_CHECKS) take no CPU slab: every allocation and free is
+ * done on the slab under list_lock with the checks of Linux's
+ * alloc/free_debug_processing.  Their object slot is laid out as
+ *     [left red zone][object][right red zone][free pointer][alloc track]
+ *     [free track][padding]
+ * with the red zones 0xcc while allocated and 0xbb while free, a free
+ * object filled with 0x6b and ended by 0xa5, padding 0x5a.  Findings print
+ * Linux's slab_bug report ("BUG <cache> (<taint>): <what>"), taint the
+ * kernel with TAINT_BAD_PAGE and leave the allocator consistent.
+ *
+ * Bootstrap (kmem_cache_init): the caches of struct kmem_cache_node and
+ * struct kmem_cache start in static storage; the first node structure is
+ * carved by hand from a fresh slab (early_kmem_cache_node_alloc); then
+ * both caches copy themselves into objects of the "kmem_cache" cache and
+ * their slabs are repointed (bootstrap), and the kmalloc caches follow
+ * (mm/slab_common.cc).
+ *
+ * Lock order: slab_lock -> kmem_cache_node::list_lock (irqs off) ->
+ * zone->lock.  A CPU's kmem_cache_cpu is guarded by disabling interrupts
+ * on that CPU.  page->freelist/inuse/frozen of a slab are guarded by its
+ * node's list_lock, except for a new slab no one else can see yet.
+ */
+#include <mm/slab.h>
+#include <kernel/panic.h>
+#include <kernel/params.h>
+#include <kernel/printk.h>
+#include <kernel/time.h>
+#include <lib/format.h>
+#include <lib/string.h>
+#include <mm/page_alloc.h>
+#include <new>
+#include <uapi/asm-generic/errno-base.h>
+
+namespace slub
+{
+slab_state_t slab_state = DOWN;
+lib::spinlock slab_lock;
+lib::list_head slab_caches;
+struct kmem_cache* kmem_cache_cache;
+bool slub_nomerge;
+std::atomic<long> large_kmalloc_pages;
+} // namespace slub
+
+using namespace slub;
+
+namespace
+{
+constexpr unsigned cache_line_size = 64;
+constexpr unsigned slub_min_order = 0;
+constexpr unsigned slub_max_order = 3;   /* PAGE_ALLOC_COSTLY_ORDER */
+constexpr unsigned slub_min_objects = 0; /* 0: derived from the CPU count */
+constexpr unsigned long MIN_PARTIAL = 5, MAX_PARTIAL = 10;
+constexpr unsigned MAX_OBJS_PER_PAGE = 32767;
+constexpr unsigned nr_cpu_ids = 1;                    /* possible CPUs; smp.h brings the real count with SMP */
+constexpr slab_flags_t __OBJECT_POISON = 0x80000000U; /* free objects are poisoned */
+constexpr slab_flags_t DEBUG_DEFAULT_FLAGS = SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER;
+constexpr unsigned MAX_DUMP = 256; /* bytes of an object a report dumps (Linux: a page) */
+constexpr unsigned long HZ = 250;
+
+struct kmem_cache* kmem_cache_node_cache;
+std::atomic<long> reclaimable_pages, unreclaimable_pages;
+
+slab_flags_t slub_debug;    /* flags slub_debug= adds */
+char slub_debug_names[128]; /* comma-separated cache names (trailing '*' globs); empty: every cache */
+
+/* Linux's struct track: who allocated / freed an object last (SLAB_STORE_USER) */
+struct track {
+	unsigned long addr;
+	int cpu;
+	int pid;
+	unsigned long when; /* jiffies */
+};
+enum track_item { TRACK_ALLOC, TRACK_FREE };
+
+/* static homes of the two bootstrap caches, with their per-CPU slabs */
+struct boot_cache {
+	struct kmem_cache s;
+	struct kmem_cache_cpu cpu[nr_cpu_ids];
+};
+boot_cache boot_kmem_cache, boot_kmem_cache_node;
+
+__extension__ typedef unsigned __int128 u128;
+
+/* ------------------------------------------------------------- helpers */
+
+constexpr unsigned long align_up(unsigned long x, unsigned long a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+constexpr unsigned ilog2(unsigned long v)
+{
+	return 63 - unsigned(__builtin_clzl(v));
+}
+constexpr bool is_power_of_2(unsigned long v)
+{
+	return v && !(v & (v - 1));
+}
+
+inline unsigned long jiffies()
+{
+	return local_clock() / (1000000000UL / HZ);
+}
+inline bool kmem_cache_debug(const struct kmem_cache* s)
+{
+	return s->flags & SLAB_DEBUG_FLAGS;
+}
+inline uint8_t* slab_address(const struct page* p)
+{
+	return static_cast<uint8_t*>(page_address(p));
+}
+inline unsigned slab_order(const struct page* p)
+{
+	return PageHead(p) ? p->compound_order : 0;
+}
+inline struct page* slab_of_lru(lib::list_head* l)
+{
+	return reinterpret_cast<struct page*>(reinterpret_cast<char*>(l) - offsetof(struct page, lru));
+}
+inline bool node_online(int nid)
+{
+	return nid >= 0 && unsigned(nid) < MAX_NUMNODES && NODE_DATA(nid);
+}
+inline struct kmem_cache_node* get_node(const struct kmem_cache* s, int nid)
+{
+	return s->node[nid];
+}
+inline struct kmem_cache_cpu* this_cpu_slab(struct kmem_cache* s)
+{
+	return &s->cpu_slab[smp_processor_id()];
+}
+
+/* ---- hardened free pointers ---- */
+
+inline uintptr_t freelist_ptr(const struct kmem_cache* s, uintptr_t ptr, uintptr_t ptr_addr)
+{
+	return ptr ^ s->random ^ __builtin_bswap64(ptr_addr);
+}
+inline void* get_freepointer(const struct kmem_cache* s, void* object)
+{
+	uintptr_t addr = reinterpret_cast<uintptr_t>(object) + s->offset, v;
+	__builtin_memcpy(&v, reinterpret_cast<void*>(addr), sizeof(v));
+	return reinterpret_cast<void*>(freelist_ptr(s, v, addr));
+}
+inline void set_freepointer(const struct kmem_cache* s, void* object, void* fp)
+{
+	uintptr_t addr = reinterpret_cast<uintptr_t>(object) + s->offset;
+	uintptr_t v = freelist_ptr(s, reinterpret_cast<uintptr_t>(fp), addr);
+	__builtin_memcpy(reinterpret_cast<void*>(addr), &v, sizeof(v));
+}
+
+/* A per-cache key: RDRAND when the CPU has it (not QEMU's default CPU),
+ * else the TSC stirred with a counter.  Host tests build the same code. */
+unsigned long get_random_long()
+{
+	static unsigned long counter;
+	uint32_t a = 1, b, c = 0, d;
+	asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	if (c & (1u << 30)) {
+		for (int i = 0; i < 10; i++) {
+			unsigned long v;
+			unsigned char ok;
+			asm volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
+			if (ok)
+				return v;
+		}
+	}
+	uint32_t lo, hi;
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	unsigned long x = ((unsigned long)hi << 32 | lo) + ++counter * 0x9e3779b97f4a7c15UL;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9UL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebUL;
+	return x ^ (x >> 31);
+}
+
+/* ---- object geometry ---- */
+
+/* free pointer after the object (poison, ctor) rather than inside it */
+inline bool freeptr_outside_object(const struct kmem_cache* s)
+{
+	return s->offset >= s->inuse;
+}
+inline unsigned get_info_end(const struct kmem_cache* s)
+{
+	return freeptr_outside_object(s) ? s->inuse + unsigned(sizeof(void*)) : s->inuse;
+}
+inline unsigned size_from_object(const struct kmem_cache* s)
+{
+	return (s->flags & SLAB_RED_ZONE) ? s->size - s->red_left_pad : s->size;
+}
+inline struct track* get_track(const struct kmem_cache* s, void* object, track_item alloc)
+{
+	return reinterpret_cast<struct track*>(static_cast<uint8_t*>(object) + get_info_end(s)) + alloc;
+}
+
+/* is object the start of an object of this slab (NULL counts as valid) */
+inline bool check_valid_pointer(const struct kmem_cache* s, const struct page* page, const void* object)
+{
+	if (!object)
+		return true;
+	uintptr_t base = reinterpret_cast<uintptr_t>(slab_address(page)) + s->red_left_pad;
+	uintptr_t o = reinterpret_cast<uintptr_t>(object);
+	if (o < base)
+		return false;
+	uint64_t off = o - base;
+	uint64_t idx = uint64_t((u128(off) * s->reciprocal_size) >> 64);
+	return idx < page->objects && idx * s->size == off;
+}
+
+/* ------------------------------------------------------------- reports */
+
+void print_section(const char* text, const uint8_t* addr, unsigned len)
+{
+	for (unsigned i = 0; i < len; i += 16) {
+		char line[128];
+		int n = lib::scnprintf(line, sizeof(line), "%s%016lx: ", text, (unsigned long)(addr + i));
+		unsigned m = len - i < 16 ? len - i : 16;
+		for (unsigned j = 0; j < 16; j++)
+			n += j < m ? lib::scnprintf(line + n, sizeof(line) - n, "%02x ", addr[i + j])
+			           : lib::scnprintf(line + n, sizeof(line) - n, "   ");
+		n += lib::scnprintf(line + n, sizeof(line) - n, " ");
+		for (unsigned j = 0; j < m; j++) {
+			uint8_t ch = addr[i + j];
+			line[n++] = ch >= 0x20 && ch < 0x7f ? char(ch) : '.';
+		}
+		line[n] = '\0';
+		pr_err("%s\n", line);
+	}
+}
+
+__attribute__((format(printf, 2, 3))) void slab_bug(const struct kmem_cache* s, const char* fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+	va_start(ap, fmt);
+	lib::vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("=============================================================================\n");
+	pr_err("BUG %s (%s): %s\n", s->name, print_tainted(), msg);
+	pr_err("-----------------------------------------------------------------------------\n\n");
+}
+
+__attribute__((format(printf, 2, 3))) void slab_fix(const struct kmem_cache* s, const char* fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+	va_start(ap, fmt);
+	lib::vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("FIX %s: %s\n", s->name, msg);
+}
+
+/* the public entry point that found the problem, and who called it */
+void print_caller(const char* op, const void* object, unsigned long caller)
+{
+	pr_err("INFO: %s(%p) called from %pS\n", op, object, reinterpret_cast<void*>(caller));
+}
+
+void print_track(const char* what, const struct track* t, unsigned long now)
+{
+	if (!t->addr)
+		return;
+	pr_err("%s in %pS age=%lu cpu=%u pid=%d\n", what, reinterpret_cast<void*>(t->addr), now - t->when,
+	       unsigned(t->cpu), t->pid);
+}
+
+void print_tracking(const struct kmem_cache* s, void* object)
+{
+	if (!(s->flags & SLAB_STORE_USER))
+		return;
+	unsigned long now = jiffies();
+	print_track("Allocated", get_track(s, object, TRACK_ALLOC), now);
+	print_track("Freed", get_track(s, object, TRACK_FREE), now);
+}
+
+void print_page_info(const struct page* page)
+{
+	pr_err("Slab %p objects=%u used=%u fp=%p flags=%#lx\n", static_cast<const void*>(page), page->objects,
+	       page->inuse, page->freelist, page->flags & PAGE_FLAGS_MASK);
+}
+
+void print_trailer(const struct kmem_cache* s, const struct page* page, uint8_t* p)
+{
+	uint8_t* addr = slab_address(page);
+	print_tracking(s, p);
+	print_page_info(page);
+	pr_err("Object %p @offset=%lu fp=%p\n\n", static_cast<void*>(p), (unsigned long)(p - addr),
+	       get_freepointer(s, p));
+	if (s->flags & SLAB_RED_ZONE)
+		print_section("Redzone  ", p - s->red_left_pad, s->red_left_pad);
+	else if (p >= addr + 16)
+		print_section("Bytes b4 ", p - 16, 16);
+	print_section("Object   ", p, s->object_size < MAX_DUMP ? s->object_size : MAX_DUMP);
+	if (s->flags & SLAB_RED_ZONE)
+		print_section("Redzone  ", p + s->object_size, s->inuse - s->object_size);
+	unsigned off = get_info_end(s);
+	if (s->flags & SLAB_STORE_USER)
+		off += 2 * unsigned(sizeof(struct track));
+	if (off != size_from_object(s))
+		print_section("Padding  ", p + off, size_from_object(s) - off);
+	dump_stack();
+}
+
+__attribute__((noinline, cold)) void object_err(const struct kmem_cache* s, const struct page* page, void* object,
+                                                const char* reason, const char* op, unsigned long caller)
+{
+	slab_bug(s, "%s", reason);
+	print_caller(op, object, caller);
+	print_trailer(s, page, static_cast<uint8_t*>(object));
+	add_taint(TAINT_BAD_PAGE);
+}
+
+__attribute__((noinline, cold, format(printf, 6, 7))) void slab_err(const struct kmem_cache* s, const struct page* page,
+                                                                    const char* op, const void* object,
+                                                                    unsigned long caller, const char* fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+	va_start(ap, fmt);
+	lib::vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	slab_bug(s, "%s", msg);
+	if (op)
+		print_caller(op, object, caller);
+	if (page)
+		print_page_info(page);
+	dump_stack();
+	add_taint(TAINT_BAD_PAGE);
+}
+
+/* ------------------------------------------------------ debug checks */
+
+/* all bytes == value, or report the corrupted range and restore it */
+bool check_bytes_and_report(const struct kmem_cache* s, const struct page* page, uint8_t* object, const char* what,
+                            uint8_t* start, uint8_t value, unsigned bytes, const char* op, unsigned long caller)
+{
+	uint8_t* fault = nullptr;
+	for (unsigned i = 0; i < bytes; i++) {
+		if (start[i] != value) {
+			fault = start + i;
+			break;
+		}
+	}
+	if (!fault)
+		return true;
+	uint8_t* end = start + bytes;
+	while (end > fault && end[-1] == value)
+		end--;
+	slab_bug(s, "%s overwritten", what);
+	print_caller(op, object, caller);
+	pr_err("INFO: %p-%p @offset=%lu. First byte 0x%x instead of 0x%x\n", static_cast<void*>(fault),
+	       static_cast<void*>(end - 1), (unsigned long)(fault - slab_address(page)), fault[0], value);
+	print_trailer(s, page, object);
+	add_taint(TAINT_BAD_PAGE);
+	slab_fix(s, "Restoring %s %p-%p=0x%x", what, static_cast<void*>(fault), static_cast<void*>(end - 1), value);
+	lib::memset(fault, value, size_t(end - fault));
+	return false;
+}
+
+bool check_pad_bytes(const struct kmem_cache* s, const struct page* page, uint8_t* p, const char* op,
+                     unsigned long caller)
+{
+	unsigned off = get_info_end(s);
+	if (s->flags & SLAB_STORE_USER)
+		off += 2 * unsigned(sizeof(struct track));
+	if (size_from_object(s) == off)
+		return true;
+	return check_bytes_and_report(s, page, p, "Object padding", p + off, POISON_INUSE, size_from_object(s) - off,
+	                              op, caller);
+}
+
+/* Linux's check_object: val is SLUB_RED_ACTIVE for an allocated object */
+bool check_object(const struct kmem_cache* s, const struct page* page, void* object, uint8_t val, const char* op,
+                  unsigned long caller)
+{
+	uint8_t* p = static_cast<uint8_t*>(object);
+	uint8_t* endobject = p + s->object_size;
+	if (s->flags & SLAB_RED_ZONE) {
+		if (!check_bytes_and_report(s, page, p, "Left Redzone", p - s->red_left_pad, val, s->red_left_pad, op,
+		                            caller))
+			return false;
+		if (!check_bytes_and_report(s, page, p, "Right Redzone", endobject, val, s->inuse - s->object_size, op,
+		                            caller))
+			return false;
+	} else if ((s->flags & SLAB_POISON) && s->object_size < s->inuse) {
+		if (!check_bytes_and_report(s, page, p, "Alignment padding", endobject, POISON_INUSE,
+		                            s->inuse - s->object_size, op, caller))
+			return false;
+	}
+	if (s->flags & SLAB_POISON) {
+		if (val != SLUB_RED_ACTIVE && (s->flags & __OBJECT_POISON) &&
+		    (!check_bytes_and_report(s, page, p, "Poison", p, POISON_FREE, s->object_size - 1, op, caller) ||
+		     !check_bytes_and_report(s, page, p, "End Poison", p + s->object_size - 1, POISON_END, 1, op,
+		                             caller)))
+			return false;
+		if (!check_pad_bytes(s, page, p, op, caller))
+			return false;
+	}
+	/* an allocated object owns the bytes of an inside free pointer */
+	if (!freeptr_outside_object(s) && val == SLUB_RED_ACTIVE)
+		return true;
+	if (!check_valid_pointer(s, page, get_freepointer(s, p))) {
+		object_err(s, page, p, "Freepointer corrupt", op, caller);
+		set_freepointer(s, p, nullptr);
+		return false;
+	}
+	return true;
+}
+
+void init_object(const struct kmem_cache* s, void* object, uint8_t val)
+{
+	uint8_t* p = static_cast<uint8_t*>(object);
+	if (s->flags & SLAB_RED_ZONE)
+		lib::memset(p - s->red_left_pad, val, s->red_left_pad);
+	if (s->flags & __OBJECT_POISON) {
+		lib::memset(p, POISON_FREE, s->object_size - 1);
+		p[s->object_size - 1] = POISON_END;
+	}
+	if (s->flags & SLAB_RED_ZONE)
+		lib::memset(p + s->object_size, val, s->inuse - s->object_size);
+}
+
+void set_track(const struct kmem_cache* s, void* object, track_item alloc, unsigned long addr)
+{
+	struct track* t = get_track(s, object, alloc);
+	t->addr = addr;
+	t->cpu = int(smp_processor_id());
+	t->pid = 0; /* no tasks yet: the boot context is pid 0 */
+	t->when = jiffies();
+}
+
+/* is search on the slab's freelist (list_lock held) */
+bool on_freelist(const struct kmem_cache* s, const struct page* page, void* search)
+{
+	void* fp = page->freelist;
+	for (unsigned nr = 0; fp && nr <= page->objects; nr++) {
+		if (fp == search)
+			return true;
+		if (!check_valid_pointer(s, page, fp))
+			return false; /* a corrupt chain; check_object reports it */
+		fp = get_freepointer(s, fp);
+	}
+	return false;
+}
+
+bool check_slab(const struct kmem_cache* s, const struct page* page, const char* op, unsigned long caller)
+{
+	if (!PageSlab(page)) {
+		slab_err(s, page, op, nullptr, caller, "Not a valid slab page");
+		return false;
+	}
+	unsigned maxobj = (PAGE_SIZE << slab_order(page)) / s->size;
+	if (page->objects > maxobj || page->inuse > page->objects) {
+		slab_err(s, page, op, nullptr, caller, "objects %u inuse %u max %u", page->objects, page->inuse,
+		         maxobj);
+		return false;
+	}
+	return true;
+}
+
+bool alloc_debug_processing(const struct kmem_cache* s, struct page* page, void* object, unsigned long caller)
+{
+	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
+		if (!check_slab(s, page, "kmem_cache_alloc", caller))
+			goto bad;
+		if (!check_valid_pointer(s, page, object)) {
+			object_err(s, page, object, "Freelist Pointer check fails", "kmem_cache_alloc", caller);
+			goto bad;
+		}
+		if (!check_object(s, page, object, SLUB_RED_INACTIVE, "kmem_cache_alloc", caller))
+			goto bad;
+	}
+	if (s->flags & SLAB_STORE_USER)
+		set_track(s, object, TRACK_ALLOC, caller);
+	init_object(s, object, SLUB_RED_ACTIVE);
+	return true;
+bad:
+	/* as Linux: give up the rest of this slab rather than hand out suspect memory */
+	slab_fix(s, "Marking all objects used");
+	return false;
+}
+
+bool free_debug_processing(const struct kmem_cache* s, struct page* page, void* object, const char* op,
+                           unsigned long caller)
+{
+	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
+		if (!check_slab(s, page, op, caller))
+			goto fail;
+		if (on_freelist(s, page, object)) {
+			object_err(s, page, object, "Object already free", op, caller);
+			goto fail;
+		}
+		if (!check_object(s, page, object, SLUB_RED_ACTIVE, op, caller))
+			goto fail;
+	} else if (object == page->freelist) {
+		object_err(s, page, object, "Object already free", op, caller);
+		goto fail;
+	}
+	if (s->flags & SLAB_STORE_USER)
+		set_track(s, object, TRACK_FREE, caller);
+	init_object(s, object, SLUB_RED_INACTIVE);
+	return true;
+fail:
+	slab_fix(s, "Object at %p not freed", object);
+	return false;
+}
+
+/* --------------------------------------------------------- node lists */
+
+inline void add_partial(struct kmem_cache_node* n, struct page* page, bool tail)
+{
+	n->nr_partial++;
+	if (tail)
+		n->partial.add_tail(&page->lru);
+	else
+		n->partial.add(&page->lru);
+}
+inline void remove_partial(struct kmem_cache_node* n, struct page* page)
+{
+	page->lru.del();
+	n->nr_partial--;
+}
+inline void add_full(struct kmem_cache_node* n, struct page* page)
+{
+	n->full.add(&page->lru);
+}
+inline void remove_full(struct page* page)
+{
+	page->lru.del();
+}
+
+inline void inc_slabs_node(struct kmem_cache_node* n, unsigned objects)
+{
+	n->nr_slabs.fetch_add(1, std::memory_order_relaxed);
+	n->total_objects.fetch_add(objects, std::memory_order_relaxed);
+}
+inline void dec_slabs_node(struct kmem_cache_node* n, unsigned objects)
+{
+	n->nr_slabs.fetch_sub(1, std::memory_order_relaxed);
+	n->total_objects.fetch_sub(objects, std::memory_order_relaxed);
+}
+
+inline void account_slab(const struct kmem_cache* s, unsigned order, long sign)
+{
+	auto& counter = (s->flags & SLAB_RECLAIM_ACCOUNT) ? reclaimable_pages : unreclaimable_pages;
+	counter.fetch_add(sign * (1L << order), std::memory_order_relaxed);
+}
+
+/* ---------------------------------------------------- slabs themselves */
+
+unsigned order_objects(unsigned order, unsigned size)
+{
+	return unsigned((PAGE_SIZE << order) / size);
+}
+
+/* lowest order >= min_objects * size whose leftover is at most 1/fract */
+unsigned calc_slab_order(unsigned size, unsigned min_objects, unsigned max_order, unsigned fract_leftover)
+{
+	if (order_objects(slub_min_order, size) > MAX_OBJS_PER_PAGE)
+		return get_order((unsigned long)size * MAX_OBJS_PER_PAGE) - 1;
+	unsigned order = get_order((unsigned long)min_objects * size);
+	if (order < slub_min_order)
+		order = slub_min_order;
+	for (; order <= max_order; order++) {
+		unsigned long slab_size = PAGE_SIZE << order;
+		if (slab_size % size <= slab_size / fract_leftover)
+			break;
+	}
+	return order;
+}
+
+/* Linux's calculate_order: as few wasted bytes as possible, up to order 3 */
+int calculate_order(unsigned size)
+{
+	unsigned min_objects = slub_min_objects;
+	if (!min_objects)
+		min_objects = 4 * (ilog2(nr_cpu_ids) + 2); /* 4 * (fls(nr_cpus) + 1) */
+	unsigned max_objects = order_objects(slub_max_order, size);
+	if (min_objects > max_objects)
+		min_objects = max_objects;
+	while (min_objects > 1) {
+		for (unsigned fraction = 16; fraction >= 4; fraction /= 2) {
+			unsigned order = calc_slab_order(size, min_objects, slub_max_order, fraction);
+			if (order <= slub_max_order)
+				return int(order);
+		}
+		min_objects--;
+	}
+	unsigned order = calc_slab_order(size, 1, slub_max_order, 1);
+	if (order <= slub_max_order)
+		return int(order);
+	order = calc_slab_order(size, 1, MAX_ORDER - 1, 1);
+	if (order < MAX_ORDER)
+		return int(order);
+	return -ENOSYS;
+}
+
+/* Linux's calculate_sizes: where the free pointer, red zones, tracks go */
+bool calculate_sizes(struct kmem_cache* s)
+{
+	slab_flags_t flags = s->flags;
+	unsigned size = unsigned(align_up(s->object_size, sizeof(void*)));
+	if ((flags & SLAB_POISON) && !(flags & SLAB_TYPESAFE_BY_RCU) && !s->ctor)
+		s->flags |= __OBJECT_POISON;
+	else
+		s->flags &= ~__OBJECT_POISON;
+	/* a word of right red zone even when the object fills its words */
+	if ((flags & SLAB_RED_ZONE) && size == s->object_size)
+		size += sizeof(void*);
+	s->inuse = size;
+	if ((flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)) || s->ctor ||
+	    ((flags & SLAB_RED_ZONE) && s->object_size < sizeof(void*))) {
+		/* the object's bytes must survive while it is free: pointer after it */
+		s->offset = size;
+		size += sizeof(void*);
+	} else {
+		/* mid-object, so a small overflow from the previous object misses it */
+		s->offset = unsigned(s->object_size / 2) & ~unsigned(sizeof(void*) - 1);
+	}
+	if (flags & SLAB_STORE_USER)
+		size += 2 * sizeof(struct track);
+	if (flags & SLAB_RED_ZONE) {
+		size += sizeof(void*);
+		s->red_left_pad = unsigned(align_up(sizeof(void*), s->align));
+		size += s->red_left_pad;
+	} else {
+		s->red_left_pad = 0;
+	}
+	size = unsigned(align_up(size, s->align));
+	s->size = size;
+	s->reciprocal_size = ~0ULL / size + 1;
+	int order = calculate_order(size);
+	if (order < 0)
+		return false;
+	s->allocflags = 0;
+	if (order)
+		s->allocflags |= __GFP_COMP;
+	if (s->flags & SLAB_CACHE_DMA)
+		s->allocflags |= GFP_DMA;
+	if (s->flags & SLAB_CACHE_DMA32)
+		s->allocflags |= GFP_DMA32;
+	if (s->flags & SLAB_RECLAIM_ACCOUNT)
+		s->allocflags |= __GFP_RECLAIMABLE;
+	s->oo_order = unsigned(order);
+	s->oo_objects = order_objects(unsigned(order), size);
+	s->min_order = get_order(size);
+	s->min_objects = order_objects(s->min_order, size);
+	return s->oo_objects != 0;
+}
+
+/* the gfp bits a slab allocation inherits from the object allocation */
+constexpr gfp_t GFP_SLAB_INHERIT = __GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_HIGH | __GFP_ATOMIC | __GFP_NOWARN |
+                                   __GFP_RETRY_MAYFAIL | __GFP_NOFAIL | __GFP_NORETRY | __GFP_HARDWALL | __GFP_THISNODE;
+
+struct page* alloc_slab_page(gfp_t flags, int node, unsigned order)
+{
+	if (order)
+		flags |= __GFP_COMP;
+	else
+		flags &= ~__GFP_COMP;
+	return alloc_pages_node(node, flags, order);
+}
+
+/* a new slab, its objects chained and set up; not yet counted on a node */
+struct page* allocate_slab(struct kmem_cache* s, gfp_t flags, int node)
+{
+	flags = (flags & GFP_SLAB_INHERIT) | s->allocflags;
+	unsigned order = s->oo_order, objects = s->oo_objects;
+	struct page* page = nullptr;
+	if (order > s->min_order)
+		page = alloc_slab_page((flags | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL, node, order);
+	if (!page) {
+		order = s->min_order;
+		objects = s->min_objects;
+		page = alloc_slab_page(flags, node, order);
+		if (!page)
+			return nullptr;
+	}
+	page->private_ = 0;
+	page->objects = uint16_t(objects);
+	page->inuse = 0;
+	page->frozen = 0;
+	page->slab_cache = s;
+	page->lru.init();
+	set_page_flag(page, PG_slab);
+	account_slab(s, order, +1);
+
+	uint8_t* start = slab_address(page);
+	if (s->flags & SLAB_POISON)
+		lib::memset(start, POISON_INUSE, PAGE_SIZE << order);
+	uint8_t* first = start + s->red_left_pad;
+	for (unsigned i = 0; i < objects; i++) {
+		uint8_t* p = first + (unsigned long)i * s->size;
+		if (kmem_cache_debug(s)) {
+			init_object(s, p, SLUB_RED_INACTIVE);
+			if (s->flags & SLAB_STORE_USER)
+				lib::memset(get_track(s, p, TRACK_ALLOC), 0, 2 * sizeof(struct track));
+		}
+		if (s->ctor)
+			s->ctor(p);
+		set_freepointer(s, p, i + 1 < objects ? p + s->size : nullptr);
+	}
+	page->freelist = first;
+	return page;
+}
+
+struct page* new_slab(struct kmem_cache* s, gfp_t flags, int node)
+{
+	struct page* page = allocate_slab(s, flags, node);
+	if (page)
+		inc_slabs_node(get_node(s, page_to_nid(page)), page->objects);
+	return page;
+}
+
+/* back to the page allocator; the slab is on no list */
+void discard_slab(struct kmem_cache* s, struct page* page)
+{
+	dec_slabs_node(get_node(s, page_to_nid(page)), page->objects);
+	unsigned order = slab_order(page);
+	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
+		/* a use after free of the last objects shows here */
+		uint8_t* p = slab_address(page) + s->red_left_pad;
+		for (unsigned i = 0; i < page->objects; i++, p += s->size)
+			check_object(s, page, p, SLUB_RED_INACTIVE, "discard_slab", 0);
+	}
+	clear_page_flag(page, PG_slab);
+	page->slab_cache = nullptr;
+	page->freelist = nullptr;
+	page->private_ = 0;
+	account_slab(s, order, -1);
+	__free_pages(page, order);
+}
+
+void slab_out_of_memory(const struct kmem_cache* s, gfp_t gfp, int nid)
+{
+	if (gfp & __GFP_NOWARN)
+		return;
+	char flags[128];
+	format_gfp_flags(flags, sizeof(flags), gfp);
+	pr_warn("SLUB: Unable to allocate memory on node %d, gfp=%#x(%s)\n", nid, gfp, flags);
+	pr_warn("  cache: %s, object size: %u, buffer size: %u, default order: %u, min order: %u\n", s->name,
+	        s->object_size, s->size, s->oo_order, s->min_order);
+}
+
+/* ------------------------------------------------ CPU slab (non-debug) */
+
+/* Give the CPU slab back: its CPU freelist joins page->freelist. Irqs off. */
+void deactivate_slab(struct kmem_cache* s, struct page* page, void* freelist)
+{
+	struct kmem_cache_node* n = get_node(s, page_to_nid(page));
+	unsigned count = 0;
+	void* tail = nullptr;
+	for (void* p = freelist; p; p = get_freepointer(s, p)) {
+		tail = p;
+		count++;
+	}
+	bool discard = false;
+	{
+		lib::spin_lock_guard g(n->list_lock);
+		if (tail) {
+			set_freepointer(s, tail, page->freelist);
+			page->freelist = freelist;
+		}
+		page->inuse = uint16_t(page->inuse - count);
+		page->frozen = 0;
+		if (!page->inuse && n->nr_partial >= s->min_partial)
+			discard = true;
+		else if (page->freelist)
+			add_partial(n, page, true);
+		/* else full: on no list until an object comes back */
+	}
+	if (discard)
+		discard_slab(s, page);
+}
+
+/* take the remote frees of the CPU slab; NULL unfreezes a full slab */
+void* get_freelist(struct kmem_cache* s, struct page* page)
+{
+	struct kmem_cache_node* n = get_node(s, page_to_nid(page));
+	lib::spin_lock_guard g(n->list_lock);
+	void* freelist = page->freelist;
+	page->freelist = nullptr;
+	page->inuse = page->objects;
+	if (!freelist)
+		page->frozen = 0;
+	return freelist;
+}
+
+/* freeze the first partial slab of a node: its freelist becomes the CPU's */
+struct page* get_partial_node(struct kmem_cache_node* n, void** freelist)
+{
+	if (!n || !n->nr_partial) /* racy peek, as Linux */
+		return nullptr;
+	lib::spin_lock_guard g(n->list_lock);
+	if (n->partial.empty())
+		return nullptr;
+	struct page* page = slab_of_lru(n->partial.next);
+	remove_partial(n, page);
+	*freelist = page->freelist;
+	page->freelist = nullptr;
+	page->inuse = page->objects;
+	page->frozen = 1;
+	return page;
+}
+
+struct page* get_partial(struct kmem_cache* s, int node, void** freelist)
+{
+	int searchnode = node_online(node) ? node : 0;
+	struct page* page = get_partial_node(get_node(s, searchnode), freelist);
+	if (page || node != NUMA_NO_NODE)
+		return page;
+	for (unsigned nid = 0; nid < MAX_NUMNODES; nid++) /* get_any_partial */
+		if (int(nid) != searchnode && s->node[nid])
+			if ((page = get_partial_node(s->node[nid], freelist)))
+				return page;
+	return nullptr;
+}
+
+/* the slow path: interrupts are off and c is this CPU's */
+__attribute__((noinline)) void* ___slab_alloc(struct kmem_cache* s, gfp_t gfpflags, int node, struct kmem_cache_cpu* c)
+{
+	void* freelist;
+	struct page* page = c->page;
+	if (page) {
+		if (node != NUMA_NO_NODE && node_online(node) && page_to_nid(page) != node) {
+			deactivate_slab(s, page, c->freelist);
+			c->page = nullptr;
+			c->freelist = nullptr;
+		} else {
+			freelist = get_freelist(s, page);
+			if (freelist)
+				goto load_freelist;
+			c->page = nullptr; /* full: it is on no list now */
+		}
+	}
+	page = get_partial(s, node, &freelist);
+	if (!page) {
+		page = new_slab(s, gfpflags, node);
+		if (!page) {
+			slab_out_of_memory(s, gfpflags, node);
+			return nullptr;
+		}
+		/* nobody else sees the new slab yet: freeze it without the lock */
+		freelist = page->freelist;
+		page->freelist = nullptr;
+		page->inuse = page->objects;
+		page->frozen = 1;
+	}
+	c->page = page;
+load_freelist:
+	c->freelist = static_cast<void**>(get_freepointer(s, freelist));
+	return freelist;
+}
+
+/* free to a slab that is not this CPU's slab. Irqs off. */
+__attribute__((noinline)) void __slab_free(struct kmem_cache* s, struct page* page, void* object, const char* op,
+                                           unsigned long caller)
+{
+	struct kmem_cache_node* n = get_node(s, page_to_nid(page));
+	bool discard = false, twice = false;
+	{
+		lib::spin_lock_guard g(n->list_lock);
+		void* prior = page->freelist;
+		if (object == prior) {
+			twice = true; /* the naive double-free check of FREELIST_HARDENED */
+		} else {
+			set_freepointer(s, object, prior);
+			page->freelist = object;
+			page->inuse--;
+			if (!page->frozen) {
+				if (!page->inuse && n->nr_partial >= s->min_partial) {
+					if (prior)
+						remove_partial(n, page);
+					discard = true;
+				} else if (!prior) {
+					add_partial(n, page, true); /* was full */
+				}
+			}
+		}
+	}
+	if (twice)
+		object_err(s, page, object, "Object already free", op, caller);
+	if (discard)
+		discard_slab(s, page);
+}
+
+void flush_cpu_slab(struct kmem_cache* s, unsigned cpu)
+{
+	unsigned long flags = arch_local_irq_save();
+	struct kmem_cache_cpu* c = &s->cpu_slab[cpu];
+	if (c->page)
+		deactivate_slab(s, c->page, c->freelist);
+	c->page = nullptr;
+	c->freelist = nullptr;
+	arch_local_irq_restore(flags);
+}
+
+void flush_all(struct kmem_cache* s)
+{
+	for (unsigned cpu = 0; cpu < nr_cpu_ids; cpu++)
+		flush_cpu_slab(s, cpu);
+}
+
+/* ------------------------------------------------ debug caches' paths */
+
+__attribute__((noinline)) void* alloc_debug(struct kmem_cache* s, gfp_t gfp, int node, unsigned long caller)
+{
+	int first = node_online(node) ? node : 0;
+	for (;;) {
+		bool retry = false;
+		for (unsigned k = 0; k < MAX_NUMNODES && !retry; k++) {
+			int nid = int((unsigned(first) + k) % MAX_NUMNODES);
+			if (k && node != NUMA_NO_NODE)
+				break;
+			struct kmem_cache_node* n = s->node[nid];
+			if (!n)
+				continue;
+			lib::spin_lock_irqsave_guard g(n->list_lock);
+			if (n->partial.empty())
+				continue;
+			struct page* page = slab_of_lru(n->partial.next);
+			void* object = page->freelist;
+			if (!alloc_debug_processing(s, page, object, caller)) {
+				page->freelist = nullptr;
+				page->inuse = page->objects;
+				remove_partial(n, page);
+				add_full(n, page);
+				retry = true;
+				break;
+			}
+			page->freelist = get_freepointer(s, object);
+			page->inuse++;
+			if (page->inuse == page->objects) {
+				remove_partial(n, page);
+				add_full(n, page);
+			}
+			return object;
+		}
+		if (retry)
+			continue;
+		struct page* page = new_slab(s, gfp, node);
+		if (!page) {
+			slab_out_of_memory(s, gfp, node);
+			return nullptr;
+		}
+		struct kmem_cache_node* n = get_node(s, page_to_nid(page));
+		lib::spin_lock_irqsave_guard g(n->list_lock);
+		void* object = page->freelist;
+		if (!alloc_debug_processing(s, page, object, caller)) {
+			page->freelist = nullptr;
+			page->inuse = page->objects;
+			add_full(n, page);
+			continue;
+		}
+		page->freelist = get_freepointer(s, object);
+		page->inuse = 1;
+		if (page->inuse == page->objects)
+			add_full(n, page);
+		else
+			add_partial(n, page, false);
+		return object;
+	}
+}
+
+__attribute__((noinline)) void free_debug(struct kmem_cache* s, struct page* page, void* object, const char* op,
+                                          unsigned long caller)
+{
+	struct kmem_cache_node* n = get_node(s, page_to_nid(page));
+	bool discard = false;
+	{
+		lib::spin_lock_irqsave_guard g(n->list_lock);
+		if (!free_debug_processing(s, page, object, op, caller))
+			return;
+		void* prior = page->freelist;
+		set_freepointer(s, object, prior);
+		page->freelist = object;
+		page->inuse--;
+		if (!page->inuse && n->nr_partial >= s->min_partial) {
+			if (prior)
+				remove_partial(n, page);
+			else
+				remove_full(page);
+			discard = true;
+		} else if (!prior) {
+			remove_full(page);
+			add_partial(n, page, true);
+		}
+	}
+	if (discard)
+		discard_slab(s, page);
+}
+
+/* --------------------------------------------------- nodes, bootstrap */
+
+void init_kmem_cache_node(struct kmem_cache_node* n)
+{
+	new (n) kmem_cache_node{};
+}
+
+/* The first kmem_cache_node comes from a slab of its own cache, by hand. */
+void early_kmem_cache_node_alloc(int node)
+{
+	struct kmem_cache* s = kmem_cache_node_cache;
+	struct page* page = allocate_slab(s, GFP_KERNEL, node);
+	if (!page)
+		panic("SLUB: Unable to allocate the first kmem_cache_node on node %d", node);
+	if (page_to_nid(page) != node)
+		pr_err("SLUB: Unable to allocate memory from node %d\n", node);
+	auto* n = static_cast<struct kmem_cache_node*>(page->freelist);
+	page->freelist = get_freepointer(s, n);
+	page->inuse = 1;
+	if (kmem_cache_debug(s)) {
+		init_object(s, n, SLUB_RED_ACTIVE);
+		if (s->flags & SLAB_STORE_USER)
+			set_track(s, n, TRACK_ALLOC, reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+	}
+	init_kmem_cache_node(n);
+	s->node[page_to_nid(page)] = n;
+	inc_slabs_node(n, page->objects);
+	add_partial(n, page, false);
+}
+
+void free_kmem_cache_nodes(struct kmem_cache* s)
+{
+	for (auto& n : s->node) {
+		if (n)
+			kmem_cache_free(kmem_cache_node_cache, n);
+		n = nullptr;
+	}
+}
+
+bool init_kmem_cache_nodes(struct kmem_cache* s)
+{
+	for (unsigned nid = 0; nid < MAX_NUMNODES; nid++) {
+		if (!NODE_DATA(nid))
+			continue;
+		if (slab_state == DOWN) {
+			early_kmem_cache_node_alloc(int(nid));
+			continue;
+		}
+		auto* n = static_cast<struct kmem_cache_node*>(
+		    kmem_cache_alloc_node(kmem_cache_node_cache, GFP_KERNEL, int(nid)));
+		if (!n)
+			return false;
+		init_kmem_cache_node(n);
+		s->node[nid] = n;
+	}
+	return true;
+}
+
+struct kmem_cache_cpu* cpu_area(struct kmem_cache* s)
+{
+	return reinterpret_cast<struct kmem_cache_cpu*>(reinterpret_cast<char*>(s) +
+	                                                align_up(sizeof(struct kmem_cache), alignof(kmem_cache_cpu)));
+}
+
+/* move a static boot cache into an object of the kmem_cache cache */
+struct kmem_cache* bootstrap(struct kmem_cache* static_cache)
+{
+	auto* s = static_cast<struct kmem_cache*>(kmem_cache_zalloc(kmem_cache_cache, GFP_NOWAIT));
+	if (!s)
+		panic("SLUB: bootstrap of %s failed", static_cache->name);
+	lib::memcpy(s, static_cache, sizeof(*s));
+	s->cpu_slab = cpu_area(s);
+	for (unsigned cpu = 0; cpu < nr_cpu_ids; cpu++)
+		s->cpu_slab[cpu] = static_cache->cpu_slab[cpu];
+	flush_all(s); /* the CPU slab goes on the partial list, where we can see it */
+	for (auto* n : s->node) {
+		if (!n)
+			continue;
+		lib::spin_lock_irqsave_guard g(n->list_lock);
+		for (lib::list_head* l = n->partial.next; l != &n->partial; l = l->next)
+			slab_of_lru(l)->slab_cache = s;
+		for (lib::list_head* l = n->full.next; l != &n->full; l = l->next)
+			slab_of_lru(l)->slab_cache = s;
+	}
+	s->list.init();
+	slab_caches.add(&s->list);
+	return s;
+}
+
+bool name_matches(const char* name, const char* pat, size_t len)
+{
+	if (len && pat[len - 1] == '*')
+		return lib::strncmp(name, pat, len - 1) == 0;
+	return lib::strlen(name) == len && lib::strncmp(name, pat, len) == 0;
+}
+
+__attribute__((noinline, cold)) void report_wrong_cache(struct kmem_cache* s, struct kmem_cache* cachep, void* x,
+                                                        const char* op, unsigned long caller)
+{
+	slab_bug(s, "%s: Wrong slab cache. %s but object is from %s", op, s->name, cachep->name);
+	print_caller(op, x, caller);
+	print_tracking(cachep, x);
+	dump_stack();
+	add_taint(TAINT_BAD_PAGE);
+}
+
+int setup_slub_debug_param(std::string_view val)
+{
+	return setup_slub_debug(val);
+}
+int setup_slub_nomerge(std::string_view)
+{
+	return slub_nomerge = true, 0;
+}
+} // namespace
+early_param("slub_debug", setup_slub_debug_param);
+early_param("slub_nomerge", setup_slub_nomerge);
+
+/* ------------------------------------------------ internal interface */
+
+namespace slub
+{
+slab_flags_t kmem_cache_flags(slab_flags_t flags, const char* name)
+{
+	if (!slub_debug)
+		return flags;
+	if (!slub_debug_names[0])
+		return flags | slub_debug;
+	for (const char* p = slub_debug_names; *p;) {
+		const char* comma = lib::strchr(p, ',');
+		size_t len = comma ? size_t(comma - p) : lib::strlen(p);
+		if (len && name_matches(name, p, len))
+			return flags | slub_debug;
+		p += len + (comma ? 1 : 0);
+	}
+	return flags;
+}
+
+unsigned int kmem_cache_object_bytes()
+{
+	return unsigned(align_up(sizeof(struct kmem_cache), alignof(kmem_cache_cpu)) +
+	                nr_cpu_ids * sizeof(struct kmem_cache_cpu));
+}
+
+unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size)
+{
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		unsigned ralign = cache_line_size;
+		while (size <= ralign / 2)
+			ralign /= 2;
+		if (ralign > align)
+			align = ralign;
+	}
+	if (align < ARCH_KMALLOC_MINALIGN)
+		align = ARCH_KMALLOC_MINALIGN;
+	return unsigned(align_up(align, sizeof(void*)));
+}
+
+int __kmem_cache_create(struct kmem_cache* s, slab_flags_t flags)
+{
+	s->flags = flags;
+	s->random = get_random_long();
+	if (!calculate_sizes(s))
+		return -EINVAL;
+	unsigned long mp = ilog2(s->size) / 2;
+	s->min_partial = mp < MIN_PARTIAL ? MIN_PARTIAL : mp > MAX_PARTIAL ? MAX_PARTIAL : mp;
+	s->cpu_slab = cpu_area(s);
+	for (unsigned cpu = 0; cpu < nr_cpu_ids; cpu++)
+		s->cpu_slab[cpu] = kmem_cache_cpu{};
+	s->list.init();
+	if (!init_kmem_cache_nodes(s)) {
+		free_kmem_cache_nodes(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void* slab_alloc_node(struct kmem_cache* s, gfp_t gfpflags, int node, unsigned long caller)
+{
+	void* object;
+	if (kmem_cache_debug(s)) {
+		object = alloc_debug(s, gfpflags, node, caller);
+	} else {
+		unsigned long flags = arch_local_irq_save();
+		struct kmem_cache_cpu* c = this_cpu_slab(s);
+		object = c->freelist;
+		if (__builtin_expect(!object || (node != NUMA_NO_NODE && page_to_nid(c->page) != node), 0))
+			object = ___slab_alloc(s, gfpflags, node, c);
+		else
+			c->freelist = static_cast<void**>(get_freepointer(s, object));
+		arch_local_irq_restore(flags);
+	}
+	if (object && (gfpflags & __GFP_ZERO))
+		lib::memset(object, 0, s->object_size);
+	return object;
+}
+
+/* The hardened checks every free goes through (cache_from_obj and the
+ * object-start check), then the fast or the debug path. */
+void slab_free_checked(struct kmem_cache* s, struct page* page, void* x, const char* op, unsigned long caller)
+{
+	if (__builtin_expect(!PageSlab(page), 0)) {
+		if (s)
+			slab_err(s, nullptr, op, x, caller, "Invalid object pointer %p: not in a slab", x);
+		else
+			report_bad_kfree(x, "not in a slab", caller);
+		return;
+	}
+	auto* cachep = static_cast<struct kmem_cache*>(page->slab_cache);
+	if (__builtin_expect(s && s != cachep, 0))
+		report_wrong_cache(s, cachep, x, op, caller); /* as Linux, x goes back to its own cache */
+	s = cachep;
+	if (__builtin_expect(!check_valid_pointer(s, page, x), 0)) {
+		slab_err(s, page, op, x, caller, "Invalid object pointer %p", x);
+		return;
+	}
+	if (kmem_cache_debug(s)) {
+		free_debug(s, page, x, op, caller);
+		return;
+	}
+	unsigned long flags = arch_local_irq_save();
+	struct kmem_cache_cpu* c = this_cpu_slab(s);
+	if (__builtin_expect(page == c->page, 1)) {
+		if (__builtin_expect(x == c->freelist, 0)) {
+			arch_local_irq_restore(flags);
+			object_err(s, page, x, "Object already free", op, caller);
+			return;
+		}
+		set_freepointer(s, x, c->freelist);
+		c->freelist = static_cast<void**>(x);
+	} else {
+		__slab_free(s, page, x, op, caller);
+	}
+	arch_local_irq_restore(flags);
+}
+
+size_t slab_ksize(const struct kmem_cache* s)
+{
+	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON))
+		return s->object_size;
+	if (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_STORE_USER))
+		return s->inuse;
+	return s->size;
+}
+
+int __kmem_cache_shutdown(struct kmem_cache* s)
+{
+	flush_all(s);
+	int err = 0;
+	for (auto* n : s->node) {
+		if (!n)
+			continue;
+		lib::list_head discard;
+		{
+			lib::spin_lock_irqsave_guard g(n->list_lock);
+			for (lib::list_head *l = n->partial.next, *next; l != &n->partial; l = next) {
+				next = l->next;
+				struct page* page = slab_of_lru(l);
+				if (!page->inuse) {
+					remove_partial(n, page);
+					discard.add(&page->lru);
+					continue;
+				}
+				/* list_slab_objects: what is still allocated */
+				slab_err(s, page, nullptr, nullptr, 0,
+				         "Objects remaining in %s on __kmem_cache_shutdown()", s->name);
+				uint8_t* p = slab_address(page) + s->red_left_pad;
+				unsigned shown = 0;
+				for (unsigned i = 0; i < page->objects && shown < 16; i++, p += s->size) {
+					if (on_freelist(s, page, p))
+						continue;
+					pr_err("Object %p @offset=%lu\n", static_cast<void*>(p),
+					       (unsigned long)(p - slab_address(page)));
+					print_tracking(s, p);
+					shown++;
+				}
+			}
+		}
+		while (!discard.empty()) {
+			struct page* page = slab_of_lru(discard.next);
+			page->lru.del();
+			discard_slab(s, page);
+		}
+		if (n->nr_partial || n->nr_slabs.load(std::memory_order_relaxed))
+			err = -EBUSY;
+	}
+	return err;
+}
+
+void __kmem_cache_release(struct kmem_cache* s)
+{
+	free_kmem_cache_nodes(s);
+}
+} // namespace slub
+
+/* ------------------------------------------------------------ public API */
+
+void* kmem_cache_alloc(struct kmem_cache* s, gfp_t flags)
+{
+	return slab_alloc_node(s, flags, NUMA_NO_NODE, reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+}
+
+void* kmem_cache_alloc_node(struct kmem_cache* s, gfp_t flags, int node)
+{
+	return slab_alloc_node(s, flags, node, reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+}
+
+void kmem_cache_free(struct kmem_cache* s, void* x)
+{
+	if (!x)
+		return;
+	slab_free_checked(s, compound_head(virt_to_page(x)), x, "kmem_cache_free",
+	                  reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+}
+
+int kmem_cache_shrink(struct kmem_cache* s)
+{
+	flush_all(s);
+	for (auto* n : s->node) {
+		if (!n)
+			continue;
+		lib::list_head discard;
+		{
+			lib::spin_lock_irqsave_guard g(n->list_lock);
+			for (lib::list_head *l = n->partial.next, *next; l != &n->partial; l = next) {
+				next = l->next;
+				struct page* page = slab_of_lru(l);
+				if (!page->inuse) {
+					remove_partial(n, page);
+					discard.add(&page->lru);
+				}
+			}
+		}
+		while (!discard.empty()) {
+			struct page* page = slab_of_lru(discard.next);
+			page->lru.del();
+			discard_slab(s, page);
+		}
+	}
+	return 0;
+}
+
+unsigned int kmem_cache_size(struct kmem_cache* s)
+{
+	return s->object_size;
+}
+
+void* slab_get_freepointer(struct kmem_cache* s, void* object)
+{
+	return get_freepointer(s, object);
+}
+
+bool slab_is_available()
+{
+	return slab_state >= UP;
+}
+
+unsigned long slab_reclaimable_pages()
+{
+	long v = reclaimable_pages.load(std::memory_order_relaxed);
+	return v < 0 ? 0 : (unsigned long)v;
+}
+
+unsigned long slab_unreclaimable_pages()
+{
+	long v =
+	    unreclaimable_pages.load(std::memory_order_relaxed) + large_kmalloc_pages.load(std::memory_order_relaxed);
+	return v < 0 ? 0 : (unsigned long)v;
+}
+
+void get_slabinfo(struct kmem_cache* s, struct slabinfo* info)
+{
+	unsigned long nr_slabs = 0, nr_objs = 0, nr_free = 0;
+	for (auto* n : s->node) {
+		if (!n)
+			continue;
+		nr_slabs += (unsigned long)n->nr_slabs.load(std::memory_order_relaxed);
+		nr_objs += (unsigned long)n->total_objects.load(std::memory_order_relaxed);
+		lib::spin_lock_irqsave_guard g(n->list_lock); /* count_partial */
+		for (lib::list_head* l = n->partial.next; l != &n->partial; l = l->next) {
+			struct page* page = slab_of_lru(l);
+			nr_free += page->objects - page->inuse;
+		}
+	}
+	info->active_objs = nr_objs - nr_free;
+	info->num_objs = nr_objs;
+	info->num_slabs = nr_slabs;
+}
+
+/* slub_debug[=options[,cache names]]: F Z P U (T A O accepted, ignored), - off */
+int setup_slub_debug(std::string_view val)
+{
+	slab_flags_t flags = 0;
+	bool any_letter = false;
+	size_t i = 0;
+	for (; i < val.size() && val[i] != ','; i++) {
+		any_letter = true;
+		switch (val[i] >= 'a' && val[i] <= 'z' ? char(val[i] - 32) : val[i]) {
+		case 'F':
+			flags |= SLAB_CONSISTENCY_CHECKS;
+			break;
+		case 'Z':
+			flags |= SLAB_RED_ZONE;
+			break;
+		case 'P':
+			flags |= SLAB_POISON;
+			break;
+		case 'U':
+			flags |= SLAB_STORE_USER;
+			break;
+		case 'T':
+		case 'A':
+		case 'O':
+			break;
+		case '-':
+			flags = 0;
+			break;
+		default:
+			pr_err("slub_debug option '%c' unknown. skipped\n", val[i]);
+			break;
+		}
+	}
+	if (!any_letter && (val.empty() || val[0] == ','))
+		flags = DEBUG_DEFAULT_FLAGS;
+	slub_debug = flags;
+	slub_debug_names[0] = '\0';
+	if (i < val.size()) { /* ",name[,name...]" */
+		std::string_view names = val.substr(i + 1);
+		if (names.size() >= sizeof(slub_debug_names))
+			return -1;
+		lib::memcpy(slub_debug_names, names.data(), names.size());
+		slub_debug_names[names.size()] = '\0';
+	}
+	return 0;
+}
+
+void kmem_cache_init()
+{
+	if (slab_state != DOWN)
+		return;
+	slab_caches.init();
+	kmem_cache_node_cache = &boot_kmem_cache_node.s;
+	create_boot_cache(kmem_cache_node_cache, "kmem_cache_node", sizeof(struct kmem_cache_node), SLAB_HWCACHE_ALIGN);
+	slab_state = PARTIAL;
+	kmem_cache_cache = &boot_kmem_cache.s;
+	create_boot_cache(kmem_cache_cache, "kmem_cache", kmem_cache_object_bytes(), SLAB_HWCACHE_ALIGN);
+	kmem_cache_cache = bootstrap(&boot_kmem_cache.s);
+	kmem_cache_node_cache = bootstrap(&boot_kmem_cache_node.s);
+	create_kmalloc_caches();
+	slab_state = FULL;
+	unsigned nodes = 0;
+	for (unsigned nid = 0; nid < MAX_NUMNODES; nid++)
+		if (NODE_DATA(nid))
+			nodes = nid + 1;
+	pr_info("SLUB: HWalign=%u, Order=%u-%u, MinObjects=%u, CPUs=%u, Nodes=%u\n", cache_line_size, slub_min_order,
+	        slub_max_order, slub_min_objects, nr_cpu_ids, nodes);
+}
+
+void kmem_cache_reset_for_test()
+{
+	slab_state = DOWN;
+	slab_caches.init();
+	kmem_cache_cache = nullptr;
+	kmem_cache_node_cache = nullptr;
+	new (&boot_kmem_cache) boot_cache{};
+	new (&boot_kmem_cache_node) boot_cache{};
+	reclaimable_pages = 0;
+	unreclaimable_pages = 0;
+	large_kmalloc_pages = 0;
+	slub_debug = 0;
+	slub_debug_names[0] = '\0';
+	slub_nomerge = false;
+	reset_kmalloc_for_test();
+}
