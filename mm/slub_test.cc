@@ -352,3 +352,10 @@ KTEST_EXPLICIT_ONLY(bench, slub)
 	report("kmem_cache-256", iters, t0, t1, c0, c1);
 	kmem_cache_destroy(s);
 }
+
+/* kmalloc(0) hands out ZERO_SIZE_PTR, which faults when touched (page 0 is never mapped) */
+KTEST_EXPLICIT_ONLY(slub, zero_size_ptr_faults)
+{
+	volatile char* p = static_cast<volatile char*>(kmalloc(0, GFP_KERNEL));
+	(void)*p;
+}
