@@ -241,12 +241,12 @@ kaslr_relocate:
 	leaq boot_pdpt_kernel + 510 * 8(%rip), %rsi
 	subq %r8, %rsi
 	addq %r9, %rsi			/* the copy's kernel-window slot */
-	movq (%rsi), %r10		/* kaslr_early filled it */
+	movq kaslr_reloc_window(%rip), %r10	/* the new window's page directory */
 	leaq 5f(%rip), %rax
 	subq %r8, %rax
 	addq %r9, %rax
 	jmp *%rax
-5:	movq %r10, (%rsi)		/* (same table when only the virtual address moves) */
+5:	movq %r10, (%rsi)		/* now: when only the virtual address moves, it is the live table */
 	movq %rdx, %cr3
 	movq %cr4, %rax			/* flush, global entries included */
 	btrq $7, %rax

@@ -43,6 +43,7 @@ alignas(PAGE_SIZE) uint64_t kaslr_pd[PTRS_PER_TABLE];
 extern "C" {
 unsigned long kaslr_reloc_virt;
 unsigned long kaslr_reloc_phys;
+unsigned long kaslr_reloc_window; /* the new kernel-window PDPT entry */
 }
 extern "C" uint64_t init_top_pgt[], boot_pdpt_low[];
 
@@ -88,13 +89,26 @@ std::string_view boot_cmdline(uint32_t protocol, uint32_t info_pa)
 	return {};
 }
 
-bool cmdline_has(std::string_view cmdline, std::string_view key)
+/* the value of the last key=value on the command line; found tells */
+std::string_view cmdline_get(std::string_view cmdline, std::string_view key, bool* found)
 {
 	lib::cmdline_iter it(cmdline);
 	lib::cmdline_param p;
-	bool found = false;
-	while (it.next(p))
-		found |= p.key == key;
+	std::string_view value;
+	*found = false;
+	while (it.next(p)) {
+		if (p.key == key) {
+			*found = true;
+			value = p.value;
+		}
+	}
+	return value;
+}
+
+bool cmdline_has(std::string_view cmdline, std::string_view key)
+{
+	bool found;
+	cmdline_get(cmdline, key, &found);
 	return found;
 }
 
@@ -193,13 +207,14 @@ bool read_loader_map(uint32_t protocol, uint32_t info_pa, loader_map& m)
 
 /* A random 2 MiB-aligned slot for [0, size) in RAM in [16 MiB, 4 GiB),
  * avoiding the loader's data and the running image, or the current spot. */
-uint64_t choose_phys(const loader_map& m, uint64_t cur, uint64_t size)
+uint64_t choose_phys(const loader_map& m, uint64_t cur, uint64_t size, bool must_move)
 {
 	constexpr uint64_t lo = LOAD_PHYSICAL_ADDR, hi = 1ULL << 32;
 	uint64_t slots = 1; /* the current location is always a candidate */
 	for (uint64_t p = lo; p + size <= hi; p += PMD_SIZE)
 		slots += p != cur && !(p < cur + size && cur < p + size) && m.fits(p, p + size);
-	uint64_t pick = kaslr_get_random_long() % slots;
+	uint64_t pick = slots > 1 && must_move ? 1 + kaslr_get_random_long() % (slots - 1)
+					       : kaslr_get_random_long() % slots;
 	if (pick == 0)
 		return cur;
 	for (uint64_t p = lo; p + size <= hi; p += PMD_SIZE)
@@ -257,9 +272,20 @@ extern "C" unsigned long kaslr_early(uint32_t protocol, uint32_t info_pa)
 		return 0;
 
 	uint64_t vslots = (KERNEL_IMAGE_SIZE - phys_start - span) / PMD_SIZE + 1;
-	uint64_t vdelta = (kaslr_get_random_long() % vslots) * PMD_SIZE;
+	/* kaslr_mode=virtual|physical moves only one of the two, and surely:
+	 * a debugging aid that lets the tests cover each path on purpose */
+	bool forced;
+	std::string_view mode = cmdline_get(cmdline, "kaslr_mode", &forced);
+	bool move_virt = !forced || mode == "virtual", move_phys = !forced || mode == "physical";
+	uint64_t vdelta = 0;
+	if (move_virt)
+		vdelta = (forced && vslots > 1 ? 1 + kaslr_get_random_long() % (vslots - 1)
+					       : kaslr_get_random_long() % vslots) *
+			 PMD_SIZE;
 	static loader_map map; /* large: not on the boot stack */
-	uint64_t new_phys = read_loader_map(protocol, info_pa, map) ? choose_phys(map, phys_start, span) : phys_start;
+	uint64_t new_phys = move_phys && read_loader_map(protocol, info_pa, map)
+				    ? choose_phys(map, phys_start, span, forced)
+				    : phys_start;
 	uint64_t pdelta = new_phys - phys_start;
 	if (!vdelta && !pdelta)
 		return 0;
@@ -269,6 +295,10 @@ extern "C" unsigned long kaslr_early(uint32_t protocol, uint32_t info_pa)
 	phys_base = pdelta;
 	kaslr_reloc_virt = vdelta;
 	kaslr_reloc_phys = pdelta;
+	/* installed by kaslr_relocate from the identity alias: writing it here
+	 * would pull the running window from under us when only the virtual
+	 * address moves (pdelta == 0, the live table) */
+	kaslr_reloc_window = (uintptr_t(kaslr_pd) - __START_KERNEL_map + pdelta) | _PAGE_PRESENT | _PAGE_RW;
 	for (auto& e : kaslr_pd)
 		e = 0;
 	/* the moved window maps only the image: stale pointers fault */
@@ -296,12 +326,16 @@ extern "C" unsigned long kaslr_early(uint32_t protocol, uint32_t info_pa)
 		fix(in_copy(boot_pdpt_low), PTRS_PER_TABLE);
 		fix(in_copy(boot_pdpt_kernel), PTRS_PER_TABLE);
 	}
-	in_copy(boot_pdpt_kernel)[510] = (uintptr_t(kaslr_pd) - __START_KERNEL_map + pdelta) | _PAGE_PRESENT | _PAGE_RW;
 	return 1;
 }
 
 /* Both are decided in kaslr_early; registered so they are not "unknown". */
 static int nokaslr_param(std::string_view) { return 0; }
 static int kaslr_param(std::string_view) { return 0; }
+static int kaslr_mode_param(std::string_view val)
+{
+	return val == "virtual" || val == "physical" ? 0 : -1;
+}
 early_param("nokaslr", nokaslr_param);
 early_param("kaslr", kaslr_param);
+early_param("kaslr_mode", kaslr_mode_param);

@@ -4,6 +4,7 @@
  */
 #include <kernel/ktest.h>
 #include <arch/e820.h>
+#include <arch/kaslr.h>
 #include <arch/page.h>
 #include <arch/processor.h>
 #include <arch/segment.h>
@@ -107,6 +108,6 @@ KTEST(boot, memory_regions_in_place)
 	KEXPECT_GE(VMALLOC_START, reinterpret_cast<uintptr_t>(high_memory));
 	KEXPECT_GT(VMEMMAP_START, VMALLOC_END);
 	KEXPECT_LE(VMEMMAP_END, 0xfffffe0000000000UL);
-	if (!kaslr_virt_offset) /* nokaslr: Linux's fixed addresses */
+	if (!kaslr_enabled()) /* nokaslr: Linux's fixed addresses */
 		KEXPECT_EQ(PAGE_OFFSET, 0xffff888000000000UL);
 }
