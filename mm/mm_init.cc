@@ -153,6 +153,15 @@ void mm_core_init()
 		free_area_init_node(int(nid));
 	if (!NODE_DATA(0))
 		panic("mm: no memory on node 0");
+	/* A node's zone span may cover another node's memory when nodes
+	 * interleave; memblock says whose each page is. */
+	for_each_mem_range([](phys_addr_t base, phys_addr_t end, int nid) {
+		for (unsigned long pfn = pfn_up(base); pfn < pfn_down(end); pfn++) {
+			unsigned z = pfn < MAX_DMA_PFN ? ZONE_DMA : pfn < MAX_DMA32_PFN ? ZONE_DMA32 : ZONE_NORMAL;
+			if (page_to_nid(pfn_to_page(pfn)) != nid)
+				set_page_links(pfn_to_page(pfn), z, nid);
+		}
+	});
 
 	/* memblock -> buddy: everything not reserved */
 	unsigned long physpages = 0;

@@ -134,7 +134,10 @@ inline struct page* page_of_lru(lib::list_head* l)
 inline bool page_is_buddy(const struct zone* zone, unsigned long buddy_pfn, const struct page* buddy,
 			  unsigned order)
 {
-	return zone_spans_pfn(zone, buddy_pfn) && PageBuddy(buddy) && buddy->private_ == order;
+	/* the span check keeps us on mapped struct pages; the zone check keeps
+	 * interleaved nodes (one zone's span covering another's pages) apart */
+	return zone_spans_pfn(zone, buddy_pfn) && PageBuddy(buddy) && buddy->private_ == order &&
+	       page_zone(buddy) == zone;
 }
 
 /* Put a block back, merging with free buddies up the orders. Zone lock held. */
@@ -298,6 +301,8 @@ struct page* get_page_from_freelist(gfp_t /*gfp*/, unsigned order, unsigned allo
 int gfp_zone(gfp_t gfp)
 {
 	gfp_t z = gfp & GFP_ZONEMASK;
+	if (z & (__GFP_DMA | __GFP_DMA32))
+		z &= ~__GFP_MOVABLE; /* Linux's GFP_ZONE_TABLE: DMA|MOVABLE is DMA, DMA32|MOVABLE is DMA32 */
 	if (z == 0 || z == __GFP_MOVABLE || z == __GFP_HIGHMEM || z == (__GFP_HIGHMEM | __GFP_MOVABLE))
 		return ZONE_NORMAL; /* no highmem on 64-bit; movable is plain normal here */
 	if (z == __GFP_DMA)
@@ -364,18 +369,19 @@ void free_pages_checked(struct page* page, unsigned order, uintptr_t caller)
 		bad_page(page, "freeing a tail page of a compound page", caller);
 		return;
 	}
-	int ref = page_ref_count(page);
+	/* put_page_testzero: only the holder that drops the last reference frees */
+	int ref = page->_refcount.fetch_sub(1, std::memory_order_acq_rel);
 	if (ref <= 0) {
+		page->_refcount.fetch_add(1, std::memory_order_relaxed); /* undo: nothing to drop */
 		bad_page(page, ref == 0 ? "double free: refcount is already 0" : "negative refcount", caller);
 		return;
 	}
-	if (ref > 1) { /* another holder: drop our reference only */
-		page->_refcount.fetch_sub(1, std::memory_order_release);
+	if (ref > 1) /* another holder remains */
+		return;
+	if (!free_pages_prepare(page, order, caller)) {
+		set_page_count(page, 1); /* refused: the page stays as it was */
 		return;
 	}
-	if (!free_pages_prepare(page, order, caller))
-		return;
-	set_page_count(page, 0);
 	free_the_page(page, order);
 }
 

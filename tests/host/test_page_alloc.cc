@@ -213,6 +213,38 @@ TEST(PageAlloc, ZoneModifiersAndFallback)
 	EXPECT_NE(host_console().find("impossible zone modifiers"), std::string::npos);
 }
 
+TEST(PageAlloc, MovableWithDmaModifiersAsLinux)
+{
+	Machine m;
+	m.no_watermarks();
+	struct page* p = alloc_pages(GFP_DMA | __GFP_MOVABLE, 0);
+	ASSERT_NE(p, nullptr);
+	EXPECT_EQ(page_zonenum(p), unsigned(ZONE_DMA));
+	__free_pages(p, 0);
+	p = alloc_pages(GFP_DMA32 | __GFP_MOVABLE, 0);
+	ASSERT_NE(p, nullptr);
+	EXPECT_EQ(page_zonenum(p), unsigned(ZONE_DMA32));
+	__free_pages(p, 0);
+}
+
+// put_page semantics: only the last reference frees the block
+TEST(PageAlloc, ExtraReferenceDefersTheFree)
+{
+	Machine m;
+	m.no_watermarks();
+	struct page* p = alloc_pages(GFP_KERNEL, 2);
+	ASSERT_NE(p, nullptr);
+	unsigned long free_before = nr_free_pages();
+	p->_refcount.fetch_add(1); // a second holder (get_page)
+	__free_pages(p, 2);
+	EXPECT_EQ(page_ref_count(p), 1);
+	EXPECT_EQ(nr_free_pages(), free_before);
+	__free_pages(p, 2);
+	EXPECT_EQ(nr_free_pages(), free_before + 4);
+	EXPECT_EQ(host_console().find("BUG"), std::string::npos);
+	check_invariants(m, 0);
+}
+
 TEST(PageAlloc, WatermarksAndLowmemReserve)
 {
 	Machine m;

@@ -11,6 +11,12 @@ values outside the window (physical addresses used by the 32-bit boot
 code, absolute constants) must not move.  The table lists the locations
 as 32-bit offsets from __START_KERNEL_map; arch/x86_64/boot/head.S applies
 them (kaslr_relocate).
+
+The build fails on a relocation against a symbol inside the window whose
+value lies outside it: the compiler folded "&sym - constant" into a
+number KASLR cannot fix (use reloc_hide()).  Only the boot code that means
+physical addresses may do that: the head (before _stext), the PVH note and
+kaslr_early.
 """
 import struct
 import sys
@@ -18,27 +24,52 @@ import sys
 START_KERNEL_MAP = 0xffffffff80000000
 WINDOW_LO = 0xffffffff81000000
 WINDOW_HI = 0xffffffffc0000000  # modules start here
-R_X86_64_64, R_X86_64_PC32, R_X86_64_32, R_X86_64_32S = 1, 2, 10, 11
+R_X86_64_64, R_X86_64_32, R_X86_64_32S = 1, 10, 11
 PC_RELATIVE = {2, 4, 24, 26, 41, 42, 9}  # PC32, PLT32, PC64, GOTPC32, GOTPCRELX, REX_GOTPCRELX, GOTPCREL
 SHF_ALLOC = 2
-SHT_RELA = 4
+SHT_SYMTAB, SHT_RELA, SHT_NOBITS = 2, 4, 8
+
+
+def in_window(v):
+    return WINDOW_LO <= v < WINDOW_HI
 
 
 def main():
     data = open(sys.argv[1], 'rb').read()
     e_shoff, = struct.unpack_from('<Q', data, 0x28)
-    e_shentsize, e_shnum = struct.unpack_from('<HH', data, 0x3a)
+    e_shentsize, e_shnum, e_shstrndx = struct.unpack_from('<HHH', data, 0x3a)
     secs = []
     for i in range(e_shnum):
         name, typ, flags, addr, off, size, link, info, align, entsize = struct.unpack_from(
             '<IIQQQQIIQQ', data, e_shoff + i * e_shentsize)
-        secs.append(dict(type=typ, flags=flags, addr=addr, off=off, size=size, info=info, entsize=entsize))
+        secs.append(dict(name=name, type=typ, flags=flags, addr=addr, off=off, size=size, link=link, info=info))
+    shstr = secs[e_shstrndx]
+
+    def cstr(base, off):
+        end = data.index(b'\0', base + off)
+        return data[base + off:end].decode()
+
+    for s in secs:
+        s['name'] = cstr(shstr['off'], s['name'])
 
     def read(vaddr, n):
         for s in secs:
-            if s['flags'] & SHF_ALLOC and s['type'] != 8 and s['addr'] <= vaddr < s['addr'] + s['size']:
+            if s['flags'] & SHF_ALLOC and s['type'] != SHT_NOBITS and s['addr'] <= vaddr < s['addr'] + s['size']:
                 return data[s['off'] + vaddr - s['addr']:s['off'] + vaddr - s['addr'] + n]
         return None
+
+    symtab = next(s for s in secs if s['type'] == SHT_SYMTAB)
+    strtab = secs[symtab['link']]
+    syms, named = [], {}
+    for k in range(symtab['size'] // 24):
+        st_name, st_info, _, st_shndx, st_value, st_size = struct.unpack_from('<IBBHQQ', data, symtab['off'] + k * 24)
+        syms.append(st_value)
+        named[cstr(strtab['off'], st_name)] = (st_value, st_size)
+    allowed = [(named['_text'][0], named['_stext'][0])]
+    allowed += [(s['addr'], s['addr'] + s['size']) for s in secs if s['name'] == '.note']
+    if 'kaslr_early' in named:
+        v, size = named['kaslr_early']
+        allowed.append((v, v + size))
 
     r64, r32 = set(), set()
     for s in secs:
@@ -46,28 +77,25 @@ def main():
             continue
         for k in range(s['size'] // 24):
             r_offset, r_info, _ = struct.unpack_from('<QQq', data, s['off'] + k * 24)
-            typ = r_info & 0xffffffff
+            typ, symi = r_info & 0xffffffff, r_info >> 32
             if typ in PC_RELATIVE or typ == 0:
                 continue
-            if typ == R_X86_64_64:
-                raw = read(r_offset, 8)
-                if raw is None:
-                    continue
-                val, = struct.unpack('<Q', raw)
-                if WINDOW_LO <= val < WINDOW_HI:
-                    r64.add(r_offset - START_KERNEL_MAP)
-            elif typ in (R_X86_64_32S, R_X86_64_32):
-                raw = read(r_offset, 4)
-                if raw is None:
-                    continue
-                val, = struct.unpack('<i' if typ == R_X86_64_32S else '<I', raw)
-                val &= 0xffffffffffffffff
-                if WINDOW_LO <= val < WINDOW_HI:
-                    if typ == R_X86_64_32:
-                        sys.exit('relocs.py: 32-bit zero-extended kernel address at %#x' % r_offset)
-                    r32.add(r_offset - START_KERNEL_MAP)
-            else:
+            if typ not in (R_X86_64_64, R_X86_64_32, R_X86_64_32S):
                 sys.exit('relocs.py: unsupported relocation type %d at %#x' % (typ, r_offset))
+            width = 8 if typ == R_X86_64_64 else 4
+            raw = read(r_offset, width)
+            if raw is None:
+                continue
+            val, = struct.unpack({8: '<Q', 4: '<i' if typ == R_X86_64_32S else '<I'}[width], raw)
+            val &= 0xffffffffffffffff
+            if in_window(syms[symi]) and not in_window(val) and not any(a <= r_offset < b for a, b in allowed):
+                sys.exit('relocs.py: the address of a kernel symbol folded into the constant %#x at %#x; '
+                         'use reloc_hide() (include/arch/page.h)' % (val, r_offset))
+            if not in_window(val):
+                continue
+            if typ == R_X86_64_32:
+                sys.exit('relocs.py: 32-bit zero-extended kernel address at %#x' % r_offset)
+            (r64 if width == 8 else r32).add(r_offset - START_KERNEL_MAP)
     out = sys.stdout
     out.write('/* generated by tools/build/relocs.py; do not edit */\n')
     out.write('\t.section .kaslr_relocs, "a"\n\t.balign 8\n')

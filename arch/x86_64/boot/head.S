@@ -255,7 +255,9 @@ kaslr_relocate:
 	movq %rax, %cr4
 	jmp *%rcx
 
-	.section .rodata
+	/* still .head.text: 32-bit code uses these by physical address, which
+	 * tools/build/relocs.py allows only before _stext */
+	.balign 8
 no_long_mode_msg:
 	.asciz "monolith: this CPU does not support x86_64 long mode; halting.\r\n"
 

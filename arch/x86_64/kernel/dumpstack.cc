@@ -62,15 +62,15 @@ void show_code(const pt_regs* regs)
 {
 	constexpr unsigned PROLOGUE = 42, EPILOGUE = 21;
 	uintptr_t ip = regs->ip;
-	if (!in_kernel_text(ip - PROLOGUE) || !in_kernel_text(ip + EPILOGUE)) {
+	if (!in_kernel_text(ip - PROLOGUE) || !in_kernel_text(ip + EPILOGUE + 1)) {
 		printk(KERN_DEFAULT "Code: Unable to access opcode bytes at 0x%lx.\n", (unsigned long)ip);
 		return;
 	}
-	char buf[3 * (PROLOGUE + EPILOGUE) + 16];
+	char buf[3 * (PROLOGUE + 1 + EPILOGUE) + 16];
 	unsigned n = 0;
 	const uint8_t* p = reinterpret_cast<const uint8_t*>(ip - PROLOGUE);
 	static const char hex[] = "0123456789abcdef";
-	for (unsigned i = 0; i < PROLOGUE + EPILOGUE; i++) {
+	for (unsigned i = 0; i < PROLOGUE + 1 + EPILOGUE; i++) { /* 42 before, <ip>, 21 after */
 		bool at = i == PROLOGUE;
 		if (i)
 			buf[n++] = ' ';

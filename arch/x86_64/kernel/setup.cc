@@ -112,6 +112,10 @@ void setup_arch()
 	apply_mem_limit();
 	init_mem_mapping();
 	e820__memblock_setup();
+	/* RAM the direct map could not cover must never be handed out */
+	phys_addr_t mapped = __pa(high_memory);
+	if (e820__end_of_ram() > mapped)
+		memblock_remove(mapped, PHYS_ADDR_MAX - mapped);
 	acpi_boot_table_init();
 	x86_numa_init();
 }
