@@ -143,3 +143,20 @@ int ktest_run(const char* glob)
 	       total_pass + total_fail);
 	return total_fail;
 }
+
+bool ktest_log_contains(const char* needle)
+{
+	struct ctx {
+		const char* needle;
+		size_t len;
+		bool found;
+	} c{needle, lib::strlen(needle), false};
+	kmsg::for_each_record(
+		[](const kmsg::record& r, void* arg) {
+			ctx* c = static_cast<ctx*>(arg);
+			for (size_t i = 0; i + c->len <= r.text_len && !c->found; i++)
+				c->found = lib::memcmp(r.text + i, c->needle, c->len) == 0;
+		},
+		&c);
+	return c.found;
+}

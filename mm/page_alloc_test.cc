@@ -18,22 +18,6 @@ unsigned long buddy_sum()
 	return n;
 }
 
-bool log_contains(const char* needle)
-{
-	struct ctx {
-		const char* needle;
-		bool found;
-	} c{needle, false};
-	kmsg::for_each_record(
-		[](const kmsg::record& r, void* arg) {
-			ctx* c = static_cast<ctx*>(arg);
-			size_t n = lib::strlen(c->needle);
-			for (size_t i = 0; i + n <= r.text_len && !c->found; i++)
-				c->found = lib::memcmp(r.text + i, c->needle, n) == 0;
-		},
-		&c);
-	return c.found;
-}
 } // namespace
 
 KTEST(page_alloc, buddyinfo_adds_up_to_memfree)
@@ -112,7 +96,7 @@ KTEST(page_alloc, exhaust_zone_dma_returns_null)
 	KEXPECT_LE(zone_nr_free(dma), min_wmark_pages(dma) + dma->pageset[0].batch);
 	/* without __GFP_NOWARN the failure is reported, once */
 	KEXPECT_TRUE(alloc_pages(GFP_DMA, 0) == nullptr);
-	KEXPECT_TRUE(log_contains("page allocation failure: order:0, mode:0x1(GFP_DMA)"));
+	KEXPECT_TRUE(ktest_log_contains("page allocation failure: order:0, mode:0x1(GFP_DMA)"));
 	for (unsigned i = 0; i < n; i++)
 		__free_pages(held[i], 0);
 	drain_all_pages();

@@ -16,23 +16,6 @@
 
 namespace
 {
-bool log_contains(const char* needle)
-{
-	struct ctx {
-		const char* needle;
-		bool found;
-	} c{needle, false};
-	kmsg::for_each_record(
-	    [](const kmsg::record& r, void* arg) {
-		    ctx* c = static_cast<ctx*>(arg);
-		    size_t n = lib::strlen(c->needle);
-		    for (size_t i = 0; i + n <= r.text_len && !c->found; i++)
-			    c->found = lib::memcmp(r.text + i, c->needle, n) == 0;
-	    },
-	    &c);
-	return c.found;
-}
-
 struct page* slab_page(const void* x)
 {
 	return compound_head(virt_to_page(x));
@@ -44,7 +27,7 @@ char slabinfo_buf[32768];
 KTEST(slub, caches_are_up)
 {
 	KEXPECT_TRUE(slab_is_available());
-	KEXPECT_TRUE(log_contains("SLUB: HWalign=64, Order=0-3, MinObjects=0, CPUs=1, Nodes=1"));
+	KEXPECT_TRUE(ktest_log_contains("SLUB: HWalign=64, Order=0-3, MinObjects=0, CPUs=1, Nodes=1"));
 	for (unsigned i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
 		if (i == 1 || i == 2 || i >= KMALLOC_SHIFT_LOW) {
 			KASSERT_TRUE(kmalloc_caches[KMALLOC_NORMAL][i] != nullptr);
@@ -246,7 +229,7 @@ bool reported(const char* what)
 {
 	char needle[96];
 	lib::snprintf(needle, sizeof(needle), "BUG %s (", debug_cache()->name);
-	return log_contains(needle) && log_contains(what);
+	return ktest_log_contains(needle) && ktest_log_contains(what);
 }
 } // namespace
 
@@ -290,7 +273,7 @@ KTEST_EXPLICIT_ONLY(slub, invalid_free)
 	kmem_cache_free(s, p);
 	struct page* pg = alloc_pages(GFP_KERNEL, 0);
 	kfree(page_address(pg));
-	KEXPECT_TRUE(log_contains("BUG kfree ("));
+	KEXPECT_TRUE(ktest_log_contains("BUG kfree ("));
 	__free_pages(pg, 0);
 }
 
@@ -300,8 +283,8 @@ KTEST_EXPLICIT_ONLY(slub, wrong_cache)
 	struct kmem_cache* b = kmem_cache_create("slub_cache_b", 100, 0, SLAB_NO_MERGE, nullptr);
 	void* x = kmem_cache_alloc(a, GFP_KERNEL);
 	kmem_cache_free(b, x);
-	KEXPECT_TRUE(log_contains("BUG slub_cache_b ("));
-	KEXPECT_TRUE(log_contains("Wrong slab cache. slub_cache_b but object is from slub_cache_a"));
+	KEXPECT_TRUE(ktest_log_contains("BUG slub_cache_b ("));
+	KEXPECT_TRUE(ktest_log_contains("Wrong slab cache. slub_cache_b but object is from slub_cache_a"));
 	kmem_cache_destroy(a);
 	kmem_cache_destroy(b);
 }

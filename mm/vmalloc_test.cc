@@ -17,23 +17,6 @@ namespace
 {
 constexpr unsigned long MiB = 1UL << 20;
 
-bool log_contains(const char* needle)
-{
-	struct ctx {
-		const char* needle;
-		bool found;
-	} c{needle, false};
-	kmsg::for_each_record(
-	    [](const kmsg::record& r, void* arg) {
-		    ctx* c = static_cast<ctx*>(arg);
-		    size_t n = lib::strlen(c->needle);
-		    for (size_t i = 0; i + n <= r.text_len && !c->found; i++)
-			    c->found = lib::memcmp(r.text + i, c->needle, n) == 0;
-	    },
-	    &c);
-	return c.found;
-}
-
 bool contains(const char* hay, const char* needle)
 {
 	size_t n = lib::strlen(needle);
@@ -275,9 +258,9 @@ KTEST(vmalloc, failures_return_null)
 {
 	KEXPECT_TRUE(__vmalloc(0, GFP_KERNEL | __GFP_NOWARN) == nullptr);
 	KEXPECT_TRUE(vmalloc(0) == nullptr);
-	KEXPECT_TRUE(log_contains("vmalloc error: size 0, invalid size"));
+	KEXPECT_TRUE(ktest_log_contains("vmalloc error: size 0, invalid size"));
 	KEXPECT_TRUE(vmalloc(64UL << 40) == nullptr);
-	KEXPECT_TRUE(log_contains("vmalloc error: size 70368744177664, exceeds total pages"));
+	KEXPECT_TRUE(ktest_log_contains("vmalloc error: size 70368744177664, exceeds total pages"));
 	KEXPECT_TRUE(__vmalloc(~0UL, GFP_KERNEL | __GFP_NOWARN) == nullptr);
 	KEXPECT_TRUE(vmap(nullptr, 0, VM_MAP, PAGE_KERNEL) == nullptr);
 
@@ -286,7 +269,7 @@ KTEST(vmalloc, failures_return_null)
 	char* p = static_cast<char*>(vmalloc(2 * PAGE_SIZE));
 	KASSERT_TRUE(p != nullptr);
 	vfree(p + PAGE_SIZE);
-	KEXPECT_TRUE(log_contains("Trying to vfree() nonexistent vm area"));
+	KEXPECT_TRUE(ktest_log_contains("Trying to vfree() nonexistent vm area"));
 	p[0] = 1; /* still mapped */
 	vfree(reinterpret_cast<void*>(VMALLOC_START + (8UL << 40)));
 	vfree(p);

@@ -40,6 +40,9 @@ struct ktest_case {
 };
 inline constexpr unsigned KTEST_EXPLICIT = 1;
 
+/* whether any record in the kernel log contains needle (tests of reports) */
+bool ktest_log_contains(const char* needle);
+
 /* run the cases matching glob; prints KTAP; returns the number that failed */
 int ktest_run(const char* glob);
 

@@ -11,18 +11,6 @@
 #include <cstdio>
 #include <x86intrin.h>
 
-const char* print_tainted()
-{
-	return host_taint() ? "Tainted" : "Not tainted";
-}
-void panic(const char* fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	std::vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	std::abort();
-}
 
 namespace
 {

@@ -4,7 +4,10 @@
 #include "host_env.h"
 
 #include <arch/page.h>
+#include <cstdarg>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 
@@ -36,3 +39,13 @@ uint64_t local_clock() { return 0; }
 const char* current_comm() { return "host-test"; }
 void dump_stack() { printk(KERN_DEFAULT "Call Trace: (host test: no stack dump)\n"); }
 void add_taint(taint_flag flag) { taint |= 1UL << flag; }
+// kernel/panic.cc is arch-bound; reports print the taint and SLAB_PANIC panics
+const char* print_tainted() { return taint ? "Tainted: G    B             " : "Not tainted"; }
+void panic(const char* fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	std::vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	std::abort();
+}

@@ -23,20 +23,6 @@
 #include <string>
 #include <vector>
 
-// kernel/panic.cc is not part of the host build: the slab reports print
-// the taint, and SLAB_PANIC / boot failures panic
-const char* print_tainted()
-{
-	return host_taint() ? "Tainted: G    B             " : "Not tainted";
-}
-void panic(const char* fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	std::vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	std::abort();
-}
 
 namespace
 {
