@@ -25,6 +25,7 @@
 #include <mm/memblock.h>
 
 #include <kernel/printk.h>
+#include <kernel/params.h>
 #include <lib/string.h>
 #include <uapi/asm-generic/errno-base.h>
 
@@ -403,8 +404,22 @@ void memblock_for_each_free_range(int nid, memblock_range_fn fn, void* arg)
 	}
 }
 
+/* memblock=debug: dump the regions at boot, as Linux's memblock_debug */
+bool memblock_debug;
+
+static int early_memblock(std::string_view val)
+{
+	if (val != "debug")
+		return -1;
+	memblock_debug = true;
+	return 0;
+}
+early_param("memblock", early_memblock);
+
 void memblock_dump_all()
 {
+	if (!memblock_debug)
+		return;
 	pr_info("MEMBLOCK configuration:\n");
 	pr_info(" memory size = 0x%016llx reserved size = 0x%016llx\n", (ull)memblock_phys_mem_size(),
 	        (ull)memblock_reserved_size());

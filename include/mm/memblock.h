@@ -111,6 +111,8 @@ bool memblock_is_memory(phys_addr_t addr);
 bool memblock_is_reserved(phys_addr_t addr);
 
 /* Linux's memblock=debug dump ("MEMBLOCK configuration:" ...), via pr_info */
+/* prints the regions when booted with memblock=debug */
+extern bool memblock_debug;
 void memblock_dump_all();
 
 /*

@@ -26,9 +26,9 @@ std::string& host_console() { return console; }
 unsigned long host_taint() { return taint; }
 void host_reset_env()
 {
+	register_console(); /* first: it replays what was logged before */
 	console.clear();
 	taint = 0;
-	register_console();
 }
 
 namespace serial8250 {

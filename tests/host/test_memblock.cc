@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "host_env.h"
+
 #include <random>
 #include <vector>
 
@@ -421,7 +423,15 @@ TEST_F(Memblock, QueriesAndDump)
 	EXPECT_TRUE(memblock_is_reserved(0x101fff));
 	EXPECT_FALSE(memblock_is_reserved(0x102000));
 	EXPECT_FALSE(memblock_is_reserved(0xfffff));
+	host_reset_env();
+	memblock_dump_all(); // silent without memblock=debug
+	EXPECT_EQ(host_console(), "");
+	memblock_debug = true;
 	memblock_dump_all(); // must not touch anything
+	memblock_debug = false;
+	EXPECT_NE(host_console().find("] MEMBLOCK configuration:\n"), std::string::npos) << host_console();
+	EXPECT_NE(host_console().find("]  memory size = 0x"), std::string::npos) << host_console();
+	EXPECT_NE(host_console().find(" memory[0x0]\t[0x"), std::string::npos) << host_console();
 	EXPECT_EQ(memblock.memory.cnt, 2u);
 	EXPECT_EQ(memblock.reserved.cnt, 1u);
 }

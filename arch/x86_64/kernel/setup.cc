@@ -118,4 +118,5 @@ void setup_arch()
 		memblock_remove(mapped, PHYS_ADDR_MAX - mapped);
 	acpi_boot_table_init();
 	x86_numa_init();
+	memblock_dump_all();
 }
