@@ -2,7 +2,11 @@
  * start_kernel: the generic boot sequence (Linux: init/main.c).
  *
  * Called by x86_64_start_kernel on the boot CPU with interrupts off.  Each
- * subsystem issue adds its *_init() call here in dependency order.  With no
+ * subsystem issue adds its *_init() call here in dependency order.
+ * Interrupts come on once the IDT (head64), the IRQ stack (needs vmalloc),
+ * the interrupt controllers, the timers and the tick are set up, as
+ * Linux's local_irq_enable() after time_init().  system_state turns
+ * SYSTEM_RUNNING where init would start, which arms might_sleep().  With no
  * user space yet, the end of boot is either the in-kernel tests (ktest=)
  * or Linux's own message for a kernel without an init.
  */
@@ -15,6 +19,11 @@
 #include <kernel/kallsyms.h>
 #include <kernel/reboot.h>
 #include <kernel/version.h>
+#include <kernel/kernel.h>
+#include <kernel/irqflags.h>
+#include <kernel/time.h>
+#include <kernel/timer.h>
+#include <arch/hardirq.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <mm/mm_init.h>
@@ -89,6 +98,13 @@ void start_kernel()
 	show_meminfo(); /* /proc/meminfo's kernel-memory lines, SLUB and vmalloc included */
 	parse_args();
 	pr_info("kallsyms: %zu symbols\n", kallsyms_count());
+	init_IRQ();
+	init_timers();
+	time_init();
+	local_irq_enable();
+	calibrate_delay();
+
+	system_state = SYSTEM_RUNNING;
 
 	if (ktest_glob) {
 		int failed = ktest_run(ktest_glob);

@@ -451,21 +451,30 @@ early_param("page_poison", set_page_poison);
 
 struct page* __alloc_pages(gfp_t gfp, unsigned order, int preferred_nid)
 {
+	might_alloc(gfp);
 	return alloc_pages_checked(gfp, order, preferred_nid, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
 }
 
 struct page* alloc_pages(gfp_t gfp, unsigned order)
 {
+	might_alloc(gfp);
 	return alloc_pages_checked(gfp, order, 0, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
+}
+
+struct page* __alloc_pages_node_irqs_off(int nid, gfp_t gfp, unsigned order)
+{
+	return alloc_pages_checked(gfp, order, nid, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
 }
 
 struct page* alloc_pages_node(int nid, gfp_t gfp, unsigned order)
 {
+	might_alloc(gfp);
 	return alloc_pages_checked(gfp, order, nid, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
 }
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned order)
 {
+	might_alloc(gfp);
 	struct page* page =
 		alloc_pages_checked(gfp, order, 0, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
 	return page ? reinterpret_cast<unsigned long>(page_address(page)) : 0;
@@ -473,6 +482,7 @@ unsigned long __get_free_pages(gfp_t gfp, unsigned order)
 
 unsigned long get_zeroed_page(gfp_t gfp)
 {
+	might_alloc(gfp);
 	struct page* page = alloc_pages_checked(gfp | __GFP_ZERO, 0, 0,
 						reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
 	return page ? reinterpret_cast<unsigned long>(page_address(page)) : 0;
@@ -506,6 +516,7 @@ void split_page(struct page* page, unsigned order)
 
 void* alloc_pages_exact(size_t size, gfp_t gfp)
 {
+	might_alloc(gfp);
 	uintptr_t caller = reinterpret_cast<uintptr_t>(__builtin_return_address(0));
 	if (size == 0) {
 		warn_alloc(gfp, 0, "alloc_pages_exact of 0 bytes");

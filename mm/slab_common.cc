@@ -17,7 +17,10 @@
  * users, and kmem_cache_destroy only frees it when the last one goes.
  *
  * Lock order: slab_lock (the cache list, refcounts) -> the SLUB locks
- * (see mm/slub.cc).  kmalloc itself takes no lock here.
+ * (see mm/slub.cc).  kmalloc itself takes no lock here.  slab_lock stands
+ * in for Linux's slab_mutex: process context only, interrupts left on, so
+ * the GFP_KERNEL allocations made under it pass might_alloc(); it becomes
+ * a mutex once sleeping locks exist.
  */
 #include <mm/slab.h>
 #include <kernel/panic.h>
@@ -260,7 +263,7 @@ struct kmem_cache* kmem_cache_create(const char* name, unsigned int size, unsign
 		err = -EINVAL;
 	if (!err) {
 		flags = kmem_cache_flags(flags & SLAB_FLAGS_PERMITTED, name);
-		lib::spin_lock_irqsave_guard g(slab_lock);
+		lib::spin_lock_guard g(slab_lock);
 		s = find_mergeable(size, align, flags, ctor);
 		if (s) { /* __kmem_cache_alias */
 			s->refcount++;
@@ -285,7 +288,7 @@ void kmem_cache_destroy(struct kmem_cache* s)
 {
 	if (!s)
 		return;
-	lib::spin_lock_irqsave_guard g(slab_lock);
+	lib::spin_lock_guard g(slab_lock);
 	if (s->refcount < 0 || --s->refcount > 0)
 		return; /* the boot caches stay; an alias drops its reference */
 	if (__kmem_cache_shutdown(s)) {
@@ -410,7 +413,7 @@ size_t render_slabinfo(char* buf, size_t size)
 	                    "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
 	                    " : tunables <limit> <batchcount> <sharedfactor>"
 	                    " : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
-	lib::spin_lock_irqsave_guard g(slab_lock);
+	lib::spin_lock_guard g(slab_lock);
 	for (lib::list_head* l = slab_caches.next; l != &slab_caches; l = l->next) {
 		auto* s = reinterpret_cast<struct kmem_cache*>(reinterpret_cast<char*>(l) -
 		                                               offsetof(struct kmem_cache, list));

@@ -686,7 +686,7 @@ struct page* alloc_slab_page(gfp_t flags, int node, unsigned order)
 		flags |= __GFP_COMP;
 	else
 		flags &= ~__GFP_COMP;
-	return alloc_pages_node(node, flags, order);
+	return __alloc_pages_node_irqs_off(node, flags, order);
 }
 
 /* a new slab, its objects chained and set up; not yet counted on a node */
@@ -1198,6 +1198,7 @@ int __kmem_cache_create(struct kmem_cache* s, slab_flags_t flags)
 void* slab_alloc_node(struct kmem_cache* s, gfp_t gfpflags, int node, unsigned long caller)
 {
 	void* object;
+	might_alloc(gfpflags); /* Linux: slab_pre_alloc_hook */
 	if (kmem_cache_debug(s)) {
 		object = alloc_debug(s, gfpflags, node, caller);
 	} else {

@@ -67,3 +67,9 @@ using gfp_t = unsigned int;
 #define GFP_DMA32 __GFP_DMA32
 
 static inline bool gfpflags_allow_blocking(gfp_t gfp) { return gfp & __GFP_DIRECT_RECLAIM; }
+
+#include <kernel/kernel.h>
+/* an allocation that may block must not come from atomic context: the
+ * page allocator and SLUB call this on entry (Linux: might_alloc in
+ * include/linux/sched/mm.h) */
+#define might_alloc(gfp) might_sleep_if(gfpflags_allow_blocking(gfp))

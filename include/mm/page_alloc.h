@@ -22,6 +22,11 @@ struct page* __alloc_pages(gfp_t gfp, unsigned order, int preferred_nid);
 struct page* alloc_pages(gfp_t gfp, unsigned order);
 struct page* alloc_pages_node(int nid, gfp_t gfp, unsigned order);
 inline struct page* alloc_page(gfp_t gfp) { return alloc_pages(gfp, 0); }
+/* alloc_pages_node without the might_alloc() check, for SLUB's slab refill:
+ * it runs inside SLUB's interrupts-off per-CPU section, after SLUB checked
+ * the caller's context itself (Linux drops its local lock around new_slab
+ * instead; ours will too once reclaim can sleep) */
+struct page* __alloc_pages_node_irqs_off(int nid, gfp_t gfp, unsigned order);
 unsigned long __get_free_pages(gfp_t gfp, unsigned order);
 inline unsigned long __get_free_page(gfp_t gfp) { return __get_free_pages(gfp, 0); }
 unsigned long get_zeroed_page(gfp_t gfp);

@@ -11,6 +11,11 @@
  *
  * Entry from user mode (swapgs, kernel stack from TSS.sp0) arrives with
  * user space; today every vector is taken in kernel mode.
+ *
+ * Device interrupts arrive here on whatever stack was running; the switch
+ * to the per-CPU IRQ stack happens in C (arch/x86_64/kernel/irq.cc) through
+ * call_on_irqstack below, as Linux's run_irq_on_irqstack_cond does with
+ * its inline-asm call_on_stack.
  */
 #include <arch/segment.h>
 
@@ -73,3 +78,26 @@ common_entry:
 	popq %rdi
 	addq $8, %rsp			/* orig_ax / error code */
 	iretq
+
+/*
+ * void call_on_irqstack(struct pt_regs* regs, unsigned vector,
+ *                       void (*func)(struct pt_regs*, unsigned), uintptr_t tos)
+ *
+ * Run func(regs, vector) on another stack whose top slot is tos (16-byte
+ * aligned, Linux's hardirq_stack_ptr).  The interrupted %rsp is stored at
+ * (tos), the word the unwinder reads to get back to the previous stack,
+ * and restored from there afterwards.  The frame built here (push %rbp)
+ * links func's frame to the interrupted stack's frame chain.
+ */
+	.globl call_on_irqstack
+	.type call_on_irqstack, @function
+call_on_irqstack:
+	pushq %rbp
+	movq %rsp, %rbp
+	movq %rsp, (%rcx)
+	movq %rcx, %rsp
+	call *%rdx
+	popq %rsp
+	popq %rbp
+	ret
+	.size call_on_irqstack, . - call_on_irqstack

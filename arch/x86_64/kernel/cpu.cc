@@ -9,6 +9,7 @@
  * One CPU today; the arrays become per-CPU with SMP.
  */
 #include <arch/desc.h>
+#include <arch/hardirq.h>
 #include <arch/page.h>
 #include <cstddef>
 
@@ -25,7 +26,8 @@ alignas(PAGE_SIZE) uint64_t gdt_page[GDT_ENTRIES] = {
 };
 x86_hw_tss cpu_tss;
 alignas(16) char exception_stacks[N_EXCEPTION_STACKS][EXCEPTION_STKSZ];
-const char* const exception_stack_names[N_EXCEPTION_STACKS] = {"DF", "NMI", "MCE", "DB"};
+/* Linux's stack_type_name: the Call Trace shows <#DF> ... </#DF> */
+const char* const exception_stack_names[N_EXCEPTION_STACKS] = {"#DF", "NMI", "#MC", "#DB"};
 
 struct [[gnu::packed]] desc_ptr {
 	uint16_t size;
@@ -80,6 +82,11 @@ bool get_stack_bounds(uintptr_t sp, uintptr_t* lo, uintptr_t* hi, const char** n
 	};
 	if (in(init_stack, THREAD_SIZE, "TASK"))
 		return true;
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
+		uintptr_t l, h;
+		if (irq_stack_bounds(cpu, &l, &h) && in(reinterpret_cast<const char*>(l), h - l, "IRQ"))
+			return true;
+	}
 	for (int i = 0; i < N_EXCEPTION_STACKS; i++)
 		if (in(exception_stacks[i], EXCEPTION_STKSZ, exception_stack_names[i]))
 			return true;

@@ -4,9 +4,14 @@
  *
  * The kernel is built with frame pointers: every frame starts with
  * [saved rbp][return address], and the chain ends at rbp == 0 (set in
- * head.S).  The walker trusts a link only while it stays inside the stack
- * that held the starting sp and moves strictly upwards, so a corrupt rbp
- * ends the trace instead of faulting inside the oops.
+ * head.S).  The walker trusts a link only while it moves strictly upwards
+ * inside the stack it is on, or leaves it for another stack the kernel
+ * knows (get_stack_bounds: task, IRQ, exception stacks) and has not
+ * walked yet, so a corrupt rbp ends the trace instead of faulting inside
+ * the oops or looping.  Each stack's frames are framed by Linux's markers
+ * (" <IRQ>" ... " </IRQ>", " <TASK>" ... " </TASK>", " <NMI>"...): an
+ * interrupt handler's frames on the IRQ stack link, through
+ * call_on_irqstack's frame, to the interrupted task stack.
  *
  * A fault while an oops is already being printed is reported once and
  * the CPU stops (die_nest), it never recurses.
@@ -32,30 +37,54 @@ bool in_kernel_text(uintptr_t a)
 	return a >= reinterpret_cast<uintptr_t>(_text) && a < reinterpret_cast<uintptr_t>(_etext);
 }
 
-/* Walk the chain; calls fn(ret_addr) per frame. */
-template <typename Fn> void walk_frames(uintptr_t sp, uintptr_t bp, Fn fn)
+/* Walk the chain; calls fn(ret_addr) per frame (false stops the walk)
+ * and mark(stack_name, entering) when a stack's frames begin and end. */
+template <typename Fn, typename Mark> void walk_frames(uintptr_t sp, uintptr_t bp, Fn fn, Mark mark)
 {
 	uintptr_t lo, hi;
 	const char* name;
 	if (!get_stack_bounds(sp, &lo, &hi, &name)) {
 		/* sp on an unknown stack: try the frame pointer's own stack */
-		if (!get_stack_bounds(bp, &lo, &hi, &name))
+		if (!get_stack_bounds(bp, &lo, &hi, &name)) {
+			mark("TASK", true);
+			mark("TASK", false);
 			return;
+		}
 	}
+	constexpr unsigned MAX_STACKS = 4;
+	uintptr_t visited[MAX_STACKS] = {lo};
+	unsigned nr_visited = 1;
+	mark(name, true);
 	for (unsigned depth = 0; depth < 64; depth++) {
-		if (bp < lo || bp > hi - 16 || (bp & 7))
-			return;
+		if (bp < lo || bp > hi - 16 || (bp & 7)) {
+			/* left this stack: follow only onto a known, unvisited one */
+			uintptr_t nlo, nhi;
+			const char* nname;
+			bool ok = !(bp & 7) && nr_visited < MAX_STACKS && get_stack_bounds(bp, &nlo, &nhi, &nname) &&
+			          bp <= nhi - 16;
+			for (unsigned i = 0; ok && i < nr_visited; i++)
+				ok = visited[i] != nlo;
+			if (!ok)
+				break;
+			mark(name, false);
+			visited[nr_visited++] = nlo;
+			lo = nlo;
+			hi = nhi;
+			name = nname;
+			mark(name, true);
+		}
 		const uintptr_t* frame = reinterpret_cast<const uintptr_t*>(bp);
 		uintptr_t ret = frame[1];
 		if (!in_kernel_text(ret))
-			return;
+			break;
 		if (!fn(ret))
-			return;
+			break;
 		uintptr_t next = frame[0];
-		if (next <= bp)
-			return;
+		if (next >= lo && next < hi && next <= bp)
+			break;
 		bp = next;
 	}
+	mark(name, false);
 }
 
 void show_code(const pt_regs* regs)
@@ -94,24 +123,28 @@ void show_ip(const pt_regs* regs, const char* lvl)
 void show_trace_log_lvl(uintptr_t sp, uintptr_t bp, const char* log_lvl)
 {
 	printk("%sCall Trace:\n", log_lvl);
-	printk("%s <TASK>\n", log_lvl);
-	walk_frames(sp, bp, [&](uintptr_t ret) {
-		char sym[KSYM_SYMBOL_LEN];
-		sprint_backtrace(sym, sizeof(sym), ret);
-		printk("%s %s\n", log_lvl, sym);
-		return true;
-	});
-	printk("%s </TASK>\n", log_lvl);
+	walk_frames(
+	    sp, bp,
+	    [&](uintptr_t ret) {
+		    char sym[KSYM_SYMBOL_LEN];
+		    sprint_backtrace(sym, sizeof(sym), ret);
+		    printk("%s %s\n", log_lvl, sym);
+		    return true;
+	    },
+	    [&](const char* stack, bool entering) { printk("%s %s%s>\n", log_lvl, entering ? "<" : "</", stack); });
 }
 
 unsigned stack_trace_save_bp(uintptr_t sp, uintptr_t bp, uintptr_t* trace, unsigned max)
 {
 	unsigned n = 0;
-	walk_frames(sp, bp, [&](uintptr_t ret) {
-		if (n < max)
-			trace[n++] = ret;
-		return n < max;
-	});
+	walk_frames(
+	    sp, bp,
+	    [&](uintptr_t ret) {
+		    if (n < max)
+			    trace[n++] = ret;
+		    return n < max;
+	    },
+	    [](const char*, bool) {});
 	return n;
 }
 

@@ -2,6 +2,9 @@
  * Power off, restart, halt (Linux: kernel/reboot.c, arch/x86/kernel/
  * reboot.c native_machine_restart with the keyboard-controller and CF9
  * methods, then a triple fault as the last resort).
+ *
+ * Both paths first turn interrupts off and stop the local APIC tick
+ * (Linux: native_machine_shutdown -> lapic_shutdown).
  */
 #include <kernel/reboot.h>
 #include <kernel/printk.h>
@@ -9,15 +12,19 @@
 #include <arch/io.h>
 #include <arch/processor.h>
 #include <arch/irqflags.h>
+#include <arch/apic.h>
 
 void machine_power_off()
 {
+	arch_local_irq_disable();
+	lapic_timer_shutdown();
 	acpi_power_off();
 }
 
 void machine_restart()
 {
 	arch_local_irq_disable();
+	lapic_timer_shutdown();
 	/* 8042 keyboard controller: pulse the reset line */
 	for (int i = 0; i < 10000 && (inb(0x64) & 0x02); i++)
 		cpu_relax();

@@ -8,6 +8,7 @@
 #include <kernel/params.h>
 #include <kernel/printk.h>
 #include <drivers/acpi.h>
+#include <arch/apic.h>
 #include <lib/cmdline.h>
 #include <mm/memblock.h>
 
@@ -117,6 +118,7 @@ void setup_arch()
 	if (e820__end_of_ram() > mapped)
 		memblock_remove(mapped, PHYS_ADDR_MAX - mapped);
 	acpi_boot_table_init();
+	acpi_boot_init(); /* the MADT: local APIC, IO-APICs, overrides */
 	x86_numa_init();
 	memblock_dump_all();
 }

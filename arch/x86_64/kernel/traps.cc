@@ -5,10 +5,12 @@
  * do_trap() is called by entry_64.S for every vector.  There is no user
  * space yet and no exception-table fixup, so every CPU exception taken in
  * the kernel is a bug: it is reported Linux-style (die()) and the kernel
- * panics.  Vectors >= 32 are device interrupts; none is routed yet, so one
- * arriving is logged as unexpected and ignored.
+ * panics.  Vectors >= 32 are interrupts: common_interrupt() (irq.cc)
+ * handles them; the NMI goes to exc_nmi() with NMI accounting.
  */
 #include <arch/ptrace.h>
+#include <arch/hardirq.h>
+#include <arch/irq_vectors.h>
 #include <arch/processor.h>
 #include <arch/stacktrace.h>
 #include <arch/page.h>
@@ -105,12 +107,12 @@ void dump_pagetable(uintptr_t address)
 
 extern "C" void do_trap(pt_regs* regs, unsigned vector)
 {
-	if (vector >= 32) {
-		pr_warn("unexpected interrupt on vector 0x%x, no handler\n", vector);
+	if (vector >= FIRST_EXTERNAL_VECTOR) {
+		common_interrupt(regs, vector);
 		return;
 	}
 	if (vector == 2) {
-		pr_emerg("Uhhuh. NMI received for unknown reason on CPU 0.\n");
+		exc_nmi(regs);
 		return;
 	}
 	if (vector == 14)

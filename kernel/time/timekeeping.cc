@@ -1,0 +1,91 @@
+/*
+ * jiffies, the periodic tick, the monotonic clock and msleep (Linux:
+ * kernel/time/timekeeping.c do_timer/ktime_get_ns, tick-common.c
+ * tick_handle_periodic/tick_periodic, timer.c msleep, init/calibrate.c
+ * calibrate_delay).
+ *
+ * The tick: the local APIC timer interrupts HZ times a second;
+ * tick_handle_periodic() adds one to jiffies_64 and lets the timer code
+ * look for expired timers (update_process_times -> run_local_timers).
+ * Lost ticks are lost (periodic mode, as Linux without NO_HZ): jiffies
+ * count interrupts, not elapsed time.
+ *
+ * ktime_get_ns(): monotonic nanoseconds since boot from the TSC
+ * (calibrated against the PIT in arch/x86_64/kernel/tsc.cc), the same
+ * clock as printk's timestamps (Linux: the tsc clocksource behind the
+ * timekeeper; we have no clocksource framework and no NTP adjustment).
+ *
+ * msleep(ms): no scheduler yet, so it halts the CPU with interrupts
+ * enabled until msecs_to_jiffies(ms) + 1 ticks have passed (the + 1, as
+ * Linux, because the current jiffy is already partly gone).  With
+ * interrupts disabled no tick can come: after might_sleep()'s report it
+ * busy-waits with mdelay() instead.  It also never returns before
+ * ktime_get_ns() has advanced by msecs (see below).  Once there are tasks it becomes
+ * schedule_timeout_uninterruptible().
+ *
+ * Data: jiffies_64 (jiffies is the same word), written only by the tick
+ * on the boot CPU, read without a lock (aligned 64-bit loads).
+ */
+#include <arch/processor.h>
+#include <kernel/jiffies.h>
+#include <kernel/kernel.h>
+#include <kernel/preempt.h>
+#include <kernel/printk.h>
+#include <kernel/time.h>
+#include <kernel/timer.h>
+
+extern "C" {
+__attribute__((aligned(8))) volatile uint64_t jiffies_64 = INITIAL_JIFFIES;
+extern volatile unsigned long jiffies __attribute__((alias("jiffies_64")));
+}
+unsigned long loops_per_jiffy;
+bool tick_periodic_enabled;
+
+void do_timer(unsigned long ticks)
+{
+	jiffies_64 = jiffies_64 + ticks; /* only the tick writes it */
+}
+
+static void update_process_times()
+{
+	run_local_timers();
+}
+
+/* the clock event handler of the periodic tick, hard interrupt context */
+void tick_handle_periodic()
+{
+	do_timer(1);
+	update_process_times();
+}
+
+uint64_t ktime_get_ns()
+{
+	return local_clock();
+}
+
+void msleep(unsigned int msecs)
+{
+	might_sleep();
+	if (irqs_disabled() || !tick_periodic_enabled) {
+		mdelay(msecs);
+		return;
+	}
+	uint64_t deadline = ktime_get_ns() + uint64_t(msecs) * NSEC_PER_MSEC;
+	unsigned long expire = jiffies + msecs_to_jiffies(msecs) + 1;
+	while (time_before(jiffies, expire))
+		native_halt(); /* the next interrupt (at least the tick) wakes us */
+	/* a tick is 1/HZ s of TSC time only to calibration accuracy, and QEMU
+	 * may deliver one late and the next on time: make "at least msecs"
+	 * hold by the monotonic clock too (a few microseconds at most) */
+	while (ktime_get_ns() < deadline)
+		cpu_relax();
+}
+
+void calibrate_delay()
+{
+	/* Linux's lpj_fine: TSC cycles per jiffy; "BogoMIPS" is lpj / (500000 / HZ) */
+	loops_per_jiffy = tsc_khz * 1000 / HZ;
+	pr_info("Calibrating delay loop (skipped), value calculated using timer frequency.. "
+	        "%lu.%02lu BogoMIPS (lpj=%lu)\n",
+	        loops_per_jiffy / (500000 / HZ), (loops_per_jiffy / (5000 / HZ)) % 100, loops_per_jiffy);
+}
