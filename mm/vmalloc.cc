@@ -24,7 +24,10 @@
  *
  * Lock order: vmap_area_lock -> printk.  vm_obj_lock and the page-table
  * lock are leaves, never taken under vmap_area_lock; page allocation and
- * mapping run with no vmalloc lock held.
+ * mapping run with no vmalloc lock held.  vmap_area_lock and vm_obj_lock
+ * are taken with interrupts saved: vfree may run in a timer callback
+ * (softirq), and must not spin on a lock the interrupted task holds.
+ * vmalloc itself may sleep (GFP_KERNEL) and is for task context only.
  */
 #include <mm/vmalloc.h>
 
@@ -64,7 +67,7 @@ void* vm_obj_alloc(gfp_t gfp)
 {
 	for (;;) {
 		{
-			lib::spin_lock_guard g(vm_obj_lock);
+			lib::spin_lock_irqsave_guard g(vm_obj_lock);
 			if (vm_obj* obj = vm_obj_freelist) {
 				vm_obj_freelist = obj->next;
 				lib::memset(obj, 0, VM_OBJ_SIZE);
@@ -75,7 +78,7 @@ void* vm_obj_alloc(gfp_t gfp)
 		if (!pg)
 			return nullptr;
 		char* base = static_cast<char*>(page_address(pg));
-		lib::spin_lock_guard g(vm_obj_lock);
+		lib::spin_lock_irqsave_guard g(vm_obj_lock);
 		for (size_t off = 0; off < PAGE_SIZE; off += VM_OBJ_SIZE) {
 			vm_obj* obj = reinterpret_cast<vm_obj*>(base + off);
 			obj->next = vm_obj_freelist;
@@ -90,7 +93,7 @@ void vm_obj_free(void* p)
 	if (!p)
 		return;
 	vm_obj* obj = static_cast<vm_obj*>(p);
-	lib::spin_lock_guard g(vm_obj_lock);
+	lib::spin_lock_irqsave_guard g(vm_obj_lock);
 	obj->next = vm_obj_freelist;
 	vm_obj_freelist = obj;
 }
@@ -157,7 +160,7 @@ struct vm_struct* __get_vm_area_node(unsigned long size, unsigned long align, un
 	}
 	bool ok;
 	{
-		lib::spin_lock_guard g(vmap_area_lock);
+		lib::spin_lock_irqsave_guard g(vmap_area_lock);
 		ok = vmap_areas.alloc(va, span, align);
 		if (ok) {
 			area->addr = reinterpret_cast<void*>(va->va_start);
@@ -210,7 +213,7 @@ void vmalloc_init()
 		return;
 	preallocate_vmalloc_pages();
 	{
-		lib::spin_lock_guard g(vmap_area_lock);
+		lib::spin_lock_irqsave_guard g(vmap_area_lock);
 		vmap_areas.init(VMALLOC_START, VMALLOC_END & PAGE_MASK);
 	}
 	__atomic_store_n(&vmap_initialized, true, __ATOMIC_RELEASE);
@@ -233,7 +236,7 @@ struct vm_struct* get_vm_area(unsigned long size, unsigned long flags)
 
 struct vm_struct* find_vm_area(const void* addr)
 {
-	lib::spin_lock_guard g(vmap_area_lock);
+	lib::spin_lock_irqsave_guard g(vmap_area_lock);
 	vmap_area* va = vmap_areas.find(reinterpret_cast<unsigned long>(addr));
 	return va ? va->vm : nullptr;
 }
@@ -243,7 +246,7 @@ struct vm_struct* remove_vm_area(const void* addr)
 	vmap_area* va;
 	struct vm_struct* vm;
 	{
-		lib::spin_lock_guard g(vmap_area_lock);
+		lib::spin_lock_irqsave_guard g(vmap_area_lock);
 		va = vmap_areas.find_start(reinterpret_cast<unsigned long>(addr));
 		if (!va || !va->vm)
 			return nullptr;
@@ -254,7 +257,7 @@ struct vm_struct* remove_vm_area(const void* addr)
 	 * never mapped: no need to clear it) */
 	vunmap_range(va->va_start, va->va_start + get_vm_area_size(vm));
 	{
-		lib::spin_lock_guard g(vmap_area_lock);
+		lib::spin_lock_irqsave_guard g(vmap_area_lock);
 		vmap_areas.remove(va);
 	}
 	vm_obj_free(va);
@@ -461,7 +464,7 @@ size_t render_vmallocinfo(char* buf, size_t size)
 	size_t len = 0;
 	if (size)
 		buf[0] = '\0';
-	lib::spin_lock_guard g(vmap_area_lock);
+	lib::spin_lock_irqsave_guard g(vmap_area_lock);
 	for (const vmap_area& va : vmap_areas.areas()) {
 		if (len + 1 >= size)
 			break;
@@ -499,7 +502,7 @@ void vmalloc_dump_areas()
 {
 	unsigned long areas, bytes;
 	{
-		lib::spin_lock_guard g(vmap_area_lock);
+		lib::spin_lock_irqsave_guard g(vmap_area_lock);
 		areas = vmap_areas.nr_areas();
 		bytes = vmap_areas.busy_bytes();
 	}

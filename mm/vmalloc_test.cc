@@ -350,3 +350,50 @@ KTEST_EXPLICIT_ONLY(vmalloc, use_after_vfree)
 	pr_info("vmalloc: reading %p after vfree\n", const_cast<uint8_t*>(p));
 	KEXPECT_EQ(p[0], 42); /* faults first */
 }
+
+/* vfree from a timer callback (softirq) while the task keeps vmalloc'ing:
+ * the area lock must be irq-safe (it deadlocked when it was not) */
+#include <kernel/timer.h>
+#include <kernel/jiffies.h>
+#include <kernel/time.h>
+
+namespace
+{
+struct vfree_timer_ctx {
+	timer_list timer;
+	void* victims[16];
+	int next;
+	int freed;
+};
+vfree_timer_ctx vft;
+void vfree_timer_fn(timer_list* t)
+{
+	vfree_timer_ctx* c = from_timer(c, t, timer);
+	if (c->next < 16) {
+		vfree(c->victims[c->next++]);
+		c->freed++;
+		mod_timer(t, jiffies + 1);
+	}
+}
+} // namespace
+
+KTEST(vmalloc, vfree_from_timer_while_task_allocates)
+{
+	vft = vfree_timer_ctx{};
+	for (auto& v : vft.victims) {
+		v = vmalloc(2 * PAGE_SIZE);
+		KASSERT_TRUE(v != nullptr);
+	}
+	timer_setup(&vft.timer, vfree_timer_fn, 0);
+	mod_timer(&vft.timer, jiffies + 1);
+	uint64_t end = ktime_get_ns() + 200 * NSEC_PER_MSEC;
+	while (vft.freed < 16 && ktime_get_ns() < end) {
+		void* p = vmalloc(PAGE_SIZE);
+		KASSERT_TRUE(p != nullptr);
+		vfree(p);
+	}
+	del_timer_sync(&vft.timer);
+	KEXPECT_EQ(vft.freed, 16);
+	for (int i = vft.next; i < 16; i++)
+		vfree(vft.victims[i]);
+}

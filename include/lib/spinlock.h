@@ -12,22 +12,13 @@
  * lock on this CPU would otherwise deadlock) and restores the saved state
  * after releasing it, so nesting inside an irqs-off region stays irqs-off.
  *
- * On the host (unit tests) interrupt state is a no-op.
+ * On the host (unit tests) interrupt state is a no-op (<arch/irqflags.h>).
  */
 #pragma once
 #include <atomic>
 
-#if __STDC_HOSTED__
-static inline unsigned long arch_local_irq_save()
-{
-	return 0;
-}
-static inline void arch_local_irq_restore(unsigned long) {}
-static inline void cpu_relax() {}
-#else
-#include <arch/irqflags.h>
-#include <arch/processor.h>
-#endif
+#include <arch/irqflags.h> /* no-ops on the host */
+#include <arch/processor.h> /* cpu_relax: pause */
 
 namespace lib
 {

@@ -16,7 +16,8 @@
  *
  * Lock order: logbuf_lock is a leaf; taken with interrupts saved.  During
  * an oops the lock is only tried, so a CPU that faulted while holding it
- * still gets its report out.
+ * still gets its report out; in NMI context it is only tried too, and a
+ * busy lock sends the line straight to the console.
  */
 #include <kernel/printk.h>
 #include <kernel/params.h>
@@ -25,6 +26,7 @@
 #include <lib/format.h>
 #include <lib/spinlock.h>
 #include <lib/cmdline.h>
+#include <kernel/preempt.h>
 
 int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 bool oops_in_progress;
@@ -130,6 +132,19 @@ int vprintk(const char* fmt, va_list ap)
 
 	unsigned long flags = arch_local_irq_save();
 	bool locked = logbuf_lock.try_lock();
+	if (!locked && in_nmi()) {
+		/* An NMI cannot wait for the lock: the CPU it interrupted may hold
+		 * it.  Linux defers to a per-CPU buffer; here the line goes to the
+		 * console only (not the log) rather than deadlocking. */
+		char stamp[32];
+		size_t n = kmsg::format_timestamp(stamp, sizeof(stamp), local_clock());
+		serial8250::write(stamp, n);
+		serial8250::write(start, len);
+		if (!len || start[len - 1] != '\n')
+			serial8250::write("\n", 1);
+		arch_local_irq_restore(flags);
+		return total;
+	}
 	if (!locked && !oops_in_progress) {
 		logbuf_lock.lock();
 		locked = true;

@@ -79,3 +79,20 @@ KTEST(printk, level_from_an_argument)
 	KASSERT_TRUE(f.found);
 	KEXPECT_EQ(f.level, 3);
 }
+
+/* An NMI that printks while this CPU holds the log lock must not
+ * deadlock: the line goes straight to the console. */
+KTEST(printk, nmi_while_log_locked)
+{
+	static bool raised;
+	raised = false;
+	kmsg::for_each_record(
+		[](const kmsg::record&, void*) {
+			if (!raised) {
+				raised = true;
+				asm volatile("int $2" ::: "memory"); /* the NMI handler printks */
+			}
+		},
+		nullptr);
+	KEXPECT_TRUE(raised);
+}

@@ -306,3 +306,36 @@ KTEST(timer, gfp_atomic_allocations_from_timer_callback)
 	KEXPECT_TRUE(trace_has(a.trace, a.nr_trace, "common_interrupt"));
 	KEXPECT_TRUE(trace_has(a.trace, a.nr_trace, "ktest_run"));
 }
+
+/* A callback re-arming its timer for "now" runs again on the next tick,
+ * not in a loop inside this one (it used to spin forever). */
+namespace
+{
+struct rearm_now_probe {
+	timer_list timer;
+	int runs;
+	unsigned long first_jiffy, last_jiffy;
+};
+rearm_now_probe rnp;
+void rearm_now_fn(timer_list* t)
+{
+	rearm_now_probe* p = from_timer(p, t, timer);
+	if (!p->runs++)
+		p->first_jiffy = jiffies;
+	p->last_jiffy = jiffies;
+	if (p->runs < 1000)
+		mod_timer(t, jiffies);
+}
+} // namespace
+
+KTEST(timer, rearm_for_now_runs_next_tick)
+{
+	rnp = rearm_now_probe{};
+	timer_setup(&rnp.timer, rearm_now_fn, 0);
+	mod_timer(&rnp.timer, jiffies + 1);
+	msleep(60); /* ~15 ticks */
+	del_timer_sync(&rnp.timer);
+	KEXPECT_GE(rnp.runs, 2);
+	/* at most one run per tick that passed */
+	KEXPECT_LE((unsigned long)rnp.runs, rnp.last_jiffy - rnp.first_jiffy + 1);
+}

@@ -72,8 +72,16 @@ void msleep(unsigned int msecs)
 	}
 	uint64_t deadline = ktime_get_ns() + uint64_t(msecs) * NSEC_PER_MSEC;
 	unsigned long expire = jiffies + msecs_to_jiffies(msecs) + 1;
-	while (time_before(jiffies, expire))
-		native_halt(); /* the next interrupt (at least the tick) wakes us */
+	for (;;) {
+		/* check with interrupts off, then "sti; hlt": sti holds interrupts
+		 * off for one more instruction, so a tick cannot slip in between
+		 * the check and the halt and leave us waiting a tick too long */
+		arch_local_irq_disable();
+		if (!time_before(jiffies, expire))
+			break;
+		asm volatile("sti; hlt" ::: "memory");
+	}
+	arch_local_irq_enable();
 	/* a tick is 1/HZ s of TSC time only to calibration accuracy, and QEMU
 	 * may deliver one late and the next on time: make "at least msecs"
 	 * hold by the monotonic clock too (a few microseconds at most) */

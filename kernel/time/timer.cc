@@ -78,12 +78,21 @@ void run_timer_softirq(struct softirq_action*)
 	timer_base* base = &timer_bases[smp_processor_id()];
 	arch_local_irq_disable(); /* before the lock: the tick takes it too */
 	base->lock.lock();
-	for (;;) {
-		if (base->pending.empty())
-			break;
+	/* Take what has expired off the list first, then run it (Linux's
+	 * collect_expired_timers): a callback that re-arms its timer for
+	 * "now" goes back on the pending list and runs on the next tick, not
+	 * again in this loop.  While collected, a timer still counts as
+	 * pending: mod_timer/del_timer from a callback detach it as usual. */
+	lib::list_head expired;
+	while (!base->pending.empty()) {
 		timer_list* timer = entry_timer(base->pending.next);
 		if (time_after(timer->expires, jiffies))
 			break;
+		timer->entry.del();
+		expired.add_tail(&timer->entry);
+	}
+	while (!expired.empty()) {
+		timer_list* timer = entry_timer(expired.next);
 		detach_if_pending(base, timer);
 		base->running_timer = timer;
 		void (*fn)(timer_list*) = timer->function;

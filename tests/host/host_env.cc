@@ -11,6 +11,9 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 
+#include <arch/current.h>
+struct pcpu_hot pcpu_hot[NR_CPUS]; /* preempt_count: in task context on the host */
+
 uintptr_t page_offset_base;
 uintptr_t vmemmap_base;
 uintptr_t vmalloc_base = VMALLOC_START_BASE;
