@@ -67,6 +67,9 @@ struct spec {
 	length len = length::none;
 };
 
+constexpr int field_width_max = (1 << 23) - 1;
+constexpr int precision_max = (1 << 15) - 1;
+
 constexpr int clamp_add_digit(int v, char c)
 {
 	// Saturate rather than overflow on absurd widths like "%99999999999d".
@@ -256,6 +259,10 @@ void do_format(sink& s, const char* fmt, va_list* ap)
 			while (*fmt >= '0' && *fmt <= '9')
 				sp.width = clamp_add_digit(sp.width, *fmt++);
 		}
+		// Linux's FIELD_WIDTH_MAX: a kernel never pads a field by
+		// gigabytes, and padding one char at a time would stall for seconds
+		if (sp.width > field_width_max)
+			sp.width = field_width_max;
 
 		if (*fmt == '.') {
 			++fmt;
@@ -268,6 +275,8 @@ void do_format(sink& s, const char* fmt, va_list* ap)
 				while (*fmt >= '0' && *fmt <= '9')
 					sp.prec = clamp_add_digit(sp.prec, *fmt++);
 			}
+			if (sp.prec > precision_max) // Linux's PRECISION_MAX
+				sp.prec = precision_max;
 		}
 
 		switch (*fmt) {

@@ -442,3 +442,18 @@ TEST(Format, ExhaustiveFlagCombinations)
 }
 
 } // namespace
+
+// Linux's FIELD_WIDTH_MAX / PRECISION_MAX: absurd widths are capped, not
+// padded for seconds (and never overflow)
+TEST(Format, AbsurdWidthAndPrecisionAreCapped)
+{
+	char buf[16];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-overflow" // the point of the test
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+	EXPECT_EQ(lib::snprintf(buf, sizeof(buf), "%99999999999d", 1), (1 << 23) - 1);
+	EXPECT_EQ(lib::snprintf(buf, sizeof(buf), "%*d", 1 << 30, 1), (1 << 23) - 1);
+	EXPECT_EQ(lib::snprintf(buf, sizeof(buf), "%.99999999999d", 1), (1 << 15) - 1);
+#pragma GCC diagnostic pop
+	EXPECT_STREQ(buf, "000000000000000");
+}
