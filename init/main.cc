@@ -30,6 +30,8 @@
 #include <mm/meminfo.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
+#include <kernel/pid.h>
+#include <kernel/sched.h>
 #include <arch/kaslr.h>
 #include <arch/page.h>
 
@@ -97,6 +99,8 @@ void start_kernel()
 	show_kernel_segment();
 	show_meminfo(); /* /proc/meminfo's kernel-memory lines, SLUB and vmalloc included */
 	parse_args();
+	pid_idr_init(); /* after parse_args: pid_max= sizes the map */
+	fork_init();
 	pr_info("kallsyms: %zu symbols\n", kallsyms_count());
 	init_IRQ();
 	init_timers();

@@ -18,6 +18,7 @@
 #include <lib/cmdline.h>
 #include <kernel/version.h>
 #include <arch/page.h>
+#include <kernel/sched.h>
 
 namespace
 {
@@ -46,13 +47,15 @@ const char* print_tainted()
 	return taint_buf;
 }
 
-const char* current_comm() { return "swapper/0"; }
+const char* current_comm()
+{
+	return current->comm;
+}
 
 void dump_stack_print_info(const char* log_lvl)
 {
-	/* the boot context is the idle task of CPU 0 (pid 0) until tasks exist */
-	printk("%sCPU: %d PID: %d Comm: %s %s %s %s\n", log_lvl, 0, 0, current_comm(), print_tainted(), MONOLITH_RELEASE,
-	       MONOLITH_BUILD_VERSION);
+	printk("%sCPU: %d PID: %d Comm: %.*s %s %s %s\n", log_lvl, smp_processor_id(), task_pid_nr(current),
+	       TASK_COMM_LEN, current->comm, print_tainted(), MONOLITH_RELEASE, MONOLITH_BUILD_VERSION);
 	printk("%sHardware name: QEMU Standard PC\n", log_lvl);
 }
 
@@ -66,7 +69,8 @@ __attribute__((noinline)) void dump_stack()
 void __warn(const char* file, int line, uintptr_t caller)
 {
 	printk(KERN_WARNING "------------[ cut here ]------------\n");
-	printk(KERN_WARNING "WARNING: CPU: 0 PID: 0 at %s:%d %pS\n", file, line, reinterpret_cast<void*>(caller));
+	printk(KERN_WARNING "WARNING: CPU: %d PID: %d at %s:%d %pS\n", smp_processor_id(), task_pid_nr(current), file,
+	       line, reinterpret_cast<void*>(caller));
 	printk(KERN_WARNING "Modules linked in:\n");
 	add_taint(TAINT_WARN);
 	dump_stack();

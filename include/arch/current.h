@@ -3,10 +3,13 @@
  * current.h struct pcpu_hot, 6.2+; before that separate per-CPU variables
  * __preempt_count, hardirq_stack_ptr, hardirq_stack_inuse).
  *
- * Data structures: pcpu_hot[NR_CPUS], indexed by smp_processor_id().  Linux
- * reaches it through %gs; there is one CPU today, so an array indexed by
- * the (constant 0) CPU number does the same until the SMP issue points
- * %gs at each CPU's copy.
+ * Data structures: pcpu_hot[NR_CPUS], indexed by smp_processor_id().  The
+ * boot CPU's GS base points at its own pcpu_hot[0] (set first thing in
+ * x86_64_start_kernel, setup_percpu_gs()), and `current` is one
+ * %gs-relative load of current_task, as Linux's
+ * this_cpu_read_stable(pcpu_hot.current_task).  The other fields are still
+ * reached through the array (the CPU number is the constant 0) until the
+ * SMP issue points each CPU's %gs at its copy.
  *
  * Invariants: each field is written only by its own CPU.  preempt_count is
  * changed with single read-modify-write instructions (addl/subl on memory)
@@ -14,11 +17,17 @@
  * prefix are needed, exactly as on Linux.  hardirq_stack_ptr is the IRQ
  * stack's top minus 16 (the word there keeps the interrupted stack pointer
  * while the stack is in use, for the unwinder); hardirq_stack_inuse is set
- * exactly while this CPU runs on its IRQ stack.
+ * exactly while this CPU runs on its IRQ stack.  current_task is never
+ * NULL: it starts as &init_task (the boot CPU's idle task) and only the
+ * context switch (later: __switch_to) changes it.
  */
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <kernel/smp.h>
+
+struct task_struct;
+extern struct task_struct init_task;
 
 struct pcpu_hot {
 	/* x86 layout (<kernel/preempt.h>); starts at PREEMPT_ENABLED: count 0,
@@ -27,6 +36,11 @@ struct pcpu_hot {
 	uintptr_t hardirq_stack_ptr = 0; /* 0 until irq_init_percpu_irqstack() */
 	bool hardirq_stack_inuse = false;
 	uint32_t softirq_pending = 0; /* bit n: softirq n raised (Linux: local_softirq_pending()) */
+#if __STDC_HOSTED__
+	struct task_struct* current_task = nullptr; /* host tests: there are no tasks */
+#else
+	struct task_struct* current_task = &init_task; /* what `current` returns on this CPU */
+#endif
 };
 
 extern struct pcpu_hot pcpu_hot[NR_CPUS];
@@ -35,3 +49,36 @@ static inline struct pcpu_hot* this_cpu_hot()
 {
 	return &pcpu_hot[smp_processor_id()];
 }
+
+/* setup_percpu_gs(cpu) (<arch/desc.h>) points the GS base at pcpu_hot[cpu] */
+
+/*
+ * The running task in one instruction.  Not volatile, as Linux's
+ * this_cpu_read_stable: a task's `current` never changes under it (a
+ * context switch changes current_task, but the code that resumes after it
+ * is the same task again), so the compiler may reuse the value.
+ */
+static inline __attribute__((always_inline)) struct task_struct* get_current()
+{
+	struct task_struct* t;
+	asm("movq %%gs:%c1, %0" : "=r"(t) : "i"(offsetof(struct pcpu_hot, current_task)));
+	return t;
+}
+
+/* the context switch's half: make t this CPU's current (raw_cpu_write) */
+static inline void set_current_task(struct task_struct* t)
+{
+	asm volatile("movq %0, %%gs:%c1" ::"r"(t), "i"(offsetof(struct pcpu_hot, current_task)) : "memory");
+}
+
+/*
+ * `current`: Linux's macro, as an object here, because a macro named
+ * current would rewrite the standard library's members of that name
+ * (std::reverse_iterator::current).  current->pid, task_pid_nr(current),
+ * p == current all read the %gs slot.
+ */
+struct current_task_ref {
+	operator struct task_struct*() const { return get_current(); }
+	struct task_struct* operator->() const { return get_current(); }
+};
+inline constexpr current_task_ref current{};

@@ -22,5 +22,13 @@ void cpu_init_gdt_tss();
 /* build the IDT (every vector) and load it */
 void idt_setup();
 
+/* point this CPU's GS base at its pcpu_hot */
+void setup_percpu_gs(unsigned cpu);
+/* the top of this CPU's exception stack for IST slot ist_index (0: #DF) */
+uintptr_t exception_stack_top(int ist_index);
+/* addr is in the guard page below current's task stack: [lo, hi) is that
+ * stack and name "TASK" (Linux: get_stack_guard_info) */
+bool get_stack_guard_info(uintptr_t addr, uintptr_t* lo, uintptr_t* hi, const char** name);
+
 /* the stack [lo, hi) that contains sp, if it is one the kernel knows */
 bool get_stack_bounds(uintptr_t sp, uintptr_t* lo, uintptr_t* hi, const char** name);

@@ -19,3 +19,10 @@ void show_regs(const pt_regs* regs);
 
 /* Report an unrecoverable kernel exception and panic ("Oops", "invalid opcode"...). */
 [[noreturn]] void die(const char* str, const pt_regs* regs, long err);
+
+/* run fn(arg) on the stack whose top is stack_top (16-byte aligned) */
+extern "C" void call_on_stack(void (*fn)(void*), void* arg, uintptr_t stack_top);
+
+/* Linux's handle_stack_overflow: "BUG: TASK stack guard page was hit at
+ * ..." then die(message); never returns */
+[[noreturn]] void handle_stack_overflow(const char* message, const pt_regs* regs, uintptr_t fault_address);

@@ -11,7 +11,7 @@
 
 [[noreturn]] __attribute__((format(printf, 1, 2))) void panic(const char* fmt, ...);
 
-/* the running task's comm; "swapper/0" until tasks exist */
+/* current->comm ("swapper/0" for the boot CPU's idle task) */
 const char* current_comm();
 
 /* "CPU: 0 PID: 0 Comm: swapper/0 Not tainted 0.1.0 #1" */

@@ -101,3 +101,27 @@ call_on_irqstack:
 	popq %rbp
 	ret
 	.size call_on_irqstack, . - call_on_irqstack
+
+/*
+ * void call_on_stack(void (*fn)(void*), void* arg, uintptr_t stack_top)
+ *
+ * Run fn(arg) with %rsp at stack_top (16-byte aligned), then come back
+ * (Linux: asm/irq_stack.h call_on_stack).  The frame built here links
+ * fn's frame chain to the caller's stack, so a backtrace taken on the
+ * new stack continues on the old one.  The page-fault path uses it to
+ * report a stack overflow on the #DF stack; the stack-overflow ktest to
+ * run on a fresh task stack.
+ */
+	.globl call_on_stack
+	.type call_on_stack, @function
+call_on_stack:
+	pushq %rbp
+	movq %rsp, %rbp
+	movq %rdx, %rsp
+	movq %rdi, %rax
+	movq %rsi, %rdi
+	call *%rax
+	movq %rbp, %rsp
+	popq %rbp
+	ret
+	.size call_on_stack, . - call_on_stack

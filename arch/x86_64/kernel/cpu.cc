@@ -7,11 +7,22 @@
  * gives the double fault, NMI, machine check and debug exceptions their own
  * stacks, so a kernel stack overflow still gets a report.
  * One CPU today; the arrays become per-CPU with SMP.
+ *
+ * get_stack_bounds() names the stacks the unwinder may walk: the running
+ * task's kernel stack (current->stack, THREAD_SIZE bytes; init_stack for
+ * the boot task), the IRQ stacks and the exception stacks.
+ * get_stack_guard_info() tells whether an address lies in the unmapped
+ * page just below current's stack (Linux: get_stack_guard_info in
+ * asm/stacktrace.h): a task stack from vmalloc has no mapping there, so
+ * running off its bottom faults (VMAP_STACK).
  */
 #include <arch/desc.h>
 #include <arch/hardirq.h>
 #include <arch/page.h>
+#include <arch/current.h>
+#include <arch/processor.h>
 #include <cstddef>
+#include <kernel/sched.h>
 
 namespace
 {
@@ -68,6 +79,30 @@ void cpu_init_gdt_tss()
 	asm volatile("ltr %w0" ::"r"(GDT_ENTRY_TSS * 8));
 }
 
+void setup_percpu_gs(unsigned cpu)
+{
+	wrmsr(MSR_GS_BASE, reinterpret_cast<uint64_t>(&pcpu_hot[cpu]));
+}
+
+uintptr_t exception_stack_top(int ist_index)
+{
+	return reinterpret_cast<uintptr_t>(exception_stacks[ist_index] + EXCEPTION_STKSZ);
+}
+
+bool get_stack_guard_info(uintptr_t addr, uintptr_t* lo, uintptr_t* hi, const char** name)
+{
+	const struct task_struct* tsk = current;
+	if (!tsk || !tsk->stack)
+		return false;
+	uintptr_t s = reinterpret_cast<uintptr_t>(tsk->stack);
+	if (addr >= s || addr < s - PAGE_SIZE)
+		return false;
+	*lo = s;
+	*hi = s + THREAD_SIZE;
+	*name = "TASK";
+	return true;
+}
+
 bool get_stack_bounds(uintptr_t sp, uintptr_t* lo, uintptr_t* hi, const char** name)
 {
 	auto in = [&](const char* base, size_t size, const char* n) {
@@ -80,6 +115,9 @@ bool get_stack_bounds(uintptr_t sp, uintptr_t* lo, uintptr_t* hi, const char** n
 		}
 		return false;
 	};
+	const struct task_struct* tsk = current;
+	if (tsk && tsk->stack && in(static_cast<const char*>(tsk->stack), THREAD_SIZE, "TASK"))
+		return true;
 	if (in(init_stack, THREAD_SIZE, "TASK"))
 		return true;
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {

@@ -2,7 +2,8 @@
  * First C++ code, on the boot page tables (Linux: arch/x86/kernel/head64.c
  * x86_64_start_kernel).
  *
- * Order matters: the console comes first so every later step can report;
+ * Order matters: the GS base first, so `current` (a %gs-relative load)
+ * is init_task even in the earliest oops; the console next so every later step can report;
  * the GDT and IDT next so a fault is an oops, not a triple fault; then the
  * clock (timestamps) and the loader's information, while the low identity
  * map still exists; then the identity map goes, so a NULL dereference
@@ -20,6 +21,7 @@ void start_kernel();
 
 extern "C" [[noreturn]] void x86_64_start_kernel(uint32_t protocol, uint32_t info_pa)
 {
+	setup_percpu_gs(0); /* `current` (init_task) works from here on */
 	serial8250::init(0x3f8, 115200); /* ttyS0 until console= says otherwise */
 	cpu_init_gdt_tss();
 	idt_setup();

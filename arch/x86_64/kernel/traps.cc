@@ -7,6 +7,16 @@
  * the kernel is a bug: it is reported Linux-style (die()) and the kernel
  * panics.  Vectors >= 32 are interrupts: common_interrupt() (irq.cc)
  * handles them; the NMI goes to exc_nmi() with NMI accounting.
+ *
+ * Kernel stack overflow (Linux: traps.c exc_double_fault,
+ * handle_stack_overflow; fault.c page_fault_oops with VMAP_STACK): task
+ * stacks come from vmalloc with an unmapped page below, so running off
+ * the bottom faults there.  The CPU cannot push the #PF frame onto the
+ * unmapped page and raises #DF, which runs on its own IST stack; a #PF
+ * that does get delivered with CR2 in the guard page is moved to the #DF
+ * stack before reporting (little stack is left).  Either way the report
+ * is "BUG: TASK stack guard page was hit at ... (stack is ...)" and the
+ * oops "kernel stack overflow (double-fault)" / "(page-fault)".
  */
 #include <arch/ptrace.h>
 #include <arch/hardirq.h>
@@ -14,6 +24,8 @@
 #include <arch/processor.h>
 #include <arch/stacktrace.h>
 #include <arch/page.h>
+#include <arch/desc.h>
+#include <mm/vmalloc.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/format.h>
@@ -103,7 +115,27 @@ void dump_pagetable(uintptr_t address)
 	dump_pagetable(address);
 	die("Oops", regs, long(err));
 }
+struct stack_overflow_args {
+	const pt_regs* regs;
+	uintptr_t address;
+};
+
+void page_fault_stack_overflow(void* arg)
+{
+	auto* a = static_cast<stack_overflow_args*>(arg);
+	handle_stack_overflow("kernel stack overflow (page-fault)", a->regs, a->address);
+}
 } // namespace
+
+void handle_stack_overflow(const char* message, const pt_regs* regs, uintptr_t fault_address)
+{
+	uintptr_t lo = 0, hi = 0;
+	const char* name = "TASK";
+	get_stack_guard_info(fault_address, &lo, &hi, &name);
+	printk(KERN_EMERG "BUG: %s stack guard page was hit at %p (stack is %p..%p)\n", name,
+	       reinterpret_cast<void*>(fault_address), reinterpret_cast<void*>(lo), reinterpret_cast<void*>(hi));
+	die(message, regs, 0);
+}
 
 extern "C" void do_trap(pt_regs* regs, unsigned vector)
 {
@@ -115,8 +147,23 @@ extern "C" void do_trap(pt_regs* regs, unsigned vector)
 		exc_nmi(regs);
 		return;
 	}
-	if (vector == 14)
-		page_fault_oops(regs, regs->orig_ax, read_cr2());
+	if (vector == 14) {
+		uintptr_t address = read_cr2();
+		uintptr_t lo, hi;
+		const char* name;
+		if (is_vmalloc_addr(reinterpret_cast<void*>(address)) && get_stack_guard_info(address, &lo, &hi, &name)) {
+			stack_overflow_args a{regs, address};
+			call_on_stack(page_fault_stack_overflow, &a, exception_stack_top(0) - 16);
+		}
+		page_fault_oops(regs, regs->orig_ax, address);
+	}
+	if (vector == 8) {
+		uintptr_t address = read_cr2();
+		uintptr_t lo, hi;
+		const char* name;
+		if (get_stack_guard_info(address, &lo, &hi, &name))
+			handle_stack_overflow("kernel stack overflow (double-fault)", regs, address);
+	}
 	if (vector == 8)
 		printk(KERN_EMERG "traps: PANIC: double fault, error_code: 0x%lx\n", (unsigned long)regs->orig_ax);
 	const char* name = exception_names[vector] ? exception_names[vector] : "reserved exception";

@@ -1,0 +1,585 @@
+/*
+ * The task structure, `current` and the task list (Linux: include/linux/
+ * sched.h, sched/signal.h, sched/task.h, sched/task_stack.h, cred.h,
+ * arch/x86/include/asm/thread_info.h, processor.h thread_struct).
+ *
+ * Data structures:
+ *   struct task_struct      one per thread, kernel threads included; from
+ *                           the "task_struct" kmem_cache (kernel/fork.c),
+ *                           init_task is static (kernel/init_task.cc)
+ *     thread_info.flags     TIF_* bits (TIF_NEED_RESCHED...), Linux x86's
+ *     __state / exit_state  TASK_* / EXIT_* with Linux's values
+ *     stack                 the bottom of its THREAD_SIZE kernel stack
+ *                           (vmalloc'd, unmapped page below: VMAP_STACK);
+ *                           the lowest word holds STACK_END_MAGIC
+ *     tasks                 on the task list, a circle through
+ *                           init_task.tasks (init_task is the head)
+ *     children / sibling    a parent's children list links their sibling
+ *     signal                struct signal_struct, shared by a thread
+ *                           group: thread_head lists every thread through
+ *                           thread_node, nr_threads counts them
+ *     cred / real_cred      struct cred, shared and refcounted (init_cred)
+ *   struct pid_map          the pid bitmap allocator (<kernel/pid.h>)
+ *
+ * Invariants:
+ *   - Every task that has a pid > 0 and has not been released is on the
+ *     task list exactly once (through tasks only if it is a thread-group
+ *     leader, as Linux: for_each_process visits leaders), on its
+ *     real_parent's children list, and on its signal->thread_head.
+ *   - init_task (pid 0, "swapper/0") is the head of the task list and is
+ *     not visited by for_each_process, as in Linux; it is its own parent.
+ *   - current is never NULL; at boot it is &init_task.
+ *   - A task's pid is set in the pid map for as long as the task is
+ *     linked; pids are unique among linked tasks.
+ *   - usage counts references; the task_struct and its stack are freed
+ *     when it drops to zero (put_task_struct).
+ *
+ * Lock order: tasklist_lock (irqsave) -> pidmap_lock (irqsave) ->
+ * slab/vmalloc locks.  tasklist_lock guards the task list, children/
+ * sibling, thread lists, nr_threads; Linux's is a rwlock (read_lock for
+ * walkers), here a spinlock until the locking work brings rwlocks.
+ *
+ * Differences from Linux: no struct pid/pid namespaces (pid numbers are
+ * the ids and find_task_by_vpid walks the list), no RCU (walkers take
+ * tasklist_lock), no mm_struct yet (mm and active_mm are NULL for every
+ * task: there is no init_mm until the address-space work), no
+ * scheduling: se holds only the fields.
+ */
+#pragma once
+#include <arch/current.h>
+#include <arch/page.h>
+#include <atomic>
+#include <cstdint>
+#include <lib/list.h>
+#include <lib/spinlock.h>
+
+typedef int pid_t;
+
+/* ---- thread_info flags (arch/x86/include/asm/thread_info.h) ---- */
+#define TIF_NOTIFY_RESUME 1 /* callback before returning to user */
+#define TIF_SIGPENDING 2    /* signal pending */
+#define TIF_NEED_RESCHED 3  /* rescheduling necessary */
+#define TIF_SINGLESTEP 4    /* reenable singlestep on user return */
+#define TIF_SSBD 5          /* speculative store bypass disable */
+#define TIF_SPEC_IB 9
+#define TIF_SPEC_L1D_FLUSH 10
+#define TIF_USER_RETURN_NOTIFY 11
+#define TIF_UPROBE 12
+#define TIF_PATCH_PENDING 13
+#define TIF_NEED_FPU_LOAD 14
+#define TIF_NOCPUID 15
+#define TIF_NOTSC 16
+#define TIF_NOTIFY_SIGNAL 17
+#define TIF_MEMDIE 20
+#define TIF_POLLING_NRFLAG 21 /* idle is polling for TIF_NEED_RESCHED */
+#define TIF_IO_BITMAP 22
+#define TIF_SPEC_FORCE_UPDATE 23
+#define TIF_FORCED_TF 24
+#define TIF_BLOCKSTEP 25
+#define TIF_LAZY_MMU_UPDATES 27
+#define TIF_ADDR32 29
+
+#define _TIF_SIGPENDING (1UL << TIF_SIGPENDING)
+#define _TIF_NEED_RESCHED (1UL << TIF_NEED_RESCHED)
+#define _TIF_POLLING_NRFLAG (1UL << TIF_POLLING_NRFLAG)
+
+struct thread_info {
+	unsigned long flags; /* TIF_* */
+	unsigned long syscall_work;
+	uint32_t status; /* thread synchronous flags */
+	uint32_t cpu;    /* current CPU */
+};
+
+/* ---- task states (include/linux/sched.h) ---- */
+/* Used in tsk->__state: */
+#define TASK_RUNNING 0x00000000
+#define TASK_INTERRUPTIBLE 0x00000001
+#define TASK_UNINTERRUPTIBLE 0x00000002
+#define __TASK_STOPPED 0x00000004
+#define __TASK_TRACED 0x00000008
+/* Used in tsk->exit_state: */
+#define EXIT_DEAD 0x00000010
+#define EXIT_ZOMBIE 0x00000020
+#define EXIT_TRACE (EXIT_ZOMBIE | EXIT_DEAD)
+/* Used in tsk->__state again: */
+#define TASK_PARKED 0x00000040
+#define TASK_DEAD 0x00000080
+#define TASK_WAKEKILL 0x00000100
+#define TASK_WAKING 0x00000200
+#define TASK_NOLOAD 0x00000400
+#define TASK_NEW 0x00000800
+#define TASK_RTLOCK_WAIT 0x00001000
+#define TASK_FREEZABLE 0x00002000
+#define __TASK_FREEZABLE_UNSAFE 0x00004000
+#define TASK_FROZEN 0x00008000
+#define TASK_STATE_MAX 0x00010000
+
+#define TASK_ANY (TASK_STATE_MAX - 1)
+#define TASK_KILLABLE (TASK_WAKEKILL | TASK_UNINTERRUPTIBLE)
+#define TASK_STOPPED (TASK_WAKEKILL | __TASK_STOPPED)
+#define TASK_TRACED __TASK_TRACED
+#define TASK_IDLE (TASK_UNINTERRUPTIBLE | TASK_NOLOAD)
+#define TASK_NORMAL (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
+#define TASK_REPORT                                                                                                    \
+	(TASK_RUNNING | TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE | __TASK_STOPPED | __TASK_TRACED | EXIT_DEAD |       \
+	 EXIT_ZOMBIE | TASK_PARKED)
+#define TASK_REPORT_IDLE (TASK_REPORT + 1)
+#define TASK_REPORT_MAX (TASK_REPORT_IDLE << 1)
+
+/* ---- scheduling policies (include/uapi/linux/sched.h) ---- */
+#define SCHED_NORMAL 0
+#define SCHED_FIFO 1
+#define SCHED_RR 2
+#define SCHED_BATCH 3
+/* SCHED_ISO: reserved but not implemented yet */
+#define SCHED_IDLE 5
+#define SCHED_DEADLINE 6
+
+/* priorities (include/linux/sched/prio.h) */
+#define MAX_NICE 19
+#define MIN_NICE -20
+#define NICE_WIDTH (MAX_NICE - MIN_NICE + 1)
+#define MAX_RT_PRIO 100
+#define MAX_PRIO (MAX_RT_PRIO + NICE_WIDTH)
+#define DEFAULT_PRIO (MAX_RT_PRIO + NICE_WIDTH / 2) /* 120: nice 0 */
+#define NICE_TO_PRIO(nice) ((nice) + DEFAULT_PRIO)
+#define PRIO_TO_NICE(prio) ((prio)-DEFAULT_PRIO)
+
+/* ---- per-task flags (tsk->flags, include/linux/sched.h) ---- */
+#define PF_VCPU 0x00000001
+#define PF_IDLE 0x00000002    /* I am an IDLE thread */
+#define PF_EXITING 0x00000004 /* getting shut down */
+#define PF_POSTCOREDUMP 0x00000008
+#define PF_IO_WORKER 0x00000010
+#define PF_WQ_WORKER 0x00000020
+#define PF_FORKNOEXEC 0x00000040 /* forked but didn't exec */
+#define PF_MCE_PROCESS 0x00000080
+#define PF_SUPERPRIV 0x00000100
+#define PF_DUMPCORE 0x00000200
+#define PF_SIGNALED 0x00000400
+#define PF_MEMALLOC 0x00000800
+#define PF_NPROC_EXCEEDED 0x00001000
+#define PF_USED_MATH 0x00002000
+#define PF_NOFREEZE 0x00008000
+#define PF_KSWAPD 0x00020000
+#define PF_MEMALLOC_NOFS 0x00040000
+#define PF_MEMALLOC_NOIO 0x00080000
+#define PF_LOCAL_THROTTLE 0x00100000
+#define PF_KTHREAD 0x00200000 /* I am a kernel thread */
+#define PF_RANDOMIZE 0x00400000
+#define PF_NO_SETAFFINITY 0x04000000
+
+/* clone flags used so far (include/uapi/linux/sched.h) */
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_PARENT 0x00008000
+#define CLONE_THREAD 0x00010000
+#define CLONE_UNTRACED 0x00800000
+
+#define TASK_COMM_LEN 16
+/* the word at the bottom of every kernel stack (include/uapi/linux/magic.h) */
+#define STACK_END_MAGIC 0x57AC6E9DUL
+
+struct mm_struct; /* the address-space work defines it; NULL for kernel threads */
+
+/* ---- credentials (include/linux/cred.h, uidgid.h) ---- */
+typedef struct {
+	unsigned int val;
+} kuid_t;
+typedef struct {
+	unsigned int val;
+} kgid_t;
+#define GLOBAL_ROOT_UID (kuid_t{0})
+#define GLOBAL_ROOT_GID (kgid_t{0})
+static inline unsigned int __kuid_val(kuid_t uid)
+{
+	return uid.val;
+}
+static inline unsigned int __kgid_val(kgid_t gid)
+{
+	return gid.val;
+}
+
+struct cred {
+	std::atomic<long> usage;
+	kuid_t uid;   /* real UID of the task */
+	kgid_t gid;   /* real GID of the task */
+	kuid_t suid;  /* saved UID of the task */
+	kgid_t sgid;  /* saved GID of the task */
+	kuid_t euid;  /* effective UID of the task */
+	kgid_t egid;  /* effective GID of the task */
+	kuid_t fsuid; /* UID for VFS ops */
+	kgid_t fsgid; /* GID for VFS ops */
+};
+extern struct cred init_cred;
+static inline const struct cred* get_cred(const struct cred* c)
+{
+	const_cast<struct cred*>(c)->usage.fetch_add(1, std::memory_order_relaxed);
+	return c;
+}
+void put_cred(const struct cred* c);
+
+/* ---- scheduling entity: the fields, the fair class comes later ---- */
+struct load_weight {
+	unsigned long weight;
+	uint32_t inv_weight;
+};
+struct sched_entity {
+	struct load_weight load; /* from the nice level: 1024 at nice 0 */
+	unsigned int on_rq;
+	uint64_t exec_start;
+	uint64_t sum_exec_runtime;
+	uint64_t vruntime;
+	uint64_t prev_sum_exec_runtime;
+	uint64_t nr_migrations;
+};
+
+/* ---- the saved CPU context (arch/x86/include/asm/processor.h) ---- */
+struct thread_struct {
+	unsigned long sp; /* the kernel stack pointer switch_to saves and loads */
+	unsigned long fsbase;
+	unsigned long gsbase;
+};
+
+/* a small cpumask: NR_CPUS bits */
+struct cpumask {
+	unsigned long bits[(NR_CPUS + 63) / 64];
+};
+static inline void cpumask_setall(struct cpumask* m)
+{
+	for (unsigned i = 0; i < NR_CPUS; i++)
+		m->bits[i / 64] |= 1UL << (i % 64);
+}
+static inline bool cpumask_test_cpu(unsigned cpu, const struct cpumask* m)
+{
+	return cpu < NR_CPUS && (m->bits[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+/* what a thread group shares (include/linux/sched/signal.h); only the
+ * thread-group fields so far */
+struct signal_struct {
+	std::atomic<int> sigcnt;    /* references: one per thread that points here */
+	std::atomic<int> live;      /* threads not yet exiting */
+	int nr_threads;             /* threads in the group; under tasklist_lock */
+	lib::list_head thread_head; /* every thread, linked through thread_node */
+};
+extern struct signal_struct init_signals;
+
+struct task_struct {
+	/* first, as Linux (THREAD_INFO_IN_TASK): current_thread_info() == current */
+	struct thread_info thread_info;
+	unsigned int __state; /* TASK_*; read with READ_ONCE semantics */
+
+	void* stack;             /* lowest address of the THREAD_SIZE kernel stack */
+	std::atomic<long> usage; /* references (get_task_struct/put_task_struct) */
+	unsigned int flags;      /* PF_* */
+	unsigned int ptrace;
+
+	int on_cpu;
+	unsigned int cpu; /* the CPU it runs or last ran on */
+	int on_rq;
+
+	int prio;
+	int static_prio;
+	int normal_prio;
+	unsigned int rt_priority;
+	struct sched_entity se;
+	unsigned int policy;
+	int nr_cpus_allowed;
+	struct cpumask cpus_mask;
+
+	lib::list_head tasks; /* the task list (leaders), headed by init_task.tasks */
+
+	struct mm_struct* mm;        /* NULL for kernel threads */
+	struct mm_struct* active_mm; /* the mm it runs on: borrowed by kernel threads */
+
+	int exit_state; /* EXIT_ZOMBIE, EXIT_DEAD */
+	int exit_code;
+	int exit_signal;
+
+	pid_t pid;
+	pid_t tgid;
+
+	struct task_struct* real_parent;  /* the one that created it (or init after reparenting) */
+	struct task_struct* parent;       /* recipient of SIGCHLD, wait4() reports */
+	lib::list_head children;          /* its children, through their sibling */
+	lib::list_head sibling;           /* on the parent's children list */
+	struct task_struct* group_leader; /* the thread-group leader */
+	lib::list_head thread_node;       /* on signal->thread_head */
+
+	uint64_t utime;          /* ns in user mode */
+	uint64_t stime;          /* ns in kernel mode */
+	unsigned long nvcsw;     /* voluntary context switches */
+	unsigned long nivcsw;    /* involuntary context switches */
+	uint64_t start_time;     /* monotonic ns at creation */
+	uint64_t start_boottime; /* boot-based ns at creation */
+
+	const struct cred* real_cred; /* objective credentials */
+	const struct cred* cred;      /* effective (subjective) credentials */
+
+	char comm[TASK_COMM_LEN]; /* executable name without path; set_task_comm */
+
+	struct signal_struct* signal;
+
+	/* CPU-specific state; must stay last in Linux (variable size) */
+	struct thread_struct thread;
+};
+
+/* ---- `current` and init_task ---- */
+extern struct task_struct init_task;
+extern "C" char init_stack[]; /* init_task's stack (head.S), THREAD_SIZE aligned */
+
+static inline struct thread_info* current_thread_info()
+{
+	return &get_current()->thread_info;
+}
+
+/* ---- TIF flags ---- */
+static inline void set_tsk_thread_flag(struct task_struct* t, int flag)
+{
+	__atomic_fetch_or(&t->thread_info.flags, 1UL << flag, __ATOMIC_RELAXED);
+}
+static inline void clear_tsk_thread_flag(struct task_struct* t, int flag)
+{
+	__atomic_fetch_and(&t->thread_info.flags, ~(1UL << flag), __ATOMIC_RELAXED);
+}
+static inline bool test_tsk_thread_flag(const struct task_struct* t, int flag)
+{
+	return (__atomic_load_n(&t->thread_info.flags, __ATOMIC_RELAXED) >> flag) & 1;
+}
+static inline unsigned long read_task_thread_flags(const struct task_struct* t)
+{
+	return __atomic_load_n(&t->thread_info.flags, __ATOMIC_RELAXED);
+}
+static inline bool test_tsk_need_resched(const struct task_struct* t)
+{
+	return test_tsk_thread_flag(t, TIF_NEED_RESCHED);
+}
+
+/* ---- accessors ---- */
+static inline unsigned int READ_TASK_STATE(const struct task_struct* p)
+{
+	return __atomic_load_n(&p->__state, __ATOMIC_RELAXED);
+}
+static inline bool task_is_running(const struct task_struct* p)
+{
+	return READ_TASK_STATE(p) == TASK_RUNNING;
+}
+static inline pid_t task_pid_nr(const struct task_struct* tsk)
+{
+	return tsk->pid;
+}
+static inline pid_t task_tgid_nr(const struct task_struct* tsk)
+{
+	return tsk->tgid;
+}
+/* the parent's tgid, 0 for init_task (Linux: task_ppid_nr) */
+static inline pid_t task_ppid_nr(const struct task_struct* tsk)
+{
+	return tsk == &init_task || !tsk->real_parent ? 0 : tsk->real_parent->tgid;
+}
+static inline bool thread_group_leader(const struct task_struct* p)
+{
+	return p->group_leader == p;
+}
+static inline bool is_idle_task(const struct task_struct* p)
+{
+	return p->flags & PF_IDLE;
+}
+static inline int get_nr_threads(const struct task_struct* tsk)
+{
+	return tsk->signal->nr_threads;
+}
+static inline bool pid_alive(const struct task_struct* p)
+{
+	return p->pid > 0 || p == &init_task;
+}
+
+/* copy tsk->comm into buf (TASK_COMM_LEN bytes); returns buf */
+char* __get_task_comm(char* buf, unsigned long buf_size, struct task_struct* tsk);
+#define get_task_comm(buf, tsk) __get_task_comm(buf, sizeof(buf), tsk)
+/* set the name, truncated to TASK_COMM_LEN - 1 characters */
+void __set_task_comm(struct task_struct* tsk, const char* buf, bool exec);
+static inline void set_task_comm(struct task_struct* tsk, const char* from)
+{
+	__set_task_comm(tsk, from, false);
+}
+
+/* 'R', 'S', 'D', 'T', 't', 'X', 'Z', 'P', 'I' (Linux: task_state_to_char) */
+unsigned int task_state_index(const struct task_struct* tsk);
+char task_index_to_char(unsigned int state);
+static inline char task_state_to_char(const struct task_struct* tsk)
+{
+	return task_index_to_char(task_state_index(tsk));
+}
+
+/* ---- kernel stacks (include/linux/sched/task_stack.h) ---- */
+static inline void* task_stack_page(const struct task_struct* task)
+{
+	return task->stack;
+}
+static inline unsigned long* end_of_stack(const struct task_struct* task)
+{
+	return static_cast<unsigned long*>(task->stack);
+}
+static inline uintptr_t task_stack_top(const struct task_struct* task)
+{
+	return reinterpret_cast<uintptr_t>(task->stack) + THREAD_SIZE;
+}
+static inline bool task_stack_end_corrupted(const struct task_struct* task)
+{
+	return *end_of_stack(task) != STACK_END_MAGIC;
+}
+void set_task_stack_end_magic(struct task_struct* tsk);
+/* bytes at the bottom of the stack never written (the stack is zeroed
+ * when allocated): Linux's stack_not_used */
+unsigned long stack_not_used(const struct task_struct* p);
+/* addr lies inside tsk's stack */
+static inline bool object_is_on_stack(const struct task_struct* tsk, const void* obj)
+{
+	uintptr_t a = reinterpret_cast<uintptr_t>(obj), s = reinterpret_cast<uintptr_t>(tsk->stack);
+	return a >= s && a < s + THREAD_SIZE;
+}
+
+/* ---- allocation and lifetime (kernel/fork.cc) ---- */
+void fork_init(); /* the task_struct and signal caches; start_kernel calls it */
+struct task_struct* alloc_task_struct_node(int node);
+void free_task_struct(struct task_struct* tsk);
+/* THREAD_SIZE bytes from vmalloc, zeroed, THREAD_SIZE aligned, an
+ * unmapped page on either side; returns the bottom, sets tsk->stack */
+void* alloc_thread_stack_node(struct task_struct* tsk, int node);
+void free_thread_stack(struct task_struct* tsk);
+/* a copy of orig with its own stack, usage 1, lists empty; not linked, no pid */
+struct task_struct* dup_task_struct(struct task_struct* orig, int node);
+
+static inline struct task_struct* get_task_struct(struct task_struct* t)
+{
+	t->usage.fetch_add(1, std::memory_order_relaxed);
+	return t;
+}
+/* drop a reference; the last one frees the stack and the task_struct */
+void put_task_struct(struct task_struct* t);
+
+/*
+ * A new task, a child of current, with a fresh pid, on the task list and
+ * its parent's children list; __state TASK_NEW (nothing runs it: there is
+ * no scheduler yet).  clone_flags: CLONE_THREAD joins current's thread
+ * group (tgid, group_leader, signal), else it leads a new one.  PF_KTHREAD
+ * and comm are inherited; callers set their own.  Returns NULL with *err
+ * (-ENOMEM, -EAGAIN) on failure, having undone everything.
+ */
+struct task_struct* copy_process(unsigned long clone_flags, int node, int* err);
+/* unlink p from every list, free its pid, drop the list's reference
+ * (Linux: release_task of an exited task).  -EINVAL for an idle task or
+ * current, -EBUSY while p has children or, as a leader, other threads */
+int release_task(struct task_struct* p);
+
+/* ---- the task list ---- */
+extern lib::spinlock tasklist_lock;
+extern int nr_threads;            /* every task but the idle tasks */
+extern unsigned long total_forks; /* copy_process successes since boot */
+int nr_processes();
+
+static inline struct task_struct* task_of_tasks(lib::list_head* n)
+{
+	return reinterpret_cast<struct task_struct*>(reinterpret_cast<char*>(n) - offsetof(struct task_struct, tasks));
+}
+static inline struct task_struct* next_task(struct task_struct* p)
+{
+	return task_of_tasks(p->tasks.next);
+}
+static inline struct task_struct* task_of_thread_node(lib::list_head* n)
+{
+	return reinterpret_cast<struct task_struct*>(reinterpret_cast<char*>(n) -
+	                                             offsetof(struct task_struct, thread_node));
+}
+/* the next thread of p's group, wrapping past the list head */
+static inline struct task_struct* next_thread(struct task_struct* p)
+{
+	lib::list_head* n = p->thread_node.next;
+	if (n == &p->signal->thread_head)
+		n = n->next;
+	return task_of_thread_node(n);
+}
+
+/* range over a list of task_structs linked through the member at Offset */
+template <size_t Offset> class task_list_range
+{
+public:
+	explicit task_list_range(lib::list_head* head) : head_(head) {}
+	class iterator
+	{
+	public:
+		explicit iterator(lib::list_head* n) : n_(n) {}
+		struct task_struct& operator*() const
+		{
+			return *reinterpret_cast<struct task_struct*>(reinterpret_cast<char*>(n_) - Offset);
+		}
+		iterator& operator++()
+		{
+			n_ = n_->next;
+			return *this;
+		}
+		bool operator==(const iterator& o) const { return n_ == o.n_; }
+
+	private:
+		lib::list_head* n_;
+	};
+	iterator begin() const { return iterator(head_->next); }
+	iterator end() const { return iterator(head_); }
+
+private:
+	lib::list_head* head_;
+};
+
+/* for (task_struct& p : processes()): every thread-group leader but
+ * init_task, as for_each_process.  Hold tasklist_lock. */
+static inline task_list_range<offsetof(struct task_struct, tasks)> processes()
+{
+	return task_list_range<offsetof(struct task_struct, tasks)>(&init_task.tasks);
+}
+/* for (task_struct& t : threads_of(p)): every thread of p's group */
+static inline task_list_range<offsetof(struct task_struct, thread_node)> threads_of(struct task_struct* p)
+{
+	return task_list_range<offsetof(struct task_struct, thread_node)>(&p->signal->thread_head);
+}
+
+/* Linux's macros; p and t are task_struct pointers the caller declares */
+#define for_each_process(p) for (p = &init_task; (p = next_task(p)) != &init_task;)
+#define for_each_thread(p, t)                                                                                          \
+	for (lib::list_head* __n = (p)->signal->thread_head.next;                                                      \
+	     __n != &(p)->signal->thread_head && ((t) = task_of_thread_node(__n), true); __n = __n->next)
+#define for_each_process_thread(p, t) for_each_process(p) for_each_thread(p, t)
+/* do_each_thread(g, t) { ... } while_each_thread(g, t); - every thread */
+#define do_each_thread(g, t)                                                                                           \
+	for (g = t = &init_task; (g = t = next_task(g)) != &init_task;)                                                \
+		do
+#define while_each_thread(g, t) while ((t = next_thread(t)) != g)
+
+/* the task with that pid (idle tasks excluded), or NULL; hold tasklist_lock */
+struct task_struct* find_task_by_vpid(pid_t nr);
+struct task_struct* find_task_by_pid_ns(pid_t nr, void* ns);
+/* the same, with a reference taken (put_task_struct it), lock taken inside */
+struct task_struct* find_get_task_by_vpid(pid_t nr);
+
+/* ---- introspection (kernel/sched/debug.cc) ---- */
+/* one sysrq-t line: "task:%-15.15s state:%c stack:%-5lu pid:%-5d ppid:%-6d flags:0x%08lx" */
+void sched_show_task(struct task_struct* p);
+/* sysrq-t: every task; current also gets its backtrace */
+void show_state_filter(unsigned int state_filter);
+static inline void show_state()
+{
+	show_state_filter(0);
+}
+struct task_count {
+	int processes;      /* thread-group leaders (user and kernel) */
+	int threads;        /* every task */
+	int kernel_threads; /* PF_KTHREAD tasks */
+	int idle;           /* PF_IDLE tasks (swapper/N) */
+};
+/* count the task list (a countem); idle tasks are counted apart */
+struct task_count count_tasks();
+/* "tasks: N processes, N threads, N kernel threads, N idle" to the log */
+void show_task_count();

@@ -1,0 +1,289 @@
+/*
+ * Creating and freeing tasks and their kernel stacks (Linux: kernel/fork.c
+ * fork_init, alloc_task_struct_node, alloc_thread_stack_node (VMAP_STACK),
+ * dup_task_struct, copy_process, __put_task_struct; kernel/exit.c
+ * release_task; fs/exec.c __set_task_comm; kernel/cred.c put_cred).
+ *
+ * Data structures:
+ *   task_struct_cachep   the "task_struct" kmem_cache (64-byte aligned)
+ *   signal_cachep        "signal_cache": one signal_struct per thread group
+ *   kernel stacks        THREAD_SIZE (16 KiB) vmalloc areas, THREAD_SIZE
+ *                        aligned and zeroed.  vmalloc leaves the page after
+ *                        every area unmapped (its guard page) and no area
+ *                        is VM_NO_GUARD, so the page below a stack is the
+ *                        previous area's guard or unused vmalloc space:
+ *                        unmapped either way, and running off the bottom
+ *                        of the stack faults instead of corrupting a
+ *                        neighbour (Linux relies on the same).
+ *                        alloc_thread_stack_node checks it and refuses a
+ *                        stack without it.
+ *   tasklist_lock, nr_threads, total_forks
+ *
+ * Invariants: a task from dup_task_struct owns its stack until its last
+ * reference goes (put_task_struct); the stack's lowest word holds
+ * STACK_END_MAGIC.  copy_process links a task into the task list, its
+ * parent's children and its group's thread list under tasklist_lock, and
+ * release_task unlinks it from all three under the same lock.
+ *
+ * Lock order: tasklist_lock -> pidmap_lock -> the slab and vmalloc
+ * locks.  put_task_struct may free a stack (vfree): process context only.
+ *
+ * Differences from Linux: no per-CPU cache of freed stacks, no
+ * mm/files/fs/sighand copying (there is nothing to copy yet), no
+ * reparenting of children on release (release_task refuses a task that
+ * has any), no RCU-delayed free.
+ */
+#include <arch/pgtable.h>
+#include <kernel/panic.h>
+#include <kernel/pid.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <lib/string.h>
+#include <mm/slab.h>
+#include <mm/vmalloc.h>
+#include <uapi/asm-generic/errno-base.h>
+
+lib::spinlock tasklist_lock;
+int nr_threads;
+unsigned long total_forks;
+
+namespace
+{
+struct kmem_cache* task_struct_cachep;
+struct kmem_cache* signal_cachep;
+
+bool page_mapped_at(uintptr_t addr)
+{
+	unsigned level;
+	uint64_t* e = lookup_address(addr, &level);
+	return e && (*e & _PAGE_PRESENT);
+}
+
+void put_signal(struct signal_struct* sig)
+{
+	if (sig->sigcnt.fetch_sub(1) == 1 && sig != &init_signals)
+		kmem_cache_free(signal_cachep, sig);
+}
+} // namespace
+
+void fork_init()
+{
+	task_struct_cachep =
+	    kmem_cache_create("task_struct", sizeof(struct task_struct), 64, SLAB_PANIC | SLAB_ACCOUNT, nullptr);
+	signal_cachep = kmem_cache_create("signal_cache", sizeof(struct signal_struct), 0,
+	                                  SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_ACCOUNT, nullptr);
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	if (!init_task.thread_node.linked())
+		init_signals.thread_head.add_tail(&init_task.thread_node);
+	set_task_stack_end_magic(&init_task);
+}
+
+void put_cred(const struct cred* c)
+{
+	long old = const_cast<struct cred*>(c)->usage.fetch_sub(1);
+	/* every cred is init_cred until credentials can change: never freed */
+	WARN_ON(old <= 1);
+}
+
+struct task_struct* alloc_task_struct_node(int node)
+{
+	return static_cast<struct task_struct*>(kmem_cache_alloc_node(task_struct_cachep, GFP_KERNEL, node));
+}
+
+void free_task_struct(struct task_struct* tsk)
+{
+	kmem_cache_free(task_struct_cachep, tsk);
+}
+
+void* alloc_thread_stack_node(struct task_struct* tsk, int node)
+{
+	void* stack =
+	    __vmalloc_node(THREAD_SIZE, THREAD_SIZE, GFP_KERNEL | __GFP_ZERO, node, __builtin_return_address(0));
+	if (!stack)
+		return nullptr;
+	uintptr_t s = reinterpret_cast<uintptr_t>(stack);
+	if (WARN_ON(page_mapped_at(s - PAGE_SIZE) || page_mapped_at(s + THREAD_SIZE))) {
+		vfree(stack); /* no guard page: refuse rather than risk silent corruption */
+		return nullptr;
+	}
+	tsk->stack = stack;
+	return stack;
+}
+
+void free_thread_stack(struct task_struct* tsk)
+{
+	vfree(tsk->stack);
+	tsk->stack = nullptr;
+}
+
+void set_task_stack_end_magic(struct task_struct* tsk)
+{
+	*end_of_stack(tsk) = STACK_END_MAGIC;
+}
+
+unsigned long stack_not_used(const struct task_struct* p)
+{
+	const unsigned long* n = end_of_stack(p);
+	const unsigned long* top = reinterpret_cast<const unsigned long*>(task_stack_top(p));
+	do { /* skip over the magic */
+		n++;
+	} while (n < top && !*n);
+	return reinterpret_cast<uintptr_t>(n) - reinterpret_cast<uintptr_t>(end_of_stack(p));
+}
+
+struct task_struct* dup_task_struct(struct task_struct* orig, int node)
+{
+	struct task_struct* tsk = alloc_task_struct_node(node);
+	if (!tsk)
+		return nullptr;
+	/* arch_dup_task_struct: the whole structure, then fix up what is its own */
+	lib::memcpy(static_cast<void*>(tsk), static_cast<const void*>(orig), sizeof(*tsk));
+	if (!alloc_thread_stack_node(tsk, node)) {
+		free_task_struct(tsk);
+		return nullptr;
+	}
+	set_task_stack_end_magic(tsk);
+	clear_tsk_thread_flag(tsk, TIF_NEED_RESCHED);
+	tsk->usage.store(1, std::memory_order_relaxed);
+	tsk->tasks.init();
+	tsk->children.init();
+	tsk->sibling.init();
+	tsk->thread_node.init();
+	tsk->thread.sp = task_stack_top(tsk);
+	tsk->on_cpu = 0;
+	tsk->on_rq = 0;
+	tsk->se.on_rq = 0;
+	return tsk;
+}
+
+void put_task_struct(struct task_struct* t)
+{
+	long old = t->usage.fetch_sub(1, std::memory_order_acq_rel);
+	if (old != 1) {
+		WARN_ON(old <= 0);
+		return;
+	}
+	if (WARN_ON(t == &init_task))
+		return;
+	free_thread_stack(t);
+	free_task_struct(t);
+}
+
+struct task_struct* copy_process(unsigned long clone_flags, int node, int* err)
+{
+	struct task_struct* cur = current;
+	struct task_struct* p = dup_task_struct(cur, node);
+	if (!p) {
+		*err = -ENOMEM;
+		return nullptr;
+	}
+	struct signal_struct* sig;
+	if (clone_flags & CLONE_THREAD) {
+		sig = cur->signal;
+		sig->sigcnt.fetch_add(1);
+	} else {
+		sig = static_cast<struct signal_struct*>(kmem_cache_alloc_node(signal_cachep, GFP_KERNEL, node));
+		if (!sig) {
+			put_task_struct(p);
+			*err = -ENOMEM;
+			return nullptr;
+		}
+		sig->sigcnt.store(1);
+		sig->live.store(0);
+		sig->nr_threads = 0;
+		sig->thread_head.init();
+	}
+	int pid = alloc_pid();
+	if (pid < 0) {
+		put_signal(sig);
+		put_task_struct(p);
+		*err = pid;
+		return nullptr;
+	}
+	p->signal = sig;
+	p->real_cred = get_cred(cur->real_cred);
+	p->cred = get_cred(cur->cred);
+	p->pid = pid;
+	p->__state = TASK_NEW;
+	p->flags &= ~(PF_SUPERPRIV | PF_WQ_WORKER | PF_IDLE | PF_NO_SETAFFINITY);
+	p->flags |= PF_FORKNOEXEC;
+	p->exit_state = 0;
+	p->utime = p->stime = 0;
+	p->nvcsw = p->nivcsw = 0;
+	p->se.exec_start = p->se.sum_exec_runtime = p->se.prev_sum_exec_runtime = 0;
+	p->se.nr_migrations = 0;
+	p->prio = cur->normal_prio; /* sched_fork: no inherited PI boost */
+	p->start_time = p->start_boottime = ktime_get_ns();
+	sig->live.fetch_add(1);
+
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	if (clone_flags & CLONE_THREAD) {
+		p->tgid = cur->tgid;
+		p->group_leader = cur->group_leader;
+		p->real_parent = cur->real_parent;
+	} else {
+		p->tgid = pid;
+		p->group_leader = p;
+		p->real_parent = (clone_flags & CLONE_PARENT) ? cur->real_parent : cur;
+	}
+	p->parent = p->real_parent;
+	if (thread_group_leader(p)) {
+		p->real_parent->children.add_tail(&p->sibling);
+		init_task.tasks.add_tail(&p->tasks);
+	}
+	sig->thread_head.add_tail(&p->thread_node);
+	sig->nr_threads++;
+	nr_threads++;
+	total_forks++;
+	return p;
+}
+
+int release_task(struct task_struct* p)
+{
+	if (p == &init_task || p == current || is_idle_task(p))
+		return -EINVAL;
+	struct signal_struct* sig = p->signal;
+	{
+		lib::spin_lock_irqsave_guard g(tasklist_lock);
+		if (!p->children.empty() || (thread_group_leader(p) && sig->nr_threads > 1))
+			return -EBUSY; /* no reparenting yet; the leader goes last */
+		if (thread_group_leader(p)) {
+			p->tasks.del();
+			p->sibling.del();
+		}
+		p->thread_node.del();
+		sig->nr_threads--;
+		nr_threads--;
+		free_pid(p->pid);
+		p->exit_state = EXIT_DEAD;
+	}
+	sig->live.fetch_sub(1);
+	put_signal(sig);
+	put_cred(p->real_cred);
+	put_cred(p->cred);
+	put_task_struct(p);
+	return 0;
+}
+
+int nr_processes()
+{
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	int n = 0;
+	for ([[maybe_unused]] struct task_struct& p : processes())
+		n++;
+	return n;
+}
+
+char* __get_task_comm(char* buf, unsigned long buf_size, struct task_struct* tsk)
+{
+	lib::strscpy(buf, tsk->comm, buf_size);
+	return buf;
+}
+
+void __set_task_comm(struct task_struct* tsk, const char* buf, bool)
+{
+	char tmp[TASK_COMM_LEN] = {};
+	lib::strscpy(tmp, buf, sizeof(tmp)); /* truncates; the tail stays zero (strscpy_pad) */
+	lib::memcpy(tsk->comm, tmp, sizeof(tmp));
+}

@@ -1,0 +1,287 @@
+/*
+ * ktests for tasks (suite "task"): init_task and `current`, the task
+ * list, dup_task_struct/copy_process/release_task with their kernel
+ * stacks and guard pages, pid allocation through the kernel API,
+ * show_state and the countem summary; and a deliberate kernel stack
+ * overflow (explicit only) for the e2e test to catch.
+ */
+#include <arch/current.h>
+#include <arch/desc.h>
+#include <arch/pgtable.h>
+#include <arch/stacktrace.h>
+#include <kernel/ktest.h>
+#include <kernel/panic.h>
+#include <kernel/pid.h>
+#include <kernel/sched.h>
+#include <lib/string.h>
+#include <mm/mmzone.h>
+#include <mm/vmalloc.h>
+
+namespace
+{
+bool mapped(uintptr_t addr)
+{
+	unsigned level;
+	uint64_t* e = lookup_address(addr, &level);
+	return e && (*e & _PAGE_PRESENT);
+}
+
+bool on_task_list(struct task_struct* t)
+{
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	for (struct task_struct& p : processes())
+		if (&p == t)
+			return true;
+	return false;
+}
+
+bool on_children(struct task_struct* parent, struct task_struct* child)
+{
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	for (lib::list_head* n = parent->children.next; n != &parent->children; n = n->next)
+		if (reinterpret_cast<char*>(n) - offsetof(struct task_struct, sibling) ==
+		    reinterpret_cast<char*>(child))
+			return true;
+	return false;
+}
+} // namespace
+
+KTEST(task, init_task_is_current_at_boot)
+{
+	KEXPECT_TRUE(get_current() == &init_task);
+	KEXPECT_TRUE(current == &init_task);
+	KEXPECT_EQ(task_pid_nr(current), 0);
+	KEXPECT_EQ(task_tgid_nr(current), 0);
+	KEXPECT_STREQ(current->comm, "swapper/0");
+	KEXPECT_STREQ(current_comm(), "swapper/0");
+	KEXPECT_EQ(current->flags & (PF_IDLE | PF_KTHREAD), unsigned(PF_IDLE | PF_KTHREAD));
+	KEXPECT_TRUE(current->mm == nullptr);
+	KEXPECT_TRUE(task_is_running(current));
+	KEXPECT_EQ(task_state_to_char(current), 'R');
+	KEXPECT_TRUE(thread_group_leader(&init_task));
+	KEXPECT_EQ(get_nr_threads(&init_task), 1);
+	KEXPECT_TRUE(init_task.stack == static_cast<void*>(init_stack));
+	KEXPECT_FALSE(task_stack_end_corrupted(&init_task));
+	/* this very frame is on init_task's stack */
+	int local;
+	KEXPECT_TRUE(object_is_on_stack(current, &local));
+	/* the GS base points at this CPU's pcpu_hot */
+	KEXPECT_EQ(rdmsr(MSR_GS_BASE), reinterpret_cast<uint64_t>(&pcpu_hot[0]));
+}
+
+KTEST(task, task_list_is_a_circle_through_init_task)
+{
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	/* walking next_task from init_task comes back to it */
+	struct task_struct* p = &init_task;
+	unsigned steps = 0;
+	do {
+		p = next_task(p);
+		steps++;
+	} while (p != &init_task && steps < 100000);
+	KEXPECT_TRUE(p == &init_task);
+	/* and init_task's thread list holds init_task */
+	bool found = false;
+	for (struct task_struct& t : threads_of(&init_task))
+		found |= &t == &init_task;
+	KEXPECT_TRUE(found);
+	struct task_struct *g2, *t;
+	unsigned n = 0;
+	for_each_process_thread(g2, t) n += t != nullptr;
+	KEXPECT_EQ(n, unsigned(nr_threads));
+}
+
+KTEST(task, dup_task_struct_gets_own_stack_with_guards)
+{
+	struct task_struct* p = dup_task_struct(&init_task, NUMA_NO_NODE);
+	KASSERT_TRUE(p != nullptr);
+	KEXPECT_TRUE(p != &init_task);
+	KEXPECT_STREQ(p->comm, "swapper/0");
+	KEXPECT_TRUE(p->stack != init_task.stack);
+	KEXPECT_TRUE(is_vmalloc_addr(p->stack));
+	uintptr_t s = reinterpret_cast<uintptr_t>(p->stack);
+	KEXPECT_EQ(s & (THREAD_SIZE - 1), 0u);
+	for (uintptr_t a = s; a < s + THREAD_SIZE; a += PAGE_SIZE)
+		KEXPECT_TRUE(mapped(a));
+	KEXPECT_FALSE(mapped(s - PAGE_SIZE));   /* the guard page below */
+	KEXPECT_FALSE(mapped(s + THREAD_SIZE)); /* vmalloc's trailing guard */
+	KEXPECT_FALSE(task_stack_end_corrupted(p));
+	KEXPECT_EQ(stack_not_used(p), (unsigned long)THREAD_SIZE);
+	KEXPECT_EQ(p->usage.load(), 1L);
+	KEXPECT_TRUE(p->tasks.empty() && p->children.empty());
+	put_task_struct(p);
+}
+
+KTEST(task, copy_process_links_and_release_unlinks)
+{
+	int pids_before = pid_nr_allocated();
+	int threads_before = nr_threads;
+	int err = 0;
+	struct task_struct* p = copy_process(0, NUMA_NO_NODE, &err);
+	KASSERT_TRUE(p != nullptr);
+	KEXPECT_EQ(err, 0);
+	KEXPECT_GT(p->pid, 0);
+	KEXPECT_EQ(p->tgid, p->pid);
+	KEXPECT_TRUE(pid_is_allocated(p->pid));
+	KEXPECT_EQ(pid_nr_allocated(), pids_before + 1);
+	KEXPECT_TRUE(p->real_parent == &init_task);
+	KEXPECT_TRUE(p->parent == &init_task);
+	KEXPECT_TRUE(p->group_leader == p);
+	KEXPECT_EQ(task_ppid_nr(p), 0);
+	KEXPECT_EQ(READ_TASK_STATE(p), unsigned(TASK_NEW));
+	KEXPECT_FALSE(p->flags & PF_IDLE);
+	KEXPECT_TRUE(p->flags & PF_KTHREAD);
+	KEXPECT_TRUE(p->stack != init_task.stack);
+	KEXPECT_TRUE(p->cred == &init_cred);
+	KEXPECT_EQ(get_nr_threads(p), 1);
+	KEXPECT_EQ(nr_threads, threads_before + 1);
+	KEXPECT_TRUE(on_task_list(p));
+	KEXPECT_TRUE(on_children(&init_task, p));
+
+	set_task_comm(p, "a_name_longer_than_fifteen");
+	char buf[TASK_COMM_LEN];
+	get_task_comm(buf, p);
+	KEXPECT_STREQ(buf, "a_name_longer_t");
+	KEXPECT_TRUE(find_task_by_vpid(p->pid) == p);
+	struct task_struct* q = find_get_task_by_vpid(p->pid);
+	KEXPECT_TRUE(q == p);
+	if (q)
+		put_task_struct(q);
+
+	/* a second thread in p's group: not on the task list, counted in the group */
+	struct task_struct* saved = get_current();
+	set_current_task(p); /* borrow: copy_process copies from current */
+	struct task_struct* t = copy_process(CLONE_THREAD, NUMA_NO_NODE, &err);
+	set_current_task(saved);
+	KASSERT_TRUE(t != nullptr);
+	KEXPECT_EQ(t->tgid, p->pid);
+	KEXPECT_NE(t->pid, p->pid);
+	KEXPECT_TRUE(t->group_leader == p);
+	KEXPECT_FALSE(thread_group_leader(t));
+	KEXPECT_EQ(get_nr_threads(p), 2);
+	KEXPECT_EQ(get_nr_threads(t), 2);
+	KEXPECT_FALSE(on_task_list(t));
+	unsigned n = 0;
+	{
+		lib::spin_lock_irqsave_guard g(tasklist_lock);
+		struct task_struct *g2, *t2;
+		do_each_thread(g2, t2)
+		{
+			if (t2->tgid == p->pid)
+				n++;
+		}
+		while_each_thread(g2, t2);
+	}
+	KEXPECT_EQ(n, 2u);
+
+	/* the leader cannot go first; bad input is refused */
+	KEXPECT_EQ(release_task(p), -EBUSY);
+	KEXPECT_EQ(release_task(&init_task), -EINVAL);
+	KEXPECT_EQ(release_task(t), 0);
+	KEXPECT_EQ(get_nr_threads(p), 1);
+	int pid = p->pid;
+	KEXPECT_EQ(release_task(p), 0);
+	KEXPECT_FALSE(pid_is_allocated(pid));
+	KEXPECT_EQ(pid_nr_allocated(), pids_before);
+	KEXPECT_EQ(nr_threads, threads_before);
+	KEXPECT_TRUE(find_task_by_vpid(pid) == nullptr);
+	KEXPECT_TRUE(init_task.children.empty());
+}
+
+KTEST(task, stacks_and_tasks_are_freed)
+{
+	/* many create/release rounds leave vmalloc's page count where it was */
+	unsigned long vm_before = vmalloc_nr_pages();
+	for (int i = 0; i < 64; i++) {
+		int err;
+		struct task_struct* p = copy_process(0, NUMA_NO_NODE, &err);
+		KASSERT_TRUE(p != nullptr);
+		KASSERT_EQ(release_task(p), 0);
+	}
+	KEXPECT_EQ(vmalloc_nr_pages(), vm_before);
+}
+
+KTEST(task, pid_allocation_through_kernel_api)
+{
+	KEXPECT_EQ(pid_max, PID_MAX_DEFAULT);
+	int a = alloc_pid();
+	int b = alloc_pid();
+	KASSERT_GT(a, 0);
+	KASSERT_GT(b, 0);
+	KEXPECT_NE(a, b);
+	KEXPECT_GT(b, a); /* lowest free above the last one */
+	KEXPECT_TRUE(pid_is_allocated(a));
+	free_pid(a);
+	KEXPECT_FALSE(pid_is_allocated(a));
+	int c = alloc_pid();
+	KEXPECT_GT(c, b); /* a freed pid is not reused at once */
+	free_pid(b);
+	free_pid(c);
+}
+
+KTEST(task, show_state_and_countem_reach_the_log)
+{
+	int err;
+	struct task_struct* p = copy_process(0, NUMA_NO_NODE, &err);
+	KASSERT_TRUE(p != nullptr);
+	set_task_comm(p, "ktest_shown");
+	struct task_count c = count_tasks();
+	KEXPECT_GE(c.processes, 1);
+	KEXPECT_GE(c.threads, c.processes);
+	KEXPECT_GE(c.kernel_threads, 1);
+	KEXPECT_EQ(c.idle, 1);
+	KEXPECT_EQ(nr_processes(), c.processes);
+	show_state();
+	show_task_count();
+	KEXPECT_TRUE(ktest_log_contains("sysrq: Show State"));
+	KEXPECT_TRUE(ktest_log_contains("task:swapper/0       state:R  running task     stack:"));
+	KEXPECT_TRUE(ktest_log_contains("task:ktest_shown     state:"));
+	KEXPECT_TRUE(ktest_log_contains(" ppid:0      flags:0x00000000"));
+	KEXPECT_TRUE(ktest_log_contains(" processes, "));
+	KEXPECT_EQ(release_task(p), 0);
+}
+
+static volatile int overflow_depth;
+
+static __attribute__((noinline)) int stack_overflow_recurse(int n)
+{
+	volatile char frame[128];
+	frame[0] = char(n);
+	overflow_depth = n;
+	if (overflow_depth < 0) /* never: keeps the recursion unbounded but not provably so */
+		return 0;
+	return stack_overflow_recurse(n + 1) + frame[0];
+}
+
+static void overflow_on_this_stack(void*)
+{
+	stack_overflow_recurse(0);
+}
+
+/* Run a recursion on a fresh task's stack until it runs into the guard
+ * page below: the double fault must say so (tests/e2e). */
+KTEST_EXPLICIT_ONLY(task, stack_overflow)
+{
+	int err;
+	struct task_struct* p = copy_process(0, NUMA_NO_NODE, &err);
+	KASSERT_TRUE(p != nullptr);
+	set_task_comm(p, "stack_overflow");
+	struct task_struct* saved = get_current();
+	set_current_task(p); /* run as p, on p's stack: no scheduler yet */
+	call_on_stack(overflow_on_this_stack, nullptr, task_stack_top(p));
+	set_current_task(saved);
+	KEXPECT_TRUE(false); /* not reached */
+}
+
+/* A write just below current's stack that does not move RSP: the #PF is
+ * delivered, and its handler reports the overflow from the #DF stack. */
+KTEST_EXPLICIT_ONLY(task, stack_guard_page_fault)
+{
+	int err;
+	struct task_struct* p = copy_process(0, NUMA_NO_NODE, &err);
+	KASSERT_TRUE(p != nullptr);
+	set_task_comm(p, "guard_write");
+	set_current_task(p);
+	*(static_cast<volatile char*>(p->stack) - 64) = 1;
+	KEXPECT_TRUE(false); /* not reached */
+}
