@@ -44,8 +44,18 @@ public:
 
 	/* The record with the lowest seq >= *seq still in the buffer; on
 	 * success *seq is set past it.  The text points into the buffer and
-	 * is valid until the next append. */
+	 * is valid until the next append.  Scans from the oldest record. */
 	bool read_next(uint64_t* seq, record* out) const;
+
+	/* Sequential reading in O(1) per record: the cursor remembers where
+	 * the last record ended, and starts over from the oldest one if that
+	 * place has been overwritten meanwhile (records are never repeated:
+	 * the seq check skips what was already read). */
+	struct cursor {
+		uint64_t seq = 0;
+		uint64_t lpos = 0;
+	};
+	bool read_next(cursor* c, record* out) const;
 
 	uint64_t first_seq() const { return first_seq_; }
 	uint64_t next_seq() const { return next_seq_; }

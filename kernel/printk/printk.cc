@@ -79,9 +79,9 @@ size_t format_timestamp(char* buf, size_t size, uint64_t ts_nsec)
 void for_each_record(void (*fn)(const record&, void*), void* arg)
 {
 	lib::spin_lock_irqsave_guard g(logbuf_lock);
-	uint64_t seq = 0;
+	kmsg::ringbuffer::cursor cur;
 	record r;
-	while (prb.read_next(&seq, &r))
+	while (prb.read_next(&cur, &r))
 		fn(r, arg);
 }
 
@@ -90,9 +90,9 @@ void for_each_record(void (*fn)(const record&, void*), void* arg)
 /* print every record so far through the console filter, then go live */
 static void replay_and_register()
 {
-	uint64_t seq = 0;
+	kmsg::ringbuffer::cursor cur;
 	kmsg::record r;
-	while (prb.read_next(&seq, &r))
+	while (prb.read_next(&cur, &r))
 		console_write(r.level, r.flags, r.ts_nsec, r.text, r.text_len);
 	console_registered = true;
 }
