@@ -6,9 +6,15 @@
  * Interrupts come on once the IDT (head64), the IRQ stack (needs vmalloc),
  * the interrupt controllers, the timers and the tick are set up, as
  * Linux's local_irq_enable() after time_init().  system_state turns
- * SYSTEM_RUNNING where init would start, which arms might_sleep().  With no
- * user space yet, the end of boot is either the in-kernel tests (ktest=)
- * or Linux's own message for a kernel without an init.
+ * SYSTEM_RUNNING where init would start, which arms might_sleep().
+ *
+ * Boot flow, as Linux's: start_kernel -> sched_init (init_task becomes
+ * the idle task) ... -> rest_init: kernel_thread(kernel_init) is pid 1,
+ * kernel_thread(kthreadd) pid 2, and the boot context schedules and then
+ * idles (cpu_startup_entry).  kernel_init ends boot: with no user space
+ * yet, the in-kernel tests (ktest=) or Linux's own message for a kernel
+ * without an init.  kernel_init keeps init_task's comm "swapper/0" until
+ * an exec would rename it, as Linux.
  */
 #include <arch/boot.h>
 #include <arch/setup.h>
@@ -32,6 +38,8 @@
 #include <mm/vmalloc.h>
 #include <kernel/pid.h>
 #include <kernel/sched.h>
+#include <kernel/kthread.h>
+#include <kernel/wait.h>
 #include <arch/kaslr.h>
 #include <arch/page.h>
 
@@ -72,6 +80,45 @@ void do_ctors()
 } // namespace
 __setup("ktest", set_ktest);
 
+/* pid 1: the end of boot, then (later) user space's init */
+static int kernel_init(void*)
+{
+	/* wait for kthreadd, as Linux's kernel_init waits for kthreadd_done */
+	while (!kthreadd_task)
+		schedule_timeout_uninterruptible(1);
+	system_state = SYSTEM_RUNNING;
+
+	if (ktest_glob) {
+		int failed = ktest_run(ktest_glob);
+		/* with QEMU's isa-debug-exit this ends the run: exit status 1 (pass) or 3 */
+		qemu_debug_exit(failed ? 1 : 0);
+		kernel_power_off();
+	}
+	panic("No working init found.  Try passing init= option to kernel. "
+	      "(monolith has no user space yet)");
+}
+
+/*
+ * Linux's rest_init: pid 1 (kernel_init) and pid 2 (kthreadd) are created
+ * here, in that order, and the boot context becomes the idle task.
+ */
+[[noreturn]] static void rest_init()
+{
+	pid_t pid = kernel_thread(kernel_init, nullptr, nullptr, CLONE_FS);
+	if (pid != 1)
+		panic("rest_init: kernel_init got pid %d", pid);
+	pid = kernel_thread(kthreadd, nullptr, "kthreadd", CLONE_FS | CLONE_FILES);
+	{
+		lib::spin_lock_irqsave_guard g(tasklist_lock);
+		kthreadd_task = find_task_by_vpid(pid);
+	}
+	if (!kthreadd_task)
+		panic("rest_init: no kthreadd (%d)", pid);
+	/* the boot CPU idles from here on: cpu_startup_entry(CPUHP_ONLINE) */
+	schedule();
+	cpu_startup_entry();
+}
+
 void start_kernel()
 {
 	lib::format_symbol_hook = format_symbol;
@@ -101,6 +148,7 @@ void start_kernel()
 	parse_args();
 	pid_idr_init(); /* after parse_args: pid_max= sizes the map */
 	fork_init();
+	sched_init(); /* init_task becomes this CPU's idle task */
 	pr_info("kallsyms: %zu symbols\n", kallsyms_count());
 	init_IRQ();
 	init_timers();
@@ -108,14 +156,5 @@ void start_kernel()
 	local_irq_enable();
 	calibrate_delay();
 
-	system_state = SYSTEM_RUNNING;
-
-	if (ktest_glob) {
-		int failed = ktest_run(ktest_glob);
-		/* with QEMU's isa-debug-exit this ends the run: exit status 1 (pass) or 3 */
-		qemu_debug_exit(failed ? 1 : 0);
-		kernel_power_off();
-	}
-	panic("No working init found.  Try passing init= option to kernel. "
-	      "(monolith has no user space yet)");
+	rest_init();
 }

@@ -35,6 +35,7 @@
  */
 #include <arch/pgtable.h>
 #include <kernel/panic.h>
+#include <kernel/kthread.h>
 #include <kernel/pid.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -166,6 +167,7 @@ void put_task_struct(struct task_struct* t)
 	}
 	if (WARN_ON(t == &init_task))
 		return;
+	free_kthread_struct(t);
 	free_thread_stack(t);
 	free_task_struct(t);
 }
@@ -214,6 +216,7 @@ struct task_struct* copy_process(unsigned long clone_flags, int node, int* err)
 	p->se.exec_start = p->se.sum_exec_runtime = p->se.prev_sum_exec_runtime = 0;
 	p->se.nr_migrations = 0;
 	p->prio = cur->normal_prio; /* sched_fork: no inherited PI boost */
+	sched_fork(p);
 	p->start_time = p->start_boottime = ktime_get_ns();
 	sig->live.fetch_add(1);
 

@@ -46,15 +46,20 @@ bool on_children(struct task_struct* parent, struct task_struct* child)
 }
 } // namespace
 
+/* the tests run in kernel_init (pid 1), which rest_init forked from
+ * init_task: it keeps the comm "swapper/0" until it would exec init */
 KTEST(task, init_task_is_current_at_boot)
 {
-	KEXPECT_TRUE(get_current() == &init_task);
-	KEXPECT_TRUE(current == &init_task);
-	KEXPECT_EQ(task_pid_nr(current), 0);
-	KEXPECT_EQ(task_tgid_nr(current), 0);
+	KEXPECT_TRUE(get_current() != &init_task);
+	KEXPECT_TRUE(current->real_parent == &init_task);
+	KEXPECT_EQ(task_pid_nr(current), 1);
+	KEXPECT_EQ(task_tgid_nr(current), 1);
 	KEXPECT_STREQ(current->comm, "swapper/0");
 	KEXPECT_STREQ(current_comm(), "swapper/0");
-	KEXPECT_EQ(current->flags & (PF_IDLE | PF_KTHREAD), unsigned(PF_IDLE | PF_KTHREAD));
+	KEXPECT_EQ(current->flags & (PF_IDLE | PF_KTHREAD), unsigned(PF_KTHREAD));
+	KEXPECT_EQ(init_task.flags & (PF_IDLE | PF_KTHREAD), unsigned(PF_IDLE | PF_KTHREAD));
+	KEXPECT_EQ(task_pid_nr(&init_task), 0);
+	KEXPECT_STREQ(init_task.comm, "swapper/0");
 	KEXPECT_TRUE(current->mm == nullptr);
 	KEXPECT_TRUE(task_is_running(current));
 	KEXPECT_EQ(task_state_to_char(current), 'R');
@@ -62,7 +67,7 @@ KTEST(task, init_task_is_current_at_boot)
 	KEXPECT_EQ(get_nr_threads(&init_task), 1);
 	KEXPECT_TRUE(init_task.stack == static_cast<void*>(init_stack));
 	KEXPECT_FALSE(task_stack_end_corrupted(&init_task));
-	/* this very frame is on init_task's stack */
+	/* this very frame is on kernel_init's own stack */
 	int local;
 	KEXPECT_TRUE(object_is_on_stack(current, &local));
 	/* the GS base points at this CPU's pcpu_hot */
@@ -117,6 +122,7 @@ KTEST(task, copy_process_links_and_release_unlinks)
 	int pids_before = pid_nr_allocated();
 	int threads_before = nr_threads;
 	int err = 0;
+	struct task_struct* me = current; /* kernel_init, pid 1 */
 	struct task_struct* p = copy_process(0, NUMA_NO_NODE, &err);
 	KASSERT_TRUE(p != nullptr);
 	KEXPECT_EQ(err, 0);
@@ -124,10 +130,10 @@ KTEST(task, copy_process_links_and_release_unlinks)
 	KEXPECT_EQ(p->tgid, p->pid);
 	KEXPECT_TRUE(pid_is_allocated(p->pid));
 	KEXPECT_EQ(pid_nr_allocated(), pids_before + 1);
-	KEXPECT_TRUE(p->real_parent == &init_task);
-	KEXPECT_TRUE(p->parent == &init_task);
+	KEXPECT_TRUE(p->real_parent == me);
+	KEXPECT_TRUE(p->parent == me);
 	KEXPECT_TRUE(p->group_leader == p);
-	KEXPECT_EQ(task_ppid_nr(p), 0);
+	KEXPECT_EQ(task_ppid_nr(p), 1);
 	KEXPECT_EQ(READ_TASK_STATE(p), unsigned(TASK_NEW));
 	KEXPECT_FALSE(p->flags & PF_IDLE);
 	KEXPECT_TRUE(p->flags & PF_KTHREAD);
@@ -136,7 +142,7 @@ KTEST(task, copy_process_links_and_release_unlinks)
 	KEXPECT_EQ(get_nr_threads(p), 1);
 	KEXPECT_EQ(nr_threads, threads_before + 1);
 	KEXPECT_TRUE(on_task_list(p));
-	KEXPECT_TRUE(on_children(&init_task, p));
+	KEXPECT_TRUE(on_children(me, p));
 
 	set_task_comm(p, "a_name_longer_than_fifteen");
 	char buf[TASK_COMM_LEN];
@@ -150,6 +156,8 @@ KTEST(task, copy_process_links_and_release_unlinks)
 
 	/* a second thread in p's group: not on the task list, counted in the group */
 	struct task_struct* saved = get_current();
+	/* copy_process reads current once, at its start; it allocates, so
+	 * preemption stays on (a switch would only end the borrow early) */
 	set_current_task(p); /* borrow: copy_process copies from current */
 	struct task_struct* t = copy_process(CLONE_THREAD, NUMA_NO_NODE, &err);
 	set_current_task(saved);
@@ -185,7 +193,7 @@ KTEST(task, copy_process_links_and_release_unlinks)
 	KEXPECT_EQ(pid_nr_allocated(), pids_before);
 	KEXPECT_EQ(nr_threads, threads_before);
 	KEXPECT_TRUE(find_task_by_vpid(pid) == nullptr);
-	KEXPECT_TRUE(init_task.children.empty());
+	KEXPECT_FALSE(on_children(me, p));
 }
 
 KTEST(task, stacks_and_tasks_are_freed)
@@ -267,7 +275,8 @@ KTEST_EXPLICIT_ONLY(task, stack_overflow)
 	KASSERT_TRUE(p != nullptr);
 	set_task_comm(p, "stack_overflow");
 	struct task_struct* saved = get_current();
-	set_current_task(p); /* run as p, on p's stack: no scheduler yet */
+	preempt_disable();   /* no switch while current is borrowed */
+	set_current_task(p); /* run as p, on p's stack */
 	call_on_stack(overflow_on_this_stack, nullptr, task_stack_top(p));
 	set_current_task(saved);
 	KEXPECT_TRUE(false); /* not reached */
@@ -281,6 +290,7 @@ KTEST_EXPLICIT_ONLY(task, stack_guard_page_fault)
 	struct task_struct* p = copy_process(0, NUMA_NO_NODE, &err);
 	KASSERT_TRUE(p != nullptr);
 	set_task_comm(p, "guard_write");
+	preempt_disable();
 	set_current_task(p);
 	*(static_cast<volatile char*>(p->stack) - 64) = 1;
 	KEXPECT_TRUE(false); /* not reached */

@@ -61,7 +61,7 @@
 namespace slub
 {
 slab_state_t slab_state = DOWN;
-lib::spinlock slab_lock;
+lib::spinlock slab_lock(true); /* preemptible: allocates while held (Linux: slab_mutex) */
 lib::list_head slab_caches;
 struct kmem_cache* kmem_cache_cache;
 bool slub_nomerge;

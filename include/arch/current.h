@@ -19,7 +19,7 @@
  * while the stack is in use, for the unwinder); hardirq_stack_inuse is set
  * exactly while this CPU runs on its IRQ stack.  current_task is never
  * NULL: it starts as &init_task (the boot CPU's idle task) and only the
- * context switch (later: __switch_to) changes it.
+ * context switch (__switch_to, arch/x86_64/kernel/process.cc) changes it.
  */
 #pragma once
 #include <cstddef>

@@ -15,9 +15,9 @@
  * is "any count at all".  The raw per-CPU word holds the inverted
  * need-resched bit; preempt_count() hides it.
  *
- * Differences from Linux: there is no scheduler yet, so preempt_enable()
- * never reschedules (it will call preempt_schedule() when the count drops
- * to zero with need-resched set, once schedule() exists).  Linux runs
+ * preempt_enable() calls preempt_schedule() when the count drops to zero
+ * with need-resched set (CONFIG_PREEMPT); lib::spinlock disables
+ * preemption while held.  Differences from Linux: Linux runs
  * start_kernel with INIT_PREEMPT_COUNT (preemption disabled) until the
  * idle loop; here the boot context is the only task there is and counts
  * as a task: its preempt_count is 0 and in_task() is true.
@@ -123,13 +123,27 @@ static inline bool test_preempt_need_resched()
 		preempt_count_inc();                                                                                   \
 		barrier();                                                                                             \
 	} while (0)
-/* no scheduler yet: nothing to reschedule when the count reaches zero */
+/* decrement; true when the raw word reaches 0: count 0 and (inverted
+ * bit clear) a reschedule pending, as x86's __preempt_count_dec_and_test */
+static inline bool __preempt_count_dec_and_test()
+{
+	bool zero;
+	asm volatile("decl %0" : "+m"(this_cpu_hot()->preempt_count), "=@ccz"(zero) : : "memory");
+	return zero;
+}
+void preempt_schedule(); /* kernel/sched/core.cc */
+/* at count 0 with need-resched set, reschedule (CONFIG_PREEMPT) */
 #define preempt_enable()                                                                                               \
+	do {                                                                                                           \
+		barrier();                                                                                             \
+		if (__builtin_expect(__preempt_count_dec_and_test(), 0))                                               \
+			preempt_schedule();                                                                            \
+	} while (0)
+#define preempt_enable_no_resched()                                                                                    \
 	do {                                                                                                           \
 		barrier();                                                                                             \
 		preempt_count_dec();                                                                                   \
 	} while (0)
-#define preempt_enable_no_resched() preempt_enable()
 #define preempt_disable_notrace() preempt_disable()
 #define preempt_enable_notrace() preempt_enable()
 

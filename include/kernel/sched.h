@@ -42,8 +42,13 @@
  * Differences from Linux: no struct pid/pid namespaces (pid numbers are
  * the ids and find_task_by_vpid walks the list), no RCU (walkers take
  * tasklist_lock), no mm_struct yet (mm and active_mm are NULL for every
- * task: there is no init_mm until the address-space work), no
- * scheduling: se holds only the fields.
+ * task: there is no init_mm until the address-space work).
+ *
+ * Scheduling state: se (fair: vruntime, run_node in the cfs_rq tree), rt
+ * (run_list on an rt_rq priority list), sched_class, on_rq, on_cpu, and
+ * thread.sp (the saved frame of a switched-out task); all changed under
+ * the run queue's lock (kernel/sched/sched.h).  worker_private holds a
+ * kthread_create()d thread's struct kthread (kernel/kthread.cc).
  */
 #pragma once
 #include <arch/current.h>
@@ -51,7 +56,9 @@
 #include <atomic>
 #include <cstdint>
 #include <lib/list.h>
+#include <lib/rbtree.h>
 #include <lib/spinlock.h>
+#include <kernel/jiffies.h>
 
 typedef int pid_t;
 
@@ -221,7 +228,7 @@ static inline const struct cred* get_cred(const struct cred* c)
 }
 void put_cred(const struct cred* c);
 
-/* ---- scheduling entity: the fields, the fair class comes later ---- */
+/* ---- scheduling entities (kernel/sched/fair.cc, rt.cc) ---- */
 struct load_weight {
 	unsigned long weight;
 	uint32_t inv_weight;
@@ -234,11 +241,23 @@ struct sched_entity {
 	uint64_t vruntime;
 	uint64_t prev_sum_exec_runtime;
 	uint64_t nr_migrations;
+	struct rb_node run_node; /* in cfs_rq->tasks_timeline while queued and not running */
 };
+
+/* SCHED_FIFO/SCHED_RR (include/linux/sched.h sched_rt_entity) */
+struct sched_rt_entity {
+	lib::list_head run_list; /* on rt_rq->queue[prio] */
+	unsigned int time_slice; /* RR: ticks left */
+	unsigned short on_rq;
+};
+#define RR_TIMESLICE (100 * HZ / 1000) /* 100 ms in jiffies */
+struct sched_class;
 
 /* ---- the saved CPU context (arch/x86/include/asm/processor.h) ---- */
 struct thread_struct {
-	unsigned long sp; /* the kernel stack pointer switch_to saves and loads */
+	/* the kernel stack pointer switch_to saves and loads: while the task
+	 * is switched out it points at struct inactive_task_frame */
+	unsigned long sp;
 	unsigned long fsbase;
 	unsigned long gsbase;
 };
@@ -286,6 +305,8 @@ struct task_struct {
 	int normal_prio;
 	unsigned int rt_priority;
 	struct sched_entity se;
+	struct sched_rt_entity rt;
+	const struct sched_class* sched_class;
 	unsigned int policy;
 	int nr_cpus_allowed;
 	struct cpumask cpus_mask;
@@ -322,6 +343,8 @@ struct task_struct {
 	char comm[TASK_COMM_LEN]; /* executable name without path; set_task_comm */
 
 	struct signal_struct* signal;
+
+	void* worker_private; /* struct kthread of a kthread_create()d thread */
 
 	/* CPU-specific state; must stay last in Linux (variable size) */
 	struct thread_struct thread;
@@ -464,8 +487,9 @@ void put_task_struct(struct task_struct* t);
 
 /*
  * A new task, a child of current, with a fresh pid, on the task list and
- * its parent's children list; __state TASK_NEW (nothing runs it: there is
- * no scheduler yet).  clone_flags: CLONE_THREAD joins current's thread
+ * its parent's children list; __state TASK_NEW, scheduler fields set by
+ * sched_fork (nothing runs it until copy_thread and wake_up_new_task, as
+ * kernel_thread does).  clone_flags: CLONE_THREAD joins current's thread
  * group (tgid, group_leader, signal), else it leads a new one.  PF_KTHREAD
  * and comm are inherited; callers set their own.  Returns NULL with *err
  * (-ENOMEM, -EAGAIN) on failure, having undone everything.
@@ -583,3 +607,65 @@ struct task_count {
 struct task_count count_tasks();
 /* "tasks: N processes, N threads, N kernel threads, N idle" to the log */
 void show_task_count();
+
+/* ---- the scheduler (kernel/sched/core.cc) ---- */
+/* set_current_state() is the sleeper's half of the wake-up protocol: set
+ * the state, then test the condition, then schedule() (the full barrier
+ * orders the store against the condition's load, as Linux's smp_store_mb) */
+#define __set_current_state(state_value) __atomic_store_n(&current->__state, (state_value), __ATOMIC_RELAXED)
+#define set_current_state(state_value) __atomic_store_n(&current->__state, (state_value), __ATOMIC_SEQ_CST)
+
+static inline void set_tsk_need_resched(struct task_struct* tsk)
+{
+	set_tsk_thread_flag(tsk, TIF_NEED_RESCHED);
+}
+static inline void clear_tsk_need_resched(struct task_struct* tsk)
+{
+	clear_tsk_thread_flag(tsk, TIF_NEED_RESCHED);
+}
+static inline bool need_resched()
+{
+	return test_tsk_need_resched(get_current());
+}
+
+void sched_init();                          /* start_kernel: run queues, init_task as the idle task */
+extern bool scheduler_running;              /* set by sched_init: schedule() and preemption work from then on */
+void schedule();                            /* give up the CPU; returns when picked again */
+void schedule_idle();                       /* the idle loop's schedule */
+void preempt_schedule();                    /* preempt_enable() at count 0 with need_resched */
+void preempt_schedule_irq();                /* return from interrupt, irqs off, count 0 */
+int wake_up_process(struct task_struct* p); /* 1 if it was asleep and is now runnable */
+int wake_up_state(struct task_struct* p, unsigned int state);
+int try_to_wake_up(struct task_struct* p, unsigned int state, int wake_flags);
+void wake_up_new_task(struct task_struct* p); /* first enqueue of a TASK_NEW task */
+void scheduler_tick();                        /* from the timer tick, hard irq */
+int _cond_resched();
+#define cond_resched() _cond_resched()
+void yield();
+[[noreturn]] void do_task_dead();      /* TASK_DEAD: switch away for good */
+[[noreturn]] void cpu_startup_entry(); /* the idle loop of this CPU */
+/* sched_fork: scheduler fields of a new task (copy_process) */
+void sched_fork(struct task_struct* p);
+void set_user_nice(struct task_struct* p, long nice);
+static inline int task_nice(const struct task_struct* p)
+{
+	return PRIO_TO_NICE(p->static_prio);
+}
+/* struct sched_param { int sched_priority; }: the uapi struct, which the
+ * C++ library's headers already declare with the same layout */
+#include <sched.h>
+/* -EINVAL for an impossible policy/priority */
+int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct sched_param* param);
+void sched_set_fifo(struct task_struct* p); /* SCHED_FIFO at MAX_RT_PRIO/2 */
+unsigned long nr_context_switches();
+
+/* arch: create the initial switch frame of a new kernel thread that will
+ * run fn(arg) (Linux: copy_thread with args->fn) */
+int copy_thread(struct task_struct* p, int (*fn)(void*), void* arg);
+/* a kernel thread running fn(arg), child of current (Linux: kernel_thread) */
+pid_t kernel_thread(int (*fn)(void*), void* arg, const char* name, unsigned long flags);
+/* the backtrace of tsk in log format: current from here, a sleeping task
+ * from its saved frame (Linux: show_stack) */
+void show_stack(struct task_struct* tsk, const char* log_lvl);
+/* the same in /proc/PID/stack form into trace[]; returns the count */
+unsigned stack_trace_save_tsk(struct task_struct* tsk, uintptr_t* trace, unsigned max);

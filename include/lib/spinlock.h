@@ -17,8 +17,16 @@
 #pragma once
 #include <atomic>
 
-#include <arch/irqflags.h> /* no-ops on the host */
+#include <arch/irqflags.h>  /* no-ops on the host */
 #include <arch/processor.h> /* cpu_relax: pause */
+#if !__STDC_HOSTED__
+#include <kernel/preempt.h> /* a held spinlock disables preemption, as Linux's */
+#define __spin_preempt_disable() preempt_disable()
+#define __spin_preempt_enable() preempt_enable()
+#else
+#define __spin_preempt_disable() ((void)0)
+#define __spin_preempt_enable() ((void)0)
+#endif
 
 namespace lib
 {
@@ -27,11 +35,17 @@ class spinlock
 {
 public:
 	constexpr spinlock() = default;
+	/* preemptible: the holder may be preempted (and may allocate with
+	 * GFP_KERNEL); a waiter spins until the tick preempts it.  A stand-in
+	 * for a sleeping mutex where Linux has one (slab_mutex) */
+	explicit constexpr spinlock(bool preemptible) : preemptible_(preemptible) {}
 	spinlock(const spinlock&) = delete;
 	spinlock& operator=(const spinlock&) = delete;
 
 	void lock()
 	{
+		if (!preemptible_)
+			__spin_preempt_disable();
 		for (;;) {
 			if (!locked_.exchange(true, std::memory_order_acquire))
 				return;
@@ -41,13 +55,33 @@ public:
 	}
 	bool try_lock()
 	{
-		return !locked_.load(std::memory_order_relaxed) && !locked_.exchange(true, std::memory_order_acquire);
+		if (!preemptible_)
+			__spin_preempt_disable();
+		if (!locked_.load(std::memory_order_relaxed) && !locked_.exchange(true, std::memory_order_acquire))
+			return true;
+		if (!preemptible_)
+			__spin_preempt_enable();
+		return false;
 	}
-	void unlock() { locked_.store(false, std::memory_order_release); }
+	void unlock()
+	{
+		locked_.store(false, std::memory_order_release);
+		if (!preemptible_)
+			__spin_preempt_enable();
+	}
+	/* release without the preempt_enable() of unlock(): the irqsave
+	 * guard re-enables preemption after restoring interrupts */
+	void unlock_no_preempt() { locked_.store(false, std::memory_order_release); }
+	void preempt_on() const
+	{
+		if (!preemptible_)
+			__spin_preempt_enable();
+	}
 	bool is_locked() const { return locked_.load(std::memory_order_relaxed); }
 
 private:
 	std::atomic<bool> locked_{false};
+	bool preemptible_ = false;
 };
 
 class [[nodiscard]] spin_lock_guard
@@ -68,8 +102,9 @@ public:
 	explicit spin_lock_irqsave_guard(spinlock& l) : lock_(l), flags_(arch_local_irq_save()) { lock_.lock(); }
 	~spin_lock_irqsave_guard()
 	{
-		lock_.unlock();
+		lock_.unlock_no_preempt();
 		arch_local_irq_restore(flags_);
+		lock_.preempt_on(); /* may reschedule, as spin_unlock_irqrestore */
 	}
 	spin_lock_irqsave_guard(const spin_lock_irqsave_guard&) = delete;
 	spin_lock_irqsave_guard& operator=(const spin_lock_irqsave_guard&) = delete;

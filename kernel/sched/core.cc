@@ -4,8 +4,10 @@
  * show_state_filter; include/linux/sched.h task_state_index;
  * init/main.c system_state; the countem summary is seed 003's).
  *
- * The scheduler proper arrives with the tasks issue; what lives here now
- * is the check every sleeping primitive makes: sleeping in atomic context
+ * Below the task dump follows the scheduler core (see its own comment
+ * block: run queues, schedule(), wake-ups, the tick, preemption).
+ *
+ * might_sleep() is the check every sleeping primitive makes: sleeping in atomic context
  * (preempt_count() != 0) or with interrupts disabled is a bug, reported
  * in Linux's words with a backtrace, at most once per HZ jiffies, and
  * tainting the kernel W.  Silent while booting and during an oops, as
@@ -13,8 +15,20 @@
  *
  * show_state() prints Linux's sysrq-t lines for every task (the idle
  * task first: Linux shows it in the sched-debug part that follows) under
- * tasklist_lock; only current gets a backtrace: a sleeping task's saved
- * frame needs the context switch, which comes with the scheduler.
+ * tasklist_lock; current gets a backtrace from here, a switched-out task
+ * from its saved frame (show_stack).
+ *
+ * The scheduler (Linux: kernel/sched/core.c): runqueues[cpu] (struct rq,
+ * kernel/sched/sched.h) with its lock taken irqsave; classes rt -> fair ->
+ * idle.  __schedule() runs with preemption disabled and the rq lock held
+ * across switch_to, so every task switches at preempt_count 2 and the
+ * per-CPU count stays consistent; the task switched to drops the lock in
+ * finish_task_switch (or schedule_tail for a new task).  TIF_NEED_RESCHED
+ * of the running task is mirrored in preempt_count's inverted bit, so
+ * preempt_enable() and the return from interrupt (preempt_schedule_irq,
+ * traps.cc) reschedule when both the count is 0 and a reschedule is due.
+ * A dead task is released by the task that runs after its last switch.
+ * Lock order: wait-queue locks, tasklist_lock -> rq->lock.
  *
  * Data: system_state (written by start_kernel only), prev_jiffy (the
  * rate limit; racy by design, as Linux's).  Lock order: tasklist_lock
@@ -80,6 +94,8 @@ void sched_show_task(struct task_struct* p)
 	if (p == current) {
 		uintptr_t sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
 		show_trace_log_lvl(sp, sp, KERN_INFO);
+	} else if (!p->on_cpu && p->thread.sp) {
+		show_stack(p, KERN_INFO); /* from its saved frame */
 	}
 }
 
@@ -122,4 +138,399 @@ void show_task_count()
 	struct task_count c = count_tasks();
 	pr_info("tasks: %d processes, %d threads, %d kernel threads, %d idle\n", c.processes, c.threads,
 	        c.kernel_threads, c.idle);
+}
+
+/* ================================================================
+ * The scheduler core (Linux: kernel/sched/core.c).
+ * ================================================================ */
+#include "sched.h"
+#include <arch/desc.h>
+#include <kernel/time.h>
+#include <uapi/asm-generic/errno-base.h>
+
+struct rq runqueues[NR_CPUS];
+bool scheduler_running;
+
+struct task_struct* switch_to(struct task_struct* prev, struct task_struct* next); /* arch process.cc */
+
+const int sched_prio_to_weight[40] = {
+    /* -20 */ 88761, 71755, 56483, 46273, 36291,
+    /* -15 */ 29154, 23254, 18705, 14949, 11916,
+    /* -10 */ 9548,  7620,  6100,  4904,  3906,
+    /*  -5 */ 3121,  2501,  1991,  1586,  1277,
+    /*   0 */ 1024,  820,   655,   526,   423,
+    /*   5 */ 335,   272,   215,   172,   137,
+    /*  10 */ 110,   87,    70,    56,    45,
+    /*  15 */ 36,    29,    23,    18,    15,
+};
+
+const uint32_t sched_prio_to_wmult[40] = {
+    /* -20 */ 48388,     59856,     76040,     92818,     118348,
+    /* -15 */ 147320,    184698,    229616,    287308,    360437,
+    /* -10 */ 449829,    563644,    704093,    875809,    1099582,
+    /*  -5 */ 1376151,   1717300,   2157191,   2708050,   3363326,
+    /*   0 */ 4194304,   5237765,   6557202,   8165337,   10153587,
+    /*   5 */ 12820798,  15790321,  19976592,  24970740,  31350126,
+    /*  10 */ 39045157,  49367440,  61356676,  76695844,  95443717,
+    /*  15 */ 119304647, 148102320, 186737708, 238609294, 286331153,
+};
+
+namespace
+{
+const struct sched_class* const sched_classes[] = {&rt_sched_class, &fair_sched_class, &idle_sched_class};
+
+void set_load_weight(struct task_struct* p)
+{
+	int idx = p->static_prio - MAX_RT_PRIO;
+	p->se.load.weight = unsigned(sched_prio_to_weight[idx]);
+	p->se.load.inv_weight = sched_prio_to_wmult[idx];
+}
+
+void activate_task(struct rq* rq, struct task_struct* p, int flags)
+{
+	p->sched_class->enqueue_task(rq, p, flags);
+	p->on_rq = 1;
+}
+
+void deactivate_task(struct rq* rq, struct task_struct* p, int flags)
+{
+	p->on_rq = 0;
+	p->sched_class->dequeue_task(rq, p, flags);
+}
+
+void check_preempt_curr(struct rq* rq, struct task_struct* p, int flags)
+{
+	if (p->sched_class == rq->curr->sched_class)
+		p->sched_class->check_preempt_curr(rq, p, flags);
+	else if (p->sched_class->rank > rq->curr->sched_class->rank)
+		resched_curr(rq);
+}
+
+struct task_struct* pick_next_task(struct rq* rq)
+{
+	for (const struct sched_class* c : sched_classes)
+		if (struct task_struct* p = c->pick_next_task(rq))
+			return p;
+	return rq->idle; /* not reached: the idle class always has one */
+}
+
+/* a dead task's last switch is over: unlink it (Linux: release_task of an
+ * autoreaped kernel thread, then put_task_struct_rcu_user) */
+void release_dead_task(struct task_struct* prev)
+{
+	int err = release_task(prev);
+	WARN_ON(err);
+}
+
+} // namespace
+
+void finish_task_switch(struct task_struct* prev)
+{
+	struct rq* rq = this_rq();
+	prev->on_cpu = 0;
+	unsigned int prev_state = READ_TASK_STATE(prev);
+	if (test_tsk_need_resched(current))
+		set_preempt_need_resched();
+	rq->lock.unlock();
+	arch_local_irq_enable();
+	if (prev_state == TASK_DEAD)
+		release_dead_task(prev);
+}
+
+/*
+ * Pick the next task and switch to it.  Preemption is disabled (count 1)
+ * by the caller; the rq lock makes it 2 across the switch, the same in
+ * every task, so the per-CPU count stays right.  preempt: an involuntary
+ * switch, which keeps a task that set a sleeping state on the queue.
+ */
+void __schedule(bool preempt)
+{
+	struct rq* rq = this_rq();
+	arch_local_irq_disable();
+	rq->lock.lock();
+	struct task_struct* prev = rq->curr;
+	update_rq_clock(rq);
+	if (!preempt && READ_TASK_STATE(prev) && prev->on_rq && !is_idle_task(prev))
+		deactivate_task(rq, prev, DEQUEUE_SLEEP);
+	prev->sched_class->put_prev_task(rq, prev);
+	struct task_struct* next = pick_next_task(rq);
+	clear_tsk_need_resched(prev);
+	clear_preempt_need_resched();
+	if (next == prev) {
+		rq->lock.unlock();
+		arch_local_irq_enable();
+		return;
+	}
+	rq->curr = next;
+	next->on_cpu = 1;
+	rq->nr_switches++;
+	if (preempt || !READ_TASK_STATE(prev))
+		prev->nivcsw++;
+	else
+		prev->nvcsw++;
+	/* context_switch: kernel threads would borrow prev's active_mm here
+	 * (there is no mm_struct yet: every active_mm is NULL) */
+	if (!next->mm)
+		next->active_mm = prev->active_mm;
+	prev = switch_to(prev, next);
+	finish_task_switch(prev);
+}
+
+void update_rq_clock(struct rq* rq)
+{
+	uint64_t now = ktime_get_ns();
+	if (int64_t(now - rq->clock) > 0)
+		rq->clock = now;
+}
+
+void resched_curr(struct rq* rq)
+{
+	struct task_struct* curr = rq->curr;
+	if (test_tsk_need_resched(curr))
+		return;
+	set_tsk_need_resched(curr);
+	if (curr == current)
+		set_preempt_need_resched();
+}
+
+void sched_init()
+{
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct rq* rq = &runqueues[cpu];
+		rq->cpu = int(cpu);
+		init_cfs_rq(&rq->cfs);
+		init_rt_rq(&rq->rt);
+	}
+	struct rq* rq = this_rq();
+	init_task.sched_class = &idle_sched_class;
+	init_task.rt.run_list.init();
+	RB_CLEAR_NODE(&init_task.se.run_node);
+	set_load_weight(&init_task);
+	rq->idle = &init_task;
+	rq->curr = &init_task;
+	update_rq_clock(rq);
+	scheduler_running = true;
+}
+
+void sched_fork(struct task_struct* p)
+{
+	p->on_rq = 0;
+	p->on_cpu = 0;
+	p->cpu = smp_processor_id();
+	p->se.on_rq = 0;
+	p->se.sum_exec_runtime = p->se.prev_sum_exec_runtime = 0;
+	p->prio = p->normal_prio;
+	if (is_idle_task(current) || !rt_prio(p->prio)) {
+		/* the idle task's children are normal tasks (rest_init) */
+		p->policy = rt_prio(p->prio) ? p->policy : (p->policy == SCHED_IDLE ? SCHED_IDLE : SCHED_NORMAL);
+		if (!rt_prio(p->prio) && p->policy != SCHED_BATCH && p->policy != SCHED_IDLE)
+			p->policy = SCHED_NORMAL;
+	}
+	p->sched_class = rt_prio(p->prio) ? &rt_sched_class : &fair_sched_class;
+	set_load_weight(p);
+	rt_sched_class.task_fork(p);
+	fair_sched_class.task_fork(p);
+}
+
+void wake_up_new_task(struct task_struct* p)
+{
+	struct rq* rq = task_rq(p);
+	lib::spin_lock_irqsave_guard g(rq->lock);
+	update_rq_clock(rq);
+	__atomic_store_n(&p->__state, TASK_RUNNING, __ATOMIC_RELAXED);
+	activate_task(rq, p, ENQUEUE_INITIAL);
+	check_preempt_curr(rq, p, WF_FORK);
+}
+
+int try_to_wake_up(struct task_struct* p, unsigned int state, int wake_flags)
+{
+	struct rq* rq = task_rq(p);
+	lib::spin_lock_irqsave_guard g(rq->lock);
+	if (!(READ_TASK_STATE(p) & state))
+		return 0;
+	if (p->on_rq) {
+		/* it has not switched out yet (ttwu_runnable) */
+		__atomic_store_n(&p->__state, TASK_RUNNING, __ATOMIC_RELAXED);
+		return 1;
+	}
+	update_rq_clock(rq);
+	activate_task(rq, p, ENQUEUE_WAKEUP);
+	__atomic_store_n(&p->__state, TASK_RUNNING, __ATOMIC_RELAXED);
+	check_preempt_curr(rq, p, wake_flags);
+	return 1;
+}
+
+int wake_up_process(struct task_struct* p)
+{
+	return try_to_wake_up(p, TASK_NORMAL, 0);
+}
+
+int wake_up_state(struct task_struct* p, unsigned int state)
+{
+	return try_to_wake_up(p, state, 0);
+}
+
+void schedule_tail(struct task_struct* prev)
+{
+	finish_task_switch(prev);
+	preempt_enable();
+}
+
+void schedule()
+{
+	do {
+		preempt_disable();
+		__schedule(false);
+		preempt_enable_no_resched();
+	} while (need_resched());
+}
+
+void schedule_idle()
+{
+	do {
+		preempt_disable();
+		__schedule(false);
+		preempt_enable_no_resched();
+	} while (need_resched());
+}
+
+void preempt_schedule()
+{
+	if (!scheduler_running || preempt_count() || irqs_disabled())
+		return;
+	do {
+		preempt_disable();
+		__schedule(true);
+		preempt_enable_no_resched();
+	} while (need_resched());
+}
+
+void preempt_schedule_irq()
+{
+	do {
+		preempt_disable();
+		arch_local_irq_enable();
+		__schedule(true);
+		arch_local_irq_disable();
+		preempt_enable_no_resched();
+	} while (need_resched());
+}
+
+void scheduler_tick()
+{
+	struct rq* rq = this_rq();
+	if (!scheduler_running)
+		return;
+	rq->lock.lock();
+	update_rq_clock(rq);
+	struct task_struct* curr = rq->curr;
+	curr->sched_class->task_tick(rq, curr);
+	rq->lock.unlock_no_preempt();
+	rq->lock.preempt_on();
+}
+
+int _cond_resched()
+{
+	if (!need_resched() || preempt_count() || irqs_disabled())
+		return 0;
+	preempt_disable();
+	__schedule(true);
+	preempt_enable_no_resched();
+	return 1;
+}
+
+void yield()
+{
+	struct rq* rq = this_rq();
+	__set_current_state(TASK_RUNNING);
+	arch_local_irq_disable();
+	rq->lock.lock();
+	update_rq_clock(rq);
+	rq->curr->sched_class->yield_task(rq);
+	rq->lock.unlock_no_preempt();
+	arch_local_irq_enable();
+	rq->lock.preempt_on();
+	schedule();
+}
+
+void do_task_dead()
+{
+	preempt_disable();
+	__atomic_store_n(&current->__state, TASK_DEAD, __ATOMIC_SEQ_CST);
+	__schedule(false);
+	BUG();
+	for (;;)
+		;
+}
+
+void set_user_nice(struct task_struct* p, long nice)
+{
+	if (nice < MIN_NICE || nice > MAX_NICE)
+		return;
+	struct rq* rq = task_rq(p);
+	lib::spin_lock_irqsave_guard g(rq->lock);
+	update_rq_clock(rq);
+	bool fair = p->sched_class == &fair_sched_class;
+	bool queued = p->on_rq && fair;
+	if (queued)
+		p->sched_class->dequeue_task(rq, p, 0);
+	p->static_prio = NICE_TO_PRIO(int(nice));
+	set_load_weight(p);
+	if (!rt_prio(p->prio))
+		p->prio = p->normal_prio = p->static_prio;
+	if (queued) {
+		p->sched_class->enqueue_task(rq, p, 0);
+		if (rq->curr != p)
+			check_preempt_curr(rq, p, 0);
+	}
+}
+
+int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct sched_param* param)
+{
+	if (!p || !param)
+		return -EINVAL;
+	bool rt = rt_policy(policy);
+	if (!rt && policy != SCHED_NORMAL && policy != SCHED_BATCH && policy != SCHED_IDLE)
+		return -EINVAL;
+	if (rt ? (param->sched_priority < 1 || param->sched_priority > MAX_RT_PRIO - 1) : param->sched_priority != 0)
+		return -EINVAL;
+	if (is_idle_task(p) || READ_TASK_STATE(p) == TASK_DEAD)
+		return -EINVAL;
+	struct rq* rq = task_rq(p);
+	lib::spin_lock_irqsave_guard g(rq->lock);
+	update_rq_clock(rq);
+	bool queued = p->on_rq, running = rq->curr == p;
+	if (queued)
+		p->sched_class->dequeue_task(rq, p, 0);
+	if (running)
+		p->sched_class->put_prev_task(rq, p);
+	p->policy = unsigned(policy);
+	p->rt_priority = rt ? unsigned(param->sched_priority) : 0;
+	p->normal_prio = rt ? MAX_RT_PRIO - 1 - param->sched_priority : p->static_prio;
+	p->prio = p->normal_prio;
+	p->sched_class = rt ? &rt_sched_class : &fair_sched_class;
+	p->rt.time_slice = RR_TIMESLICE;
+	if (queued)
+		p->sched_class->enqueue_task(rq, p, 0);
+	if (running)
+		p->sched_class->set_next_task(rq, p);
+	if (running)
+		resched_curr(rq);
+	else if (queued)
+		check_preempt_curr(rq, p, 0);
+	return 0;
+}
+
+void sched_set_fifo(struct task_struct* p)
+{
+	struct sched_param sp = {MAX_RT_PRIO / 2};
+	WARN_ON(sched_setscheduler_nocheck(p, SCHED_FIFO, &sp) != 0);
+}
+
+unsigned long nr_context_switches()
+{
+	unsigned long n = 0;
+	for (auto& rq : runqueues)
+		n += rq.nr_switches;
+	return n;
 }

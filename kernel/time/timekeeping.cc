@@ -20,8 +20,9 @@
  * Linux, because the current jiffy is already partly gone).  With
  * interrupts disabled no tick can come: after might_sleep()'s report it
  * busy-waits with mdelay() instead.  It also never returns before
- * ktime_get_ns() has advanced by msecs (see below).  Once there are tasks it becomes
- * schedule_timeout_uninterruptible().
+ * ktime_get_ns() has advanced by msecs (see below).  Once the scheduler
+ * runs, a task (not the idle task, not in atomic context) sleeps in
+ * schedule_timeout_uninterruptible() instead and other tasks run.
  *
  * Data: jiffies_64 (jiffies is the same word), written only by the tick
  * on the boot CPU, read without a lock (aligned 64-bit loads).
@@ -33,6 +34,8 @@
 #include <kernel/printk.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
+#include <kernel/sched.h>
+#include <kernel/wait.h>
 
 extern "C" {
 __attribute__((aligned(8))) volatile uint64_t jiffies_64 = INITIAL_JIFFIES;
@@ -49,6 +52,7 @@ void do_timer(unsigned long ticks)
 static void update_process_times()
 {
 	run_local_timers();
+	scheduler_tick();
 }
 
 /* the clock event handler of the periodic tick, hard interrupt context */
@@ -68,6 +72,16 @@ void msleep(unsigned int msecs)
 	might_sleep();
 	if (irqs_disabled() || !tick_periodic_enabled) {
 		mdelay(msecs);
+		return;
+	}
+	if (scheduler_running && !preempt_count() && !is_idle_task(current)) {
+		/* sleep: other tasks run meanwhile (Linux's msleep) */
+		unsigned long timeout = msecs_to_jiffies(msecs) + 1;
+		uint64_t end = ktime_get_ns() + uint64_t(msecs) * NSEC_PER_MSEC;
+		while (timeout)
+			timeout = (unsigned long)schedule_timeout_uninterruptible(long(timeout));
+		while (ktime_get_ns() < end)
+			cpu_relax();
 		return;
 	}
 	uint64_t deadline = ktime_get_ns() + uint64_t(msecs) * NSEC_PER_MSEC;

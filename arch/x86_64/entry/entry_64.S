@@ -125,3 +125,54 @@ call_on_stack:
 	popq %rbp
 	ret
 	.size call_on_stack, . - call_on_stack
+
+/*
+ * struct task_struct* __switch_to_asm(struct task_struct* prev,
+ *                                     struct task_struct* next,
+ *                                     unsigned long* prev_sp,
+ *                                     unsigned long next_sp)
+ *
+ * The context switch proper (Linux: __switch_to_asm).  Push the
+ * callee-saved registers on prev's stack - that is struct
+ * inactive_task_frame, with the return address on top of it - save %rsp
+ * in prev->thread.sp, load next's, pop next's frame and tail-call
+ * __switch_to(prev, next), whose `ret` returns into whatever called
+ * __switch_to_asm in next (__schedule), or to ret_from_fork_asm for a new
+ * task.  %rax carries prev to the other side.  %rbp is in the frame, so a
+ * sleeping task's frame chain starts at its saved %rbp.
+ */
+	.globl __switch_to_asm
+	.type __switch_to_asm, @function
+__switch_to_asm:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, (%rdx)
+	movq %rcx, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	jmp __switch_to
+	.size __switch_to_asm, . - __switch_to_asm
+
+/*
+ * The first instruction of a new kernel thread (Linux: ret_from_fork_asm).
+ * copy_thread left %rbx = fn, %r12 = arg and %rbp = 0 (the end of the frame
+ * chain) in its frame; %rax is prev from __switch_to.
+ * ret_from_fork(prev, fn, arg) finishes the switch, runs fn and exits.
+ */
+	.globl ret_from_fork_asm
+	.type ret_from_fork_asm, @function
+ret_from_fork_asm:
+	movq %rax, %rdi
+	movq %rbx, %rsi
+	movq %r12, %rdx
+	call ret_from_fork
+	ud2
+	.size ret_from_fork_asm, . - ret_from_fork_asm

@@ -10,7 +10,9 @@
  *
  * get_stack_bounds() names the stacks the unwinder may walk: the running
  * task's kernel stack (current->stack, THREAD_SIZE bytes; init_stack for
- * the boot task), the IRQ stacks and the exception stacks.
+ * the boot task), the IRQ stacks and the exception stacks, and, while
+ * show_stack() walks a sleeping task, that task's stack (stack_walk_task;
+ * set and cleared by the walker, one walk at a time: one CPU).
  * get_stack_guard_info() tells whether an address lies in the unmapped
  * page just below current's stack (Linux: get_stack_guard_info in
  * asm/stacktrace.h): a task stack from vmalloc has no mapping there, so
@@ -103,6 +105,8 @@ bool get_stack_guard_info(uintptr_t addr, uintptr_t* lo, uintptr_t* hi, const ch
 	return true;
 }
 
+const struct task_struct* stack_walk_task;
+
 bool get_stack_bounds(uintptr_t sp, uintptr_t* lo, uintptr_t* hi, const char** name)
 {
 	auto in = [&](const char* base, size_t size, const char* n) {
@@ -120,6 +124,10 @@ bool get_stack_bounds(uintptr_t sp, uintptr_t* lo, uintptr_t* hi, const char** n
 		return true;
 	if (in(init_stack, THREAD_SIZE, "TASK"))
 		return true;
+	/* a sleeping task's stack, while show_stack walks it */
+	const struct task_struct* w = stack_walk_task;
+	if (w && w->stack && in(static_cast<const char*>(w->stack), THREAD_SIZE, "TASK"))
+		return true;
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
 		uintptr_t l, h;
 		if (irq_stack_bounds(cpu, &l, &h) && in(reinterpret_cast<const char*>(l), h - l, "IRQ"))
@@ -129,4 +137,11 @@ bool get_stack_bounds(uintptr_t sp, uintptr_t* lo, uintptr_t* hi, const char** n
 		if (in(exception_stacks[i], EXCEPTION_STKSZ, exception_stack_names[i]))
 			return true;
 	return false;
+}
+
+/* TSS.sp0: the stack an interrupt from user mode lands on (Linux:
+ * update_task_stack, called by __switch_to) */
+void update_task_stack(uintptr_t sp0)
+{
+	cpu_tss.sp0 = sp0;
 }

@@ -28,6 +28,8 @@
 #include <mm/vmalloc.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/preempt.h>
+#include <kernel/sched.h>
 #include <lib/format.h>
 
 namespace
@@ -141,6 +143,11 @@ extern "C" void do_trap(pt_regs* regs, unsigned vector)
 {
 	if (vector >= FIRST_EXTERNAL_VECTOR) {
 		common_interrupt(regs, vector);
+		/* back on the interrupted stack, interrupts off: preempt the
+		 * interrupted task if a reschedule is due and it is preemptible
+		 * (Linux: irqentry_exit_cond_resched) */
+		if (!preempt_count() && need_resched() && (regs->flags & X86_EFLAGS_IF))
+			preempt_schedule_irq();
 		return;
 	}
 	if (vector == 2) {

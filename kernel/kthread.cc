@@ -1,0 +1,227 @@
+/*
+ * Kernel threads and kthreadd (Linux: kernel/kthread.c kthreadd,
+ * kthread, kthread_create_on_node, kthread_stop, kthread_bind;
+ * kernel/fork.c kernel_thread; kernel/exit.c do_exit for a kernel thread).
+ *
+ * Data structures:
+ *   kthread_create_list  requests (struct kthread_create_info, on the
+ *                        requester's stack: it waits for the answer)
+ *                        under kthread_create_lock; kthreadd drains it
+ *   struct kthread       per kthread_create()d thread, kmalloc'ed, in
+ *                        task->worker_private: the should-stop flag, the
+ *                        exit result and the `exited` completion; freed
+ *                        with the task_struct (free_kthread_struct)
+ *
+ * Invariants: every kernel thread but kernel_init (pid 1) and kthreadd
+ * (pid 2) is a child of kthreadd; it is created asleep and runs threadfn
+ * only after a wake-up, unless stopped first (result -EINTR).  A thread's
+ * end is kthread_exit -> do_task_dead; the task that runs next releases
+ * it (finish_task_switch), so the stopper's reference keeps `struct
+ * kthread` readable after exited completes.
+ *
+ * Lock order: kthread_create_lock (irqsave) -> rq->lock.
+ */
+#include <kernel/completion.h>
+#include <kernel/kthread.h>
+#include <kernel/printk.h>
+#include <kernel/wait.h>
+#include <lib/format.h>
+#include <mm/slab.h>
+#include <uapi/asm-generic/errno-base.h>
+#include <cstdarg>
+
+struct task_struct* kthreadd_task;
+
+namespace
+{
+struct kthread {
+	bool should_stop;
+	int result;
+	int (*threadfn)(void*);
+	void* data;
+	struct completion exited;
+};
+
+struct kthread_create_info {
+	int (*threadfn)(void* data);
+	void* data;
+	int node;
+	struct task_struct* result;
+	struct completion done;
+	lib::list_head list;
+};
+
+lib::spinlock kthread_create_lock;
+lib::list_head kthread_create_list;
+
+struct kthread* to_kthread(struct task_struct* k)
+{
+	return (k->flags & PF_KTHREAD) ? static_cast<struct kthread*>(k->worker_private) : nullptr;
+}
+
+int kthread(void* _create)
+{
+	auto* create = static_cast<struct kthread_create_info*>(_create);
+	auto* self = static_cast<struct kthread*>(kzalloc(sizeof(struct kthread), GFP_KERNEL));
+	if (!self) {
+		create->result = ERR_PTR<struct task_struct>(-ENOMEM);
+		complete(&create->done);
+		kthread_exit(-ENOMEM);
+	}
+	self->threadfn = create->threadfn;
+	self->data = create->data;
+	init_completion(&self->exited);
+	current->worker_private = self;
+	/* asleep until woken: the creator names it and may bind it first */
+	__set_current_state(TASK_UNINTERRUPTIBLE);
+	create->result = current;
+	complete(&create->done); /* create is gone after this */
+	schedule();
+	int ret = -EINTR;
+	if (!self->should_stop)
+		ret = self->threadfn(self->data);
+	kthread_exit(ret);
+}
+
+void create_kthread(struct kthread_create_info* create)
+{
+	pid_t pid = kernel_thread(kthread, create, nullptr, CLONE_FS | CLONE_FILES);
+	if (pid < 0) {
+		create->result = ERR_PTR<struct task_struct>(pid);
+		complete(&create->done);
+	}
+}
+} // namespace
+
+pid_t kernel_thread(int (*fn)(void*), void* arg, const char* name, unsigned long flags)
+{
+	int err = 0;
+	struct task_struct* p = copy_process(CLONE_VM | CLONE_UNTRACED | flags, NUMA_NO_NODE, &err);
+	if (!p)
+		return err;
+	p->flags |= PF_KTHREAD;
+	p->mm = nullptr; /* kernel threads borrow active_mm at the switch */
+	p->worker_private = nullptr;
+	if (name)
+		set_task_comm(p, name);
+	copy_thread(p, fn, arg);
+	pid_t pid = p->pid;
+	wake_up_new_task(p);
+	return pid;
+}
+
+void kthread_exit(long ret)
+{
+	if (struct kthread* self = to_kthread(current)) {
+		self->result = int(ret);
+		complete_all(&self->exited);
+	}
+	do_task_dead();
+}
+
+/* where every kernel thread goes when its function returns (process.cc) */
+void kthread_exit_fn(int ret)
+{
+	kthread_exit(ret);
+}
+
+void free_kthread_struct(struct task_struct* k)
+{
+	kfree(k->worker_private);
+	k->worker_private = nullptr;
+}
+
+struct task_struct* kthread_create_on_node(int (*threadfn)(void* data), void* data, int node, const char namefmt[], ...)
+{
+	struct kthread_create_info create;
+	create.threadfn = threadfn;
+	create.data = data;
+	create.node = node;
+	create.result = nullptr;
+	init_completion(&create.done);
+	{
+		lib::spin_lock_irqsave_guard g(kthread_create_lock);
+		kthread_create_list.add_tail(&create.list);
+	}
+	wake_up_process(kthreadd_task);
+	wait_for_completion(&create.done);
+	struct task_struct* task = create.result;
+	if (!IS_ERR(task)) {
+		char name[TASK_COMM_LEN];
+		va_list args;
+		va_start(args, namefmt);
+		lib::vsnprintf(name, sizeof(name), namefmt, args);
+		va_end(args);
+		set_task_comm(task, name);
+	}
+	return task;
+}
+
+int kthreadd(void*)
+{
+	set_task_comm(current, "kthreadd");
+	current->flags |= PF_NOFREEZE;
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		bool empty;
+		{
+			lib::spin_lock_irqsave_guard g(kthread_create_lock);
+			empty = kthread_create_list.empty();
+		}
+		if (empty)
+			schedule();
+		__set_current_state(TASK_RUNNING);
+		for (;;) {
+			struct kthread_create_info* create;
+			{
+				lib::spin_lock_irqsave_guard g(kthread_create_lock);
+				if (kthread_create_list.empty())
+					break;
+				lib::list_head* n = kthread_create_list.next;
+				n->del_init();
+				create = reinterpret_cast<struct kthread_create_info*>(
+				    reinterpret_cast<char*>(n) - offsetof(struct kthread_create_info, list));
+			}
+			create_kthread(create);
+		}
+	}
+	return 0;
+}
+
+bool kthread_should_stop()
+{
+	struct kthread* self = to_kthread(current);
+	return self && __atomic_load_n(&self->should_stop, __ATOMIC_ACQUIRE);
+}
+
+int kthread_stop(struct task_struct* k)
+{
+	struct kthread* kthread = k ? to_kthread(k) : nullptr;
+	if (!kthread || k == current)
+		return -EINVAL;
+	get_task_struct(k);
+	__atomic_store_n(&kthread->should_stop, true, __ATOMIC_RELEASE);
+	wake_up_process(k);
+	wait_for_completion(&kthread->exited);
+	int ret = kthread->result;
+	put_task_struct(k);
+	return ret;
+}
+
+int kthread_bind(struct task_struct* p, unsigned int cpu)
+{
+	/* one CPU is online: binding elsewhere is refused */
+	if (!p || cpu != 0 || READ_TASK_STATE(p) != TASK_UNINTERRUPTIBLE)
+		return -EINVAL;
+	/* wait_task_inactive: it may not have switched out yet */
+	for (int i = 0; i < 100 && __atomic_load_n(&p->on_rq, __ATOMIC_ACQUIRE); i++)
+		schedule_timeout_uninterruptible(1);
+	if (p->on_rq || READ_TASK_STATE(p) != TASK_UNINTERRUPTIBLE)
+		return -EINVAL;
+	p->cpus_mask = {};
+	p->cpus_mask.bits[cpu / 64] |= 1UL << (cpu % 64);
+	p->nr_cpus_allowed = 1;
+	p->cpu = cpu;
+	p->flags |= PF_NO_SETAFFINITY;
+	return 0;
+}

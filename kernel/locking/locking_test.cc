@@ -1,0 +1,175 @@
+/*
+ * ktests for the sleeping locks (suite "locking"; Linux: the
+ * locking-selftest idea, as behaviour checks): mutual exclusion of a
+ * mutex between kthreads that sleep while holding it, a counting
+ * semaphore's limit, rw_semaphore readers sharing and writers excluding,
+ * and might_sleep() inside mutex_lock (explicit-only: it reports).
+ * Data: per-test statics.
+ */
+#include <lib/string.h>
+#include <kernel/kthread.h>
+#include <kernel/ktest.h>
+#include <kernel/mutex.h>
+#include <kernel/time.h>
+#include <uapi/asm-generic/errno.h>
+
+namespace
+{
+struct shared {
+	struct mutex m;
+	struct semaphore sem;
+	struct rw_semaphore rw;
+	int inside;     /* holders right now */
+	int max_inside; /* the most at once */
+	int counter;
+	int rounds;
+	struct completion done;
+};
+
+void enter(struct shared* s)
+{
+	int n = __atomic_add_fetch(&s->inside, 1, __ATOMIC_SEQ_CST);
+	if (n > s->max_inside)
+		s->max_inside = n;
+}
+void leave(struct shared* s)
+{
+	__atomic_sub_fetch(&s->inside, 1, __ATOMIC_SEQ_CST);
+}
+
+int mutex_worker(void* data)
+{
+	auto* s = static_cast<struct shared*>(data);
+	for (int i = 0; i < s->rounds; i++) {
+		mutex_lock(&s->m);
+		enter(s);
+		int c = s->counter;
+		if (i % 8 == 0)
+			msleep(1); /* sleep holding it: the others must wait */
+		s->counter = c + 1;
+		leave(s);
+		mutex_unlock(&s->m);
+	}
+	complete(&s->done);
+	return 0;
+}
+
+int sem_worker(void* data)
+{
+	auto* s = static_cast<struct shared*>(data);
+	for (int i = 0; i < s->rounds; i++) {
+		down(&s->sem);
+		enter(s);
+		msleep(1);
+		leave(s);
+		up(&s->sem);
+	}
+	complete(&s->done);
+	return 0;
+}
+
+int reader_worker(void* data)
+{
+	auto* s = static_cast<struct shared*>(data);
+	for (int i = 0; i < s->rounds; i++) {
+		down_read(&s->rw);
+		enter(s);
+		msleep(2);
+		leave(s);
+		up_read(&s->rw);
+	}
+	complete(&s->done);
+	return 0;
+}
+
+int writer_worker(void* data)
+{
+	auto* s = static_cast<struct shared*>(data);
+	for (int i = 0; i < s->rounds; i++) {
+		down_write(&s->rw);
+		if (__atomic_load_n(&s->inside, __ATOMIC_SEQ_CST) != 0)
+			s->counter = -1000; /* a reader inside with the writer */
+		s->counter++;
+		msleep(1);
+		up_write(&s->rw);
+		msleep(1);
+	}
+	complete(&s->done);
+	return 0;
+}
+} // namespace
+
+KTEST(locking, mutex_excludes_sleeping_holders)
+{
+	static struct shared s;
+	mutex_init(&s.m);
+	init_completion(&s.done);
+	s.inside = s.max_inside = s.counter = 0;
+	s.rounds = 40;
+	for (int i = 0; i < 3; i++)
+		KASSERT_FALSE(IS_ERR(kthread_run(mutex_worker, &s, "ktest-mutex%d", i)));
+	for (int i = 0; i < 3; i++)
+		wait_for_completion(&s.done);
+	KEXPECT_EQ(s.counter, 120);
+	KEXPECT_EQ(s.max_inside, 1);
+	KEXPECT_FALSE(mutex_is_locked(&s.m));
+	KEXPECT_EQ(mutex_trylock(&s.m), 1);
+	KEXPECT_TRUE(mutex_is_locked(&s.m));
+	mutex_unlock(&s.m);
+	msleep(5); /* let the workers finish exiting */
+}
+
+KTEST(locking, semaphore_admits_count_holders)
+{
+	static struct shared s;
+	sema_init(&s.sem, 2);
+	init_completion(&s.done);
+	s.inside = s.max_inside = 0;
+	s.rounds = 10;
+	for (int i = 0; i < 4; i++)
+		KASSERT_FALSE(IS_ERR(kthread_run(sem_worker, &s, "ktest-sem%d", i)));
+	for (int i = 0; i < 4; i++)
+		wait_for_completion(&s.done);
+	KEXPECT_EQ(s.max_inside, 2);
+	KEXPECT_EQ(down_trylock(&s.sem), 0);
+	KEXPECT_EQ(down_trylock(&s.sem), 0);
+	KEXPECT_EQ(down_trylock(&s.sem), 1);
+	KEXPECT_EQ(down_timeout(&s.sem, 2), -ETIME);
+	up(&s.sem);
+	up(&s.sem);
+	msleep(5);
+}
+
+KTEST(locking, rwsem_readers_share_writers_exclude)
+{
+	static struct shared s;
+	init_rwsem(&s.rw);
+	init_completion(&s.done);
+	s.inside = s.max_inside = s.counter = 0;
+	s.rounds = 10;
+	for (int i = 0; i < 3; i++)
+		KASSERT_FALSE(IS_ERR(kthread_run(reader_worker, &s, "ktest-reader%d", i)));
+	KASSERT_FALSE(IS_ERR(kthread_run(writer_worker, &s, "ktest-writer")));
+	for (int i = 0; i < 4; i++)
+		wait_for_completion(&s.done);
+	KEXPECT_GE(s.max_inside, 2); /* readers overlapped */
+	KEXPECT_EQ(s.counter, 10);   /* the writer never saw a reader inside */
+	KEXPECT_EQ(down_write_trylock(&s.rw), 1);
+	KEXPECT_EQ(down_read_trylock(&s.rw), 0);
+	downgrade_write(&s.rw);
+	KEXPECT_EQ(down_read_trylock(&s.rw), 1);
+	up_read(&s.rw);
+	up_read(&s.rw);
+	msleep(5);
+}
+
+/* mutex_lock in atomic context: might_sleep's report (tests/e2e) */
+KTEST_EXPLICIT_ONLY(locking, mutex_lock_with_preemption_disabled)
+{
+	static struct mutex m;
+	mutex_init(&m);
+	preempt_disable();
+	mutex_lock(&m);
+	preempt_enable();
+	mutex_unlock(&m);
+}

@@ -1,0 +1,269 @@
+/*
+ * Sleeping locks (Linux: kernel/locking/mutex.c, semaphore.c, rwsem.c,
+ * much simplified).
+ *
+ * Data structures (<kernel/mutex.h>):
+ *   mutex         owner (the task, NULL when free, set by cmpxchg) and a
+ *                 FIFO of sleeping waiters under wait_lock
+ *   semaphore     count and a FIFO of waiters under lock; up() hands the
+ *                 unit straight to the first waiter (waiter->up)
+ *   rw_semaphore  count (> 0 readers, -1 writer) under lock, sleepers on
+ *                 a wait queue; readers do not enter while a writer
+ *                 waits (no writer starvation)
+ *
+ * Invariants: a mutex is released only by its owner (else a WARN); a
+ * waiter sets its sleeping state while holding wait_lock, and the waker
+ * wakes it while holding wait_lock, so no wake-up is lost.  No optimistic
+ * spinning, no handoff flag, no priority inheritance, no lockdep.
+ *
+ * Lock order: wait_lock / lock (irqsave) -> rq->lock.
+ */
+#include <kernel/kernel.h>
+#include <kernel/mutex.h>
+#include <kernel/panic.h>
+#include <uapi/asm-generic/errno-base.h>
+#include <uapi/asm-generic/errno.h>
+
+namespace
+{
+struct mutex_waiter {
+	lib::list_head list;
+	struct task_struct* task;
+};
+struct semaphore_waiter {
+	lib::list_head list;
+	struct task_struct* task;
+	bool up;
+};
+template <typename T> T* waiter_of(lib::list_head* n)
+{
+	return reinterpret_cast<T*>(reinterpret_cast<char*>(n) - offsetof(T, list));
+}
+} // namespace
+
+/* ---------------------------------------------------------------- mutex */
+
+void mutex_init(struct mutex* lock)
+{
+	lock->owner.store(nullptr);
+	lock->wait_list.init();
+}
+
+int mutex_trylock(struct mutex* lock)
+{
+	struct task_struct* expected = nullptr;
+	return lock->owner.compare_exchange_strong(expected, get_current(), std::memory_order_acquire);
+}
+
+void mutex_lock(struct mutex* lock)
+{
+	might_sleep();
+	if (mutex_trylock(lock))
+		return;
+	WARN_ON(lock->owner.load() == get_current()); /* recursive locking: deadlock */
+	struct mutex_waiter waiter;
+	waiter.task = current;
+	unsigned long flags = arch_local_irq_save();
+	lock->wait_lock.lock();
+	lock->wait_list.add_tail(&waiter.list);
+	for (;;) {
+		if (mutex_trylock(lock))
+			break;
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		lock->wait_lock.unlock_no_preempt();
+		arch_local_irq_restore(flags);
+		lock->wait_lock.preempt_on();
+		schedule();
+		flags = arch_local_irq_save();
+		lock->wait_lock.lock();
+	}
+	waiter.list.del();
+	__set_current_state(TASK_RUNNING);
+	lock->wait_lock.unlock_no_preempt();
+	arch_local_irq_restore(flags);
+	lock->wait_lock.preempt_on();
+}
+
+int mutex_lock_interruptible(struct mutex* lock)
+{
+	mutex_lock(lock);
+	return 0;
+}
+
+void mutex_unlock(struct mutex* lock)
+{
+	WARN_ON(lock->owner.load() != get_current());
+	lock->owner.store(nullptr, std::memory_order_release);
+	lib::spin_lock_irqsave_guard g(lock->wait_lock);
+	if (!lock->wait_list.empty())
+		wake_up_process(waiter_of<struct mutex_waiter>(lock->wait_list.next)->task);
+}
+
+/* ------------------------------------------------------------ semaphore */
+
+void sema_init(struct semaphore* sem, int val)
+{
+	sem->count = unsigned(val);
+	sem->wait_list.init();
+}
+
+namespace
+{
+/* 0, or -ETIME after timeout jiffies */
+int __down_common(struct semaphore* sem, long timeout)
+{
+	might_sleep();
+	unsigned long flags = arch_local_irq_save();
+	sem->lock.lock();
+	if (sem->count > 0) {
+		sem->count--;
+		sem->lock.unlock_no_preempt();
+		arch_local_irq_restore(flags);
+		sem->lock.preempt_on();
+		return 0;
+	}
+	struct semaphore_waiter waiter;
+	waiter.task = current;
+	waiter.up = false;
+	sem->wait_list.add_tail(&waiter.list);
+	int ret = 0;
+	for (;;) {
+		if (waiter.up)
+			break;
+		if (timeout <= 0) {
+			waiter.list.del();
+			ret = -ETIME;
+			break;
+		}
+		__set_current_state(TASK_UNINTERRUPTIBLE);
+		sem->lock.unlock_no_preempt();
+		arch_local_irq_restore(flags);
+		sem->lock.preempt_on();
+		timeout = schedule_timeout(timeout);
+		flags = arch_local_irq_save();
+		sem->lock.lock();
+	}
+	__set_current_state(TASK_RUNNING);
+	sem->lock.unlock_no_preempt();
+	arch_local_irq_restore(flags);
+	sem->lock.preempt_on();
+	return ret;
+}
+} // namespace
+
+void down(struct semaphore* sem)
+{
+	__down_common(sem, MAX_SCHEDULE_TIMEOUT);
+}
+
+int down_interruptible(struct semaphore* sem)
+{
+	return __down_common(sem, MAX_SCHEDULE_TIMEOUT);
+}
+
+int down_timeout(struct semaphore* sem, long timeout)
+{
+	return __down_common(sem, timeout);
+}
+
+int down_trylock(struct semaphore* sem)
+{
+	lib::spin_lock_irqsave_guard g(sem->lock);
+	if (sem->count > 0) {
+		sem->count--;
+		return 0;
+	}
+	return 1;
+}
+
+void up(struct semaphore* sem)
+{
+	lib::spin_lock_irqsave_guard g(sem->lock);
+	if (sem->wait_list.empty()) {
+		sem->count++;
+		return;
+	}
+	auto* w = waiter_of<struct semaphore_waiter>(sem->wait_list.next);
+	w->list.del();
+	w->up = true;
+	wake_up_process(w->task);
+}
+
+/* ---------------------------------------------------------------- rwsem */
+
+void init_rwsem(struct rw_semaphore* sem)
+{
+	sem->count = 0;
+	sem->writers_waiting = 0;
+	init_waitqueue_head(&sem->wait);
+}
+
+int down_read_trylock(struct rw_semaphore* sem)
+{
+	lib::spin_lock_irqsave_guard g(sem->lock);
+	if (sem->count < 0 || sem->writers_waiting)
+		return 0;
+	sem->count++;
+	return 1;
+}
+
+int down_write_trylock(struct rw_semaphore* sem)
+{
+	lib::spin_lock_irqsave_guard g(sem->lock);
+	if (sem->count != 0)
+		return 0;
+	sem->count = -1;
+	return 1;
+}
+
+void down_read(struct rw_semaphore* sem)
+{
+	might_sleep();
+	wait_event(sem->wait, down_read_trylock(sem));
+}
+
+void down_write(struct rw_semaphore* sem)
+{
+	might_sleep();
+	if (down_write_trylock(sem))
+		return;
+	{
+		lib::spin_lock_irqsave_guard g(sem->lock);
+		sem->writers_waiting++;
+	}
+	wait_event(sem->wait, down_write_trylock(sem));
+	lib::spin_lock_irqsave_guard g(sem->lock);
+	sem->writers_waiting--;
+}
+
+void up_read(struct rw_semaphore* sem)
+{
+	bool last;
+	{
+		lib::spin_lock_irqsave_guard g(sem->lock);
+		WARN_ON(sem->count <= 0);
+		last = --sem->count == 0;
+	}
+	if (last)
+		wake_up_all(&sem->wait);
+}
+
+void up_write(struct rw_semaphore* sem)
+{
+	{
+		lib::spin_lock_irqsave_guard g(sem->lock);
+		WARN_ON(sem->count != -1);
+		sem->count = 0;
+	}
+	wake_up_all(&sem->wait);
+}
+
+void downgrade_write(struct rw_semaphore* sem)
+{
+	{
+		lib::spin_lock_irqsave_guard g(sem->lock);
+		WARN_ON(sem->count != -1);
+		sem->count = 1;
+	}
+	wake_up_all(&sem->wait);
+}
