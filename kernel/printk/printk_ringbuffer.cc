@@ -62,6 +62,7 @@ void ringbuffer::append(uint8_t level, uint8_t flags, uint64_t ts_nsec, const ch
 	head_lpos_ += need;
 	next_seq_++;
 }
+
 bool ringbuffer::read_next(cursor* c, record* out) const
 {
 	if (c->lpos < tail_lpos_)
@@ -91,25 +92,11 @@ bool ringbuffer::read_next(cursor* c, record* out) const
 
 bool ringbuffer::read_next(uint64_t* seq, record* out) const
 {
-	for (uint64_t lpos = tail_lpos_; lpos < head_lpos_; lpos += span_at(lpos)) {
-		size_t off = size_t(lpos % size_);
-		header h;
-		copy_bytes(reinterpret_cast<char*>(&h), buf_ + off, sizeof(h.text_len));
-		if (h.text_len == PAD_LEN)
-			continue;
-		copy_bytes(reinterpret_cast<char*>(&h), buf_ + off, sizeof(h));
-		if (h.seq < *seq)
-			continue;
-		out->seq = h.seq;
-		out->ts_nsec = h.ts_nsec;
-		out->level = h.level;
-		out->flags = h.flags;
-		out->text = buf_ + off + sizeof(header);
-		out->text_len = h.text_len;
-		*seq = h.seq + 1;
-		return true;
-	}
-	return false;
+	cursor c{*seq, tail_lpos_};
+	if (!read_next(&c, out))
+		return false;
+	*seq = c.seq;
+	return true;
 }
 
 } // namespace kmsg
