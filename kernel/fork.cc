@@ -48,11 +48,22 @@
 lib::spinlock tasklist_lock;
 int nr_threads;
 unsigned long total_forks;
+int fail_nth_alloc;
+
+bool should_fail_alloc()
+{
+	int n = __atomic_load_n(&fail_nth_alloc, __ATOMIC_RELAXED);
+	if (n <= 0)
+		return false;
+	__atomic_store_n(&fail_nth_alloc, n - 1, __ATOMIC_RELAXED);
+	return n == 1;
+}
+/* global for the tests' slab counts (kernel/sched/sched_test.cc) */
+struct kmem_cache* task_struct_cachep;
+struct kmem_cache* signal_cachep;
 
 namespace
 {
-struct kmem_cache* task_struct_cachep;
-struct kmem_cache* signal_cachep;
 
 bool page_mapped_at(uintptr_t addr)
 {
@@ -89,6 +100,8 @@ void put_cred(const struct cred* c)
 
 struct task_struct* alloc_task_struct_node(int node)
 {
+	if (should_fail_alloc())
+		return nullptr;
 	return static_cast<struct task_struct*>(kmem_cache_alloc_node(task_struct_cachep, GFP_KERNEL, node));
 }
 
@@ -99,6 +112,8 @@ void free_task_struct(struct task_struct* tsk)
 
 void* alloc_thread_stack_node(struct task_struct* tsk, int node)
 {
+	if (should_fail_alloc())
+		return nullptr;
 	void* stack =
 	    __vmalloc_node(THREAD_SIZE, THREAD_SIZE, GFP_KERNEL | __GFP_ZERO, node, __builtin_return_address(0));
 	if (!stack)
@@ -140,6 +155,8 @@ struct task_struct* dup_task_struct(struct task_struct* orig, int node)
 		return nullptr;
 	/* arch_dup_task_struct: the whole structure, then fix up what is its own */
 	lib::memcpy(static_cast<void*>(tsk), static_cast<const void*>(orig), sizeof(*tsk));
+	tsk->lockdep_depth = 0; /* holds none of the parent's locks */
+	tsk->worker_private = nullptr; /* the parent's struct kthread is not ours to free */
 	if (!alloc_thread_stack_node(tsk, node)) {
 		free_task_struct(tsk);
 		return nullptr;
@@ -185,7 +202,9 @@ struct task_struct* copy_process(unsigned long clone_flags, int node, int* err)
 		sig = cur->signal;
 		sig->sigcnt.fetch_add(1);
 	} else {
-		sig = static_cast<struct signal_struct*>(kmem_cache_alloc_node(signal_cachep, GFP_KERNEL, node));
+		sig = should_fail_alloc() ? nullptr
+		                          : static_cast<struct signal_struct*>(
+		                                kmem_cache_alloc_node(signal_cachep, GFP_KERNEL, node));
 		if (!sig) {
 			put_task_struct(p);
 			*err = -ENOMEM;

@@ -242,8 +242,8 @@ KTEST(task, show_state_and_countem_reach_the_log)
 	show_state();
 	show_task_count();
 	KEXPECT_TRUE(ktest_log_contains("sysrq: Show State"));
-	KEXPECT_TRUE(ktest_log_contains("task:swapper/0       state:R  running task     stack:"));
-	KEXPECT_TRUE(ktest_log_contains("task:ktest_shown     state:"));
+	KEXPECT_TRUE(ktest_log_contains("task:[swapper/0]       state:R  running task     stack:"));
+	KEXPECT_TRUE(ktest_log_contains(p->flags & PF_KTHREAD ? "task:[ktest_shown]     state:" : "task:ktest_shown       state:"));
 	KEXPECT_TRUE(ktest_log_contains(" ppid:0      flags:0x00000000"));
 	KEXPECT_TRUE(ktest_log_contains(" processes, "));
 	KEXPECT_EQ(release_task(p), 0);

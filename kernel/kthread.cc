@@ -17,7 +17,10 @@
  * only after a wake-up, unless stopped first (result -EINTR).  A thread's
  * end is kthread_exit -> do_task_dead; the task that runs next releases
  * it (finish_task_switch), so the stopper's reference keeps `struct
- * kthread` readable after exited completes.
+ * kthread` readable after exited completes.  A thread that may return on
+ * its own is stopped only by a caller holding a reference
+ * (get_task_struct, as Linux requires): kthread_stop then returns the
+ * saved result, and waking the dead task does nothing.
  *
  * Lock order: kthread_create_lock (irqsave) -> rq->lock.
  */
@@ -62,7 +65,8 @@ struct kthread* to_kthread(struct task_struct* k)
 int kthread(void* _create)
 {
 	auto* create = static_cast<struct kthread_create_info*>(_create);
-	auto* self = static_cast<struct kthread*>(kzalloc(sizeof(struct kthread), GFP_KERNEL));
+	auto* self =
+	    should_fail_alloc() ? nullptr : static_cast<struct kthread*>(kzalloc(sizeof(struct kthread), GFP_KERNEL));
 	if (!self) {
 		create->result = ERR_PTR<struct task_struct>(-ENOMEM);
 		complete(&create->done);

@@ -59,6 +59,7 @@
 #include <lib/rbtree.h>
 #include <lib/spinlock.h>
 #include <kernel/jiffies.h>
+#include <kernel/lockdep.h>
 
 typedef int pid_t;
 
@@ -346,6 +347,10 @@ struct task_struct {
 
 	void* worker_private; /* struct kthread of a kthread_create()d thread */
 
+	/* lockdep: the tracked locks this task holds, innermost last */
+	int lockdep_depth;
+	struct held_lock held_locks[MAX_LOCK_DEPTH];
+
 	/* CPU-specific state; must stay last in Linux (variable size) */
 	struct thread_struct thread;
 };
@@ -504,6 +509,13 @@ int release_task(struct task_struct* p);
 extern lib::spinlock tasklist_lock;
 extern int nr_threads;            /* every task but the idle tasks */
 extern unsigned long total_forks; /* copy_process successes since boot */
+/*
+ * Fault injection for the tests (Linux: /proc/self/fail-nth): when > 0,
+ * the nth allocation of a thread's creation (task_struct, stack,
+ * signal_struct, struct kthread) fails; counts down, 0 = off.
+ */
+extern int fail_nth_alloc;
+bool should_fail_alloc();
 int nr_processes();
 
 static inline struct task_struct* task_of_tasks(lib::list_head* n)

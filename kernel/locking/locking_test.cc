@@ -4,11 +4,15 @@
  * mutex between kthreads that sleep while holding it, a counting
  * semaphore's limit, rw_semaphore readers sharing and writers excluding,
  * and might_sleep() inside mutex_lock (explicit-only: it reports).
+ * lockdep: a consistent order stays quiet; recursive locking and an
+ * inverted order of two locks are reported (explicit-only, run with the
+ * boot parameter "lockdep"; no lock is ever contended, so nothing blocks).
  * Data: per-test statics.
  */
 #include <lib/string.h>
 #include <kernel/kthread.h>
 #include <kernel/ktest.h>
+#include <kernel/lockdep.h>
 #include <kernel/mutex.h>
 #include <kernel/time.h>
 #include <uapi/asm-generic/errno.h>
@@ -172,4 +176,71 @@ KTEST_EXPLICIT_ONLY(locking, mutex_lock_with_preemption_disabled)
 	mutex_lock(&m);
 	preempt_enable();
 	mutex_unlock(&m);
+}
+
+/* ---- lockdep ---- */
+namespace
+{
+struct mutex ld_a, ld_b;
+struct rw_semaphore ld_rw;
+} // namespace
+
+/* the same order every time, and trylock in any order: no report */
+KTEST(locking, lockdep_consistent_order_is_quiet)
+{
+	bool was_on = debug_locks;
+	mutex_init(&ld_a);
+	mutex_init(&ld_b);
+	init_rwsem(&ld_rw);
+	for (int i = 0; i < 3; i++) {
+		down_write(&ld_rw);
+		mutex_lock(&ld_a);
+		mutex_lock(&ld_b);
+		mutex_unlock(&ld_b);
+		mutex_unlock(&ld_a);
+		up_write(&ld_rw);
+	}
+	/* trylock neither checks nor records an order (as Linux) */
+	mutex_lock(&ld_b);
+	KEXPECT_EQ(mutex_trylock(&ld_a), 1);
+	KEXPECT_EQ(current->lockdep_depth, was_on ? 2 : 0);
+	mutex_unlock(&ld_a);
+	mutex_unlock(&ld_b);
+	KEXPECT_EQ(current->lockdep_depth, 0);
+	KEXPECT_EQ(debug_locks, was_on);
+}
+
+/*
+ * Recursive locking: a second mutex_lock() of a held mutex would block
+ * for ever after the report, so the test makes lockdep's acquire call
+ * that mutex_lock() makes before it blocks.
+ */
+KTEST_EXPLICIT_ONLY(locking, lockdep_recursive_locking)
+{
+	KEXPECT_TRUE(debug_locks);
+	mutex_init(&ld_a);
+	mutex_lock(&ld_a);
+	lock_acquire(&ld_a, "mutex", false, _THIS_IP_);
+	KEXPECT_FALSE(debug_locks); /* reported, then turned off */
+	mutex_unlock(&ld_a);
+	KEXPECT_EQ(current->lockdep_depth, 0);
+}
+
+/* a->b, then b->a: reported at the second order's inner acquire */
+KTEST_EXPLICIT_ONLY(locking, lockdep_circular_dependency)
+{
+	KEXPECT_TRUE(debug_locks);
+	mutex_init(&ld_a);
+	mutex_init(&ld_b);
+	mutex_lock(&ld_a);
+	mutex_lock(&ld_b);
+	mutex_unlock(&ld_b);
+	mutex_unlock(&ld_a);
+	down_write(&ld_rw);
+	mutex_lock(&ld_b);
+	mutex_lock(&ld_a); /* uncontended: reports and continues */
+	KEXPECT_FALSE(debug_locks);
+	mutex_unlock(&ld_a);
+	mutex_unlock(&ld_b);
+	up_write(&ld_rw);
 }

@@ -19,6 +19,7 @@
  * Lock order: wait_lock / lock (irqsave) -> rq->lock.
  */
 #include <kernel/kernel.h>
+#include <kernel/lockdep.h>
 #include <kernel/mutex.h>
 #include <kernel/panic.h>
 #include <uapi/asm-generic/errno-base.h>
@@ -47,18 +48,30 @@ void mutex_init(struct mutex* lock)
 {
 	lock->owner.store(nullptr);
 	lock->wait_list.init();
+	lockdep_init_map(lock);
 }
 
-int mutex_trylock(struct mutex* lock)
+namespace {
+bool __mutex_trylock(struct mutex* lock)
 {
 	struct task_struct* expected = nullptr;
 	return lock->owner.compare_exchange_strong(expected, get_current(), std::memory_order_acquire);
+}
+} // namespace
+
+int mutex_trylock(struct mutex* lock)
+{
+	if (!__mutex_trylock(lock))
+		return 0;
+	lock_acquire(lock, "mutex", true, _RET_IP_);
+	return 1;
 }
 
 void mutex_lock(struct mutex* lock)
 {
 	might_sleep();
-	if (mutex_trylock(lock))
+	lock_acquire(lock, "mutex", false, _RET_IP_); /* reports before blocking */
+	if (__mutex_trylock(lock))
 		return;
 	WARN_ON(lock->owner.load() == get_current()); /* recursive locking: deadlock */
 	struct mutex_waiter waiter;
@@ -67,7 +80,7 @@ void mutex_lock(struct mutex* lock)
 	lock->wait_lock.lock();
 	lock->wait_list.add_tail(&waiter.list);
 	for (;;) {
-		if (mutex_trylock(lock))
+		if (__mutex_trylock(lock))
 			break;
 		set_current_state(TASK_UNINTERRUPTIBLE);
 		lock->wait_lock.unlock_no_preempt();
@@ -93,6 +106,7 @@ int mutex_lock_interruptible(struct mutex* lock)
 void mutex_unlock(struct mutex* lock)
 {
 	WARN_ON(lock->owner.load() != get_current());
+	lock_release(lock);
 	lock->owner.store(nullptr, std::memory_order_release);
 	lib::spin_lock_irqsave_guard g(lock->wait_lock);
 	if (!lock->wait_list.empty())
@@ -196,6 +210,7 @@ void init_rwsem(struct rw_semaphore* sem)
 	sem->count = 0;
 	sem->writers_waiting = 0;
 	init_waitqueue_head(&sem->wait);
+	lockdep_init_map(sem);
 }
 
 int down_read_trylock(struct rw_semaphore* sem)
@@ -207,12 +222,22 @@ int down_read_trylock(struct rw_semaphore* sem)
 	return 1;
 }
 
-int down_write_trylock(struct rw_semaphore* sem)
+namespace {
+bool __down_write_trylock(struct rw_semaphore* sem)
 {
 	lib::spin_lock_irqsave_guard g(sem->lock);
 	if (sem->count != 0)
-		return 0;
+		return false;
 	sem->count = -1;
+	return true;
+}
+} // namespace
+
+int down_write_trylock(struct rw_semaphore* sem)
+{
+	if (!__down_write_trylock(sem))
+		return 0;
+	lock_acquire(sem, "rwsem", true, _RET_IP_);
 	return 1;
 }
 
@@ -225,13 +250,14 @@ void down_read(struct rw_semaphore* sem)
 void down_write(struct rw_semaphore* sem)
 {
 	might_sleep();
-	if (down_write_trylock(sem))
+	lock_acquire(sem, "rwsem", false, _RET_IP_); /* reports before blocking */
+	if (__down_write_trylock(sem))
 		return;
 	{
 		lib::spin_lock_irqsave_guard g(sem->lock);
 		sem->writers_waiting++;
 	}
-	wait_event(sem->wait, down_write_trylock(sem));
+	wait_event(sem->wait, __down_write_trylock(sem));
 	lib::spin_lock_irqsave_guard g(sem->lock);
 	sem->writers_waiting--;
 }
@@ -255,6 +281,7 @@ void up_write(struct rw_semaphore* sem)
 		WARN_ON(sem->count != -1);
 		sem->count = 0;
 	}
+	lock_release(sem);
 	wake_up_all(&sem->wait);
 }
 
@@ -265,5 +292,6 @@ void downgrade_write(struct rw_semaphore* sem)
 		WARN_ON(sem->count != -1);
 		sem->count = 1;
 	}
+	lock_release(sem); /* now a reader: readers are not tracked */
 	wake_up_all(&sem->wait);
 }

@@ -82,14 +82,20 @@ char task_index_to_char(unsigned int state)
 void sched_show_task(struct task_struct* p)
 {
 	char line[160];
-	int n = lib::snprintf(line, sizeof(line), "task:%-15.15s state:%c", p->comm, task_state_to_char(p));
+	char comm[TASK_COMM_LEN + 2];
+	/* kernel threads in brackets, as ps(1) shows them */
+	if (p->flags & PF_KTHREAD)
+		lib::snprintf(comm, sizeof(comm), "[%s]", p->comm);
+	else
+		lib::snprintf(comm, sizeof(comm), "%s", p->comm);
+	int n = lib::snprintf(line, sizeof(line), "task:%-17.17s state:%c", comm, task_state_to_char(p));
 	if (task_is_running(p))
 		n += lib::snprintf(line + n, sizeof(line) - n, "  running task    ");
 	pid_t ppid = pid_alive(p) ? task_pid_nr(p->real_parent) : 0;
 	if (p == &init_task)
 		ppid = 0;
-	lib::snprintf(line + n, sizeof(line) - n, " stack:%-5lu pid:%-5d ppid:%-6d flags:0x%08lx", stack_not_used(p),
-	              task_pid_nr(p), ppid, read_task_thread_flags(p));
+	lib::snprintf(line + n, sizeof(line) - n, " stack:%-5lu pid:%-5d tgid:%-5d ppid:%-6d flags:0x%08lx",
+	              stack_not_used(p), task_pid_nr(p), task_tgid_nr(p), ppid, read_task_thread_flags(p));
 	printk(KERN_INFO "%s\n", line);
 	if (p == current) {
 		uintptr_t sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));

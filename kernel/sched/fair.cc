@@ -22,6 +22,7 @@
  * Lock order: rq->lock only.
  */
 #include "sched.h"
+#include <kernel/sched_order.h>
 
 namespace
 {
@@ -36,16 +37,7 @@ inline struct sched_entity* se_of(struct rb_node* n)
 
 bool entity_before(const struct rb_node* a, const struct rb_node* b)
 {
-	return int64_t(se_of(const_cast<rb_node*>(a))->vruntime - se_of(const_cast<rb_node*>(b))->vruntime) < 0;
-}
-
-uint64_t max_vruntime(uint64_t a, uint64_t b)
-{
-	return int64_t(b - a) > 0 ? b : a;
-}
-uint64_t min_vruntime_of(uint64_t a, uint64_t b)
-{
-	return int64_t(b - a) < 0 ? b : a;
+	return vruntime_before(se_of(const_cast<rb_node*>(a))->vruntime, se_of(const_cast<rb_node*>(b))->vruntime);
 }
 
 /* delta * NICE_0_LOAD / weight */

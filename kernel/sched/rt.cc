@@ -20,6 +20,7 @@
  * Lock order: rq->lock only.
  */
 #include "sched.h"
+#include <kernel/sched_order.h>
 
 namespace
 {
@@ -28,7 +29,7 @@ void enqueue_task_rt(struct rq* rq, struct task_struct* p, int)
 	struct rt_rq* rt = &rq->rt;
 	int prio = p->prio;
 	rt->queue[prio].add_tail(&p->rt.run_list);
-	rt->bitmap[prio / 64] |= 1UL << (prio % 64);
+	prio_bitmap_set(rt->bitmap, prio);
 	p->rt.on_rq = 1;
 	rt->rt_nr_running++;
 	rq->nr_running++;
@@ -40,7 +41,7 @@ void dequeue_task_rt(struct rq* rq, struct task_struct* p, int)
 	int prio = p->prio;
 	p->rt.run_list.del();
 	if (rt->queue[prio].empty())
-		rt->bitmap[prio / 64] &= ~(1UL << (prio % 64));
+		prio_bitmap_clear(rt->bitmap, prio);
 	p->rt.on_rq = 0;
 	rt->rt_nr_running--;
 	rq->nr_running--;
@@ -68,17 +69,14 @@ struct task_struct* pick_next_task_rt(struct rq* rq)
 	struct rt_rq* rt = &rq->rt;
 	if (!rt->rt_nr_running)
 		return nullptr;
-	for (unsigned w = 0; w < sizeof(rt->bitmap) / sizeof(rt->bitmap[0]); w++) {
-		if (!rt->bitmap[w])
-			continue;
-		int prio = int(w * 64) + __builtin_ctzl(rt->bitmap[w]);
-		lib::list_head* n = rt->queue[prio].next;
-		struct task_struct* p = reinterpret_cast<struct task_struct*>(
-		    reinterpret_cast<char*>(n) - offsetof(struct task_struct, rt.run_list));
-		p->se.exec_start = rq->clock;
-		return p;
-	}
-	return nullptr;
+	int prio = sched_find_first_bit(rt->bitmap, sizeof(rt->bitmap) / sizeof(rt->bitmap[0]));
+	if (prio < 0)
+		return nullptr;
+	lib::list_head* n = rt->queue[prio].next;
+	struct task_struct* p =
+	    reinterpret_cast<struct task_struct*>(reinterpret_cast<char*>(n) - offsetof(struct task_struct, rt.run_list));
+	p->se.exec_start = rq->clock;
+	return p;
 }
 
 void update_curr_rt(struct rq* rq)

@@ -8,6 +8,11 @@
  * threads spin without cond_resched(), so only tick preemption moves
  * the CPU between them; the figures (runtimes, ratios) print as KTAP
  * diagnostics and are checked with loose bounds: TCG timing is noisy.
+ * Also: 500 threads created and stopped give every task_struct, stack
+ * and pid back; bad input (stopping or waking an exited thread, impossible
+ * priorities, out of memory at each allocation of a creation, through
+ * fail_nth_alloc); bench.sched (explicit-only) prints context-switch and
+ * create+stop figures for tools/bench/alloc.sh.
  * Data: per-test statics; no locks beyond those of the code under test.
  */
 #include <lib/string.h>
@@ -18,6 +23,9 @@
 #include <kernel/pid.h>
 #include <kernel/time.h>
 #include <kernel/wait.h>
+#include <lib/format.h>
+#include <mm/page_alloc.h>
+#include <mm/slab.h>
 #include <uapi/asm-generic/errno-base.h>
 
 namespace
@@ -58,6 +66,9 @@ int hog_fn(void* data)
 	return 0;
 }
 } // namespace
+
+extern struct kmem_cache* task_struct_cachep; /* kernel/fork.cc */
+extern struct kmem_cache* signal_cachep;
 
 /* ================================ kthread ================================ */
 
@@ -108,6 +119,114 @@ KTEST(kthread, bad_input_is_refused)
 	KEXPECT_EQ(sched_setscheduler_nocheck(current, SCHED_NORMAL, &sp), -EINVAL);
 	KEXPECT_EQ(sched_setscheduler_nocheck(current, 42, &sp), -EINVAL);
 	KEXPECT_EQ(sched_setscheduler_nocheck(&init_task, SCHED_FIFO, &sp), -EINVAL);
+}
+
+namespace
+{
+int return_5_at_once(void*)
+{
+	return 5;
+}
+
+/* wait (up to ~1 s) for k to have died */
+bool wait_dead(struct task_struct* k)
+{
+	for (int i = 0; i < 1000 && READ_TASK_STATE(k) != TASK_DEAD; i++)
+		msleep(1);
+	msleep(2); /* and to have been switched away from and released */
+	return READ_TASK_STATE(k) == TASK_DEAD;
+}
+} // namespace
+
+/*
+ * A thread that returned on its own: the caller's reference (Linux's
+ * contract for threads that may exit by themselves) keeps the
+ * task_struct; waking it does nothing, stopping it returns its result.
+ */
+KTEST(kthread, stop_and_wake_after_exit_are_harmless)
+{
+	struct task_struct* k = kthread_create(return_5_at_once, nullptr, "ktest-exits");
+	KASSERT_FALSE(IS_ERR(k));
+	get_task_struct(k);
+	int threads_before = nr_threads;
+	KEXPECT_EQ(wake_up_process(k), 1);
+	KASSERT_TRUE(wait_dead(k));
+	KEXPECT_EQ(nr_threads, threads_before - 1); /* released from the task list */
+	KEXPECT_EQ(wake_up_process(k), 0);
+	KEXPECT_EQ(READ_TASK_STATE(k), unsigned(TASK_DEAD));
+	KEXPECT_EQ(int(k->on_rq), 0);
+	KEXPECT_EQ(kthread_stop(k), 5);
+	KEXPECT_EQ(kthread_stop(k), 5); /* again: the same answer */
+	put_task_struct(k);
+}
+
+/* impossible priorities and nice levels are refused, nothing changes */
+KTEST(kthread, impossible_priorities_are_einval)
+{
+	struct task_struct* k = kthread_create(never_called, nullptr, "ktest-prio");
+	KASSERT_FALSE(IS_ERR(k));
+	int prio = k->prio, static_prio = k->static_prio;
+	unsigned policy = k->policy;
+	struct sched_param sp = {0};
+	KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_FIFO, &sp), -EINVAL);
+	sp.sched_priority = 100;
+	KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_FIFO, &sp), -EINVAL);
+	KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_RR, &sp), -EINVAL);
+	sp.sched_priority = -1;
+	KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_RR, &sp), -EINVAL);
+	KEXPECT_EQ(sched_setscheduler_nocheck(k, -1, &sp), -EINVAL);
+	KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_FIFO, nullptr), -EINVAL);
+	/* set_user_nice() is void in Linux too: out of range is ignored */
+	set_user_nice(k, 20);
+	set_user_nice(k, -21);
+	KEXPECT_EQ(k->prio, prio);
+	KEXPECT_EQ(k->static_prio, static_prio);
+	KEXPECT_EQ(k->policy, policy);
+	KEXPECT_EQ(kthread_stop(k), -EINTR);
+}
+
+/*
+ * Out of memory at each allocation of a thread's creation (task_struct,
+ * stack, signal_struct, struct kthread): -ENOMEM, and everything taken
+ * is given back (tasks, pids, slab objects, buddy pages).
+ */
+KTEST(kthread, create_out_of_memory_is_enomem_and_frees_everything)
+{
+	for (int nth = 1; nth <= 4; nth++) {
+		msleep(5);
+		kmem_cache_shrink(task_struct_cachep);
+		kmem_cache_shrink(signal_cachep);
+		drain_all_pages();
+		unsigned long free_before = nr_free_pages();
+		struct slabinfo ti, si;
+		get_slabinfo(task_struct_cachep, &ti);
+		get_slabinfo(signal_cachep, &si);
+		int threads_before = nr_threads, pids_before = pid_nr_allocated();
+
+		fail_nth_alloc = nth;
+		struct task_struct* k = kthread_create(never_called, nullptr, "ktest-oom");
+		KEXPECT_EQ(fail_nth_alloc, 0);
+		fail_nth_alloc = 0;
+		KEXPECT_TRUE(IS_ERR(k));
+		if (!IS_ERR(k)) {
+			kthread_stop(k);
+			continue;
+		}
+		KEXPECT_EQ(PTR_ERR(k), long(-ENOMEM));
+
+		msleep(5); /* a child that failed in kthread() is released */
+		kmem_cache_shrink(task_struct_cachep);
+		kmem_cache_shrink(signal_cachep);
+		drain_all_pages();
+		struct slabinfo ta, sa;
+		get_slabinfo(task_struct_cachep, &ta);
+		get_slabinfo(signal_cachep, &sa);
+		KEXPECT_EQ(nr_threads, threads_before);
+		KEXPECT_EQ(pid_nr_allocated(), pids_before);
+		KEXPECT_EQ(ta.active_objs, ti.active_objs);
+		KEXPECT_EQ(sa.active_objs, si.active_objs);
+		KEXPECT_EQ(nr_free_pages(), free_before);
+	}
 }
 
 /* creating and stopping many threads leaves the task list and pids as they were */
@@ -311,6 +430,23 @@ KTEST(sched, tick_preemption_shares_between_two_spinners)
 	KEXPECT_GT(lb, 0ul);
 }
 
+/*
+ * Two CPU-bound nice-0 threads over 2 s of run time (sum_exec_runtime,
+ * TSC-based): each gets 50 % within 5 % of it (47.5 %..52.5 %).
+ */
+KTEST(sched, two_nice_0_spinners_share_50_50_within_5_percent)
+{
+	uint64_t ra = 0, rb = 0;
+	unsigned long la = 0, lb = 0;
+	run_hogs(0, 0, 2000, &ra, &rb, &la, &lb);
+	KASSERT_GT(ra + rb, 0ull);
+	unsigned share = unsigned(ra * 1000 / (ra + rb)); /* permille */
+	printk(KERN_INFO "    # 50/50: %llu us and %llu us, first's share %u.%u %%\n", (unsigned long long)(ra / 1000),
+	       (unsigned long long)(rb / 1000), share / 10, share % 10);
+	KEXPECT_GE(share, 475u);
+	KEXPECT_LE(share, 525u);
+}
+
 namespace
 {
 int fifo_saw;
@@ -440,4 +576,190 @@ KTEST(sched, yield_and_cond_resched_return)
 	KEXPECT_GE(current->nvcsw + current->nivcsw, sw);
 	KEXPECT_EQ(preempt_count(), 0);
 	KEXPECT_TRUE(current->sched_class != nullptr);
+}
+
+/* ============================ 500 kernel threads ========================== */
+
+namespace
+{
+constexpr int NR_MANY = 500;
+struct many_slot {
+	pid_t pid;
+	int index;
+	bool current_ok;
+};
+
+int many_fn(void* data)
+{
+	auto* s = static_cast<struct many_slot*>(data);
+	char comm[TASK_COMM_LEN];
+	lib::snprintf(comm, sizeof(comm), "kt500-%d", s->index);
+	s->current_ok = task_pid_nr(current) == read_once(s->pid) && !lib::strcmp(current->comm, comm) &&
+	                (current->flags & PF_KTHREAD) && current->mm == nullptr;
+	for (;;) { /* sleep until kthread_stop() wakes it */
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	return s->index;
+}
+
+unsigned long active_objs(struct kmem_cache* s)
+{
+	struct slabinfo info;
+	get_slabinfo(s, &info);
+	return info.active_objs;
+}
+
+/* the caches a thread's creation touches, emptied of free slabs */
+unsigned long quiesced_free_pages()
+{
+	msleep(5); /* let the last stopped threads be released */
+	kmem_cache_shrink(task_struct_cachep);
+	kmem_cache_shrink(signal_cachep);
+	kmem_cache_shrink(kmalloc_slab(64, GFP_KERNEL));
+	drain_all_pages();
+	return nr_free_pages();
+}
+
+/* one round: create NR_MANY, each checks current, stop all; errors counted */
+int many_round(struct many_slot* slots, struct task_struct** ks)
+{
+	int bad = 0;
+	for (int i = 0; i < NR_MANY; i++) {
+		slots[i] = {0, i, false};
+		ks[i] = kthread_create(many_fn, &slots[i], "kt500-%d", i);
+		if (IS_ERR(ks[i])) {
+			ks[i] = nullptr;
+			bad++;
+			continue;
+		}
+		write_once(slots[i].pid, task_pid_nr(ks[i]));
+		wake_up_process(ks[i]);
+	}
+	for (int i = 0; i < NR_MANY; i++)
+		if (ks[i] && kthread_stop(ks[i]) != i)
+			bad++;
+	for (int i = 0; i < NR_MANY; i++)
+		if (ks[i] && !slots[i].current_ok)
+			bad++;
+	return bad;
+}
+} // namespace
+
+/*
+ * 500 threads created and stopped: the task list, the pid map and the
+ * task_struct and signal caches' active objects come back exactly.  The
+ * buddy free count is compared over a second round, after a first one
+ * has grown what is kept on purpose (the vmalloc area's page tables, the
+ * per-CPU page lists, slab pages kept by caches not shrunk here); with
+ * the thread caches shrunk and the per-CPU lists drained it returns to
+ * the page.
+ */
+KTEST(kthread, create_and_stop_500_threads_frees_everything)
+{
+	static struct many_slot slots[NR_MANY];
+	static struct task_struct* ks[NR_MANY];
+	KEXPECT_EQ(many_round(slots, ks), 0); /* warm-up */
+	/* shrinking flushes the per-CPU slabs, which count as all active */
+	unsigned long free_before = quiesced_free_pages();
+	int threads_before = nr_threads, pids_before = pid_nr_allocated();
+	unsigned long tasks_before = active_objs(task_struct_cachep);
+	unsigned long signals_before = active_objs(signal_cachep);
+
+	KEXPECT_EQ(many_round(slots, ks), 0);
+
+	unsigned long free_after = quiesced_free_pages();
+	printk(KERN_INFO "    # 500 threads: task_struct active %lu before, %lu after\n", tasks_before,
+	       active_objs(task_struct_cachep));
+	KEXPECT_EQ(nr_threads, threads_before);
+	KEXPECT_EQ(pid_nr_allocated(), pids_before);
+	KEXPECT_EQ(active_objs(task_struct_cachep), tasks_before);
+	KEXPECT_EQ(active_objs(signal_cachep), signals_before);
+	printk(KERN_INFO "    # 500 threads: free pages %lu before, %lu after\n", free_before, free_after);
+	KEXPECT_EQ(free_after, free_before);
+	/* the task list holds no stopped thread */
+	int left = 0;
+	{
+		lib::spin_lock_irqsave_guard g(tasklist_lock);
+		struct task_struct *p, *t;
+		for_each_process_thread(p, t)
+		{
+			if (!lib::strncmp(t->comm, "kt500-", 6))
+				left++;
+		}
+	}
+	KEXPECT_EQ(left, 0);
+}
+
+/* ===== benchmark (tools/bench/alloc.sh), not a test: prints figures ====== */
+
+namespace
+{
+int sleep_until_stopped(void*)
+{
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+} // namespace
+
+KTEST_EXPLICIT_ONLY(bench, sched)
+{
+	/* context switch: two kthreads hand a turn over through one wait queue */
+	static struct pingpong pp;
+	init_waitqueue_head(&pp.wq);
+	init_completion(&pp.done);
+	pp.turn = 0;
+	pp.rounds = 20000;
+	pp.errors = 0;
+	struct task_struct* a = kthread_create(ping_fn, &pp, "bench-ping");
+	struct task_struct* b = kthread_create(pong_fn, &pp, "bench-pong");
+	KASSERT_FALSE(IS_ERR(a));
+	KASSERT_FALSE(IS_ERR(b));
+	unsigned long sw = nr_context_switches();
+	uint64_t t0 = local_clock();
+	wake_up_process(a);
+	wake_up_process(b);
+	wait_for_completion(&pp.done);
+	wait_for_completion(&pp.done);
+	uint64_t ns = local_clock() - t0;
+	sw = nr_context_switches() - sw;
+	KEXPECT_EQ(pp.errors, 0);
+	KASSERT_GT(sw, 0ul);
+	uint64_t ps = ns * 1000 / sw;
+	printk(KERN_INFO "# bench: kernel context switch (wait-queue ping-pong): %llu.%llu ns (%lu switches, %d "
+	                 "hand-overs)\n",
+	       (unsigned long long)(ps / 1000), (unsigned long long)(ps % 1000 / 100), sw, 2 * pp.rounds);
+
+	/*
+	 * kthread create + wake + stop, the thread sleeping until stopped:
+	 * the creator outruns it, so it is mostly stopped before its first run
+	 */
+	const int iters = 1000;
+	for (int i = 0; i < 50; i++)
+		kthread_stop(kthread_run(sleep_until_stopped, nullptr, "bench-kt"));
+	t0 = local_clock();
+	int bad = 0;
+	for (int i = 0; i < iters; i++) {
+		struct task_struct* k = kthread_run(sleep_until_stopped, nullptr, "bench-kt");
+		if (IS_ERR(k)) {
+			bad++;
+			continue;
+		}
+		int ret = kthread_stop(k); /* -EINTR if stopped before it ran */
+		bad += ret != 0 && ret != -EINTR;
+	}
+	ns = local_clock() - t0;
+	KEXPECT_EQ(bad, 0);
+	uint64_t ns_per = ns / uint64_t(iters);
+	printk(KERN_INFO "# bench: kernel kthread create+stop: %llu.%llu us\n", (unsigned long long)(ns_per / 1000),
+	       (unsigned long long)(ns_per % 1000 / 100));
 }

@@ -2,7 +2,8 @@
 # Benchmark, not a test: allocate+free pairs of the page allocator (orders
 # 0, 3, 9) and of SLUB (kmalloc-64, a 256-byte kmem_cache), on the host
 # (tests/host/bench_page_alloc.cc, bench_slub.cc: the same mm/ sources,
-# -O2) and in the kernel under QEMU (ktest=bench.page_alloc, bench.slub),
+# -O2) and in the kernel under QEMU (ktest=bench.page_alloc, bench.slub;
+# bench.sched: wait-queue ping-pong context switch, kthread create+stop),
 # once on plain TCG (wall clock, noisy) and once with -icount shift=0
 # (1 ns per instruction: the figure to compare with Linux in the same setup).
 #   tools/bench/alloc.sh [builddir]
@@ -11,7 +12,7 @@ B=${1:-build}
 cmake --build "$B" --target bench_page_alloc bench_slub kernel >/dev/null
 "$B/tests/host/bench_page_alloc"
 "$B/tests/host/bench_slub"
-for bench in page_alloc slub; do
+for bench in page_alloc slub sched; do
 	for mode in tcg icount; do
 		extra=""
 		[ "$mode" = icount ] && extra="-icount shift=0,sleep=off"

@@ -36,6 +36,7 @@ FATAL = [
     (re.compile(r'^BUG \S+ \((Not tainted|Tainted: [^)]*)\): '), 'slab BUG'),
     (re.compile(r'^(Oops|[a-z][a-z ]+): [0-9a-f]{4} \[#\d+\]'), 'oops'),
     (re.compile(r'^WARNING: CPU: '), 'WARNING'),
+    (re.compile(r'^WARNING: possible (recursive locking|circular locking dependency) detected'), 'lockdep'),
     (re.compile(r'Fixing recursive fault'), 'recursive fault'),
     (re.compile(r'^\s*error: '), 'boot loader error'),
 ]
