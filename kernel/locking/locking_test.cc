@@ -244,3 +244,29 @@ KTEST_EXPLICIT_ONLY(locking, lockdep_circular_dependency)
 	mutex_unlock(&ld_b);
 	up_write(&ld_rw);
 }
+
+/* the spinning reader-writer lock (include/lib/rwlock.h): readers share,
+ * a writer excludes, a held lock disables preemption as Linux's rwlock_t */
+#include <lib/rwlock.h>
+
+KTEST(locking, rwlock_readers_share_writer_excludes)
+{
+	static lib::rwlock rw;
+	int base = preempt_count();
+	{
+		lib::read_lock_guard a(rw);
+		lib::read_lock_irqsave_guard b(rw);
+		KEXPECT_EQ(rw.readers(), 2u);
+		KEXPECT_EQ(preempt_count(), base + 2);
+		KEXPECT_TRUE(irqs_disabled());
+	}
+	KEXPECT_EQ(rw.readers(), 0u);
+	KEXPECT_FALSE(irqs_disabled());
+	{
+		lib::write_lock_irqsave_guard w(rw);
+		KEXPECT_TRUE(rw.write_locked());
+		KEXPECT_EQ(preempt_count(), base + 1);
+	}
+	KEXPECT_FALSE(rw.write_locked());
+	KEXPECT_EQ(preempt_count(), base);
+}
