@@ -1264,47 +1264,54 @@ size_t slab_ksize(const struct kmem_cache* s)
 	return s->size;
 }
 
+/* Give a node's empty partial slabs back to the page allocator; with
+ * report, describe the slabs that still hold objects (cache shutdown).
+ * Returns whether the node still has slabs. */
+bool shrink_node(struct kmem_cache* s, struct kmem_cache_node* n, bool report)
+{
+	lib::list_head discard;
+	{
+		lib::spin_lock_irqsave_guard g(n->list_lock);
+		for (lib::list_head *l = n->partial.next, *next; l != &n->partial; l = next) {
+			next = l->next;
+			struct page* page = slab_of_lru(l);
+			if (!page->inuse) {
+				remove_partial(n, page);
+				discard.add(&page->lru);
+				continue;
+			}
+			if (!report)
+				continue;
+			/* list_slab_objects: what is still allocated */
+			slab_err(s, page, nullptr, nullptr, 0, "Objects remaining in %s on __kmem_cache_shutdown()",
+			         s->name);
+			uint8_t* p = slab_address(page) + s->red_left_pad;
+			unsigned shown = 0;
+			for (unsigned i = 0; i < page->objects && shown < 16; i++, p += s->size) {
+				if (on_freelist(s, page, p))
+					continue;
+				pr_err("Object %p @offset=%lu\n", static_cast<void*>(p),
+				       (unsigned long)(p - slab_address(page)));
+				print_tracking(s, p);
+				shown++;
+			}
+		}
+	}
+	while (!discard.empty()) {
+		struct page* page = slab_of_lru(discard.next);
+		page->lru.del();
+		discard_slab(s, page);
+	}
+	return n->nr_partial || n->nr_slabs.load(std::memory_order_relaxed);
+}
+
 int __kmem_cache_shutdown(struct kmem_cache* s)
 {
 	flush_all(s);
 	int err = 0;
-	for (auto* n : s->node) {
-		if (!n)
-			continue;
-		lib::list_head discard;
-		{
-			lib::spin_lock_irqsave_guard g(n->list_lock);
-			for (lib::list_head *l = n->partial.next, *next; l != &n->partial; l = next) {
-				next = l->next;
-				struct page* page = slab_of_lru(l);
-				if (!page->inuse) {
-					remove_partial(n, page);
-					discard.add(&page->lru);
-					continue;
-				}
-				/* list_slab_objects: what is still allocated */
-				slab_err(s, page, nullptr, nullptr, 0,
-				         "Objects remaining in %s on __kmem_cache_shutdown()", s->name);
-				uint8_t* p = slab_address(page) + s->red_left_pad;
-				unsigned shown = 0;
-				for (unsigned i = 0; i < page->objects && shown < 16; i++, p += s->size) {
-					if (on_freelist(s, page, p))
-						continue;
-					pr_err("Object %p @offset=%lu\n", static_cast<void*>(p),
-					       (unsigned long)(p - slab_address(page)));
-					print_tracking(s, p);
-					shown++;
-				}
-			}
-		}
-		while (!discard.empty()) {
-			struct page* page = slab_of_lru(discard.next);
-			page->lru.del();
-			discard_slab(s, page);
-		}
-		if (n->nr_partial || n->nr_slabs.load(std::memory_order_relaxed))
+	for (auto* n : s->node)
+		if (n && shrink_node(s, n, true))
 			err = -EBUSY;
-	}
 	return err;
 }
 
@@ -1337,27 +1344,9 @@ void kmem_cache_free(struct kmem_cache* s, void* x)
 int kmem_cache_shrink(struct kmem_cache* s)
 {
 	flush_all(s);
-	for (auto* n : s->node) {
-		if (!n)
-			continue;
-		lib::list_head discard;
-		{
-			lib::spin_lock_irqsave_guard g(n->list_lock);
-			for (lib::list_head *l = n->partial.next, *next; l != &n->partial; l = next) {
-				next = l->next;
-				struct page* page = slab_of_lru(l);
-				if (!page->inuse) {
-					remove_partial(n, page);
-					discard.add(&page->lru);
-				}
-			}
-		}
-		while (!discard.empty()) {
-			struct page* page = slab_of_lru(discard.next);
-			page->lru.del();
-			discard_slab(s, page);
-		}
-	}
+	for (auto* n : s->node)
+		if (n)
+			slub::shrink_node(s, n, false);
 	return 0;
 }
 
