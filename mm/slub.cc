@@ -78,7 +78,6 @@ constexpr unsigned slub_max_order = 3;   /* PAGE_ALLOC_COSTLY_ORDER */
 constexpr unsigned slub_min_objects = 0; /* 0: derived from the CPU count */
 constexpr unsigned long MIN_PARTIAL = 5, MAX_PARTIAL = 10;
 constexpr unsigned MAX_OBJS_PER_PAGE = 32767;
-constexpr unsigned nr_cpu_ids = 1;                    /* possible CPUs; smp.h brings the real count with SMP */
 constexpr slab_flags_t __OBJECT_POISON = 0x80000000U; /* free objects are poisoned */
 constexpr slab_flags_t DEBUG_DEFAULT_FLAGS = SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER;
 constexpr unsigned MAX_DUMP = 256; /* bytes of an object a report dumps (Linux: a page) */
@@ -102,7 +101,7 @@ enum track_item { TRACK_ALLOC, TRACK_FREE };
 /* static homes of the two bootstrap caches, with their per-CPU slabs */
 struct boot_cache {
 	struct kmem_cache s;
-	struct kmem_cache_cpu cpu[nr_cpu_ids];
+	struct kmem_cache_cpu cpu[NR_CPUS];
 };
 boot_cache boot_kmem_cache, boot_kmem_cache_node;
 

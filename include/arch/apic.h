@@ -29,6 +29,14 @@
 #define APIC_IRR 0x200
 #define APIC_ESR 0x280
 #define APIC_ICR 0x300
+#define APIC_ICR2 0x310
+#define APIC_ICR_BUSY 0x01000u
+#define APIC_INT_LEVELTRIG 0x08000u
+#define APIC_INT_ASSERT 0x04000u
+#define APIC_DM_INIT 0x00500u
+#define APIC_DM_STARTUP 0x00600u
+#define APIC_DEST_SELF 0x40000u
+#define APIC_DEST_ALLBUT 0xC0000u
 #define APIC_LVTT 0x320
 #define APIC_LVTTHMR 0x330
 #define APIC_LVTPC 0x340
@@ -59,6 +67,17 @@ void apic_eoi();
 unsigned read_apic_id();
 /* the boot CPU's APIC ID, as the MADT / APIC ID register gave it */
 extern unsigned boot_cpu_physical_apicid;
+/* logical CPU -> APIC ID (Linux: x86_cpu_to_apicid); BAD_APICID if none */
+#define BAD_APICID 0xFFFFu
+extern unsigned x86_cpu_to_apicid[];
+/* wait for the ICR to go idle; false on a 1-second timeout */
+bool apic_wait_icr_idle();
+/* send an interrupt command (low word: vector | delivery mode ...) to apicid */
+void apic_icr_write(uint32_t low, unsigned apicid);
+/* an AP's local APIC: same set-up as the boot CPU's (setup_local_APIC) */
+void setup_local_APIC();
+/* start the APIC timer on an AP with the boot CPU's calibration */
+void setup_secondary_APIC_clock();
 
 /* MADT facts (arch/x86_64/kernel/acpi_boot.cc) */
 extern uint64_t mp_lapic_addr;

@@ -3,13 +3,14 @@
  * current.h struct pcpu_hot, 6.2+; before that separate per-CPU variables
  * __preempt_count, hardirq_stack_ptr, hardirq_stack_inuse).
  *
- * Data structures: pcpu_hot[NR_CPUS], indexed by smp_processor_id().  The
- * boot CPU's GS base points at its own pcpu_hot[0] (set first thing in
- * x86_64_start_kernel, setup_percpu_gs()), and `current` is one
- * %gs-relative load of current_task, as Linux's
- * this_cpu_read_stable(pcpu_hot.current_task).  The other fields are still
- * reached through the array (the CPU number is the constant 0) until the
- * SMP issue points each CPU's %gs at its copy.
+ * Data structures: pcpu_hot[NR_CPUS], one per CPU.  Each CPU's GS base
+ * points at its own entry (setup_percpu_gs(): the boot CPU first thing in
+ * x86_64_start_kernel, an AP first thing in start_secondary), so
+ * `current`, smp_processor_id() and preempt_count are each one
+ * %gs-relative instruction, as Linux's this_cpu_read(pcpu_hot.*): a task
+ * that migrates between two of them still reads its CPU's copy, never a
+ * stale address.  this_cpu_hot() (the array entry) is for the fields that
+ * are only touched with interrupts off.
  *
  * Invariants: each field is written only by its own CPU.  preempt_count is
  * changed with single read-modify-write instructions (addl/subl on memory)
@@ -30,18 +31,22 @@ struct task_struct;
 extern struct task_struct init_task;
 
 struct pcpu_hot {
-	/* x86 layout (<kernel/preempt.h>); starts at PREEMPT_ENABLED: count 0,
-	 * the inverted need-resched bit set (no reschedule pending) */
-	unsigned int preempt_count = 0x80000000u;
-	uintptr_t hardirq_stack_ptr = 0; /* 0 until irq_init_percpu_irqstack() */
-	bool hardirq_stack_inuse = false;
-	uint32_t softirq_pending = 0; /* bit n: softirq n raised (Linux: local_softirq_pending()) */
 #if __STDC_HOSTED__
 	struct task_struct* current_task = nullptr; /* host tests: there are no tasks */
 #else
 	struct task_struct* current_task = &init_task; /* what `current` returns on this CPU */
 #endif
+	/* x86 layout (<kernel/preempt.h>); starts at PREEMPT_ENABLED: count 0,
+	 * the inverted need-resched bit set (no reschedule pending) */
+	unsigned int preempt_count = 0x80000000u;
+	unsigned int cpu_number = 0; /* smp_processor_id(); set by setup_percpu_gs */
+	uintptr_t hardirq_stack_ptr = 0; /* 0 until irq_init_percpu_irqstack() */
+	bool hardirq_stack_inuse = false;
+	uint32_t softirq_pending = 0; /* bit n: softirq n raised (Linux: local_softirq_pending()) */
 };
+static_assert(offsetof(struct pcpu_hot, current_task) == PCPU_HOT_CURRENT_TASK);
+static_assert(offsetof(struct pcpu_hot, preempt_count) == PCPU_HOT_PREEMPT_COUNT);
+static_assert(offsetof(struct pcpu_hot, cpu_number) == PCPU_HOT_CPU_NUMBER);
 
 extern struct pcpu_hot pcpu_hot[NR_CPUS];
 

@@ -9,6 +9,9 @@
  *              8259 interrupt cannot look like a CPU exception
  *   0x40-0x6f  further IO-APIC GSIs (IRQ n on 0x30 + n)
  *   0xec       local APIC timer
+ *   0xfb       call-function IPI (smp_call_function_single, on_each_cpu,
+ *              the TLB shootdown)
+ *   0xfd       reschedule IPI
  *   0xfe       local APIC error
  *   0xff       spurious APIC interrupt (low nibble must be 0xf on old CPUs)
  */
@@ -24,5 +27,7 @@
 
 #define SPURIOUS_APIC_VECTOR 0xff
 #define ERROR_APIC_VECTOR 0xfe
+#define RESCHEDULE_VECTOR 0xfd
+#define CALL_FUNCTION_SINGLE_VECTOR 0xfb
 #define LOCAL_TIMER_VECTOR 0xec
 #define FIRST_SYSTEM_VECTOR LOCAL_TIMER_VECTOR

@@ -61,16 +61,38 @@
 
 #define barrier() asm volatile("" ::: "memory")
 
+/*
+ * The per-CPU word, %gs-relative in the kernel (one instruction: neither
+ * an interrupt nor a migration can come between finding the word and
+ * changing it); the host's thread-local CPU's array entry in unit tests.
+ */
+#if __STDC_HOSTED__
+static inline unsigned int raw_preempt_word()
+{
+	return *static_cast<volatile unsigned int*>(&this_cpu_hot()->preempt_count);
+}
+#define __PCPU_OP(insn, val_constraint, val)                                                                           \
+	asm volatile(insn " %1, %0" : "+m"(this_cpu_hot()->preempt_count) : val_constraint(val) : "memory", "cc")
+#else
+static inline unsigned int raw_preempt_word()
+{
+	unsigned int v;
+	asm volatile("movl %%gs:%c1, %0" : "=r"(v) : "i"(PCPU_HOT_PREEMPT_COUNT));
+	return v;
+}
+#define __PCPU_OP(insn, val_constraint, val)                                                                           \
+	asm volatile(insn " %0, %%gs:%c1" ::val_constraint(val), "i"(PCPU_HOT_PREEMPT_COUNT) : "memory", "cc")
+#endif
+
 static inline int preempt_count()
 {
-	unsigned int v = *static_cast<volatile unsigned int*>(&this_cpu_hot()->preempt_count);
-	return int(v & ~PREEMPT_NEED_RESCHED);
+	return int(raw_preempt_word() & ~PREEMPT_NEED_RESCHED);
 }
 
 /* one addl on the per-CPU word: an interrupt cannot split it */
 static inline void __preempt_count_add(int val)
 {
-	asm volatile("addl %1, %0" : "+m"(this_cpu_hot()->preempt_count) : "ri"(val) : "memory", "cc");
+	__PCPU_OP("addl", "ri", val);
 }
 static inline void __preempt_count_sub(int val)
 {
@@ -83,15 +105,15 @@ static inline void __preempt_count_sub(int val)
 
 static inline void set_preempt_need_resched()
 {
-	asm volatile("andl %1, %0" : "+m"(this_cpu_hot()->preempt_count) : "i"(~PREEMPT_NEED_RESCHED) : "memory");
+	__PCPU_OP("andl", "i", ~PREEMPT_NEED_RESCHED);
 }
 static inline void clear_preempt_need_resched()
 {
-	asm volatile("orl %1, %0" : "+m"(this_cpu_hot()->preempt_count) : "i"(PREEMPT_NEED_RESCHED) : "memory");
+	__PCPU_OP("orl", "i", PREEMPT_NEED_RESCHED);
 }
 static inline bool test_preempt_need_resched()
 {
-	return !(*static_cast<volatile unsigned int*>(&this_cpu_hot()->preempt_count) & PREEMPT_NEED_RESCHED);
+	return !(raw_preempt_word() & PREEMPT_NEED_RESCHED);
 }
 
 #define nmi_count() (preempt_count() & NMI_MASK)
@@ -128,7 +150,11 @@ static inline bool test_preempt_need_resched()
 static inline bool __preempt_count_dec_and_test()
 {
 	bool zero;
+#if __STDC_HOSTED__
 	asm volatile("decl %0" : "+m"(this_cpu_hot()->preempt_count), "=@ccz"(zero) : : "memory");
+#else
+	asm volatile("decl %%gs:%c1" : "=@ccz"(zero) : "i"(PCPU_HOT_PREEMPT_COUNT) : "memory");
+#endif
 	return zero;
 }
 void preempt_schedule(); /* kernel/sched/core.cc */

@@ -52,6 +52,7 @@
  */
 #pragma once
 #include <arch/current.h>
+#include <kernel/cpumask.h>
 #include <arch/page.h>
 #include <atomic>
 #include <cstdint>
@@ -262,20 +263,6 @@ struct thread_struct {
 	unsigned long fsbase;
 	unsigned long gsbase;
 };
-
-/* a small cpumask: NR_CPUS bits */
-struct cpumask {
-	unsigned long bits[(NR_CPUS + 63) / 64];
-};
-static inline void cpumask_setall(struct cpumask* m)
-{
-	for (unsigned i = 0; i < NR_CPUS; i++)
-		m->bits[i / 64] |= 1UL << (i % 64);
-}
-static inline bool cpumask_test_cpu(unsigned cpu, const struct cpumask* m)
-{
-	return cpu < NR_CPUS && (m->bits[cpu / 64] >> (cpu % 64)) & 1;
-}
 
 /* what a thread group shares (include/linux/sched/signal.h); only the
  * thread-group fields so far */

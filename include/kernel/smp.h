@@ -1,9 +1,52 @@
 /*
- * CPU identity (Linux: include/linux/smp.h).  One CPU until the SMP issue
- * brings up the others; code that keeps per-CPU state already indexes it
- * by smp_processor_id() so nothing changes then but this header.
+ * CPU identity and cross-CPU calls (Linux: include/linux/smp.h,
+ * arch/x86/include/asm/smp.h).
+ *
+ * smp_processor_id() is one %gs-relative load of this CPU's
+ * pcpu_hot.cpu_number (<arch/current.h>; offset PCPU_HOT_CPU_NUMBER).  It
+ * is stable only while the caller cannot migrate: preemption or
+ * interrupts disabled, or a task bound to one CPU.  On the host (unit
+ * tests) each thread plays a CPU: host_cpu is thread-local.
+ *
+ * Cross-CPU calls (kernel/smp.cc): smp_call_function_single() runs
+ * func(info) on one CPU in hard interrupt context (CALL_FUNCTION_SINGLE_
+ * VECTOR), on_each_cpu() on every online CPU, the caller's included
+ * (with interrupts off there).  wait: return only after func returned
+ * everywhere.  Never call them with interrupts disabled (two CPUs waiting
+ * for each other's IPI deadlock), as Linux's WARN says.
  */
 #pragma once
+#include <cstddef>
 
 inline constexpr unsigned NR_CPUS = 64;
-static inline unsigned smp_processor_id() { return 0; }
+
+/* offsets in struct pcpu_hot (<arch/current.h> checks them) */
+#define PCPU_HOT_CURRENT_TASK 0
+#define PCPU_HOT_PREEMPT_COUNT 8
+#define PCPU_HOT_CPU_NUMBER 12
+
+#if __STDC_HOSTED__
+extern thread_local unsigned host_cpu; /* host tests: the CPU this thread plays */
+static inline unsigned raw_smp_processor_id() { return host_cpu; }
+#else
+static inline unsigned raw_smp_processor_id()
+{
+	unsigned cpu;
+	asm volatile("movl %%gs:%c1, %0" : "=r"(cpu) : "i"(PCPU_HOT_CPU_NUMBER));
+	return cpu;
+}
+#endif
+static inline unsigned smp_processor_id() { return raw_smp_processor_id(); }
+
+/* CPUs the kernel may use: possible at most, online now (cpumask.h) */
+extern unsigned nr_cpu_ids;
+
+typedef void (*smp_call_func_t)(void* info);
+/* func(info) on cpu; -ENXIO if cpu is not online.  wait: until it returned */
+int smp_call_function_single(int cpu, smp_call_func_t func, void* info, int wait);
+/* func(info) on every other online CPU */
+void smp_call_function(smp_call_func_t func, void* info, int wait);
+/* func(info) on every online CPU, this one included */
+void on_each_cpu(smp_call_func_t func, void* info, int wait);
+/* make cpu run schedule() soon: RESCHEDULE_VECTOR (arch) */
+void smp_send_reschedule(int cpu);

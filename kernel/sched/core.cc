@@ -295,7 +295,19 @@ void resched_curr(struct rq* rq)
 	if (test_tsk_need_resched(curr))
 		return;
 	set_tsk_need_resched(curr);
-	if (curr == current)
+	if (rq->cpu == int(smp_processor_id())) {
+		set_preempt_need_resched();
+		return;
+	}
+	smp_send_reschedule(rq->cpu); /* its interrupt return reschedules */
+}
+
+/* RESCHEDULE_VECTOR: fold the remote resched_curr's TIF_NEED_RESCHED into
+ * this CPU's preempt_count, so the return from the interrupt schedules
+ * (Linux: scheduler_ipi -> preempt_fold_need_resched) */
+void scheduler_ipi()
+{
+	if (test_tsk_need_resched(current))
 		set_preempt_need_resched();
 }
 

@@ -13,6 +13,8 @@
 
 #include <arch/current.h>
 struct pcpu_hot pcpu_hot[NR_CPUS]; /* preempt_count: in task context on the host */
+thread_local unsigned host_cpu; /* each test thread may play its own CPU */
+unsigned nr_cpu_ids = 1;       /* the CPUs host tests play; a test may raise it */
 
 uintptr_t page_offset_base;
 uintptr_t vmemmap_base;

@@ -29,6 +29,8 @@
 #include <arch/io_apic.h>
 #include <arch/irq_vectors.h>
 #include <arch/processor.h>
+#include <arch/irqflags.h>
+#include <kernel/smp.h>
 #include <kernel/jiffies.h>
 #include <kernel/printk.h>
 #include <kernel/time.h>
@@ -100,8 +102,31 @@ unsigned read_apic_id()
 	return apic_read(APIC_ID) >> 24;
 }
 
-/* the local APIC of the boot CPU, as Linux's setup_local_APIC */
-static void setup_local_APIC()
+bool apic_wait_icr_idle()
+{
+	/* delivery takes a bus cycle on hardware, nothing under QEMU */
+	uint64_t start = rdtsc();
+	while (apic_read(APIC_ICR) & APIC_ICR_BUSY) {
+		if (rdtsc() - start > tsc_khz * 1000)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+void apic_icr_write(uint32_t low, unsigned apicid)
+{
+	/* ICR2 then ICR: writing the low word sends; no interrupt between */
+	unsigned long flags = arch_local_irq_save();
+	apic_wait_icr_idle();
+	apic_write(APIC_ICR2, apicid << 24);
+	apic_write(APIC_ICR, low);
+	arch_local_irq_restore(flags);
+}
+
+/* this CPU's local APIC, as Linux's setup_local_APIC; the boot CPU's
+ * also maps the registers */
+void setup_local_APIC()
 {
 	uint64_t msr = rdmsr(MSR_IA32_APICBASE);
 	if (!(msr & MSR_IA32_APICBASE_ENABLE))
@@ -110,13 +135,15 @@ static void setup_local_APIC()
 	if (mp_lapic_addr && mp_lapic_addr != phys)
 		pr_warn("APIC: MADT address 0x%llx differs from IA32_APIC_BASE 0x%llx; using the MSR\n",
 		        (unsigned long long)mp_lapic_addr, (unsigned long long)phys);
-	set_fixmap_nocache(FIX_APIC_BASE, phys);
-	apic_base = reinterpret_cast<volatile uint32_t*>(fix_to_virt(FIX_APIC_BASE));
-	boot_cpu_physical_apicid = read_apic_id();
+	if (!apic_base) {
+		set_fixmap_nocache(FIX_APIC_BASE, phys);
+		apic_base = reinterpret_cast<volatile uint32_t*>(fix_to_virt(FIX_APIC_BASE));
+		boot_cpu_physical_apicid = read_apic_id();
+	}
 
 	apic_write(APIC_TASKPRI, 0);      /* accept every priority */
-	apic_write(APIC_DFR, 0xffffffff); /* flat logical mode */
-	apic_write(APIC_LDR, 1u << 24);
+	apic_write(APIC_DFR, 0xffffffff); /* flat logical mode: one bit per CPU (up to 8) */
+	apic_write(APIC_LDR, (1u << (smp_processor_id() & 7)) << 24);
 	/* a previous kernel (kexec) or the firmware may have left interrupts
 	 * in service: acknowledge them */
 	for (int loops = 0; loops < 64; loops++) {
@@ -144,6 +171,15 @@ static void setup_local_APIC()
 	apic_write(APIC_ESR, 0);
 	apic_write(APIC_ESR, 0);
 	apic_ready = true;
+}
+
+void setup_secondary_APIC_clock()
+{
+	if (!lapic_timer_period)
+		return;
+	apic_write(APIC_TDCR, APIC_TDR_DIV_16);
+	apic_write(APIC_LVTT, APIC_LVT_TIMER_PERIODIC | LOCAL_TIMER_VECTOR);
+	apic_write(APIC_TMICT, (lapic_timer_period + APIC_DIVISOR - 1) / APIC_DIVISOR);
 }
 
 void apic_intr_mode_init()
@@ -227,9 +263,9 @@ void smp_spurious_interrupt(unsigned vector)
 		apic_eoi();
 	inc_irq_stat(irq_spurious_count);
 	if (vector == SPURIOUS_APIC_VECTOR)
-		pr_info("Spurious APIC interrupt (vector 0xFF) on CPU#%u, should never happen.\n", 0u);
+		pr_info("Spurious APIC interrupt (vector 0xFF) on CPU#%u, should never happen.\n", smp_processor_id());
 	else
-		pr_info("Spurious interrupt (vector 0x%02x) on CPU#%u. Acked\n", vector, 0u);
+		pr_info("Spurious interrupt (vector 0x%02x) on CPU#%u. Acked\n", vector, smp_processor_id());
 }
 
 void smp_error_interrupt()
@@ -238,5 +274,5 @@ void smp_error_interrupt()
 	uint32_t v = apic_read(APIC_ESR);
 	apic_eoi();
 	__atomic_add_fetch(&irq_err_count, 1, __ATOMIC_RELAXED);
-	pr_debug("APIC error on CPU%u: %02x\n", 0u, v);
+	pr_debug("APIC error on CPU%u: %02x\n", smp_processor_id(), v);
 }

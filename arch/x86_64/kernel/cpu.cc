@@ -83,6 +83,7 @@ void cpu_init_gdt_tss()
 
 void setup_percpu_gs(unsigned cpu)
 {
+	pcpu_hot[cpu].cpu_number = cpu;
 	wrmsr(MSR_GS_BASE, reinterpret_cast<uint64_t>(&pcpu_hot[cpu]));
 }
 

@@ -52,6 +52,8 @@ extern "C" void call_on_irqstack(pt_regs* regs, unsigned vector, void (*func)(pt
 void smp_apic_timer_interrupt();
 void smp_spurious_interrupt(unsigned vector);
 void smp_error_interrupt();
+void sysvec_reschedule_ipi();       /* smp.cc */
+void sysvec_call_function_single(); /* smp.cc */
 void __do_softirq(); /* kernel/softirq.cc */
 
 namespace
@@ -104,6 +106,10 @@ void handle_interrupt(pt_regs* regs, unsigned vector)
 		smp_spurious_interrupt(vector);
 	else if (vector == ERROR_APIC_VECTOR)
 		smp_error_interrupt();
+	else if (vector == RESCHEDULE_VECTOR)
+		sysvec_reschedule_ipi();
+	else if (vector == CALL_FUNCTION_SINGLE_VECTOR)
+		sysvec_call_function_single();
 	else if (vector >= IRQ0_VECTOR && vector < IRQ0_VECTOR + NR_IRQS)
 		handle_irq_desc(vector - IRQ0_VECTOR);
 	else

@@ -1,0 +1,198 @@
+/*
+ * The CPU masks and cross-CPU function calls (Linux: kernel/cpu.c masks,
+ * kernel/smp.c smp_call_function_single/_many, on_each_cpu,
+ * generic_smp_call_function_single_interrupt).
+ *
+ * Data structures:
+ *   call_single_queue[cpu]  requests for cpu (struct call_single_data,
+ *                           "csd"), a list under its own lock
+ *   cfd_csd                 nr_cpu_ids x nr_cpu_ids csds (kcalloc'ed by
+ *                           smp_init): sender s uses entry [s][t] for
+ *                           target t, with preemption disabled, so no two
+ *                           senders share one
+ * A csd is "locked" (CSD_FLAG_LOCK) from queueing until its function has
+ * returned on the target; the target clears the flag with a release
+ * store, which is both "done" for a waiting sender and "free" for the
+ * next request that reuses it (csd_lock_wait).
+ *
+ * Invariants: a csd is on at most one queue; the sender spins with
+ * interrupts enabled (it may be the target of someone else's call while
+ * it waits), which is why calling with interrupts off is a bug (WARN).
+ * Functions run in hard interrupt context with interrupts off.
+ *
+ * Lock order: call_single_queue[cpu].lock is a leaf (irqsave).
+ */
+#include <kernel/cpumask.h>
+#include <kernel/kernel.h>
+#include <kernel/panic.h>
+#include <kernel/preempt.h>
+#include <kernel/printk.h>
+#include <kernel/smp.h>
+#include <lib/list.h>
+#include <lib/spinlock.h>
+#include <mm/slab.h>
+#include <uapi/asm-generic/errno-base.h>
+
+struct cpumask __cpu_possible_mask = {{1UL}};
+struct cpumask __cpu_present_mask = {{1UL}};
+struct cpumask __cpu_online_mask = {{1UL}};
+unsigned nr_cpu_ids = 1;
+
+void arch_send_call_function_single_ipi(int cpu); /* arch smpboot/ipi */
+
+namespace
+{
+constexpr unsigned CSD_FLAG_LOCK = 1;
+
+struct call_single_data {
+	lib::list_head node; /* first: the queue's entries are csds */
+	smp_call_func_t func;
+	void* info;
+	unsigned flags;
+};
+
+struct call_queue {
+	lib::spinlock lock;
+	lib::list_head list;
+	bool ready;
+};
+call_queue call_single_queue[NR_CPUS];
+call_single_data* cfd_csd; /* [sender * nr_cpu_ids + target] */
+call_single_data boot_csd; /* before smp_init: CPU 0 only, which never queues */
+
+call_queue& queue_of(unsigned cpu)
+{
+	call_queue& q = call_single_queue[cpu];
+	if (!q.ready) {
+		q.list.init();
+		q.ready = true;
+	}
+	return q;
+}
+
+void csd_lock_wait(call_single_data* csd)
+{
+	while (__atomic_load_n(&csd->flags, __ATOMIC_ACQUIRE) & CSD_FLAG_LOCK)
+		cpu_relax();
+}
+
+/* queue csd on cpu; true if the queue was empty (an IPI is needed) */
+bool queue_csd(unsigned cpu, call_single_data* csd, smp_call_func_t func, void* info)
+{
+	csd_lock_wait(csd);
+	csd->func = func;
+	csd->info = info;
+	__atomic_store_n(&csd->flags, CSD_FLAG_LOCK, __ATOMIC_RELAXED);
+	call_queue& q = queue_of(cpu);
+	lib::spin_lock_irqsave_guard g(q.lock);
+	bool was_empty = q.list.empty();
+	q.list.add_tail(&csd->node);
+	return was_empty;
+}
+
+call_single_data* csd_for(unsigned target)
+{
+	if (!cfd_csd)
+		return &boot_csd;
+	return &cfd_csd[smp_processor_id() * nr_cpu_ids + target];
+}
+
+void check_call_context()
+{
+	/* two CPUs calling each other with interrupts off would wait forever */
+	WARN_ON_ONCE(cpu_online(smp_processor_id()) && irqs_disabled() && !oops_in_progress &&
+	             num_online_cpus() > 1);
+}
+} // namespace
+
+/* CALL_FUNCTION_SINGLE_VECTOR, hard interrupt context, interrupts off */
+void generic_smp_call_function_single_interrupt()
+{
+	call_queue& q = queue_of(smp_processor_id());
+	for (;;) {
+		call_single_data* csd;
+		{
+			lib::spin_lock_guard g(q.lock);
+			if (q.list.empty())
+				return;
+			csd = reinterpret_cast<call_single_data*>(q.list.next); /* node is the first member */
+			csd->node.del();
+		}
+		smp_call_func_t func = csd->func;
+		void* info = csd->info;
+		func(info);
+		__atomic_store_n(&csd->flags, 0u, __ATOMIC_RELEASE); /* done, and free for reuse */
+	}
+}
+
+int smp_call_function_single(int cpu, smp_call_func_t func, void* info, int wait)
+{
+	if (cpu < 0 || unsigned(cpu) >= NR_CPUS || !cpu_online(unsigned(cpu)))
+		return -ENXIO;
+	preempt_disable();
+	if (unsigned(cpu) == smp_processor_id()) {
+		unsigned long flags = arch_local_irq_save();
+		func(info);
+		arch_local_irq_restore(flags);
+		preempt_enable();
+		return 0;
+	}
+	check_call_context();
+	call_single_data* csd = csd_for(unsigned(cpu));
+	if (queue_csd(unsigned(cpu), csd, func, info))
+		arch_send_call_function_single_ipi(cpu);
+	if (wait)
+		csd_lock_wait(csd);
+	preempt_enable();
+	return 0;
+}
+
+/* every online CPU but this one; preemption is disabled by the caller */
+static void smp_call_function_many(smp_call_func_t func, void* info, int wait)
+{
+	unsigned self = smp_processor_id(), cpu;
+	if (num_online_cpus() <= 1)
+		return;
+	check_call_context();
+	for_each_online_cpu(cpu)
+	{
+		if (cpu == self)
+			continue;
+		if (queue_csd(cpu, csd_for(cpu), func, info))
+			arch_send_call_function_single_ipi(int(cpu));
+	}
+	if (!wait)
+		return;
+	for_each_online_cpu(cpu)
+	{
+		if (cpu != self)
+			csd_lock_wait(csd_for(cpu));
+	}
+}
+
+void smp_call_function(smp_call_func_t func, void* info, int wait)
+{
+	preempt_disable();
+	smp_call_function_many(func, info, wait);
+	preempt_enable();
+}
+
+void on_each_cpu(smp_call_func_t func, void* info, int wait)
+{
+	preempt_disable();
+	smp_call_function_many(func, info, wait);
+	unsigned long flags = arch_local_irq_save();
+	func(info);
+	arch_local_irq_restore(flags);
+	preempt_enable();
+}
+
+/* once the possible CPUs are known (smp_init, before any AP starts) */
+void smp_init_call_queues()
+{
+	cfd_csd = static_cast<call_single_data*>(kcalloc(size_t(nr_cpu_ids) * nr_cpu_ids, sizeof(call_single_data), GFP_KERNEL));
+	if (!cfd_csd)
+		panic("smp: no memory for %u x %u call slots", nr_cpu_ids, nr_cpu_ids);
+	for (unsigned i = 0; i < nr_cpu_ids * nr_cpu_ids; i++)
+		cfd_csd[i].node.init();
+}
