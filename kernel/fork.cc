@@ -34,6 +34,7 @@
  * has any), no RCU-delayed free.
  */
 #include <arch/pgtable.h>
+#include <kernel/err.h>
 #include <kernel/panic.h>
 #include <kernel/kthread.h>
 #include <kernel/pid.h>
@@ -258,6 +259,26 @@ struct task_struct* copy_process(unsigned long clone_flags, int node, int* err)
 	sig->nr_threads++;
 	nr_threads++;
 	total_forks++;
+	return p;
+}
+
+struct task_struct* fork_idle(int cpu)
+{
+	struct task_struct* p = dup_task_struct(&init_task, -1);
+	if (!p)
+		return static_cast<struct task_struct*>(ERR_PTR(-ENOMEM));
+	/* as Linux's idle threads: pid 0, init_task's group and parent, and
+	 * on no list (ps never shows them) */
+	p->pid = p->tgid = 0;
+	p->real_parent = p->parent = &init_task;
+	p->group_leader = p;
+	p->signal = &init_signals;
+	init_signals.sigcnt.fetch_add(1);
+	p->real_cred = get_cred(init_task.real_cred);
+	p->cred = get_cred(init_task.cred);
+	p->flags = PF_IDLE | PF_KTHREAD;
+	p->start_time = p->start_boottime = ktime_get_ns();
+	init_idle(p, cpu);
 	return p;
 }
 

@@ -628,6 +628,11 @@ static inline bool need_resched()
 }
 
 void sched_init();                          /* start_kernel: run queues, init_task as the idle task */
+/* make idle cpu's idle task ("swapper/<cpu>"), its rq's curr (Linux: init_idle) */
+void init_idle(struct task_struct* idle, int cpu);
+/* a new idle task for an AP: pid 0, on no list, ready to run on its stack
+ * (Linux: fork_idle); ERR_PTR(-ENOMEM) */
+struct task_struct* fork_idle(int cpu);
 extern bool scheduler_running;              /* set by sched_init: schedule() and preemption work from then on */
 void schedule();                            /* give up the CPU; returns when picked again */
 void schedule_idle();                       /* the idle loop's schedule */

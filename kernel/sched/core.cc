@@ -124,7 +124,7 @@ struct task_count count_tasks()
 {
 	struct task_count c = {};
 	lib::spin_lock_irqsave_guard g(tasklist_lock);
-	c.idle = 1; /* init_task: one CPU */
+	c.idle = int(num_online_cpus()); /* swapper/N: one per online CPU, on no list */
 	struct task_struct *p, *t;
 	for_each_process(p)
 	{
@@ -328,6 +328,30 @@ void sched_init()
 	rq->curr = &init_task;
 	update_rq_clock(rq);
 	scheduler_running = true;
+}
+
+void init_idle(struct task_struct* idle, int cpu)
+{
+	struct rq* rq = &runqueues[cpu];
+	lib::spin_lock_irqsave_guard g(rq->lock);
+	__atomic_store_n(&idle->__state, TASK_RUNNING, __ATOMIC_RELAXED);
+	idle->flags |= PF_IDLE | PF_KTHREAD;
+	idle->sched_class = &idle_sched_class;
+	idle->policy = SCHED_NORMAL;
+	idle->static_prio = idle->normal_prio = idle->prio = MAX_PRIO - 20;
+	set_load_weight(idle);
+	idle->rt.run_list.init();
+	RB_CLEAR_NODE(&idle->se.run_node);
+	idle->on_rq = 0;
+	idle->on_cpu = 1;
+	idle->cpu = unsigned(cpu);
+	idle->thread_info.cpu = unsigned(cpu);
+	idle->cpus_mask = cpumask_of(unsigned(cpu));
+	idle->nr_cpus_allowed = 1;
+	lib::snprintf(idle->comm, sizeof(idle->comm), "swapper/%d", cpu);
+	rq->idle = idle;
+	rq->curr = idle;
+	update_rq_clock(rq);
 }
 
 void sched_fork(struct task_struct* p)
