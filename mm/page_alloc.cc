@@ -7,7 +7,11 @@
  * (expand); freeing merges a block with its buddy, pfn ^ (1 << order),
  * for as long as the buddy is free at the same order (__free_one_page).
  * Order-0 pages go through a per-CPU list in front of the free lists
- * (per_cpu_pages), refilled and drained `batch` pages at a time.
+ * (per_cpu_pages), refilled and drained `batch` pages at a time.  Each
+ * CPU uses its own list (zone->pageset[smp_processor_id()], interrupts
+ * off so the CPU cannot change) under the list's lock, which is only
+ * ever contended by a drain from another CPU: the owner then goes to the
+ * buddy lists instead of waiting (Linux 6.1's pcp_spin_trylock).
  *
  * Zones are tried in the node's zonelist order (Normal -> DMA32 -> DMA,
  * then other nodes), limited by the GFP zone modifier, first against the
@@ -24,10 +28,13 @@
  * The same source builds into the host unit tests (tests/host): all it
  * needs is vmemmap_base/page_offset_base pointing at the test's arrays.
  *
- * Lock order: zone->lock only, a leaf, with interrupts disabled; the
- * per-cpu lists are protected by disabling interrupts on their CPU.
+ * Lock order: per_cpu_pages::lock -> zone->lock, both with interrupts
+ * disabled.  Counters: nr_free_pages and managed_pages are atomics;
+ * free_area[].nr_free and pcp->count change only under their lock and
+ * are read racily where an estimate will do (watermarks, /proc).
  */
 #include <mm/page_alloc.h>
+#include <kernel/cpumask.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/params.h>
@@ -199,7 +206,8 @@ int rmqueue_bulk(struct zone* zone, int count, lib::list_head* list)
 	return i;
 }
 
-/* Return count pages from a per-cpu list, oldest first. Interrupts off. */
+/* Return count pages from a per-cpu list, oldest first. pcp->lock held,
+ * interrupts off. */
 void free_pcppages_bulk(struct zone* zone, int count, struct per_cpu_pages* pcp)
 {
 	lib::spin_lock_guard g(zone->lock);
@@ -211,20 +219,37 @@ void free_pcppages_bulk(struct zone* zone, int count, struct per_cpu_pages* pcp)
 	}
 }
 
+/* this CPU's list; interrupts off, so the CPU cannot change under us */
+inline struct per_cpu_pages* this_cpu_pcp(struct zone* zone)
+{
+	return &zone->pageset[smp_processor_id()];
+}
+
+/* An order-0 page from this CPU's list, refilled from the buddy lists when
+ * empty.  NULL if a remote drain holds the list (the caller goes to the
+ * buddy lists) or the zone has no page.  Interrupts off. */
+struct page* rmqueue_pcplist(struct zone* zone)
+{
+	struct per_cpu_pages* pcp = this_cpu_pcp(zone);
+	if (!pcp->lock.try_lock())
+		return nullptr;
+	struct page* page = nullptr;
+	if (pcp->list.empty())
+		pcp->count += rmqueue_bulk(zone, pcp->batch, &pcp->list);
+	if (!pcp->list.empty()) {
+		page = page_of_lru(pcp->list.next);
+		page->lru.del();
+		pcp->count--;
+	}
+	pcp->lock.unlock();
+	return page;
+}
+
 struct page* rmqueue(struct zone* zone, unsigned order)
 {
 	unsigned long flags = arch_local_irq_save();
-	struct page* page = nullptr;
-	if (order == 0) {
-		struct per_cpu_pages* pcp = &zone->pageset[smp_processor_id()];
-		if (pcp->list.empty())
-			pcp->count += rmqueue_bulk(zone, pcp->batch, &pcp->list);
-		if (!pcp->list.empty()) {
-			page = page_of_lru(pcp->list.next);
-			page->lru.del();
-			pcp->count--;
-		}
-	} else {
+	struct page* page = order == 0 ? rmqueue_pcplist(zone) : nullptr;
+	if (!page) { /* rmqueue_buddy */
 		lib::spin_lock_guard g(zone->lock);
 		page = __rmqueue_smallest(zone, order);
 	}
@@ -246,7 +271,7 @@ bool zone_watermark_ok(struct zone* z, unsigned order, unsigned long mark, unsig
 	if (order == 0)
 		return true;
 	for (unsigned o = order; o < MAX_ORDER; o++)
-		if (z->free_area[o].nr_free)
+		if (__atomic_load_n(&z->free_area[o].nr_free, __ATOMIC_RELAXED)) /* racy, as Linux */
 			return true;
 	return false;
 }
@@ -348,11 +373,18 @@ void free_the_page(struct page* page, unsigned order)
 	struct zone* zone = page_zone(page);
 	unsigned long flags = arch_local_irq_save();
 	if (order == 0) {
-		struct per_cpu_pages* pcp = &zone->pageset[smp_processor_id()];
-		pcp->list.add(&page->lru);
-		if (++pcp->count >= pcp->high)
-			free_pcppages_bulk(zone, pcp->batch, pcp);
-	} else {
+		/* free_unref_page: this CPU's list, unless a remote drain holds it */
+		struct per_cpu_pages* pcp = this_cpu_pcp(zone);
+		if (pcp->lock.try_lock()) {
+			pcp->list.add(&page->lru);
+			if (++pcp->count >= pcp->high)
+				free_pcppages_bulk(zone, pcp->batch, pcp);
+			pcp->lock.unlock();
+			arch_local_irq_restore(flags);
+			return;
+		}
+	}
+	{
 		lib::spin_lock_guard g(zone->lock);
 		__free_one_page(page, page_to_pfn(page), zone, order);
 	}
@@ -649,7 +681,9 @@ void setup_per_zone_lowmem_reserve()
 
 void zone_pcp_init(struct zone* zone)
 {
-	/* Linux's zone_batchsize and zone_highsize, for one CPU per node */
+	/* Linux's zone_batchsize and zone_highsize: the low watermark's worth
+	 * of pages split between the CPUs (every possible CPU here: they all
+	 * share the node, and nr_cpu_ids is known before mm init) */
 	long batch = long(zone_managed_pages(zone) >> 10);
 	if (batch > long((1UL << 20) / PAGE_SIZE))
 		batch = (1UL << 20) / PAGE_SIZE;
@@ -660,7 +694,7 @@ void zone_pcp_init(struct zone* zone)
 	while (p2 * 2 <= b)
 		p2 *= 2;
 	batch = p2 - 1 < 1 ? 1 : p2 - 1;
-	long high = long(low_wmark_pages(zone));
+	long high = long(low_wmark_pages(zone)) / long(nr_cpu_ids ? nr_cpu_ids : 1);
 	if (high < batch * 4)
 		high = batch * 4;
 	for (auto& pcp : zone->pageset) {
@@ -689,12 +723,20 @@ void build_all_zonelists()
 	}
 }
 
+/* Linux 6.1's drain_pages_zone: any CPU may empty any CPU's list, under
+ * the list's lock; its owner meanwhile uses the buddy lists */
+void drain_pages_zone(unsigned cpu, struct zone* zone)
+{
+	struct per_cpu_pages* pcp = &zone->pageset[cpu];
+	lib::spin_lock_irqsave_guard g(pcp->lock);
+	if (pcp->count)
+		free_pcppages_bulk(zone, pcp->count, pcp);
+}
+
 void drain_zone_pages(struct zone* zone)
 {
-	unsigned long flags = arch_local_irq_save();
-	for (auto& pcp : zone->pageset)
-		free_pcppages_bulk(zone, pcp.count, &pcp);
-	arch_local_irq_restore(flags);
+	for (unsigned cpu = 0; cpu < nr_cpu_ids; cpu++)
+		drain_pages_zone(cpu, zone);
 }
 
 void drain_all_pages()
@@ -704,6 +746,14 @@ void drain_all_pages()
 }
 
 /* ---------------------------------------------------- statistics, /proc */
+
+unsigned long zone_pcp_pages(struct zone* zone)
+{
+	unsigned long n = 0;
+	for (unsigned cpu = 0; cpu < nr_cpu_ids; cpu++)
+		n += (unsigned long)__atomic_load_n(&zone->pageset[cpu].count, __ATOMIC_RELAXED);
+	return n;
+}
 
 unsigned long zone_nr_free(const struct zone* z)
 {
@@ -775,13 +825,19 @@ size_t render_zoneinfo_free(char* buf, size_t size)
 			if (!populated_zone(&z))
 				continue;
 			n += lib::scnprintf(buf + n, size - n, "  pagesets\n");
-			for (unsigned cpu = 0; cpu < 1; cpu++) /* online CPUs: one until SMP */
+			unsigned cpu;
+			for_each_online_cpu(cpu)
+			{
+				if (cpu >= nr_cpu_ids)
+					break;
 				n += lib::scnprintf(buf + n, size - n,
 						    "    cpu: %u\n"
 						    "              count: %d\n"
 						    "              high:  %d\n"
 						    "              batch: %d\n",
-						    cpu, z.pageset[cpu].count, z.pageset[cpu].high, z.pageset[cpu].batch);
+						    cpu, __atomic_load_n(&z.pageset[cpu].count, __ATOMIC_RELAXED),
+						    z.pageset[cpu].high, z.pageset[cpu].batch);
+			}
 			n += lib::scnprintf(buf + n, size - n, "  node_unreclaimable:  0\n  start_pfn:           %lu\n",
 					    z.zone_start_pfn);
 		}

@@ -42,10 +42,24 @@
  * their slabs are repointed (bootstrap), and the kmalloc caches follow
  * (mm/slab_common.cc).
  *
+ * Many CPUs: each CPU has its kmem_cache_cpu (s->cpu_slab[cpu], for cpu <
+ * nr_cpu_ids, which is final before kmem_cache_init).  Only that CPU
+ * touches it, with interrupts off; another CPU that needs it emptied
+ * (flush_all: kmem_cache_shrink, cache shutdown) asks the owner with a
+ * cross-CPU call (on_each_cpu; Linux queues work on each CPU), never
+ * touches it itself.  An object freed on a CPU whose active slab is not
+ * the object's slab (a remote free, or a slab another CPU has frozen)
+ * goes through __slab_free under the node's list_lock; the owning CPU
+ * collects such frees from page->freelist under the same lock
+ * (get_freelist) before it leaves the slab.  Linux does the same with a
+ * cmpxchg on freelist+counters; here the lock is the serialisation.
+ *
  * Lock order: slab_lock -> kmem_cache_node::list_lock (irqs off) ->
- * zone->lock.  A CPU's kmem_cache_cpu is guarded by disabling interrupts
- * on that CPU.  page->freelist/inuse/frozen of a slab are guarded by its
- * node's list_lock, except for a new slab no one else can see yet.
+ * per_cpu_pages::lock -> zone->lock.  A CPU's kmem_cache_cpu is guarded
+ * by disabling interrupts on that CPU.  page->freelist/inuse/frozen of a
+ * slab are guarded by its node's list_lock, except for a new slab no one
+ * else can see yet.  flush_all() needs interrupts enabled and no
+ * list_lock held (it waits for the other CPUs).
  */
 #include <mm/slab.h>
 #include <kernel/panic.h>
@@ -97,6 +111,8 @@ struct track {
 	unsigned long when; /* jiffies */
 };
 enum track_item { TRACK_ALLOC, TRACK_FREE };
+
+unsigned slub_nr_cpu_ids; /* nr_cpu_ids when kmem_cache_init sized the caches */
 
 /* static homes of the two bootstrap caches, with their per-CPU slabs */
 struct boot_cache {
@@ -192,7 +208,7 @@ unsigned long get_random_long()
 	}
 	uint32_t lo, hi;
 	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	unsigned long x = ((unsigned long)hi << 32 | lo) + ++counter * 0x9e3779b97f4a7c15UL;
+	unsigned long x = ((unsigned long)hi << 32 | lo) + __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED) * 0x9e3779b97f4a7c15UL;
 	x ^= x >> 31;
 	x *= 0xbf58476d1ce4e5b9UL;
 	x ^= x >> 27;
@@ -816,7 +832,7 @@ void* get_freelist(struct kmem_cache* s, struct page* page)
 /* freeze the first partial slab of a node: its freelist becomes the CPU's */
 struct page* get_partial_node(struct kmem_cache_node* n, void** freelist)
 {
-	if (!n || !n->nr_partial) /* racy peek, as Linux */
+	if (!n || !__atomic_load_n(&n->nr_partial, __ATOMIC_RELAXED)) /* racy peek, as Linux */
 		return nullptr;
 	lib::spin_lock_guard g(n->list_lock);
 	if (n->partial.empty())
@@ -854,6 +870,11 @@ __attribute__((noinline)) void* ___slab_alloc(struct kmem_cache* s, gfp_t gfpfla
 			c->page = nullptr;
 			c->freelist = nullptr;
 		} else {
+			/* a node we cannot honour (offline) lands here with the
+			 * CPU freelist still full: use it before page->freelist */
+			freelist = c->freelist;
+			if (freelist)
+				goto load_freelist;
 			freelist = get_freelist(s, page);
 			if (freelist)
 				goto load_freelist;
@@ -911,21 +932,25 @@ __attribute__((noinline)) void __slab_free(struct kmem_cache* s, struct page* pa
 		discard_slab(s, page);
 }
 
-void flush_cpu_slab(struct kmem_cache* s, unsigned cpu)
+/* This CPU's active slab back to its node.  Runs on the CPU that owns
+ * it, interrupts off: a cross-CPU call, or on_each_cpu's local call. */
+void flush_cpu_slab(void* info)
 {
-	unsigned long flags = arch_local_irq_save();
-	struct kmem_cache_cpu* c = &s->cpu_slab[cpu];
+	auto* s = static_cast<struct kmem_cache*>(info);
+	struct kmem_cache_cpu* c = this_cpu_slab(s);
 	if (c->page)
 		deactivate_slab(s, c->page, c->freelist);
 	c->page = nullptr;
 	c->freelist = nullptr;
-	arch_local_irq_restore(flags);
 }
 
+/* Every CPU gives its active slab back, each on itself (Linux: work on
+ * each CPU, flush_work).  Interrupts on, no list_lock held: waits for
+ * the other CPUs.  A CPU may take a new slab right after; shrink and
+ * shutdown only promise what was allocated before the call. */
 void flush_all(struct kmem_cache* s)
 {
-	for (unsigned cpu = 0; cpu < nr_cpu_ids; cpu++)
-		flush_cpu_slab(s, cpu);
+	on_each_cpu(flush_cpu_slab, s, 1);
 }
 
 /* ------------------------------------------------ debug caches' paths */
@@ -1177,6 +1202,10 @@ unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigne
 
 int __kmem_cache_create(struct kmem_cache* s, slab_flags_t flags)
 {
+	/* every cache has nr_cpu_ids CPU slabs: the count may not grow after
+	 * kmem_cache_init (setup_arch fixes it from the MADT before mm init) */
+	if (slab_state != DOWN && nr_cpu_ids > slub_nr_cpu_ids)
+		panic("SLUB: nr_cpu_ids grew from %u to %u after kmem_cache_init", slub_nr_cpu_ids, nr_cpu_ids);
 	s->flags = flags;
 	s->random = get_random_long();
 	if (!calculate_sizes(s))
@@ -1447,6 +1476,7 @@ void kmem_cache_init()
 {
 	if (slab_state != DOWN)
 		return;
+	slub_nr_cpu_ids = nr_cpu_ids;
 	slab_caches.init();
 	kmem_cache_node_cache = &boot_kmem_cache_node.s;
 	create_boot_cache(kmem_cache_node_cache, "kmem_cache_node", sizeof(struct kmem_cache_node), SLAB_HWCACHE_ALIGN);

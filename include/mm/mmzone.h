@@ -6,7 +6,8 @@
  *       free_area[order]   order 0..MAX_ORDER-1: circular list of free
  *                          blocks of 2^order pages, linked through the
  *                          head page's lru; nr_free blocks
- *       per_cpu_pages      each CPU's list of order-0 pages
+ *       pageset[cpu]       each CPU's list of order-0 pages (per_cpu_pages),
+ *                          for cpu < nr_cpu_ids; one cache line each
  *       _watermark         min / low / high, in pages
  *       lowmem_reserve     pages kept back from allocations that could
  *                          have used a higher zone ("protection")
@@ -17,10 +18,16 @@
  * no two free buddies of the same order both sit on the lists (they would
  * have been merged); every page of a zone is either in a free block, on
  * a per-cpu list, allocated, or reserved; zone free-page count == the sum
- * of the free lists.
+ * of the free lists (pages on per-cpu lists are not in it, as Linux's
+ * NR_FREE_PAGES); pcp->count == the length of pcp->list.
  *
- * Lock order: zone->lock is a leaf (taken with interrupts disabled).
- * The per-cpu lists are touched only by their CPU with interrupts off.
+ * Lock order: per_cpu_pages::lock -> zone->lock, both taken with
+ * interrupts disabled.  As in Linux 6.1, pcp->lock guards a CPU's list
+ * and count: the owning CPU takes it with a trylock (interrupts off, on
+ * its own pageset) and falls back to the buddy lists if another CPU holds
+ * it; drain_zone_pages() takes it from any CPU to empty a remote list.
+ * free_area[].nr_free and nr_free_pages are written under zone->lock and
+ * read without it (watermark checks, /proc) as Linux's racy reads.
  */
 #pragma once
 #include <atomic>
@@ -46,11 +53,13 @@ struct free_area {
 	unsigned long nr_free;
 };
 
-struct per_cpu_pages {
-	int count; /* pages on the list */
-	int high;  /* above this, batch pages go back to the buddy lists */
-	int batch; /* chunk size for refill and drain */
-	lib::list_head list;
+/* one cache line per CPU: no two CPUs write the same line on their fast path */
+struct alignas(64) per_cpu_pages {
+	lib::spinlock lock;  /* guards count and list (Linux 6.1's pcp->lock) */
+	int count;           /* pages on the list */
+	int high;            /* above this, batch pages go back to the buddy lists */
+	int batch;           /* chunk size for refill and drain */
+	lib::list_head list; /* order-0 pages, hottest first */
 };
 
 struct pglist_data;

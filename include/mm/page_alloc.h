@@ -52,7 +52,9 @@ void setup_per_zone_wmarks();
 void setup_per_zone_lowmem_reserve();
 void zone_pcp_init(struct zone* zone);
 void build_all_zonelists();
-/* return every CPU's per-cpu pages of a zone to the free lists */
+/* return every CPU's per-cpu pages of a zone to the free lists; from any
+ * CPU, in any context that may take a spinlock (Linux 6.1 drains remote
+ * lists under their pcp->lock, no cross-CPU call needed) */
 void drain_zone_pages(struct zone* zone);
 void drain_all_pages();
 
@@ -63,6 +65,8 @@ extern bool page_poisoning_enabled; /* page_poison=on */
 unsigned long totalram_pages();
 unsigned long nr_free_pages();
 unsigned long zone_nr_free(const struct zone* z);
+/* pages sitting on the zone's per-CPU lists, all CPUs (a racy sum) */
+unsigned long zone_pcp_pages(struct zone* zone);
 /* render into buf (NUL-terminated); return the length written */
 size_t render_buddyinfo(char* buf, size_t size);
 size_t render_zoneinfo_free(char* buf, size_t size);

@@ -1,6 +1,7 @@
 // Host stand-ins for the architecture side of the kernel (see host_env.h):
-// the serial console, the clock, the direct-map and vmemmap bases, and the
-// stack dump.  The real printk and ring buffer run on top of them.
+// the serial console, the clock, the direct-map and vmemmap bases, the
+// stack dump, the CPU masks and cross-CPU calls.  The real printk and ring
+// buffer run on top of them.
 #include "host_env.h"
 
 #include <arch/page.h>
@@ -12,9 +13,50 @@
 #include <kernel/printk.h>
 
 #include <arch/current.h>
+#include <kernel/cpumask.h>
 struct pcpu_hot pcpu_hot[NR_CPUS]; /* preempt_count: in task context on the host */
 thread_local unsigned host_cpu; /* each test thread may play its own CPU */
 unsigned nr_cpu_ids = 1;       /* the CPUs host tests play; a test may raise it */
+struct cpumask __cpu_possible_mask = {{1UL}};
+struct cpumask __cpu_present_mask = {{1UL}};
+struct cpumask __cpu_online_mask = {{1UL}};
+
+void host_set_nr_cpus(unsigned n)
+{
+	nr_cpu_ids = n;
+	cpumask_clear(&__cpu_possible_mask);
+	for (unsigned cpu = 0; cpu < n; cpu++)
+		set_cpu_possible(cpu, true);
+	__cpu_present_mask = __cpu_possible_mask;
+	__cpu_online_mask = __cpu_possible_mask;
+}
+
+// Cross-CPU calls: the host has no IPIs, so the calling thread plays each
+// target CPU in turn (host_cpu switched for the call).  That is the
+// kernel's guarantee only if the threads playing those CPUs are not inside
+// the allocator meanwhile: tests call these with the other threads quiet.
+int smp_call_function_single(int cpu, smp_call_func_t func, void* info, int)
+{
+	if (cpu < 0 || !cpu_online(unsigned(cpu)))
+		return -6; /* ENXIO */
+	unsigned self = host_cpu;
+	host_cpu = unsigned(cpu);
+	func(info);
+	host_cpu = self;
+	return 0;
+}
+void smp_call_function(smp_call_func_t func, void* info, int wait)
+{
+	unsigned cpu;
+	for_each_online_cpu(cpu)
+		if (cpu != host_cpu)
+			smp_call_function_single(int(cpu), func, info, wait);
+}
+void on_each_cpu(smp_call_func_t func, void* info, int wait)
+{
+	smp_call_function(func, info, wait);
+	func(info);
+}
 
 uintptr_t page_offset_base;
 uintptr_t vmemmap_base;

@@ -9,3 +9,6 @@ std::string& host_console();
 // taint flags set through add_taint()
 unsigned long host_taint();
 void host_reset_env();
+// play n CPUs: nr_cpu_ids and the possible/present/online masks (0..n-1);
+// before creating the zones and caches the CPUs use
+void host_set_nr_cpus(unsigned n);
