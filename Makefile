@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 QEMU ?= qemu-system-x86_64
 APPEND ?=
 MEM ?= 512M
-SMP ?= 1
+SMP ?= 2
 QEMU_COMMON = -machine pc -m $(MEM) -smp $(SMP) -no-reboot
 
 .PHONY: all deps build run run-bios run-uefi test test-host debug iso clean

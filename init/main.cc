@@ -44,6 +44,7 @@
 #include <arch/page.h>
 
 extern "C" void (*__init_array_start[])(), (*__init_array_end[])();
+void smp_init(); /* arch/x86_64/kernel/smpboot.cc */
 
 namespace
 {
@@ -86,6 +87,7 @@ static int kernel_init(void*)
 	/* wait for kthreadd, as Linux's kernel_init waits for kthreadd_done */
 	while (!kthreadd_task)
 		schedule_timeout_uninterruptible(1);
+	smp_init(); /* the other CPUs (arch/x86_64/kernel/smpboot.cc) */
 	system_state = SYSTEM_RUNNING;
 
 	if (ktest_glob) {

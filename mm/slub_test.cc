@@ -27,7 +27,9 @@ char slabinfo_buf[32768];
 KTEST(slub, caches_are_up)
 {
 	KEXPECT_TRUE(slab_is_available());
-	KEXPECT_TRUE(ktest_log_contains("SLUB: HWalign=64, Order=0-3, MinObjects=0, CPUs=1, Nodes=1"));
+	char line[96];
+	lib::snprintf(line, sizeof(line), "SLUB: HWalign=64, Order=0-3, MinObjects=0, CPUs=%u, Nodes=1", nr_cpu_ids);
+	KEXPECT_TRUE(ktest_log_contains(line));
 	for (unsigned i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
 		if (i == 1 || i == 2 || i >= KMALLOC_SHIFT_LOW) {
 			KASSERT_TRUE(kmalloc_caches[KMALLOC_NORMAL][i] != nullptr);

@@ -17,15 +17,22 @@ struct [[gnu::packed]] x86_hw_tss {
 };
 static_assert(sizeof(x86_hw_tss) == 104);
 
-/* load this CPU's GDT, TSS (with its IST stacks) and segment registers */
-void cpu_init_gdt_tss();
+/* load cpu's GDT, TSS (with its IST stacks) and segment registers; on
+ * an AP the exception stacks must have been set up first */
+void cpu_init_gdt_tss(unsigned cpu = 0);
+/* an AP's exception stacks (vmalloc, guarded); false when out of memory */
+bool alloc_exception_stacks(unsigned cpu);
 /* build the IDT (every vector) and load it */
 void idt_setup();
+/* load the (built) IDT on this CPU */
+void load_idt();
 
 /* point this CPU's GS base at its pcpu_hot */
 void setup_percpu_gs(unsigned cpu);
 /* the top of this CPU's exception stack for IST slot ist_index (0: #DF) */
 uintptr_t exception_stack_top(int ist_index);
+/* cpu's TSS (its IST slots, sp0) */
+struct x86_hw_tss* cpu_tss_of(unsigned cpu);
 /* addr is in the guard page below current's task stack: [lo, hi) is that
  * stack and name "TASK" (Linux: get_stack_guard_info) */
 bool get_stack_guard_info(uintptr_t addr, uintptr_t* lo, uintptr_t* hi, const char** name);

@@ -25,7 +25,9 @@
  * schedule_timeout_uninterruptible() instead and other tasks run.
  *
  * Data: jiffies_64 (jiffies is the same word), written only by the tick
- * on the boot CPU, read without a lock (aligned 64-bit loads).
+ * on the boot CPU (tick_do_timer_cpu), read without a lock (aligned
+ * 64-bit loads).  Every CPU's tick runs update_process_times for itself:
+ * its timers, its scheduler tick.
  */
 #include <arch/processor.h>
 #include <kernel/jiffies.h>
@@ -55,10 +57,13 @@ static void update_process_times()
 	scheduler_tick();
 }
 
+unsigned tick_do_timer_cpu; /* the boot CPU */
+
 /* the clock event handler of the periodic tick, hard interrupt context */
 void tick_handle_periodic()
 {
-	do_timer(1);
+	if (smp_processor_id() == tick_do_timer_cpu)
+		do_timer(1); /* jiffies: one CPU's tick (Linux: tick_do_timer_cpu) */
 	update_process_times();
 }
 

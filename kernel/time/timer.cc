@@ -42,9 +42,12 @@ timer_list* entry_timer(lib::list_head* e)
 	return reinterpret_cast<timer_list*>(reinterpret_cast<char*>(e) - offsetof(timer_list, entry));
 }
 
-timer_base* get_timer_base(const timer_list*)
+/* a timer stays on the base of the CPU that set it up (its flags' CPU
+ * bits): it fires on that CPU's tick; mod_timer does not move it (Linux
+ * moves an idle timer to the arming CPU) */
+timer_base* get_timer_base(const timer_list* timer)
 {
-	return &timer_bases[smp_processor_id()]; /* one CPU: every timer is local */
+	return &timer_bases[timer->flags & TIMER_CPUMASK];
 }
 
 /* base->lock held */
@@ -145,9 +148,19 @@ int del_timer_sync(struct timer_list* timer)
 	/* Linux: waiting for the callback from hard interrupt context could
 	 * deadlock against the interrupted softirq running it */
 	WARN_ON(in_hardirq() && !(timer->flags & TIMER_IRQSAFE));
-	/* one CPU: a callback can be running only if we are inside it (or
-	 * nested in the softirq running it), and then waiting would never end */
-	return del_timer(timer);
+	timer_base* base = get_timer_base(timer);
+	for (;;) {
+		{
+			lib::spin_lock_irqsave_guard g(base->lock);
+			int ret = detach_if_pending(base, timer);
+			/* done unless its callback runs now on the base's CPU; on
+			 * that CPU itself we are inside (or under) the callback and
+			 * waiting would never end */
+			if (base->running_timer != timer || base == &timer_bases[smp_processor_id()])
+				return ret;
+		}
+		cpu_relax();
+	}
 }
 
 void init_timers()

@@ -203,7 +203,7 @@ def main():
     ap.add_argument('--append', default='', help='kernel command line (console=ttyS0 panic=-1 are added)')
     ap.add_argument('--timeout', type=int, default=60)
     ap.add_argument('--mem', default='512M')
-    ap.add_argument('--smp', type=int, default=1)
+    ap.add_argument('--smp', type=int, default=2, help='CPUs (make run and make test boot 2; the suite also runs on 4)')
     ap.add_argument('--log', required=True, help='serial log file')
     ap.add_argument('--keep-log', action='store_true')
     ap.add_argument('--no-ktap', action='store_true', help='do not require a KTAP report')

@@ -21,6 +21,8 @@
 #include <kernel/printk.h>
 #include <lib/string.h>
 
+void generic_processor_info(unsigned apicid, bool enabled); /* smpboot.cc */
+
 uint64_t mp_lapic_addr;
 
 namespace
@@ -132,6 +134,7 @@ void acpi_boot_init()
 		         (e->lapic_flags & ACPI_MADT_ENABLED) ? "enabled" : "disabled");
 		if (e->lapic_flags & ACPI_MADT_ENABLED)
 			nr_lapics++;
+		generic_processor_info(e->id, e->lapic_flags & ACPI_MADT_ENABLED);
 	});
 	for_each_madt_entry(madt, ACPI_MADT_TYPE_LOCAL_APIC_NMI, [](const acpi_subtable_header* h) {
 		if (h->length < sizeof(acpi_madt_local_apic_nmi))

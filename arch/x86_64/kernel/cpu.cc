@@ -6,13 +6,17 @@
  * and the 16-byte TSS descriptor at 0x40.  The TSS's interrupt stack table
  * gives the double fault, NMI, machine check and debug exceptions their own
  * stacks, so a kernel stack overflow still gets a report.
- * One CPU today; the arrays become per-CPU with SMP.
+ * Per CPU, as Linux's gdt_page and cpu_tss_rw: gdt_pages[cpu], cpu_tss[cpu]
+ * (static, 4 KiB + 104 bytes each); the boot CPU's exception stacks are
+ * static (it needs them before any allocator), an AP's are vmalloc'ed by
+ * the boot CPU before the AP starts (alloc_exception_stacks), each with
+ * an unmapped page below it.
  *
  * get_stack_bounds() names the stacks the unwinder may walk: the running
  * task's kernel stack (current->stack, THREAD_SIZE bytes; init_stack for
  * the boot task), the IRQ stacks and the exception stacks, and, while
  * show_stack() walks a sleeping task, that task's stack (stack_walk_task;
- * set and cleared by the walker, one walk at a time: one CPU).
+ * set and cleared by the walker, one walk at a time).
  * get_stack_guard_info() tells whether an address lies in the unmapped
  * page just below current's stack (Linux: get_stack_guard_info in
  * asm/stacktrace.h): a task stack from vmalloc has no mapping there, so
@@ -25,10 +29,11 @@
 #include <arch/processor.h>
 #include <cstddef>
 #include <kernel/sched.h>
+#include <mm/vmalloc.h>
 
 namespace
 {
-alignas(PAGE_SIZE) uint64_t gdt_page[GDT_ENTRIES] = {
+constexpr uint64_t gdt_template[] = {
     0,
     0x00cf9b000000ffff, /* __KERNEL32_CS */
     0x00af9b000000ffff, /* __KERNEL_CS: 64-bit, DPL 0 */
@@ -37,8 +42,14 @@ alignas(PAGE_SIZE) uint64_t gdt_page[GDT_ENTRIES] = {
     0x00cff3000000ffff, /* __USER_DS */
     0x00affb000000ffff, /* __USER_CS: 64-bit, DPL 3 */
 };
-x86_hw_tss cpu_tss;
-alignas(16) char exception_stacks[N_EXCEPTION_STACKS][EXCEPTION_STKSZ];
+struct alignas(PAGE_SIZE) gdt_page_t {
+	uint64_t gdt[GDT_ENTRIES];
+};
+gdt_page_t gdt_pages[NR_CPUS];
+x86_hw_tss cpu_tss[NR_CPUS];
+alignas(16) char boot_exception_stacks[N_EXCEPTION_STACKS][EXCEPTION_STKSZ];
+/* cpu's exception stacks, N_EXCEPTION_STACKS * EXCEPTION_STKSZ bytes */
+char* exception_stacks[NR_CPUS] = {&boot_exception_stacks[0][0]};
 /* Linux's stack_type_name: the Call Trace shows <#DF> ... </#DF> */
 const char* const exception_stack_names[N_EXCEPTION_STACKS] = {"#DF", "NMI", "#MC", "#DB"};
 
@@ -50,20 +61,37 @@ struct [[gnu::packed]] desc_ptr {
 
 extern "C" char init_stack[];
 
-void cpu_init_gdt_tss()
+bool alloc_exception_stacks(unsigned cpu)
 {
-	for (int i = 0; i < N_EXCEPTION_STACKS; i++)
-		cpu_tss.ist[i] = reinterpret_cast<uint64_t>(exception_stacks[i] + EXCEPTION_STKSZ);
-	cpu_tss.io_bitmap_base = sizeof(x86_hw_tss); /* no I/O bitmap */
+	if (exception_stacks[cpu])
+		return true;
+	exception_stacks[cpu] = static_cast<char*>(vmalloc(N_EXCEPTION_STACKS * EXCEPTION_STKSZ));
+	return exception_stacks[cpu] != nullptr;
+}
 
-	uint64_t base = reinterpret_cast<uint64_t>(&cpu_tss);
+x86_hw_tss* cpu_tss_of(unsigned cpu)
+{
+	return &cpu_tss[cpu];
+}
+
+void cpu_init_gdt_tss(unsigned cpu)
+{
+	x86_hw_tss& tss = cpu_tss[cpu];
+	uint64_t* gdt_page = gdt_pages[cpu].gdt;
+	for (unsigned i = 0; i < sizeof(gdt_template) / sizeof(gdt_template[0]); i++)
+		gdt_page[i] = gdt_template[i];
+	for (int i = 0; i < N_EXCEPTION_STACKS; i++)
+		tss.ist[i] = reinterpret_cast<uint64_t>(exception_stacks[cpu] + (i + 1) * EXCEPTION_STKSZ);
+	tss.io_bitmap_base = sizeof(x86_hw_tss); /* no I/O bitmap */
+
+	uint64_t base = reinterpret_cast<uint64_t>(&tss);
 	uint64_t limit = sizeof(x86_hw_tss) - 1;
 	/* 64-bit available TSS (type 9), present */
 	gdt_page[GDT_ENTRY_TSS] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
 	                          (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 	gdt_page[GDT_ENTRY_TSS + 1] = base >> 32;
 
-	desc_ptr gdtr{sizeof(gdt_page) - 1, reinterpret_cast<uint64_t>(gdt_page)};
+	desc_ptr gdtr{sizeof(gdt_pages[cpu]) - 1, reinterpret_cast<uint64_t>(gdt_page)};
 	asm volatile("lgdt %0" ::"m"(gdtr));
 	/* reload CS with a far return, then the data segments */
 	asm volatile("pushq %0\n\t"
@@ -89,7 +117,7 @@ void setup_percpu_gs(unsigned cpu)
 
 uintptr_t exception_stack_top(int ist_index)
 {
-	return reinterpret_cast<uintptr_t>(exception_stacks[ist_index] + EXCEPTION_STKSZ);
+	return reinterpret_cast<uintptr_t>(exception_stacks[smp_processor_id()] + (ist_index + 1) * EXCEPTION_STKSZ);
 }
 
 bool get_stack_guard_info(uintptr_t addr, uintptr_t* lo, uintptr_t* hi, const char** name)
@@ -134,9 +162,13 @@ bool get_stack_bounds(uintptr_t sp, uintptr_t* lo, uintptr_t* hi, const char** n
 		if (irq_stack_bounds(cpu, &l, &h) && in(reinterpret_cast<const char*>(l), h - l, "IRQ"))
 			return true;
 	}
-	for (int i = 0; i < N_EXCEPTION_STACKS; i++)
-		if (in(exception_stacks[i], EXCEPTION_STKSZ, exception_stack_names[i]))
-			return true;
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (!exception_stacks[cpu])
+			continue;
+		for (int i = 0; i < N_EXCEPTION_STACKS; i++)
+			if (in(exception_stacks[cpu] + i * EXCEPTION_STKSZ, EXCEPTION_STKSZ, exception_stack_names[i]))
+				return true;
+	}
 	return false;
 }
 
@@ -144,5 +176,5 @@ bool get_stack_bounds(uintptr_t sp, uintptr_t* lo, uintptr_t* hi, const char** n
  * update_task_stack, called by __switch_to) */
 void update_task_stack(uintptr_t sp0)
 {
-	cpu_tss.sp0 = sp0;
+	cpu_tss[smp_processor_id()].sp0 = sp0; /* called with interrupts off (switch_to) */
 }

@@ -50,6 +50,12 @@ void idt_setup()
 	set_gate(3, 0, 3);
 	set_gate(8, IST_INDEX_DF, 0);
 	set_gate(18, IST_INDEX_MCE, 0);
+	load_idt();
+}
+
+/* every CPU shares the one table (Linux: load_current_idt) */
+void load_idt()
+{
 	desc_ptr idtr{sizeof(idt_table) - 1, reinterpret_cast<uint64_t>(idt_table)};
 	asm volatile("lidt %0" ::"m"(idtr));
 }

@@ -15,6 +15,8 @@
 e820_table e820_table_kernel;
 void init_mem_mapping();
 void x86_numa_init();
+void reserve_real_mode();    /* smpboot.cc */
+void prefill_possible_map(); /* smpboot.cc */
 extern "C" char _text[], _end[];
 
 namespace
@@ -99,12 +101,13 @@ void e820__memblock_setup()
 		if (e.type == e820_type::ram)
 			memblock_add(e.addr, e.size);
 	}
-	memblock_reserve_named(0, 1 << 20, "low 1 MiB (BIOS data, real-mode area)");
 	memblock_reserve_named(__pa(_text), uint64_t(_end - _text), "kernel image");
 	if (boot_params.info_size)
 		memblock_reserve_named(boot_params.info_start, boot_params.info_size, "boot loader information");
 	for (uint32_t i = 0; i < boot_params.nr_modules; i++)
 		memblock_reserve_named(boot_params.modules[i].start, boot_params.modules[i].size, "boot module");
+	reserve_real_mode(); /* the APs' trampoline page, before the low 1 MiB goes */
+	memblock_reserve_named(0, 1 << 20, "low 1 MiB (BIOS data, real-mode area)");
 }
 
 void setup_arch()
@@ -118,7 +121,8 @@ void setup_arch()
 	if (e820__end_of_ram() > mapped)
 		memblock_remove(mapped, PHYS_ADDR_MAX - mapped);
 	acpi_boot_table_init();
-	acpi_boot_init(); /* the MADT: local APIC, IO-APICs, overrides */
+	acpi_boot_init(); /* the MADT: local APIC, IO-APICs, overrides, the CPUs */
+	prefill_possible_map(); /* nr_cpu_ids, before any per-CPU allocation */
 	x86_numa_init();
 	memblock_dump_all();
 }
