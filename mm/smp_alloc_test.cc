@@ -50,15 +50,23 @@ unsigned nth_online_cpu(unsigned n)
 	return 0;
 }
 
-/* a thread bound to cpu, created asleep; nullptr on failure */
-struct task_struct* bound_thread(int (*fn)(void*), void* data, unsigned cpu, const char* name, unsigned i)
+/* A thread bound to cpu, created asleep; nullptr on failure.  Where the
+ * scheduler cannot bind to that CPU yet (kthread_bind refuses any CPU but
+ * 0 until SMP scheduling lands), it is bound to CPU 0 instead; *bound
+ * says which. */
+struct task_struct* bound_thread(int (*fn)(void*), void* data, unsigned cpu, const char* name, unsigned i,
+                                 unsigned* bound)
 {
 	struct task_struct* k = kthread_create(fn, data, "%s/%u", name, i);
 	if (IS_ERR(k))
 		return nullptr;
+	*bound = cpu;
 	if (kthread_bind(k, cpu)) {
-		kthread_stop(k);
-		return nullptr;
+		*bound = 0;
+		if (cpu == 0 || kthread_bind(k, 0)) {
+			kthread_stop(k);
+			return nullptr;
+		}
 	}
 	return k;
 }
@@ -129,7 +137,7 @@ struct storm {
 	unsigned iters;
 	ring inbox[MAX_WORKERS];
 	int producer_done[MAX_WORKERS];
-	struct completion done;
+	int finished; /* workers done */
 	long allocs, frees, remote_frees, failures, corruptions;
 };
 
@@ -137,6 +145,7 @@ struct storm_worker {
 	struct storm* st;
 	unsigned index;
 	uint32_t rng;
+	bool irq; /* runs in a cross-CPU call (hard interrupt context) */
 };
 
 storm the_storm;
@@ -183,16 +192,16 @@ bool storm_alloc(storm_worker* w, item& it, unsigned seq)
 	if (r < 45) {
 		it.k = KMALLOC;
 		it.arg = storm_sizes[next_rand(w->rng) % (sizeof(storm_sizes) / sizeof(storm_sizes[0]))];
-		it.p = kmalloc(it.arg, GFP_KERNEL);
+		it.p = kmalloc(it.arg, w->irq ? GFP_ATOMIC : GFP_KERNEL);
 	} else if (r < 60) {
 		it.k = CACHE;
 		it.arg = 0;
-		it.p = kmem_cache_alloc(st->cache, GFP_KERNEL);
+		it.p = kmem_cache_alloc(st->cache, w->irq ? GFP_ATOMIC : GFP_KERNEL);
 	} else {
 		uint32_t o = next_rand(w->rng) % 10;
 		it.k = PAGES;
 		it.arg = o < 6 ? 0 : o < 8 ? 1 : o < 9 ? 2 : 3;
-		struct page* page = alloc_pages(GFP_KERNEL, it.arg);
+		struct page* page = alloc_pages(w->irq ? GFP_ATOMIC : GFP_KERNEL, it.arg);
 		it.p = page ? page_address(page) : nullptr;
 	}
 	if (!it.p) {
@@ -221,9 +230,18 @@ void storm_free(storm_worker* w, const item& it)
 	count(st->frees);
 }
 
-int storm_fn(void* data)
+/* wait for the other threads: in interrupt context by spinning (each
+ * worker is then alone on its CPU), in a thread by yielding */
+void storm_wait(storm_worker* w)
 {
-	auto* w = static_cast<storm_worker*>(data);
+	if (w->irq)
+		cpu_relax();
+	else
+		yield();
+}
+
+void storm_run(storm_worker* w)
+{
 	storm* st = w->st;
 	ring& out = st->inbox[(w->index + 1) % st->nworkers];
 	ring& in = st->inbox[w->index];
@@ -244,7 +262,7 @@ int storm_fn(void* data)
 				 * (every waiter drains, so no cycle of waiters) */
 				while (!out.push(it)) {
 					drain_inbox();
-					yield();
+					storm_wait(w);
 				}
 			}
 		}
@@ -255,7 +273,7 @@ int storm_fn(void* data)
 		}
 		if (i % 4 == 0)
 			drain_inbox();
-		if (i % 64 == 0)
+		if (i % 64 == 0 && !w->irq)
 			cond_resched(); /* several threads may share a CPU */
 	}
 	while (nlocal)
@@ -269,10 +287,21 @@ int storm_fn(void* data)
 			drain_inbox();
 			break;
 		}
-		yield();
+		storm_wait(w);
 	}
-	complete(&st->done);
+	__atomic_fetch_add(&st->finished, 1, __ATOMIC_RELEASE);
+}
+
+int storm_fn(void* data)
+{
+	storm_run(static_cast<storm_worker*>(data));
 	return wait_for_stop(0);
+}
+
+/* a worker on another CPU, in its CALL_FUNCTION_SINGLE interrupt */
+void storm_ipi(void* info)
+{
+	storm_run(static_cast<storm_worker*>(info));
 }
 
 /* the counts that must come back: free pages per zone, per cache slabinfo */
@@ -310,14 +339,23 @@ void take_counts(alloc_counts* c, struct kmem_cache* const* caches, unsigned n)
 }
 } // namespace
 
-KTEST(smp_alloc, storm_on_every_cpu_hands_objects_across_and_counts_come_back)
+namespace
+{
+/*
+ * One storm.  ipi: worker 0 is a thread on CPU 0 and every other online
+ * CPU runs a worker in a cross-CPU call (interrupt context, GFP_ATOMIC):
+ * real concurrency even where threads cannot be bound to other CPUs yet.
+ * Else: a thread bound to each online CPU (two threads when only one CPU).
+ */
+void run_storm(ktest& __ktest, bool ipi)
 {
 	storm* st = &the_storm;
 	new (st) storm{};
 	unsigned online = num_online_cpus();
+	if (ipi && online < 2)
+		ipi = false; /* a CPU cannot interrupt itself to run a second worker */
 	st->nworkers = online < 2 ? 2 : online > MAX_WORKERS ? MAX_WORKERS : online;
 	st->iters = 3000;
-	init_completion(&st->done);
 	st->cache = kmem_cache_create("smp_alloc_200", 200, 0, SLAB_NO_MERGE, nullptr);
 	KASSERT_TRUE(st->cache != nullptr);
 
@@ -329,11 +367,15 @@ KTEST(smp_alloc, storm_on_every_cpu_hands_objects_across_and_counts_come_back)
 
 	int threads_before = nr_threads;
 	struct task_struct* ks[MAX_WORKERS] = {};
+	unsigned cpu_of[MAX_WORKERS] = {};
 	bool created = true;
 	for (unsigned i = 0; i < st->nworkers; i++) {
-		storm_workers[i] = {st, i, 0x9e3779b9u * (i + 1)};
-		ks[i] = bound_thread(storm_fn, &storm_workers[i], nth_online_cpu(i), "ktest-storm", i);
-		created &= ks[i] != nullptr;
+		storm_workers[i] = {st, i, 0x9e3779b9u * (i + 1), ipi && i > 0};
+		if (storm_workers[i].irq)
+			cpu_of[i] = nth_online_cpu(i); /* i > 0: not CPU 0 */
+		else
+			created &= (ks[i] = bound_thread(storm_fn, &storm_workers[i], ipi ? 0 : nth_online_cpu(i),
+			                                 "ktest-storm", i, &cpu_of[i])) != nullptr;
 	}
 	if (!created) {
 		for (auto* k : ks)
@@ -342,6 +384,13 @@ KTEST(smp_alloc, storm_on_every_cpu_hands_objects_across_and_counts_come_back)
 		kmem_cache_destroy(st->cache);
 		KASSERT_TRUE(created);
 	}
+	unsigned cpus_used = 0;
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+		for (unsigned i = 0; i < st->nworkers; i++)
+			if (cpu_of[i] == cpu) {
+				cpus_used++;
+				break;
+			}
 
 	/* after the threads exist (their creation allocates), before they run */
 	static alloc_counts before, after;
@@ -349,24 +398,40 @@ KTEST(smp_alloc, storm_on_every_cpu_hands_objects_across_and_counts_come_back)
 	take_counts(&before, caches, ncaches);
 
 	uint64_t t0 = local_clock();
+	for (unsigned i = st->nworkers; i-- > 0;)
+		if (ks[i])
+			wake_up_process(ks[i]);
 	for (unsigned i = 0; i < st->nworkers; i++)
-		wake_up_process(ks[i]);
-	for (unsigned i = 0; i < st->nworkers; i++)
-		wait_for_completion(&st->done);
+		if (storm_workers[i].irq)
+			KEXPECT_EQ(smp_call_function_single(int(cpu_of[i]), storm_ipi, &storm_workers[i], 0), 0);
+	/* meanwhile, from here: drain every CPU's page list (under its lock,
+	 * while its owner uses it), and flush every CPU's slab (cross-CPU
+	 * calls; not while CPUs sit in the storm with interrupts off) */
+	unsigned long drains = 0;
+	while (__atomic_load_n(&st->finished, __ATOMIC_ACQUIRE) < int(st->nworkers)) {
+		drain_all_pages();
+		if (!ipi) {
+			kmem_cache_shrink(st->cache);
+			kmem_cache_shrink(kmalloc_slab(64, GFP_KERNEL));
+		}
+		drains++;
+		msleep(1);
+	}
 	uint64_t t1 = local_clock();
 
 	quiesce(caches, ncaches);
 	take_counts(&after, caches, ncaches);
 	for (unsigned i = 0; i < st->nworkers; i++)
-		KEXPECT_EQ(kthread_stop(ks[i]), 0);
+		if (ks[i])
+			KEXPECT_EQ(kthread_stop(ks[i]), 0);
 	wait_threads_released(threads_before);
 
 	KEXPECT_EQ(st->failures, 0);
 	KEXPECT_EQ(st->corruptions, 0);
 	KEXPECT_EQ(st->allocs, st->frees);
 	KEXPECT_GT(st->allocs, long(st->nworkers * st->iters * 9 / 10));
-	if (online > 1)
-		KEXPECT_GT(st->remote_frees, st->frees / 4); /* most cross a CPU (the thread's next) */
+	if (cpus_used > 1) /* most cross a CPU (the next worker's) */
+		KEXPECT_GT(st->remote_frees, st->frees / 4);
 	for (unsigned nid = 0; nid < MAX_NUMNODES; nid++)
 		for (unsigned z = 0; z < MAX_NR_ZONES; z++)
 			KEXPECT_EQ(after.zone_free[nid][z], before.zone_free[nid][z]);
@@ -376,9 +441,25 @@ KTEST(smp_alloc, storm_on_every_cpu_hands_objects_across_and_counts_come_back)
 		KEXPECT_EQ(after.num_objs[i], before.num_objs[i]);
 		KEXPECT_EQ(after.num_slabs[i], before.num_slabs[i]);
 	}
-	printk(KERN_INFO "    # storm: %u threads on %u CPUs, %ld allocations, %ld freed on another CPU, %llu ms\n",
-	       st->nworkers, online, st->allocs, st->remote_frees, (unsigned long long)((t1 - t0) / 1000000));
+	printk(KERN_INFO "    # storm: %u workers (%s) on %u of %u CPUs, %ld allocations, %ld freed on another CPU, "
+	                 "%lu concurrent drains%s, %llu ms\n",
+	       st->nworkers, ipi ? "a thread on CPU 0, cross-CPU calls elsewhere" : "bound threads", cpus_used,
+	       online, st->allocs, st->remote_frees, drains, ipi ? "" : " and shrinks",
+	       (unsigned long long)((t1 - t0) / 1000000));
 	kmem_cache_destroy(st->cache);
+}
+} // namespace
+
+KTEST(smp_alloc, storm_of_bound_threads_hands_objects_across_and_counts_come_back)
+{
+	run_storm(__ktest, false);
+}
+
+/* the other CPUs allocate and free in interrupt context (GFP_ATOMIC) while
+ * CPU 0's thread does in task context */
+KTEST(smp_alloc, storm_in_interrupts_on_other_cpus_and_counts_come_back)
+{
+	run_storm(__ktest, true);
 }
 
 namespace
@@ -406,9 +487,14 @@ KTEST(smp_alloc, shrink_destroy_and_drain_reach_every_cpu)
 	/* debug caches (slub_debug=) have no CPU slabs: every object goes
 	 * through the node lists */
 	bool cpu_slabs = !(s->flags & SLAB_DEBUG_FLAGS);
+	unsigned cpu_of[MAX_WORKERS], distinct = 0;
 	for (unsigned i = 0; i < n; i++) {
-		ks[i] = bound_thread(touch_fn, s, nth_online_cpu(i), "ktest-touch", i);
+		ks[i] = bound_thread(touch_fn, s, nth_online_cpu(i), "ktest-touch", i, &cpu_of[i]);
 		KASSERT_TRUE(ks[i] != nullptr);
+		bool seen = false;
+		for (unsigned j = 0; j < i; j++)
+			seen |= cpu_of[j] == cpu_of[i];
+		distinct += !seen;
 		wake_up_process(ks[i]);
 	}
 	/* each has run once it sits in its wait loop */
@@ -417,11 +503,11 @@ KTEST(smp_alloc, shrink_destroy_and_drain_reach_every_cpu)
 			msleep(1);
 	unsigned with_slab = 0, cpu;
 	for_each_online_cpu(cpu) with_slab += __atomic_load_n(&s->cpu_slab[cpu].page, __ATOMIC_RELAXED) != nullptr;
-	KEXPECT_EQ(with_slab, cpu_slabs ? n : 0);
+	KEXPECT_EQ(with_slab, cpu_slabs ? distinct : 0);
 	struct slabinfo info;
 	get_slabinfo(s, &info);
 	if (cpu_slabs)
-		KEXPECT_EQ(info.num_slabs, (unsigned long)n); /* one CPU slab each */
+		KEXPECT_EQ(info.num_slabs, (unsigned long)distinct); /* one CPU slab each */
 
 	kmem_cache_shrink(s);
 	with_slab = 0;
@@ -436,7 +522,7 @@ KTEST(smp_alloc, shrink_destroy_and_drain_reach_every_cpu)
 	for_each_online_pgdat(pgdat) for (auto& z : pgdat->node_zones) KEXPECT_EQ(zone_pcp_pages(&z), 0ul);
 
 	for (unsigned i = 0; i < n; i++)
-		KEXPECT_EQ(kthread_stop(ks[i]), int(nth_online_cpu(i)));
+		KEXPECT_EQ(kthread_stop(ks[i]), int(cpu_of[i]));
 	wait_threads_released(threads_before);
 	kmem_cache_destroy(s);
 }
@@ -504,12 +590,23 @@ void bench_once(ktest& __ktest, unsigned ncpus, bool pages, long iters)
 	r->pages = pages;
 	init_completion(&r->done);
 	struct task_struct* ks[MAX_WORKERS] = {};
+	bool apart = true;
 	for (unsigned i = 0; i < ncpus; i++) {
 		bench_workers[i] = {r, i};
-		ks[i] = bound_thread(bench_fn, &bench_workers[i], nth_online_cpu(i), "bench-alloc", i);
+		unsigned want = nth_online_cpu(i), got;
+		ks[i] = bound_thread(bench_fn, &bench_workers[i], want, "bench-alloc", i, &got);
 		KASSERT_TRUE(ks[i] != nullptr);
+		apart &= got == want;
 	}
-	for (unsigned i = 0; i < ncpus; i++)
+	if (!apart) { /* the scheduler cannot bind threads to other CPUs yet */
+		for (unsigned i = 0; i < ncpus; i++)
+			kthread_stop(ks[i]);
+		wait_threads_released(threads_before);
+		printk(KERN_INFO "# bench: smp %u CPUs: skipped, threads cannot be bound to other CPUs yet\n", ncpus);
+		return;
+	}
+	/* CPU 0's thread last: it would spin at the start line where we run */
+	for (unsigned i = ncpus; i-- > 0;)
 		wake_up_process(ks[i]);
 	for (unsigned i = 0; i < ncpus; i++)
 		wait_for_completion(&r->done);
