@@ -41,6 +41,7 @@
 #include <lib/cmdline.h>
 #include <lib/format.h>
 #include <lib/string.h>
+#include <new>
 
 pg_data_t* node_data[MAX_NUMNODES];
 const char* const zone_names[MAX_NR_ZONES] = {"DMA", "DMA32", "Normal"};
@@ -597,6 +598,9 @@ void zone_init_free_lists(struct zone* zone, pg_data_t* pgdat, unsigned idx, uns
 		area.nr_free = 0;
 	}
 	for (auto& pcp : zone->pageset) {
+		/* every holder has interrupts off (so cannot be preempted): the
+		 * lock need not count preemption as well */
+		new (&pcp.lock) lib::spinlock(true);
 		pcp.list.init();
 		pcp.count = 0;
 		pcp.batch = 1;

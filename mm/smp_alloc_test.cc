@@ -138,6 +138,8 @@ struct storm {
 	ring inbox[MAX_WORKERS];
 	int producer_done[MAX_WORKERS];
 	int finished; /* workers done */
+	unsigned ipi_cpu[MAX_WORKERS]; /* where workers 1.. run in cross-CPU calls (0: threads) */
+	int ipi_errors;
 	long allocs, frees, remote_frees, failures, corruptions;
 };
 
@@ -292,16 +294,31 @@ void storm_run(storm_worker* w)
 	__atomic_fetch_add(&st->finished, 1, __ATOMIC_RELEASE);
 }
 
-int storm_fn(void* data)
-{
-	storm_run(static_cast<storm_worker*>(data));
-	return wait_for_stop(0);
-}
-
 /* a worker on another CPU, in its CALL_FUNCTION_SINGLE interrupt */
 void storm_ipi(void* info)
 {
 	storm_run(static_cast<storm_worker*>(info));
+}
+
+int storm_fn(void* data)
+{
+	auto* w = static_cast<storm_worker*>(data);
+	storm* st = w->st;
+	/* worker 0, bound to its CPU, starts the interrupt-context workers on
+	 * the other CPUs: never on its own (a call to oneself runs at once,
+	 * here, and would wait for workers not started yet) */
+	for (unsigned i = 1; w->index == 0 && i < st->nworkers; i++) {
+		if (!st->ipi_cpu[i])
+			continue;
+		if (st->ipi_cpu[i] == raw_smp_processor_id() ||
+		    smp_call_function_single(int(st->ipi_cpu[i]), storm_ipi, &storm_workers[i], 0)) {
+			__atomic_fetch_add(&st->ipi_errors, 1, __ATOMIC_RELAXED);
+			__atomic_fetch_add(&st->finished, st->nworkers, __ATOMIC_RELEASE); /* the test ends */
+			return wait_for_stop(-1);
+		}
+	}
+	storm_run(w);
+	return wait_for_stop(0);
 }
 
 /* the counts that must come back: free pages per zone, per cache slabinfo */
@@ -372,7 +389,7 @@ void run_storm(ktest& __ktest, bool ipi)
 	for (unsigned i = 0; i < st->nworkers; i++) {
 		storm_workers[i] = {st, i, 0x9e3779b9u * (i + 1), ipi && i > 0};
 		if (storm_workers[i].irq)
-			cpu_of[i] = nth_online_cpu(i); /* i > 0: not CPU 0 */
+			cpu_of[i] = st->ipi_cpu[i] = nth_online_cpu(i); /* i > 0: not the first CPU */
 		else
 			created &= (ks[i] = bound_thread(storm_fn, &storm_workers[i], ipi ? 0 : nth_online_cpu(i),
 			                                 "ktest-storm", i, &cpu_of[i])) != nullptr;
@@ -401,9 +418,6 @@ void run_storm(ktest& __ktest, bool ipi)
 	for (unsigned i = st->nworkers; i-- > 0;)
 		if (ks[i])
 			wake_up_process(ks[i]);
-	for (unsigned i = 0; i < st->nworkers; i++)
-		if (storm_workers[i].irq)
-			KEXPECT_EQ(smp_call_function_single(int(cpu_of[i]), storm_ipi, &storm_workers[i], 0), 0);
 	/* meanwhile, from here: drain every CPU's page list (under its lock,
 	 * while its owner uses it), and flush every CPU's slab (cross-CPU
 	 * calls; not while CPUs sit in the storm with interrupts off) */
@@ -425,6 +439,7 @@ void run_storm(ktest& __ktest, bool ipi)
 		if (ks[i])
 			KEXPECT_EQ(kthread_stop(ks[i]), 0);
 	wait_threads_released(threads_before);
+	KASSERT_EQ(st->ipi_errors, 0);
 
 	KEXPECT_EQ(st->failures, 0);
 	KEXPECT_EQ(st->corruptions, 0);
@@ -535,11 +550,10 @@ struct bench_run {
 	unsigned ncpus;
 	long iters;
 	bool pages; /* order-0 pages, else kmalloc-64 */
-	int ready;
-	int go;
+	bool ipi;   /* workers 1.. in cross-CPU calls (threads cannot be bound apart yet) */
+	unsigned cpu[MAX_WORKERS];
+	int ready, finished;
 	uint64_t start[MAX_WORKERS], end[MAX_WORKERS];
-	uint64_t cycles[MAX_WORKERS];
-	struct completion done;
 };
 struct bench_worker {
 	bench_run* run;
@@ -548,35 +562,52 @@ struct bench_worker {
 bench_run the_bench;
 bench_worker bench_workers[MAX_WORKERS];
 
-int bench_fn(void* data)
+void bench_body(bench_worker* w)
 {
-	auto* w = static_cast<bench_worker*>(data);
 	bench_run* r = w->run;
+	gfp_t gfp = r->ipi && w->index ? GFP_ATOMIC : GFP_KERNEL;
 	for (int i = 0; i < 1000; i++) { /* warm the CPU slab and the page list */
 		if (r->pages)
-			__free_pages(alloc_pages(GFP_KERNEL, 0), 0);
+			__free_pages(alloc_pages(gfp, 0), 0);
 		else
-			kfree(kmalloc(64, GFP_KERNEL));
+			kfree(kmalloc(64, gfp));
 	}
-	/* start together: every thread is on a CPU of its own */
+	/* start together: every worker is on a CPU of its own */
 	__atomic_fetch_add(&r->ready, 1, __ATOMIC_ACQ_REL);
 	while (__atomic_load_n(&r->ready, __ATOMIC_ACQUIRE) < int(r->ncpus))
 		cpu_relax();
-	uint64_t t0 = local_clock(), c0 = rdtsc();
+	uint64_t t0 = local_clock();
 	if (r->pages) {
 		for (long i = 0; i < r->iters; i++)
-			__free_pages(alloc_pages(GFP_KERNEL, 0), 0);
+			__free_pages(alloc_pages(gfp, 0), 0);
 	} else {
 		for (long i = 0; i < r->iters; i++) {
-			void* p = kmalloc(64, GFP_KERNEL);
+			void* p = kmalloc(64, gfp);
 			asm volatile("" : : "r"(p) : "memory");
 			kfree(p);
 		}
 	}
-	r->cycles[w->index] = rdtsc() - c0;
 	r->end[w->index] = local_clock();
 	r->start[w->index] = t0;
-	complete(&r->done);
+	__atomic_fetch_add(&r->finished, 1, __ATOMIC_RELEASE);
+}
+
+void bench_ipi(void* info)
+{
+	bench_body(static_cast<bench_worker*>(info));
+}
+
+int bench_fn(void* data)
+{
+	auto* w = static_cast<bench_worker*>(data);
+	bench_run* r = w->run;
+	for (unsigned i = 1; r->ipi && i < r->ncpus; i++)
+		if (r->cpu[i] == raw_smp_processor_id() ||
+		    smp_call_function_single(int(r->cpu[i]), bench_ipi, &bench_workers[i], 0)) {
+			__atomic_fetch_add(&r->finished, int(r->ncpus), __ATOMIC_RELEASE);
+			return wait_for_stop(-1);
+		}
+	bench_body(w);
 	return wait_for_stop(0);
 }
 
@@ -588,31 +619,39 @@ void bench_once(ktest& __ktest, unsigned ncpus, bool pages, long iters)
 	r->ncpus = ncpus;
 	r->iters = iters;
 	r->pages = pages;
-	init_completion(&r->done);
-	struct task_struct* ks[MAX_WORKERS] = {};
-	bool apart = true;
 	for (unsigned i = 0; i < ncpus; i++) {
+		r->cpu[i] = nth_online_cpu(i);
 		bench_workers[i] = {r, i};
-		unsigned want = nth_online_cpu(i), got;
-		ks[i] = bound_thread(bench_fn, &bench_workers[i], want, "bench-alloc", i, &got);
+	}
+	struct task_struct* ks[MAX_WORKERS] = {};
+	/* a bound thread per CPU; where the scheduler cannot bind apart yet,
+	 * one thread on the first CPU and cross-CPU calls on the others */
+	for (unsigned i = 0; i < ncpus; i++) {
+		unsigned got;
+		ks[i] = bound_thread(bench_fn, &bench_workers[i], r->cpu[i], "bench-alloc", i, &got);
 		KASSERT_TRUE(ks[i] != nullptr);
-		apart &= got == want;
+		if (got != r->cpu[i]) {
+			r->ipi = true;
+			break;
+		}
 	}
-	if (!apart) { /* the scheduler cannot bind threads to other CPUs yet */
-		for (unsigned i = 0; i < ncpus; i++)
-			kthread_stop(ks[i]);
-		wait_threads_released(threads_before);
-		printk(KERN_INFO "# bench: smp %u CPUs: skipped, threads cannot be bound to other CPUs yet\n", ncpus);
-		return;
-	}
+	unsigned nthreads = r->ipi ? 1 : ncpus;
+	if (r->ipi) /* only worker 0 stays a thread */
+		for (unsigned i = 1; i < ncpus; i++)
+			if (ks[i]) {
+				kthread_stop(ks[i]);
+				ks[i] = nullptr;
+			}
 	/* CPU 0's thread last: it would spin at the start line where we run */
-	for (unsigned i = ncpus; i-- > 0;)
+	for (unsigned i = nthreads; i-- > 0;)
 		wake_up_process(ks[i]);
-	for (unsigned i = 0; i < ncpus; i++)
-		wait_for_completion(&r->done);
-	for (unsigned i = 0; i < ncpus; i++)
-		kthread_stop(ks[i]);
+	while (__atomic_load_n(&r->finished, __ATOMIC_ACQUIRE) < int(ncpus))
+		msleep(1);
+	int bad = 0;
+	for (unsigned i = 0; i < nthreads; i++)
+		bad += kthread_stop(ks[i]) != 0;
 	wait_threads_released(threads_before);
+	KASSERT_EQ(bad, 0);
 	uint64_t first = ~0ULL, last = 0;
 	char per_cpu[160];
 	size_t n = 0;
@@ -626,12 +665,14 @@ void bench_once(ktest& __ktest, unsigned ncpus, bool pages, long iters)
 	}
 	uint64_t ns = last - first ? last - first : 1;
 	unsigned long long ops_per_s = (unsigned long long)(uint64_t(iters) * ncpus * 1000000000ULL / ns);
-	printk(KERN_INFO "# bench: smp %s alloc+free pairs, %u CPU%s: %llu pairs/s total; ns/pair per CPU: %s\n",
-	       pages ? "order-0 page" : "kmalloc-64", ncpus, ncpus > 1 ? "s" : "", ops_per_s, per_cpu);
+	printk(KERN_INFO "# bench: smp %s alloc+free pairs, %u CPU%s (%s): %llu pairs/s total; ns/pair per CPU: %s\n",
+	       pages ? "order-0 page" : "kmalloc-64", ncpus, ncpus > 1 ? "s" : "",
+	       r->ipi ? "thread + cross-CPU calls" : "bound threads", ops_per_s, per_cpu);
 }
 } // namespace
 
-/* kmalloc-64 and order-0 pages on 1, 2 and 4 CPUs at once (as many as are online) */
+/* kmalloc-64 and order-0 pages on 1, 2 and 4 CPUs at once (as many as are
+ * online); each CPU on its own per-CPU slab and page list */
 KTEST_EXPLICIT_ONLY(bench, smp_alloc)
 {
 	const unsigned counts[] = {1, 2, 4};

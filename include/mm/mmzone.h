@@ -55,7 +55,9 @@ struct free_area {
 
 /* one cache line per CPU: no two CPUs write the same line on their fast path */
 struct alignas(64) per_cpu_pages {
-	lib::spinlock lock;  /* guards count and list (Linux 6.1's pcp->lock) */
+	lib::spinlock lock;  /* guards count and list (Linux 6.1's pcp->lock); taken
+	                      * with interrupts off only, so built without the
+	                      * preempt_count work (zone_init_free_lists) */
 	int count;           /* pages on the list */
 	int high;            /* above this, batch pages go back to the buddy lists */
 	int batch;           /* chunk size for refill and drain */
