@@ -6,16 +6,24 @@
  * Data structures:
  *   call_single_queue[cpu]  requests for cpu (struct call_single_data,
  *                           "csd"), a list under its own lock
- *   cfd_csd                 nr_cpu_ids x nr_cpu_ids csds (kcalloc'ed by
- *                           smp_init): sender s uses entry [s][t] for
- *                           target t, with preemption disabled, so no two
- *                           senders share one
+ *   cfd_csd                 2 x nr_cpu_ids x nr_cpu_ids csds (kcalloc'ed
+ *                           by smp_init): sender s uses entry [l][s][t]
+ *                           for target t, with preemption disabled; l is
+ *                           1 in softirq context (or with BH off), else 0,
+ *                           so a softirq that interrupts a task's call
+ *                           (vfree from a timer -> TLB shootdown) never
+ *                           waits for the csd the task is filling in
+ *                           (Linux forbids calls outside task context and
+ *                           defers such vfrees instead)
  * A csd is "locked" (CSD_FLAG_LOCK) from queueing until its function has
  * returned on the target; the target clears the flag with a release
  * store, which is both "done" for a waiting sender and "free" for the
  * next request that reuses it (csd_lock_wait).
  *
- * Invariants: a csd is on at most one queue; the sender spins with
+ * Invariants: a csd is on at most one queue; queueing and the IPI that
+ * goes with it happen with interrupts off, so a softirq on the sending
+ * CPU cannot slip in between and queue behind a request whose IPI is not
+ * sent yet (and wait for it forever); the sender spins with
  * interrupts enabled (it may be the target of someone else's call while
  * it waits), which is why calling with interrupts off is a bug (WARN).
  * Functions run in hard interrupt context with interrupts off.
@@ -76,25 +84,32 @@ void csd_lock_wait(call_single_data* csd)
 		cpu_relax();
 }
 
-/* queue csd on cpu; true if the queue was empty (an IPI is needed) */
-bool queue_csd(unsigned cpu, call_single_data* csd, smp_call_func_t func, void* info)
+/* queue csd on cpu and, if its queue was empty, send the IPI: both with
+ * interrupts off (see the invariants) */
+void queue_csd(unsigned cpu, call_single_data* csd, smp_call_func_t func, void* info)
 {
 	csd_lock_wait(csd);
 	csd->func = func;
 	csd->info = info;
 	__atomic_store_n(&csd->flags, CSD_FLAG_LOCK, __ATOMIC_RELAXED);
 	call_queue& q = queue_of(cpu);
-	lib::spin_lock_irqsave_guard g(q.lock);
+	unsigned long flags = arch_local_irq_save();
+	q.lock.lock();
 	bool was_empty = q.list.empty();
 	q.list.add_tail(&csd->node);
-	return was_empty;
+	q.lock.unlock_no_preempt();
+	q.lock.preempt_on();
+	if (was_empty)
+		arch_send_call_function_single_ipi(int(cpu));
+	arch_local_irq_restore(flags);
 }
 
 call_single_data* csd_for(unsigned target)
 {
 	if (!cfd_csd)
 		return &boot_csd;
-	return &cfd_csd[smp_processor_id() * nr_cpu_ids + target];
+	unsigned level = in_softirq() ? 1 : 0;
+	return &cfd_csd[(level * nr_cpu_ids + smp_processor_id()) * nr_cpu_ids + target];
 }
 
 void check_call_context()
@@ -139,8 +154,7 @@ int smp_call_function_single(int cpu, smp_call_func_t func, void* info, int wait
 	}
 	check_call_context();
 	call_single_data* csd = csd_for(unsigned(cpu));
-	if (queue_csd(unsigned(cpu), csd, func, info))
-		arch_send_call_function_single_ipi(cpu);
+	queue_csd(unsigned(cpu), csd, func, info);
 	if (wait)
 		csd_lock_wait(csd);
 	preempt_enable();
@@ -158,8 +172,7 @@ static void smp_call_function_many(smp_call_func_t func, void* info, int wait)
 	{
 		if (cpu == self)
 			continue;
-		if (queue_csd(cpu, csd_for(cpu), func, info))
-			arch_send_call_function_single_ipi(int(cpu));
+		queue_csd(cpu, csd_for(cpu), func, info);
 	}
 	if (!wait)
 		return;
@@ -190,9 +203,10 @@ void on_each_cpu(smp_call_func_t func, void* info, int wait)
 /* once the possible CPUs are known (smp_init, before any AP starts) */
 void smp_init_call_queues()
 {
-	cfd_csd = static_cast<call_single_data*>(kcalloc(size_t(nr_cpu_ids) * nr_cpu_ids, sizeof(call_single_data), GFP_KERNEL));
+	size_t n = 2 * size_t(nr_cpu_ids) * nr_cpu_ids;
+	cfd_csd = static_cast<call_single_data*>(kcalloc(n, sizeof(call_single_data), GFP_KERNEL));
 	if (!cfd_csd)
-		panic("smp: no memory for %u x %u call slots", nr_cpu_ids, nr_cpu_ids);
-	for (unsigned i = 0; i < nr_cpu_ids * nr_cpu_ids; i++)
+		panic("smp: no memory for 2 x %u x %u call slots", nr_cpu_ids, nr_cpu_ids);
+	for (size_t i = 0; i < n; i++)
 		cfd_csd[i].node.init();
 }

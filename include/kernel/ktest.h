@@ -25,9 +25,14 @@ public:
 	__attribute__((format(printf, 4, 5))) void fail(const char* file, int line, const char* fmt, ...);
 	bool failed() const { return failed_; }
 	const char* name() const { return name_; }
+	/* the case cannot run here (too few CPUs ...): "ok N name # SKIP reason" */
+	void skip(const char* reason) { skip_reason_ = reason; }
+	bool skipped() const { return skip_reason_ != nullptr; }
+	const char* skip_reason() const { return skip_reason_; }
 
 private:
 	const char* name_;
+	const char* skip_reason_ = nullptr;
 	bool failed_ = false;
 };
 
@@ -61,6 +66,12 @@ template <typename T> long long ktest_value(T v)
 	static void ktest_fn_##suite##_##name([[maybe_unused]] ktest& __ktest)
 
 #define KTEST(suite, name) __KTEST_DEFINE(suite, name, 0)
+/* end the case as skipped, with a reason (KTAP "# SKIP") */
+#define KTEST_SKIP(reason)                                                                                             \
+	do {                                                                                                           \
+		__ktest.skip(reason);                                                                                  \
+		return;                                                                                                \
+	} while (0)
 #define KTEST_EXPLICIT_ONLY(suite, name) __KTEST_DEFINE(suite, name, KTEST_EXPLICIT)
 
 #define __KTEST_BINARY(a, op, b, on_fail)                                                                              \

@@ -122,7 +122,12 @@ KTEST(preempt, local_bh_disable_defers_softirqs)
 	KEXPECT_TRUE(in_interrupt()); /* as Linux: BH off counts */
 	KEXPECT_TRUE(in_task());
 	mod_timer(&p.timer, jiffies + 1);
-	mdelay(30); /* several ticks: the timer is due but its softirq must wait */
+	/* several ticks (counted, not timed: a busy host may hold the vCPU
+	 * back): the timer is due but its softirq must wait */
+	unsigned long start = jiffies;
+	uint64_t give_up = ktime_get_ns() + 2000000000ULL;
+	while (time_before(jiffies, start + 4) && ktime_get_ns() < give_up)
+		cpu_relax();
 	KEXPECT_EQ(p.fired, 0);
 	KEXPECT_TRUE((local_softirq_pending() & (1u << TIMER_SOFTIRQ)) != 0);
 	local_bh_enable(); /* runs it now */

@@ -37,6 +37,7 @@
 #include <arch/ptrace.h>
 #include <kernel/hardirq.h>
 #include <kernel/interrupt.h>
+#include <kernel/cpumask.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/format.h>
@@ -123,7 +124,7 @@ void run_softirq_on_stack(pt_regs*, unsigned)
 	__do_softirq();
 }
 
-/* "%10u " per online CPU (one today) */
+/* "%10u ": one CPU's column */
 int put_counts(char* buf, size_t size, unsigned v)
 {
 	return lib::snprintf(buf, size, "%10u ", v);
@@ -298,15 +299,18 @@ size_t show_interrupts(char* buf, size_t size)
 		if (r > 0)
 			n = n + size_t(r) < size ? n + size_t(r) : (size ? size - 1 : 0);
 	};
+	unsigned cpu;
 	put(lib::snprintf(buf + n, size - n, "%*s", prec + 8, ""));
-	put(lib::snprintf(buf + n, size - n, "CPU%-8d", 0));
+	for_each_online_cpu(cpu) put(lib::snprintf(buf + n, size - n, "CPU%-8u", cpu));
 	put(lib::snprintf(buf + n, size - n, "\n"));
 	for (unsigned irq = 0; irq < NR_IRQS; irq++) {
 		const irq_desc& d = irq_descs[irq];
-		if (!d.handler && !d.kstat_irqs[0])
+		unsigned any = 0;
+		for_each_online_cpu(cpu) any |= d.kstat_irqs[cpu];
+		if (!d.handler && !any)
 			continue;
 		put(lib::snprintf(buf + n, size - n, "%*d: ", prec, int(irq)));
-		put(put_counts(buf + n, size - n, d.kstat_irqs[0]));
+		for_each_online_cpu(cpu) put(put_counts(buf + n, size - n, d.kstat_irqs[cpu]));
 		put(lib::snprintf(buf + n, size - n, " %8s", "IO-APIC"));
 		put(lib::snprintf(buf + n, size - n, " %*lu", prec,
 		                  (unsigned long)mp_find_ioapic_pin(mp_find_ioapic(d.gsi), d.gsi)));
@@ -315,30 +319,29 @@ size_t show_interrupts(char* buf, size_t size)
 			put(lib::snprintf(buf + n, size - n, "  %s", d.name));
 		put(lib::snprintf(buf + n, size - n, "\n"));
 	}
-	const irq_cpustat_t& s = irq_stat[0];
 	struct row {
 		const char* sym;
-		unsigned v;
+		unsigned int irq_cpustat_t::*v; /* nullptr: not counted here, 0 */
 		const char* text;
 	} rows[] = {
-	    {"NMI", s.__nmi_count, "Non-maskable interrupts"},
-	    {"LOC", s.apic_timer_irqs, "Local timer interrupts"},
-	    {"SPU", s.irq_spurious_count, "Spurious interrupts"},
-	    {"PMI", s.apic_perf_irqs, "Performance monitoring interrupts"},
-	    {"IWI", s.apic_irq_work_irqs, "IRQ work interrupts"},
-	    {"RTR", 0, "APIC ICR read retries"},
-	    {"RES", s.irq_resched_count, "Rescheduling interrupts"},
-	    {"CAL", s.irq_call_count, "Function call interrupts"},
-	    {"TLB", s.irq_tlb_count, "TLB shootdowns"},
-	    {"TRM", s.irq_thermal_count, "Thermal event interrupts"},
-	    {"THR", s.irq_threshold_count, "Threshold APIC interrupts"},
-	    {"DFR", s.irq_deferred_error_count, "Deferred Error APIC interrupts"},
-	    {"MCE", 0, "Machine check exceptions"},
-	    {"MCP", 0, "Machine check polls"},
+	    {"NMI", &irq_cpustat_t::__nmi_count, "Non-maskable interrupts"},
+	    {"LOC", &irq_cpustat_t::apic_timer_irqs, "Local timer interrupts"},
+	    {"SPU", &irq_cpustat_t::irq_spurious_count, "Spurious interrupts"},
+	    {"PMI", &irq_cpustat_t::apic_perf_irqs, "Performance monitoring interrupts"},
+	    {"IWI", &irq_cpustat_t::apic_irq_work_irqs, "IRQ work interrupts"},
+	    {"RTR", nullptr, "APIC ICR read retries"},
+	    {"RES", &irq_cpustat_t::irq_resched_count, "Rescheduling interrupts"},
+	    {"CAL", &irq_cpustat_t::irq_call_count, "Function call interrupts"},
+	    {"TLB", &irq_cpustat_t::irq_tlb_count, "TLB shootdowns"},
+	    {"TRM", &irq_cpustat_t::irq_thermal_count, "Thermal event interrupts"},
+	    {"THR", &irq_cpustat_t::irq_threshold_count, "Threshold APIC interrupts"},
+	    {"DFR", &irq_cpustat_t::irq_deferred_error_count, "Deferred Error APIC interrupts"},
+	    {"MCE", nullptr, "Machine check exceptions"},
+	    {"MCP", nullptr, "Machine check polls"},
 	};
 	for (const row& r : rows) {
 		put(lib::snprintf(buf + n, size - n, "%*s: ", prec, r.sym));
-		put(put_counts(buf + n, size - n, r.v));
+		for_each_online_cpu(cpu) put(put_counts(buf + n, size - n, r.v ? irq_stat[cpu].*r.v : 0));
 		put(lib::snprintf(buf + n, size - n, "  %s\n", r.text));
 	}
 	put(lib::snprintf(buf + n, size - n, "%*s: %10u\n", prec, "ERR", irq_err_count));

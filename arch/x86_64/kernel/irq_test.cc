@@ -13,11 +13,13 @@
 #include <arch/io_apic.h>
 #include <arch/irq_vectors.h>
 #include <arch/processor.h>
+#include <kernel/cpumask.h>
 #include <kernel/interrupt.h>
 #include <kernel/irqflags.h>
 #include <kernel/ktest.h>
 #include <kernel/preempt.h>
 #include <kernel/time.h>
+#include <lib/format.h>
 #include <lib/string.h>
 #include <mm/page_alloc.h>
 
@@ -188,6 +190,10 @@ KTEST(irq, request_irq_routes_pit_through_ioapic)
 	size_t n = show_interrupts(buf, sizeof(buf));
 	KEXPECT_GT(n, 0u);
 	KEXPECT_TRUE(lib::strncmp(buf, "           CPU0       \n", 22) == 0);
+	/* a column per online CPU, as Linux's */
+	char hdr[32];
+	lib::snprintf(hdr, sizeof(hdr), "CPU%-8u\n", num_online_cpus() - 1);
+	KEXPECT_TRUE(contains(buf, hdr));
 	KEXPECT_TRUE(contains(buf, "   IO-APIC   2-edge    \n") || contains(buf, "   IO-APIC   2-edge      timer"));
 	KEXPECT_TRUE(contains(buf, "\nLOC: "));
 	KEXPECT_TRUE(contains(buf, "   Local timer interrupts\n"));

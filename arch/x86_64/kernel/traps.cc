@@ -3,9 +3,10 @@
  * fault.c for the page-fault report).
  *
  * do_trap() is called by entry_64.S for every vector.  There is no user
- * space yet and no exception-table fixup, so every CPU exception taken in
- * the kernel is a bug: it is reported Linux-style (die()) and the kernel
- * panics.  Vectors >= 32 are interrupts: common_interrupt() (irq.cc)
+ * space yet: a CPU exception taken in the kernel is a bug, reported
+ * Linux-style (die()) before the kernel panics, unless the faulting
+ * instruction is in the exception table (#PF, #GP: fixup_exception,
+ * <arch/extable.h>), which resumes at its fixup.  Vectors >= 32 are interrupts: common_interrupt() (irq.cc)
  * handles them; the NMI goes to exc_nmi() with NMI accounting.
  *
  * Kernel stack overflow (Linux: traps.c exc_double_fault,
@@ -25,6 +26,7 @@
 #include <arch/stacktrace.h>
 #include <arch/page.h>
 #include <arch/desc.h>
+#include <arch/extable.h>
 #include <mm/vmalloc.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -154,6 +156,8 @@ extern "C" void do_trap(pt_regs* regs, unsigned vector)
 		exc_nmi(regs);
 		return;
 	}
+	if ((vector == 14 || vector == 13) && fixup_exception(regs))
+		return;
 	if (vector == 14) {
 		uintptr_t address = read_cr2();
 		uintptr_t lo, hi;

@@ -22,7 +22,10 @@
  */
 #include <arch/pgtable.h>
 #include <arch/processor.h>
+#include <arch/hardirq.h>
+#include <kernel/cpumask.h>
 #include <kernel/panic.h>
+#include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <lib/spinlock.h>
 #include <lib/string.h>
@@ -269,23 +272,49 @@ void flush_tlb_one_kernel(uintptr_t addr)
 	__flush_tlb_one(addr);
 }
 
-void flush_tlb_kernel_range(uintptr_t start, uintptr_t end)
+namespace
 {
-	/*
-	 * SMP: this is the single place kernel-range shootdowns start from.
-	 * With more than one CPU online it must also run the flush below on
-	 * every other CPU (IPI and wait) before returning, since any CPU may
-	 * hold a stale translation of a vmalloc/ioremap page.
-	 */
-	start &= PAGE_MASK;
-	if (end <= start)
-		return;
-	if ((end - start) >> PAGE_SHIFT > TLB_SINGLE_PAGE_FLUSH_CEILING) {
+struct flush_tlb_info {
+	uintptr_t start, end;
+	unsigned initiator;
+};
+
+/* on every CPU: locally, or in the call-function IPI */
+void do_kernel_range_flush(void* arg)
+{
+	auto* f = static_cast<const flush_tlb_info*>(arg);
+	if (smp_processor_id() != f->initiator)
+		inc_irq_stat(irq_tlb_count); /* /proc/interrupts "TLB shootdowns" */
+	if ((f->end - f->start) >> PAGE_SHIFT > TLB_SINGLE_PAGE_FLUSH_CEILING) {
 		__flush_tlb_all();
 		return;
 	}
-	for (uintptr_t va = start; va < end; va += PAGE_SIZE)
+	for (uintptr_t va = f->start; va < f->end; va += PAGE_SIZE)
 		__flush_tlb_one(va);
+}
+} // namespace
+
+/*
+ * The one place kernel-range shootdowns start from (Linux:
+ * arch/x86/mm/tlb.c flush_tlb_kernel_range): any CPU may hold a
+ * translation of the range (the kernel half is shared), so every online
+ * CPU flushes it (call-function IPI, waited for) before this returns and
+ * the pages or the range can be reused.  Needs interrupts enabled when
+ * other CPUs are online, as every cross-CPU call.
+ */
+void flush_tlb_kernel_range(uintptr_t start, uintptr_t end)
+{
+	start &= PAGE_MASK;
+	if (end <= start)
+		return;
+	flush_tlb_info info{start, end, 0};
+	preempt_disable();
+	info.initiator = smp_processor_id();
+	if (num_online_cpus() > 1 && !WARN_ON_ONCE(irqs_disabled()))
+		on_each_cpu(do_kernel_range_flush, &info, 1);
+	else
+		do_kernel_range_flush(&info);
+	preempt_enable();
 }
 
 uint64_t* lookup_address(uintptr_t address, unsigned* level)
