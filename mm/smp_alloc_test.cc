@@ -136,8 +136,8 @@ struct storm {
 	unsigned nworkers;
 	unsigned iters;
 	ring inbox[MAX_WORKERS];
-	int producer_done[MAX_WORKERS];
-	int finished; /* workers done */
+	int finished;                 /* workers done */
+	int consumer_gone[MAX_WORKERS]; /* worker i reads inbox[i] no more */
 	unsigned ipi_cpu[MAX_WORKERS]; /* where workers 1.. run in cross-CPU calls (0: threads) */
 	int ipi_errors;
 	long allocs, frees, remote_frees, failures, corruptions;
@@ -260,12 +260,22 @@ void storm_run(storm_worker* w)
 			if (next_rand(w->rng) % 8 == 0 && nlocal < 16) {
 				local[nlocal++] = it;
 			} else {
-				/* the next thread is behind: free our own inbox meanwhile
-				 * (every waiter drains, so no cycle of waiters) */
-				while (!out.push(it)) {
+				/* the next worker is behind: free our own inbox meanwhile
+				 * (every waiter drains, so no cycle of waiters), but not
+				 * for ever: a worker in interrupt context must not wait
+				 * on a CPU that may itself wait for it (a synchronous
+				 * cross-CPU call from there); then free it here */
+				unsigned next = (w->index + 1) % st->nworkers;
+				bool sent = out.push(it);
+				for (unsigned spins = 0;
+				     !sent && spins < 100000 && !__atomic_load_n(&st->consumer_gone[next], __ATOMIC_ACQUIRE);
+				     spins++) {
 					drain_inbox();
 					storm_wait(w);
+					sent = out.push(it);
 				}
+				if (!sent)
+					storm_free(w, it);
 			}
 		}
 		if (nlocal && (nlocal == 16 || next_rand(w->rng) % 4 == 0)) {
@@ -280,18 +290,22 @@ void storm_run(storm_worker* w)
 	}
 	while (nlocal)
 		storm_free(w, local[--nlocal]);
-	__atomic_store_n(&st->producer_done[w->index], 1, __ATOMIC_RELEASE);
-	unsigned prev = (w->index + st->nworkers - 1) % st->nworkers;
-	for (;;) {
-		bool done = __atomic_load_n(&st->producer_done[prev], __ATOMIC_ACQUIRE);
-		drain_inbox();
-		if (done) {
-			drain_inbox();
-			break;
-		}
-		storm_wait(w);
-	}
+	__atomic_store_n(&st->consumer_gone[w->index], 1, __ATOMIC_RELEASE);
+	drain_inbox();
+	/* what the previous worker still sends, the test frees once every
+	 * worker is done (it is then the rings' only user) */
 	__atomic_fetch_add(&st->finished, 1, __ATOMIC_RELEASE);
+}
+
+/* after every worker finished: free what is left in the rings */
+void storm_leftovers(storm* st)
+{
+	storm_worker self = {st, MAX_WORKERS, 1, false};
+	for (unsigned i = 0; i < st->nworkers; i++) {
+		item got;
+		while (st->inbox[i].pop(got))
+			storm_free(&self, got);
+	}
 }
 
 /* a worker on another CPU, in its CALL_FUNCTION_SINGLE interrupt */
@@ -431,6 +445,7 @@ void run_storm(ktest& __ktest, bool ipi)
 		drains++;
 		msleep(1);
 	}
+	storm_leftovers(st);
 	uint64_t t1 = local_clock();
 
 	quiesce(caches, ncaches);
