@@ -249,6 +249,7 @@ void storm_run(storm_worker* w)
 	ring& in = st->inbox[w->index];
 	item local[16];
 	unsigned nlocal = 0;
+	bool stuck = false; /* the next worker did not move for a long while */
 	auto drain_inbox = [&] {
 		item got;
 		while (in.pop(got))
@@ -267,12 +268,12 @@ void storm_run(storm_worker* w)
 				 * cross-CPU call from there); then free it here */
 				unsigned next = (w->index + 1) % st->nworkers;
 				bool sent = out.push(it);
-				for (unsigned spins = 0;
-				     !sent && spins < 100000 && !__atomic_load_n(&st->consumer_gone[next], __ATOMIC_ACQUIRE);
+				for (unsigned spins = 0; !sent && !stuck && !__atomic_load_n(&st->consumer_gone[next], __ATOMIC_ACQUIRE);
 				     spins++) {
 					drain_inbox();
 					storm_wait(w);
 					sent = out.push(it);
+					stuck = !sent && spins == 100000; /* from now on, free here */
 				}
 				if (!sent)
 					storm_free(w, it);
@@ -587,9 +588,13 @@ void bench_body(bench_worker* w)
 		else
 			kfree(kmalloc(64, gfp));
 	}
-	/* start together: every worker is on a CPU of its own */
+	/* start together: every worker is on a CPU of its own.  Not waiting
+	 * for ever: a worker in a cross-CPU call must not depend on CPU 0,
+	 * which may itself be waiting for this CPU (a synchronous cross-CPU
+	 * call, say a TLB shootdown from a vfree) */
 	__atomic_fetch_add(&r->ready, 1, __ATOMIC_ACQ_REL);
-	while (__atomic_load_n(&r->ready, __ATOMIC_ACQUIRE) < int(r->ncpus))
+	uint64_t deadline = local_clock() + 100000000; /* 100 ms */
+	while (__atomic_load_n(&r->ready, __ATOMIC_ACQUIRE) < int(r->ncpus) && local_clock() < deadline)
 		cpu_relax();
 	uint64_t t0 = local_clock();
 	if (r->pages) {
@@ -651,12 +656,14 @@ void bench_once(ktest& __ktest, unsigned ncpus, bool pages, long iters)
 		}
 	}
 	unsigned nthreads = r->ipi ? 1 : ncpus;
-	if (r->ipi) /* only worker 0 stays a thread */
+	if (r->ipi) { /* only worker 0 stays a thread */
 		for (unsigned i = 1; i < ncpus; i++)
 			if (ks[i]) {
 				kthread_stop(ks[i]);
 				ks[i] = nullptr;
 			}
+		wait_threads_released(threads_before + 1); /* no vfree of theirs mid-run */
+	}
 	/* CPU 0's thread last: it would spin at the start line where we run */
 	for (unsigned i = nthreads; i-- > 0;)
 		wake_up_process(ks[i]);
