@@ -71,7 +71,7 @@ void bad_page(struct page* page, const char* reason, uintptr_t caller)
 	pr_alert("BUG: Bad page state in process %s  pfn:%05lx\n", current_comm(), pfn);
 	pr_alert("page:%p refcount:%d mapcount:0 mapping:0000000000000000 index:0x0 pfn:%#lx\n",
 		 static_cast<void*>(page), page_ref_count(page), pfn);
-	pr_alert("flags: %#lx(node=%d|zone=%u)\n", page->flags & PAGE_FLAGS_MASK, page_to_nid(page),
+	pr_alert("flags: %#lx(node=%d|zone=%u)\n", page_flags(page) & PAGE_FLAGS_MASK, page_to_nid(page),
 		 page_zonenum(page));
 	pr_alert("page dumped because: %s\n", reason);
 	pr_alert("caller: %pS\n", reinterpret_cast<void*>(caller));
@@ -118,11 +118,18 @@ inline void set_buddy_order(struct page* page, unsigned order)
 	set_page_flag(page, PG_buddy);
 }
 
+/* nr_free changes under zone->lock and is read without it (watermark
+ * checks): one relaxed store per change */
+inline void add_nr_free(struct free_area* area, long delta)
+{
+	__atomic_store_n(&area->nr_free, area->nr_free + delta, __ATOMIC_RELAXED);
+}
+
 inline void add_to_free_list(struct page* page, struct zone* zone, unsigned order)
 {
 	set_buddy_order(page, order);
 	zone->free_area[order].free_list.add(&page->lru);
-	zone->free_area[order].nr_free++;
+	add_nr_free(&zone->free_area[order], 1);
 }
 
 inline void del_from_free_list(struct page* page, struct zone* zone, unsigned order)
@@ -130,7 +137,7 @@ inline void del_from_free_list(struct page* page, struct zone* zone, unsigned or
 	page->lru.del();
 	clear_page_flag(page, PG_buddy);
 	page->private_ = 0;
-	zone->free_area[order].nr_free--;
+	add_nr_free(&zone->free_area[order], -1);
 }
 
 inline struct page* page_of_lru(lib::list_head* l)
@@ -361,7 +368,7 @@ bool free_pages_prepare(struct page* page, unsigned order, uintptr_t caller)
 		page->compound_order = 0;
 	}
 	page->alloc_order = -1;
-	page->flags &= ~PAGE_FLAGS_MASK; /* keep only the node and zone */
+	set_page_flags(page, page_flags(page) & ~PAGE_FLAGS_MASK); /* keep only the node and zone */
 	page->slab_cache = nullptr;
 	page->freelist = nullptr;
 	if (page_poisoning_enabled)

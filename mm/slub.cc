@@ -319,7 +319,7 @@ void print_tracking(const struct kmem_cache* s, void* object)
 void print_page_info(const struct page* page)
 {
 	pr_err("Slab %p objects=%u used=%u fp=%p flags=%#lx\n", static_cast<const void*>(page), page->objects,
-	       page->inuse, page->freelist, page->flags & PAGE_FLAGS_MASK);
+	       page->inuse, page->freelist, page_flags(page) & PAGE_FLAGS_MASK);
 }
 
 void print_trailer(const struct kmem_cache* s, const struct page* page, uint8_t* p)
@@ -550,9 +550,11 @@ fail:
 
 /* --------------------------------------------------------- node lists */
 
+/* nr_partial changes under list_lock and is peeked at without it
+ * (get_partial_node): one relaxed store per change */
 inline void add_partial(struct kmem_cache_node* n, struct page* page, bool tail)
 {
-	n->nr_partial++;
+	__atomic_store_n(&n->nr_partial, n->nr_partial + 1, __ATOMIC_RELAXED);
 	if (tail)
 		n->partial.add_tail(&page->lru);
 	else
@@ -561,7 +563,7 @@ inline void add_partial(struct kmem_cache_node* n, struct page* page, bool tail)
 inline void remove_partial(struct kmem_cache_node* n, struct page* page)
 {
 	page->lru.del();
-	n->nr_partial--;
+	__atomic_store_n(&n->nr_partial, n->nr_partial - 1, __ATOMIC_RELAXED);
 }
 inline void add_full(struct kmem_cache_node* n, struct page* page)
 {

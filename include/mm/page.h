@@ -79,9 +79,19 @@ inline void* page_address(const struct page* p) { return __va(page_to_phys(p)); 
 inline struct page* virt_to_page(const void* kaddr) { return pfn_to_page(__pa(kaddr) >> PAGE_SHIFT); }
 inline struct page* phys_to_page(phys_addr_t pa) { return pfn_to_page(pa >> PAGE_SHIFT); }
 
-inline bool test_page_flag(const struct page* p, unsigned bit) { return p->flags & (1UL << bit); }
-inline void set_page_flag(struct page* p, unsigned bit) { p->flags |= 1UL << bit; }
-inline void clear_page_flag(struct page* p, unsigned bit) { p->flags &= ~(1UL << bit); }
+/*
+ * Flags change only by the page's owner (the zone lock holder while it is
+ * free), never by two CPUs at once, so a change is a plain read-modify-
+ * write as Linux's __SetPageXxx; but any CPU may read them at any time
+ * (the buddy allocator looks at a neighbour that another CPU owns), so
+ * every access is one relaxed atomic load or store: no torn or invented
+ * values, and no cost on x86.
+ */
+inline unsigned long page_flags(const struct page* p) { return __atomic_load_n(&p->flags, __ATOMIC_RELAXED); }
+inline void set_page_flags(struct page* p, unsigned long v) { __atomic_store_n(&p->flags, v, __ATOMIC_RELAXED); }
+inline bool test_page_flag(const struct page* p, unsigned bit) { return page_flags(p) & (1UL << bit); }
+inline void set_page_flag(struct page* p, unsigned bit) { set_page_flags(p, page_flags(p) | 1UL << bit); }
+inline void clear_page_flag(struct page* p, unsigned bit) { set_page_flags(p, page_flags(p) & ~(1UL << bit)); }
 
 inline bool PageReserved(const struct page* p) { return test_page_flag(p, PG_reserved); }
 inline bool PageBuddy(const struct page* p) { return test_page_flag(p, PG_buddy); }
@@ -93,12 +103,12 @@ inline struct page* compound_head(struct page* p)
 	return PageTail(p) ? reinterpret_cast<struct page*>(p->compound_head - 1) : p;
 }
 
-inline int page_to_nid(const struct page* p) { return int(p->flags >> NODES_PGSHIFT); }
-inline unsigned page_zonenum(const struct page* p) { return unsigned(p->flags >> ZONES_PGSHIFT) & ((1u << ZONES_SHIFT) - 1); }
+inline int page_to_nid(const struct page* p) { return int(page_flags(p) >> NODES_PGSHIFT); }
+inline unsigned page_zonenum(const struct page* p) { return unsigned(page_flags(p) >> ZONES_PGSHIFT) & ((1u << ZONES_SHIFT) - 1); }
 inline void set_page_links(struct page* p, unsigned zone, int nid)
 {
-	p->flags = (p->flags & PAGE_FLAGS_MASK) | (unsigned long)zone << ZONES_PGSHIFT |
-		   (unsigned long)nid << NODES_PGSHIFT;
+	set_page_flags(p, (page_flags(p) & PAGE_FLAGS_MASK) | (unsigned long)zone << ZONES_PGSHIFT |
+			      (unsigned long)nid << NODES_PGSHIFT);
 }
 
 inline int page_ref_count(const struct page* p) { return p->_refcount.load(std::memory_order_relaxed); }
