@@ -2,21 +2,33 @@
  * ktests of the page allocator and SLUB on every online CPU (mm/page_alloc.cc,
  * mm/slub.cc, mm/slab_common.cc), and the SMP allocation benchmark.
  *
- * smp_alloc.*: one kthread bound to each online CPU (two on CPU 0 when it
- * is the only one) runs an allocate/free storm of kmalloc objects of several
- * sizes, objects of a cache of its own and page blocks of orders 0-3.  Most
- * of what a thread allocates goes to the next thread through a
- * single-producer/single-consumer ring, so it is freed on another CPU: SLUB's
- * __slab_free into a slab another CPU holds frozen, order-0 pages filling
- * one CPU's per-CPU list and emptying another's.  Each allocation is stamped
- * and checked when freed (two owners of one object would show).  Before and
- * after, every CPU slab is flushed (kmem_cache_shrink: a cross-CPU call) and
- * every per-CPU page list drained; then each zone's free pages and each
- * cache's slabinfo counts must be back where they were.
+ * smp_alloc.storm_*: workers on every online CPU run an allocate/free storm
+ * of kmalloc objects of several sizes, objects of a cache of their own and
+ * page blocks of orders 0-3.  Most of what a worker allocates goes to the
+ * next worker through a single-producer/single-consumer ring, so it is
+ * freed on another CPU: SLUB's __slab_free into a slab another CPU holds
+ * frozen, order-0 pages filling one CPU's per-CPU list and emptying
+ * another's.  Each allocation is stamped and checked when freed (two owners
+ * of one object would show).  Meanwhile the test drains every CPU's page
+ * list (and, with thread workers, flushes every CPU slab) back to back.
+ * Before and after, every CPU slab is flushed (kmem_cache_shrink: a
+ * cross-CPU call) and every page list drained; then each zone's free pages
+ * and each cache's slabinfo counts must be back where they were.  Workers
+ * are either a thread bound to each CPU (two on CPU 0 when it is the only
+ * one, or all on CPU 0 while kthread_bind refuses other CPUs), or a thread
+ * on CPU 0 plus cross-CPU calls running on the others in interrupt context
+ * (GFP_ATOMIC): real concurrency with or without an SMP scheduler.  Such a
+ * worker never waits without bound for CPU 0, which may be waiting for it
+ * in a synchronous cross-CPU call (a TLB shootdown from a vfree).
+ *
+ * smp_alloc.shrink_while_every_cpu_allocates: kmem_cache_shrink back to
+ * back while a bound thread per CPU allocates and frees on its CPU slab.
+ * smp_alloc.shrink_destroy_and_drain_reach_every_cpu: every CPU's slab and
+ * page list are reached.
  *
  * bench.smp_alloc (explicit only, tools/bench/smp-alloc.sh): kmalloc-64 and
- * order-0 page allocate+free pairs on 1, 2 and 4 CPUs at once, one bound
- * kthread per CPU; prints total pairs/s and each CPU's ns per pair.
+ * order-0 page allocate+free pairs on 1, 2 and 4 CPUs at once, a worker per
+ * CPU; prints total pairs/s and each CPU's ns per pair.
  */
 #include <arch/processor.h>
 #include <kernel/completion.h>
