@@ -36,9 +36,12 @@
  *
  * Lock order: slab_lock (the cache list; creation and destruction)
  *   -> kmem_cache_node::list_lock (interrupts off)
- *   -> zone->lock (inside the page allocator).
+ *   -> per_cpu_pages::lock -> zone->lock (inside the page allocator).
  * The per-CPU slab is touched only by its CPU with interrupts off and
- * needs no lock.
+ * needs no lock; another CPU that wants it emptied asks that CPU with a
+ * cross-CPU call (flush_all, from kmem_cache_shrink and _destroy, which
+ * therefore need interrupts enabled).  cpu_slab has nr_cpu_ids entries:
+ * nr_cpu_ids is final before kmem_cache_init.
  */
 #pragma once
 #include <atomic>
