@@ -50,3 +50,5 @@ void smp_call_function(smp_call_func_t func, void* info, int wait);
 void on_each_cpu(smp_call_func_t func, void* info, int wait);
 /* make cpu run schedule() soon: RESCHEDULE_VECTOR (arch) */
 void smp_send_reschedule(int cpu);
+/* halt every other CPU for good (panic, power off, restart) */
+void smp_send_stop();

@@ -55,6 +55,8 @@ void smp_spurious_interrupt(unsigned vector);
 void smp_error_interrupt();
 void sysvec_reschedule_ipi();       /* smp.cc */
 void sysvec_call_function_single(); /* smp.cc */
+void sysvec_reboot();               /* smp.cc */
+bool nmi_stop_requested();          /* smp.cc */
 void __do_softirq(); /* kernel/softirq.cc */
 
 namespace
@@ -111,6 +113,8 @@ void handle_interrupt(pt_regs* regs, unsigned vector)
 		sysvec_reschedule_ipi();
 	else if (vector == CALL_FUNCTION_SINGLE_VECTOR)
 		sysvec_call_function_single();
+	else if (vector == REBOOT_VECTOR)
+		sysvec_reboot();
 	else if (vector >= IRQ0_VECTOR && vector < IRQ0_VECTOR + NR_IRQS)
 		handle_irq_desc(vector - IRQ0_VECTOR);
 	else
@@ -187,6 +191,8 @@ pt_regs* get_irq_regs()
 
 void exc_nmi(pt_regs*)
 {
+	if (nmi_stop_requested()) /* smp_send_stop's last resort: does not return */
+		return;
 	nmi_enter();
 	inc_irq_stat(__nmi_count);
 	pr_emerg("Uhhuh. NMI received for unknown reason on CPU %u.\n", smp_processor_id());

@@ -13,9 +13,11 @@
 #include <arch/processor.h>
 #include <arch/irqflags.h>
 #include <arch/apic.h>
+#include <kernel/smp.h>
 
 void machine_power_off()
 {
+	smp_send_stop(); /* Linux: native_machine_shutdown -> stop_other_cpus */
 	arch_local_irq_disable();
 	lapic_timer_shutdown();
 	acpi_power_off();
@@ -23,6 +25,7 @@ void machine_power_off()
 
 void machine_restart()
 {
+	smp_send_stop();
 	arch_local_irq_disable();
 	lapic_timer_shutdown();
 	/* 8042 keyboard controller: pulse the reset line */
