@@ -7,7 +7,7 @@
  * gives the double fault, NMI, machine check and debug exceptions their own
  * stacks, so a kernel stack overflow still gets a report.
  * Per CPU, as Linux's gdt_page and cpu_tss_rw: gdt_pages[cpu], cpu_tss[cpu]
- * (static, 4 KiB + 104 bytes each); the boot CPU's exception stacks are
+ * (static, 128 + 104 bytes each); the boot CPU's exception stacks are
  * static (it needs them before any allocator), an AP's are vmalloc'ed by
  * the boot CPU before the AP starts (alloc_exception_stacks), each with
  * an unmapped page below it.
@@ -42,7 +42,7 @@ constexpr uint64_t gdt_template[] = {
     0x00cff3000000ffff, /* __USER_DS */
     0x00affb000000ffff, /* __USER_CS: 64-bit, DPL 3 */
 };
-struct alignas(PAGE_SIZE) gdt_page_t {
+struct alignas(64) gdt_page_t { /* a cache line or two per CPU, not Linux's page: no cpu_entry_area */
 	uint64_t gdt[GDT_ENTRIES];
 };
 gdt_page_t gdt_pages[NR_CPUS];
