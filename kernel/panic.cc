@@ -55,7 +55,7 @@ const char* current_comm()
 
 void dump_stack_print_info(const char* log_lvl)
 {
-	printk("%sCPU: %d PID: %d Comm: %.*s %s %s %s\n", log_lvl, smp_processor_id(), task_pid_nr(current),
+	printk("%sCPU: %d PID: %d Comm: %.*s %s %s %s\n", log_lvl, raw_smp_processor_id(), task_pid_nr(current),
 	       TASK_COMM_LEN, current->comm, print_tainted(), MONOLITH_RELEASE, MONOLITH_BUILD_VERSION);
 	printk("%sHardware name: QEMU Standard PC\n", log_lvl);
 }
@@ -70,7 +70,7 @@ __attribute__((noinline)) void dump_stack()
 void __warn(const char* file, int line, uintptr_t caller)
 {
 	printk(KERN_WARNING "------------[ cut here ]------------\n");
-	printk(KERN_WARNING "WARNING: CPU: %d PID: %d at %s:%d %pS\n", smp_processor_id(), task_pid_nr(current), file,
+	printk(KERN_WARNING "WARNING: CPU: %d PID: %d at %s:%d %pS\n", raw_smp_processor_id(), task_pid_nr(current), file,
 	       line, reinterpret_cast<void*>(caller));
 	printk(KERN_WARNING "Modules linked in:\n");
 	add_taint(TAINT_WARN);

@@ -36,7 +36,26 @@ static inline unsigned raw_smp_processor_id()
 	return cpu;
 }
 #endif
+#if __STDC_HOSTED__
 static inline unsigned smp_processor_id() { return raw_smp_processor_id(); }
+#else
+/*
+ * debug_smp_processor_id (boot parameter, Linux's CONFIG_DEBUG_PREEMPT
+ * check): smp_processor_id() in code that may migrate (preemptible,
+ * interrupts on, not bound to one CPU) reports "BUG: using
+ * smp_processor_id() in preemptible ..." once per call site's caller;
+ * raw_smp_processor_id() is the unchecked read for code that only wants
+ * a hint (statistics, messages).
+ */
+extern bool debug_smp_processor_id_on;
+unsigned debug_smp_processor_id();
+static inline unsigned smp_processor_id()
+{
+	if (__builtin_expect(debug_smp_processor_id_on, 0))
+		return debug_smp_processor_id();
+	return raw_smp_processor_id();
+}
+#endif
 
 /* CPUs the kernel may use: possible at most, online now (cpumask.h) */
 extern unsigned nr_cpu_ids;
