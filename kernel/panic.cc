@@ -93,6 +93,9 @@ void panic(const char* fmt, ...)
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
 	if (!oops_in_progress)
 		dump_stack();
+	/* bust_spinlocks(1): printk no longer waits for its lock, which a
+	 * CPU stopped by NMI below may hold for good */
+	oops_in_progress = true;
 	smp_send_stop(); /* the others stop before the reboot or the final halt */
 	if (kaslr_virt_offset) /* as Linux's dump_kernel_offset, so addresses can be decoded */
 		printk(KERN_EMERG "Kernel Offset: 0x%lx from 0x%lx (relocation range: 0x%lx-0x%lx)\n", kaslr_virt_offset,

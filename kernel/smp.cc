@@ -64,20 +64,14 @@ struct call_single_data {
 struct call_queue {
 	lib::spinlock lock;
 	lib::list_head list;
-	bool ready;
 };
-call_queue call_single_queue[NR_CPUS];
+call_queue call_single_queue[NR_CPUS]; /* constant-initialized: empty lists, before any CPU can call */
 call_single_data* cfd_csd; /* [sender * nr_cpu_ids + target] */
 call_single_data boot_csd; /* before smp_init: CPU 0 only, which never queues */
 
 call_queue& queue_of(unsigned cpu)
 {
-	call_queue& q = call_single_queue[cpu];
-	if (!q.ready) {
-		q.list.init();
-		q.ready = true;
-	}
-	return q;
+	return call_single_queue[cpu];
 }
 
 void csd_lock_wait(call_single_data* csd)
@@ -108,7 +102,7 @@ void queue_csd(unsigned cpu, call_single_data* csd, smp_call_func_t func, void* 
 
 call_single_data* csd_for(unsigned target)
 {
-	if (!cfd_csd)
+	if (!cfd_csd) /* not reached: before smp_init only CPU 0 is online */
 		return &boot_csd;
 	unsigned level = in_softirq() ? 1 : 0;
 	return &cfd_csd[(level * nr_cpu_ids + smp_processor_id()) * nr_cpu_ids + target];

@@ -24,6 +24,7 @@ inline constexpr unsigned NR_CPUS = 64;
 #define PCPU_HOT_CURRENT_TASK 0
 #define PCPU_HOT_PREEMPT_COUNT 8
 #define PCPU_HOT_CPU_NUMBER 12
+#define PCPU_HOT_BOOT_STACK 32
 
 #if __STDC_HOSTED__
 extern thread_local unsigned host_cpu; /* host tests: the CPU this thread plays */

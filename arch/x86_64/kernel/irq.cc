@@ -26,7 +26,9 @@
  * routed to its vector (and unmasked unless disable_irq()ed).
  *
  * Lock order: irq_desc_lock (irqsave) -> ioapic_lock.  Handlers run
- * without it (one CPU: a handler cannot race its own free_irq).
+ * without it: a handler runs between in_progress++ and --, and free_irq
+ * clears the handler, then waits for in_progress to reach 0 before it
+ * clears dev_id and returns (synchronize_irq).
  */
 #include <arch/apic.h>
 #include <arch/current.h>
@@ -69,6 +71,7 @@ struct irq_desc {
 	bool level;
 	bool active_low;
 	unsigned depth; /* disable_irq nesting */
+	unsigned in_progress; /* CPUs running its handler now (synchronize_irq waits for 0) */
 	unsigned int kstat_irqs[NR_CPUS];
 };
 
@@ -81,10 +84,15 @@ void handle_irq_desc(unsigned irq)
 {
 	irq_desc& d = irq_descs[irq];
 	d.kstat_irqs[smp_processor_id()]++;
-	if (d.handler)
-		d.handler(int(irq), d.dev_id);
+	/* announce first, then look: free_irq clears the handler, then
+	 * waits for in_progress to drain before it touches dev_id */
+	__atomic_add_fetch(&d.in_progress, 1, __ATOMIC_SEQ_CST);
+	irq_handler_t handler = __atomic_load_n(&d.handler, __ATOMIC_SEQ_CST);
+	if (handler)
+		handler(int(irq), d.dev_id);
 	else
 		inc_irq_stat(irq_unexpected_count);
+	__atomic_sub_fetch(&d.in_progress, 1, __ATOMIC_RELEASE);
 	apic_eoi(); /* fasteoi flow: after the handler, for edge and level alike */
 }
 
@@ -247,14 +255,21 @@ const char* free_irq(unsigned int irq, void* dev_id)
 {
 	if (irq >= NR_IRQS)
 		return nullptr;
-	lib::spin_lock_irqsave_guard g(irq_desc_lock);
 	irq_desc& d = irq_descs[irq];
-	if (!d.handler || d.dev_id != dev_id) {
-		WARN_ON(true); /* Linux: "Trying to free already-free IRQ %d" */
-		return nullptr;
+	{
+		lib::spin_lock_irqsave_guard g(irq_desc_lock);
+		if (!d.handler || d.dev_id != dev_id) {
+			WARN_ON(true); /* Linux: "Trying to free already-free IRQ %d" */
+			return nullptr;
+		}
+		mask_ioapic_gsi(d.gsi);
+		__atomic_store_n(&d.handler, nullptr, __ATOMIC_SEQ_CST);
 	}
-	mask_ioapic_gsi(d.gsi);
-	d.handler = nullptr;
+	/* synchronize_irq: a handler another CPU entered before the mask may
+	 * still run (with dev_id); never call this from the handler itself */
+	while (__atomic_load_n(&d.in_progress, __ATOMIC_SEQ_CST))
+		cpu_relax();
+	lib::spin_lock_irqsave_guard g(irq_desc_lock);
 	d.dev_id = nullptr;
 	return d.name;
 }

@@ -17,16 +17,16 @@
 
 void machine_power_off()
 {
-	smp_send_stop(); /* Linux: native_machine_shutdown -> stop_other_cpus */
 	arch_local_irq_disable();
+	smp_send_stop(); /* Linux: native_machine_shutdown -> stop_other_cpus */
 	lapic_timer_shutdown();
 	acpi_power_off();
 }
 
 void machine_restart()
 {
-	smp_send_stop();
 	arch_local_irq_disable();
+	smp_send_stop();
 	lapic_timer_shutdown();
 	/* 8042 keyboard controller: pulse the reset line */
 	for (int i = 0; i < 10000 && (inb(0x64) & 0x02); i++)

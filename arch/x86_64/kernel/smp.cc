@@ -67,7 +67,7 @@ void sysvec_reschedule_ipi()
 
 namespace
 {
-volatile bool stop_requested;
+int stopping_cpu = -1; /* the CPU stopping the others (Linux: stopping_cpu) */
 
 [[noreturn]] void stop_this_cpu()
 {
@@ -93,20 +93,27 @@ void sysvec_reboot()
 	stop_this_cpu();
 }
 
-/* the NMI of a stop that interrupts could not deliver */
+/* the NMI of a stop that interrupts could not deliver; never the stopper */
 bool nmi_stop_requested()
 {
-	if (!stop_requested)
+	int stopper = __atomic_load_n(&stopping_cpu, __ATOMIC_ACQUIRE);
+	if (stopper < 0 || stopper == int(raw_smp_processor_id()))
 		return false;
 	stop_this_cpu();
 }
 
+/* with interrupts off; the first caller stops the others, a second one
+ * (a concurrent panic or power off) is stopped with them */
 void smp_send_stop()
 {
+	unsigned self = raw_smp_processor_id(), cpu;
+	int expected = -1;
+	if (!__atomic_compare_exchange_n(&stopping_cpu, &expected, int(self), false, __ATOMIC_ACQ_REL,
+	                                 __ATOMIC_ACQUIRE) &&
+	    expected != int(self))
+		stop_this_cpu();
 	if (num_online_cpus() <= 1)
 		return;
-	unsigned self = smp_processor_id(), cpu;
-	stop_requested = true;
 	for_each_online_cpu(cpu)
 	{
 		if (cpu != self)
