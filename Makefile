@@ -45,7 +45,7 @@ test-host: build
 
 # QEMU halted with its gdb stub, gdb attached to the kernel's symbols (nokaslr)
 debug: build
-	tools/qemu/debug.sh $(BUILD)/vmlinux "console=ttyS0 nokaslr $(APPEND)"
+	SMP=$(SMP) tools/qemu/debug.sh $(BUILD)/vmlinux "console=ttyS0 nokaslr $(APPEND)"
 
 clean:
 	rm -rf $(BUILD)

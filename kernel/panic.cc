@@ -10,6 +10,7 @@
 #include <kernel/printk.h>
 #include <kernel/params.h>
 #include <kernel/reboot.h>
+#include <kernel/smp.h>
 #include <kernel/time.h>
 #include <arch/stacktrace.h>
 #include <arch/processor.h>
@@ -54,7 +55,7 @@ const char* current_comm()
 
 void dump_stack_print_info(const char* log_lvl)
 {
-	printk("%sCPU: %d PID: %d Comm: %.*s %s %s %s\n", log_lvl, smp_processor_id(), task_pid_nr(current),
+	printk("%sCPU: %d PID: %d Comm: %.*s %s %s %s\n", log_lvl, raw_smp_processor_id(), task_pid_nr(current),
 	       TASK_COMM_LEN, current->comm, print_tainted(), MONOLITH_RELEASE, MONOLITH_BUILD_VERSION);
 	printk("%sHardware name: QEMU Standard PC\n", log_lvl);
 }
@@ -69,7 +70,7 @@ __attribute__((noinline)) void dump_stack()
 void __warn(const char* file, int line, uintptr_t caller)
 {
 	printk(KERN_WARNING "------------[ cut here ]------------\n");
-	printk(KERN_WARNING "WARNING: CPU: %d PID: %d at %s:%d %pS\n", smp_processor_id(), task_pid_nr(current), file,
+	printk(KERN_WARNING "WARNING: CPU: %d PID: %d at %s:%d %pS\n", raw_smp_processor_id(), task_pid_nr(current), file,
 	       line, reinterpret_cast<void*>(caller));
 	printk(KERN_WARNING "Modules linked in:\n");
 	add_taint(TAINT_WARN);
@@ -80,9 +81,9 @@ void __warn(const char* file, int line, uintptr_t caller)
 void panic(const char* fmt, ...)
 {
 	arch_local_irq_disable();
-	if (in_panic)
+	/* one CPU panics; another that gets here too just stops (panic_cpu) */
+	if (__atomic_exchange_n(&in_panic, true, __ATOMIC_SEQ_CST))
 		halt_forever();
-	in_panic = true;
 	console_flush_on_panic();
 	char buf[256];
 	va_list ap;
@@ -92,6 +93,10 @@ void panic(const char* fmt, ...)
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
 	if (!oops_in_progress)
 		dump_stack();
+	/* bust_spinlocks(1): printk no longer waits for its lock, which a
+	 * CPU stopped by NMI below may hold for good */
+	oops_in_progress = true;
+	smp_send_stop(); /* the others stop before the reboot or the final halt */
 	if (kaslr_virt_offset) /* as Linux's dump_kernel_offset, so addresses can be decoded */
 		printk(KERN_EMERG "Kernel Offset: 0x%lx from 0x%lx (relocation range: 0x%lx-0x%lx)\n", kaslr_virt_offset,
 		       (unsigned long)__START_KERNEL, (unsigned long)__START_KERNEL_map,

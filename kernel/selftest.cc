@@ -8,6 +8,7 @@
  */
 #include <kernel/ktest.h>
 #include <kernel/panic.h>
+#include <kernel/smp.h>
 #include <arch/processor.h>
 
 KTEST_EXPLICIT_ONLY(selftest, must_fail)
@@ -29,6 +30,13 @@ KTEST_EXPLICIT_ONLY(selftest, bug)
 KTEST_EXPLICIT_ONLY(selftest, warn)
 {
 	KEXPECT_TRUE(WARN_ON(true));
+}
+
+/* with debug_smp_processor_id: kernel_init may migrate here, so this is
+ * reported (and the harness fails the run on the BUG line) */
+KTEST_EXPLICIT_ONLY(selftest, smp_processor_id_preemptible)
+{
+	KEXPECT_LT(smp_processor_id(), NR_CPUS);
 }
 
 KTEST_EXPLICIT_ONLY(selftest, hang)

@@ -34,7 +34,9 @@
 #include <kernel/kernel.h>
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
+#include <kernel/params.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <lib/list.h>
 #include <lib/spinlock.h>
@@ -62,20 +64,14 @@ struct call_single_data {
 struct call_queue {
 	lib::spinlock lock;
 	lib::list_head list;
-	bool ready;
 };
-call_queue call_single_queue[NR_CPUS];
+call_queue call_single_queue[NR_CPUS]; /* constant-initialized: empty lists, before any CPU can call */
 call_single_data* cfd_csd; /* [sender * nr_cpu_ids + target] */
 call_single_data boot_csd; /* before smp_init: CPU 0 only, which never queues */
 
 call_queue& queue_of(unsigned cpu)
 {
-	call_queue& q = call_single_queue[cpu];
-	if (!q.ready) {
-		q.list.init();
-		q.ready = true;
-	}
-	return q;
+	return call_single_queue[cpu];
 }
 
 void csd_lock_wait(call_single_data* csd)
@@ -106,7 +102,7 @@ void queue_csd(unsigned cpu, call_single_data* csd, smp_call_func_t func, void* 
 
 call_single_data* csd_for(unsigned target)
 {
-	if (!cfd_csd)
+	if (!cfd_csd) /* not reached: before smp_init only CPU 0 is online */
 		return &boot_csd;
 	unsigned level = in_softirq() ? 1 : 0;
 	return &cfd_csd[(level * nr_cpu_ids + smp_processor_id()) * nr_cpu_ids + target];
@@ -198,6 +194,42 @@ void on_each_cpu(smp_call_func_t func, void* info, int wait)
 	func(info);
 	arch_local_irq_restore(flags);
 	preempt_enable();
+}
+
+bool debug_smp_processor_id_on;
+static int debug_smp_processor_id_param(std::string_view)
+{
+	debug_smp_processor_id_on = true;
+	return 0;
+}
+early_param("debug_smp_processor_id", debug_smp_processor_id_param);
+
+/* Linux: lib/smp_processor_id.c check_preemption_disabled */
+unsigned debug_smp_processor_id()
+{
+	unsigned cpu = raw_smp_processor_id();
+	if (preempt_count() || arch_irqs_disabled() || oops_in_progress)
+		return cpu;
+	const struct task_struct* t = current;
+	if (t->nr_cpus_allowed == 1 || system_state == SYSTEM_BOOTING)
+		return cpu; /* bound (Linux: is_percpu_thread), or one CPU yet */
+	/* one report per caller */
+	static const void* reported[32];
+	static int nr_reported;
+	const void* caller = __builtin_return_address(0);
+	for (int i = 0; i < __atomic_load_n(&nr_reported, __ATOMIC_ACQUIRE) && i < 32; i++)
+		if (reported[i] == caller)
+			return cpu;
+	int slot = __atomic_fetch_add(&nr_reported, 1, __ATOMIC_ACQ_REL);
+	if (slot < 32)
+		reported[slot] = caller;
+	preempt_disable();
+	printk(KERN_ERR "BUG: using smp_processor_id() in preemptible [%08x] code: %s/%d\n", preempt_count() - 1,
+	       t->comm, t->pid);
+	printk(KERN_ERR "caller is %pS\n", caller);
+	dump_stack();
+	preempt_enable_no_resched();
+	return cpu;
 }
 
 /* once the possible CPUs are known (smp_init, before any AP starts) */

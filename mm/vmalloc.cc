@@ -28,6 +28,13 @@
  * are taken with interrupts saved: vfree may run in a timer callback
  * (softirq), and must not spin on a lock the interrupted task holds.
  * vmalloc itself may sleep (GFP_KERNEL) and is for task context only.
+ *
+ * vfree with interrupts off or in hard interrupt context cannot shoot
+ * down the other CPUs' TLBs (a cross-CPU call needs interrupts on), so it
+ * is deferred, as Linux's vfree_atomic: the area's first word links it on
+ * vfree_deferred (a lock-free list), and the next vmalloc or vfree from a
+ * context that may flush frees it.  Nothing is unmapped or freed before
+ * every CPU's translation is gone.
  */
 #include <mm/vmalloc.h>
 
@@ -275,8 +282,36 @@ void free_vm_area(struct vm_struct* area)
 
 /* --------------------------------------------------------------- vmalloc */
 
+namespace
+{
+struct deferred_free {
+	deferred_free* next;
+};
+deferred_free* vfree_deferred; /* lock-free stack: push with CAS, take all with XCHG */
+
+bool may_shoot_down()
+{
+	return !irqs_disabled() && !in_hardirq();
+}
+
+/* free what vfree had to defer (from a context that may flush) */
+void drain_vfree_deferred()
+{
+	if (!__atomic_load_n(&vfree_deferred, __ATOMIC_RELAXED))
+		return;
+	deferred_free* d = __atomic_exchange_n(&vfree_deferred, nullptr, __ATOMIC_ACQUIRE);
+	while (d) {
+		deferred_free* next = d->next;
+		__vunmap(d, true, "vfree");
+		d = next;
+	}
+}
+} // namespace
+
 void* __vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp_mask, int node, const void* caller)
 {
+	if (may_shoot_down())
+		drain_vfree_deferred();
 	if (size == 0) {
 		vmalloc_warn(gfp_mask, "vmalloc error: size %lu, invalid size", size);
 		return nullptr;
@@ -347,9 +382,29 @@ void* vzalloc_node(unsigned long size, int node)
 	return __vmalloc_node(size, 1, GFP_KERNEL | __GFP_ZERO, node, __builtin_return_address(0));
 }
 
+
 void vfree(const void* addr)
 {
+	if (addr && !may_shoot_down() && !(reinterpret_cast<uintptr_t>(addr) & ~PAGE_MASK)) {
+		/* vfree_atomic: the area is still mapped, so its first word can
+		 * link it (a bad address is reported when it is drained) */
+		auto* d = static_cast<deferred_free*>(const_cast<void*>(addr));
+		d->next = __atomic_load_n(&vfree_deferred, __ATOMIC_RELAXED);
+		while (!__atomic_compare_exchange_n(&vfree_deferred, &d->next, d, true, __ATOMIC_RELEASE,
+		                                    __ATOMIC_RELAXED))
+			;
+		return;
+	}
+	drain_vfree_deferred();
 	__vunmap(addr, true, "vfree");
+}
+
+unsigned long nr_vfree_deferred()
+{
+	unsigned long n = 0;
+	for (deferred_free* d = __atomic_load_n(&vfree_deferred, __ATOMIC_ACQUIRE); d; d = d->next)
+		n++;
+	return n;
 }
 
 /* ------------------------------------------------------------------ vmap */

@@ -43,10 +43,12 @@ struct pcpu_hot {
 	uintptr_t hardirq_stack_ptr = 0; /* 0 until irq_init_percpu_irqstack() */
 	bool hardirq_stack_inuse = false;
 	uint32_t softirq_pending = 0; /* bit n: softirq n raised (Linux: local_softirq_pending()) */
+	uintptr_t boot_stack = 0;     /* an AP's first stack (its idle task's top), for secondary_startup_64 */
 };
 static_assert(offsetof(struct pcpu_hot, current_task) == PCPU_HOT_CURRENT_TASK);
 static_assert(offsetof(struct pcpu_hot, preempt_count) == PCPU_HOT_PREEMPT_COUNT);
 static_assert(offsetof(struct pcpu_hot, cpu_number) == PCPU_HOT_CPU_NUMBER);
+static_assert(offsetof(struct pcpu_hot, boot_stack) == PCPU_HOT_BOOT_STACK);
 
 extern struct pcpu_hot pcpu_hot[NR_CPUS];
 

@@ -11,6 +11,7 @@
  *   0xec       local APIC timer
  *   0xfb       call-function IPI (smp_call_function_single, on_each_cpu,
  *              the TLB shootdown)
+ *   0xf8       stop IPI (Linux's REBOOT_VECTOR: smp_send_stop)
  *   0xfd       reschedule IPI
  *   0xfe       local APIC error
  *   0xff       spurious APIC interrupt (low nibble must be 0xf on old CPUs)
@@ -28,6 +29,7 @@
 #define SPURIOUS_APIC_VECTOR 0xff
 #define ERROR_APIC_VECTOR 0xfe
 #define RESCHEDULE_VECTOR 0xfd
+#define REBOOT_VECTOR 0xf8
 #define CALL_FUNCTION_SINGLE_VECTOR 0xfb
 #define LOCAL_TIMER_VECTOR 0xec
 #define FIRST_SYSTEM_VECTOR LOCAL_TIMER_VECTOR

@@ -3,7 +3,8 @@
  *
  * A cpumask is NR_CPUS bits.  The kernel's masks, as Linux's:
  *   cpu_possible_mask  CPUs that may ever run (the MADT's enabled ones,
- *                      cut by nosmp / maxcpus= / NR_CPUS); fixed at boot
+ *                      cut by nr_cpus= / NR_CPUS, and to 1 by nosmp or
+ *                      maxcpus=0); fixed at boot
  *   cpu_present_mask   the same here (no hotplug)
  *   cpu_online_mask    CPUs up and scheduling; a CPU sets its own bit
  *                      (set_cpu_online) once it can take interrupts

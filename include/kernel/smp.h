@@ -24,6 +24,7 @@ inline constexpr unsigned NR_CPUS = 64;
 #define PCPU_HOT_CURRENT_TASK 0
 #define PCPU_HOT_PREEMPT_COUNT 8
 #define PCPU_HOT_CPU_NUMBER 12
+#define PCPU_HOT_BOOT_STACK 32
 
 #if __STDC_HOSTED__
 extern thread_local unsigned host_cpu; /* host tests: the CPU this thread plays */
@@ -36,7 +37,26 @@ static inline unsigned raw_smp_processor_id()
 	return cpu;
 }
 #endif
+#if __STDC_HOSTED__
 static inline unsigned smp_processor_id() { return raw_smp_processor_id(); }
+#else
+/*
+ * debug_smp_processor_id (boot parameter, Linux's CONFIG_DEBUG_PREEMPT
+ * check): smp_processor_id() in code that may migrate (preemptible,
+ * interrupts on, not bound to one CPU) reports "BUG: using
+ * smp_processor_id() in preemptible ..." once per call site's caller;
+ * raw_smp_processor_id() is the unchecked read for code that only wants
+ * a hint (statistics, messages).
+ */
+extern bool debug_smp_processor_id_on;
+unsigned debug_smp_processor_id();
+static inline unsigned smp_processor_id()
+{
+	if (__builtin_expect(debug_smp_processor_id_on, 0))
+		return debug_smp_processor_id();
+	return raw_smp_processor_id();
+}
+#endif
 
 /* CPUs the kernel may use: possible at most, online now (cpumask.h) */
 extern unsigned nr_cpu_ids;
@@ -50,3 +70,5 @@ void smp_call_function(smp_call_func_t func, void* info, int wait);
 void on_each_cpu(smp_call_func_t func, void* info, int wait);
 /* make cpu run schedule() soon: RESCHEDULE_VECTOR (arch) */
 void smp_send_reschedule(int cpu);
+/* halt every other CPU for good (panic, power off, restart) */
+void smp_send_stop();

@@ -223,6 +223,8 @@ void* vzalloc_node(unsigned long size, int node);
 void* __vmalloc(unsigned long size, gfp_t gfp_mask);
 void* __vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp_mask, int node, const void* caller);
 void vfree(const void* addr);
+/* vfrees waiting for a context that can shoot down TLBs (interrupts were off) */
+unsigned long nr_vfree_deferred();
 
 void* vmap(struct page** pages, unsigned int count, unsigned long flags, pgprot_t prot);
 void vunmap(const void* addr);

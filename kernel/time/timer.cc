@@ -116,7 +116,7 @@ void timer_setup(struct timer_list* timer, void (*func)(struct timer_list*), uns
 	timer->entry.init();
 	timer->expires = 0;
 	timer->function = func;
-	timer->flags = flags | smp_processor_id();
+	timer->flags = flags | raw_smp_processor_id(); /* its base: any CPU will do, it fires there */
 }
 
 int mod_timer(struct timer_list* timer, unsigned long expires)
@@ -184,7 +184,12 @@ void run_local_timers()
 
 unsigned int nr_pending_timers()
 {
+	unsigned long flags = arch_local_irq_save(); /* this CPU's base, not one we migrated from */
 	timer_base* base = &timer_bases[smp_processor_id()];
-	lib::spin_lock_irqsave_guard g(base->lock);
-	return base->nr_pending;
+	base->lock.lock();
+	unsigned int n = base->nr_pending;
+	base->lock.unlock_no_preempt();
+	arch_local_irq_restore(flags);
+	base->lock.preempt_on();
+	return n;
 }

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Boot-time benchmark (not a test): wall-clock seconds from QEMU's start to
-the kernel's first console line, per boot path, median of N runs.
+the kernel's first console line, per boot path, median of N runs (2 CPUs,
+as make run); then the time the boot CPU spends bringing up the others
+with 2 and 4 CPUs (the kernel's own timestamps from "smp: Bringing up
+secondary CPUs" to "smp: Brought up", PVH).
 
     tools/bench/boot-time.py build/vmlinux [runs]
 
@@ -17,9 +20,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 HARNESS = os.path.join(HERE, '..', 'qemu', 'harness.py')
 
 
-def one(kernel, boot):
-    out = subprocess.run([sys.executable, HARNESS, '--kernel', kernel, '--boot', boot,
-                          '--append', 'ktest=kallsyms', '--log', '/tmp/monolith-boot-bench.log',
+LOG = '/tmp/monolith-boot-bench.log'
+
+
+def one(kernel, boot, smp=2):
+    out = subprocess.run([sys.executable, HARNESS, '--kernel', kernel, '--boot', boot, '--smp', str(smp),
+                          '--append', 'ktest=kallsyms', '--log', LOG, '--keep-log',
                           '--timeout', '180'], capture_output=True, text=True).stdout
     m = re.search(r'first kernel log line at ([0-9.]+) s, run ([0-9.]+) s', out)
     if not m or not out.startswith('PASS'):
@@ -36,6 +42,21 @@ def main():
     for boot in ('pvh', 'bios', 'uefi'):
         firsts, totals = zip(*(one(kernel, boot) for _ in range(runs)))
         print('%-6s %22.3f %22.3f' % (boot, statistics.median(firsts), statistics.median(totals)))
+    for smp in (2, 4):
+        ms = []
+        for _ in range(runs):
+            one(kernel, 'pvh', smp)
+            ms.append(bringup_ms(open(LOG, errors='replace').read()))
+        print('AP bring-up, %d CPUs: %.2f ms (guest clock, median)' % (smp, statistics.median(ms)))
+
+
+def bringup_ms(log):
+    """Kernel timestamps of the first and last smp: lines, in ms."""
+    t0 = re.search(r'^\[ *([0-9.]+)\] smp: Bringing up secondary CPUs', log, re.M)
+    t1 = re.search(r'^\[ *([0-9.]+)\] smp: Brought up', log, re.M)
+    if not t0 or not t1:
+        sys.exit('boot-time: no smp: lines in the log')
+    return (float(t1.group(1)) - float(t0.group(1))) * 1000
 
 
 def loaded_size(kernel):

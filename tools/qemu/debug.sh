@@ -5,7 +5,7 @@
 set -eu
 VMLINUX=$1 CMDLINE=$2
 LOG=$(dirname "$VMLINUX")/debug-serial.log
-qemu-system-x86_64 -machine pc -m 512M -no-reboot -display none -serial "file:$LOG" \
+qemu-system-x86_64 -machine pc -m 512M -smp "${SMP:-2}" -no-reboot -display none -serial "file:$LOG" \
 	-kernel "$VMLINUX" -append "$CMDLINE" -s -S &
 QPID=$!
 trap 'kill $QPID 2>/dev/null || true' EXIT

@@ -142,8 +142,12 @@ void setup_local_APIC()
 	}
 
 	apic_write(APIC_TASKPRI, 0);      /* accept every priority */
-	apic_write(APIC_DFR, 0xffffffff); /* flat logical mode: one bit per CPU (up to 8) */
-	apic_write(APIC_LDR, (1u << (smp_processor_id() & 7)) << 24);
+	/* flat logical mode: one bit per CPU for the first 8 (Linux's
+	 * default_init_apic_ldr); every IPI and IO-APIC route here uses
+	 * physical APIC IDs, so CPUs 8 and up need none */
+	apic_write(APIC_DFR, 0xffffffff);
+	unsigned cpu = smp_processor_id();
+	apic_write(APIC_LDR, cpu < 8 ? (1u << cpu) << 24 : 0);
 	/* a previous kernel (kexec) or the firmware may have left interrupts
 	 * in service: acknowledge them */
 	for (int loops = 0; loops < 64; loops++) {

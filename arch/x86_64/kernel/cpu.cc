@@ -7,10 +7,10 @@
  * gives the double fault, NMI, machine check and debug exceptions their own
  * stacks, so a kernel stack overflow still gets a report.
  * Per CPU, as Linux's gdt_page and cpu_tss_rw: gdt_pages[cpu], cpu_tss[cpu]
- * (static, 4 KiB + 104 bytes each); the boot CPU's exception stacks are
+ * (static, 128 + 104 bytes each); the boot CPU's exception stacks are
  * static (it needs them before any allocator), an AP's are vmalloc'ed by
- * the boot CPU before the AP starts (alloc_exception_stacks), each with
- * an unmapped page below it.
+ * the boot CPU before the AP starts (alloc_exception_stacks), one vmalloc
+ * area per stack, so each has an unmapped page below it.
  *
  * get_stack_bounds() names the stacks the unwinder may walk: the running
  * task's kernel stack (current->stack, THREAD_SIZE bytes; init_stack for
@@ -42,14 +42,16 @@ constexpr uint64_t gdt_template[] = {
     0x00cff3000000ffff, /* __USER_DS */
     0x00affb000000ffff, /* __USER_CS: 64-bit, DPL 3 */
 };
-struct alignas(PAGE_SIZE) gdt_page_t {
+struct alignas(64) gdt_page_t { /* a cache line or two per CPU, not Linux's page: no cpu_entry_area */
 	uint64_t gdt[GDT_ENTRIES];
 };
 gdt_page_t gdt_pages[NR_CPUS];
 x86_hw_tss cpu_tss[NR_CPUS];
 alignas(16) char boot_exception_stacks[N_EXCEPTION_STACKS][EXCEPTION_STKSZ];
-/* cpu's exception stacks, N_EXCEPTION_STACKS * EXCEPTION_STKSZ bytes */
-char* exception_stacks[NR_CPUS] = {&boot_exception_stacks[0][0]};
+/* cpu's exception stacks, EXCEPTION_STKSZ bytes each */
+char* exception_stacks[NR_CPUS][N_EXCEPTION_STACKS] = {
+    {boot_exception_stacks[0], boot_exception_stacks[1], boot_exception_stacks[2], boot_exception_stacks[3]}};
+static_assert(N_EXCEPTION_STACKS == 4);
 /* Linux's stack_type_name: the Call Trace shows <#DF> ... </#DF> */
 const char* const exception_stack_names[N_EXCEPTION_STACKS] = {"#DF", "NMI", "#MC", "#DB"};
 
@@ -63,10 +65,15 @@ extern "C" char init_stack[];
 
 bool alloc_exception_stacks(unsigned cpu)
 {
-	if (exception_stacks[cpu])
-		return true;
-	exception_stacks[cpu] = static_cast<char*>(vmalloc(N_EXCEPTION_STACKS * EXCEPTION_STKSZ));
-	return exception_stacks[cpu] != nullptr;
+	/* one vmalloc area each: each gets its unmapped page below (Linux's
+	 * cpu_entry_area guard pages between the IST stacks) */
+	for (auto& stack : exception_stacks[cpu]) {
+		if (!stack)
+			stack = static_cast<char*>(vmalloc(EXCEPTION_STKSZ));
+		if (!stack)
+			return false;
+	}
+	return true;
 }
 
 x86_hw_tss* cpu_tss_of(unsigned cpu)
@@ -81,7 +88,7 @@ void cpu_init_gdt_tss(unsigned cpu)
 	for (unsigned i = 0; i < sizeof(gdt_template) / sizeof(gdt_template[0]); i++)
 		gdt_page[i] = gdt_template[i];
 	for (int i = 0; i < N_EXCEPTION_STACKS; i++)
-		tss.ist[i] = reinterpret_cast<uint64_t>(exception_stacks[cpu] + (i + 1) * EXCEPTION_STKSZ);
+		tss.ist[i] = reinterpret_cast<uint64_t>(exception_stacks[cpu][i] + EXCEPTION_STKSZ);
 	tss.io_bitmap_base = sizeof(x86_hw_tss); /* no I/O bitmap */
 
 	uint64_t base = reinterpret_cast<uint64_t>(&tss);
@@ -117,7 +124,7 @@ void setup_percpu_gs(unsigned cpu)
 
 uintptr_t exception_stack_top(int ist_index)
 {
-	return reinterpret_cast<uintptr_t>(exception_stacks[smp_processor_id()] + (ist_index + 1) * EXCEPTION_STKSZ);
+	return reinterpret_cast<uintptr_t>(exception_stacks[raw_smp_processor_id()][ist_index] + EXCEPTION_STKSZ);
 }
 
 bool get_stack_guard_info(uintptr_t addr, uintptr_t* lo, uintptr_t* hi, const char** name)
@@ -162,13 +169,11 @@ bool get_stack_bounds(uintptr_t sp, uintptr_t* lo, uintptr_t* hi, const char** n
 		if (irq_stack_bounds(cpu, &l, &h) && in(reinterpret_cast<const char*>(l), h - l, "IRQ"))
 			return true;
 	}
-	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
-		if (!exception_stacks[cpu])
-			continue;
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
 		for (int i = 0; i < N_EXCEPTION_STACKS; i++)
-			if (in(exception_stacks[cpu] + i * EXCEPTION_STKSZ, EXCEPTION_STKSZ, exception_stack_names[i]))
+			if (exception_stacks[cpu][i] &&
+			    in(exception_stacks[cpu][i], EXCEPTION_STKSZ, exception_stack_names[i]))
 				return true;
-	}
 	return false;
 }
 

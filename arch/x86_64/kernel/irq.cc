@@ -26,7 +26,9 @@
  * routed to its vector (and unmasked unless disable_irq()ed).
  *
  * Lock order: irq_desc_lock (irqsave) -> ioapic_lock.  Handlers run
- * without it (one CPU: a handler cannot race its own free_irq).
+ * without it: a handler runs between in_progress++ and --, and free_irq
+ * clears the handler, then waits for in_progress to reach 0 before it
+ * clears dev_id and returns (synchronize_irq).
  */
 #include <arch/apic.h>
 #include <arch/current.h>
@@ -55,6 +57,8 @@ void smp_spurious_interrupt(unsigned vector);
 void smp_error_interrupt();
 void sysvec_reschedule_ipi();       /* smp.cc */
 void sysvec_call_function_single(); /* smp.cc */
+void sysvec_reboot();               /* smp.cc */
+bool nmi_stop_requested();          /* smp.cc */
 void __do_softirq(); /* kernel/softirq.cc */
 
 namespace
@@ -67,6 +71,7 @@ struct irq_desc {
 	bool level;
 	bool active_low;
 	unsigned depth; /* disable_irq nesting */
+	unsigned in_progress; /* CPUs running its handler now (synchronize_irq waits for 0) */
 	unsigned int kstat_irqs[NR_CPUS];
 };
 
@@ -79,10 +84,15 @@ void handle_irq_desc(unsigned irq)
 {
 	irq_desc& d = irq_descs[irq];
 	d.kstat_irqs[smp_processor_id()]++;
-	if (d.handler)
-		d.handler(int(irq), d.dev_id);
+	/* announce first, then look: free_irq clears the handler, then
+	 * waits for in_progress to drain before it touches dev_id */
+	__atomic_add_fetch(&d.in_progress, 1, __ATOMIC_SEQ_CST);
+	irq_handler_t handler = __atomic_load_n(&d.handler, __ATOMIC_SEQ_CST);
+	if (handler)
+		handler(int(irq), d.dev_id);
 	else
 		inc_irq_stat(irq_unexpected_count);
+	__atomic_sub_fetch(&d.in_progress, 1, __ATOMIC_RELEASE);
 	apic_eoi(); /* fasteoi flow: after the handler, for edge and level alike */
 }
 
@@ -111,6 +121,8 @@ void handle_interrupt(pt_regs* regs, unsigned vector)
 		sysvec_reschedule_ipi();
 	else if (vector == CALL_FUNCTION_SINGLE_VECTOR)
 		sysvec_call_function_single();
+	else if (vector == REBOOT_VECTOR)
+		sysvec_reboot();
 	else if (vector >= IRQ0_VECTOR && vector < IRQ0_VECTOR + NR_IRQS)
 		handle_irq_desc(vector - IRQ0_VECTOR);
 	else
@@ -187,6 +199,8 @@ pt_regs* get_irq_regs()
 
 void exc_nmi(pt_regs*)
 {
+	if (nmi_stop_requested()) /* smp_send_stop's last resort: does not return */
+		return;
 	nmi_enter();
 	inc_irq_stat(__nmi_count);
 	pr_emerg("Uhhuh. NMI received for unknown reason on CPU %u.\n", smp_processor_id());
@@ -241,14 +255,21 @@ const char* free_irq(unsigned int irq, void* dev_id)
 {
 	if (irq >= NR_IRQS)
 		return nullptr;
-	lib::spin_lock_irqsave_guard g(irq_desc_lock);
 	irq_desc& d = irq_descs[irq];
-	if (!d.handler || d.dev_id != dev_id) {
-		WARN_ON(true); /* Linux: "Trying to free already-free IRQ %d" */
-		return nullptr;
+	{
+		lib::spin_lock_irqsave_guard g(irq_desc_lock);
+		if (!d.handler || d.dev_id != dev_id) {
+			WARN_ON(true); /* Linux: "Trying to free already-free IRQ %d" */
+			return nullptr;
+		}
+		mask_ioapic_gsi(d.gsi);
+		__atomic_store_n(&d.handler, nullptr, __ATOMIC_SEQ_CST);
 	}
-	mask_ioapic_gsi(d.gsi);
-	d.handler = nullptr;
+	/* synchronize_irq: a handler another CPU entered before the mask may
+	 * still run (with dev_id); never call this from the handler itself */
+	while (__atomic_load_n(&d.in_progress, __ATOMIC_SEQ_CST))
+		cpu_relax();
+	lib::spin_lock_irqsave_guard g(irq_desc_lock);
 	d.dev_id = nullptr;
 	return d.name;
 }

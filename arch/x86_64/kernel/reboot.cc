@@ -13,10 +13,12 @@
 #include <arch/processor.h>
 #include <arch/irqflags.h>
 #include <arch/apic.h>
+#include <kernel/smp.h>
 
 void machine_power_off()
 {
 	arch_local_irq_disable();
+	smp_send_stop(); /* Linux: native_machine_shutdown -> stop_other_cpus */
 	lapic_timer_shutdown();
 	acpi_power_off();
 }
@@ -24,6 +26,7 @@ void machine_power_off()
 void machine_restart()
 {
 	arch_local_irq_disable();
+	smp_send_stop();
 	lapic_timer_shutdown();
 	/* 8042 keyboard controller: pulse the reset line */
 	for (int i = 0; i < 10000 && (inb(0x64) & 0x02); i++)

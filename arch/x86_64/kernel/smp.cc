@@ -11,6 +11,11 @@
  *                                current task)
  *   CALL_FUNCTION_SINGLE_VECTOR  the target drains its call queue
  *                                (kernel/smp.cc)
+ *   REBOOT_VECTOR                smp_send_stop: the target leaves the
+ *                                online mask, stops its tick and halts
+ *                                with interrupts off (panic, power off,
+ *                                restart); a CPU that does not answer in
+ *                                1 s (interrupts off) gets an NMI
  * The handlers run in hard interrupt context on the IRQ stack and EOI
  * first, as Linux's.
  *
@@ -19,6 +24,9 @@
 #include <arch/apic.h>
 #include <arch/hardirq.h>
 #include <arch/irq_vectors.h>
+#include <arch/irqflags.h>
+#include <arch/processor.h>
+#include <kernel/time.h>
 #include <kernel/cpumask.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -55,6 +63,72 @@ void sysvec_reschedule_ipi()
 	apic_eoi();
 	inc_irq_stat(irq_resched_count);
 	scheduler_ipi();
+}
+
+namespace
+{
+int stopping_cpu = -1; /* the CPU stopping the others (Linux: stopping_cpu) */
+
+[[noreturn]] void stop_this_cpu()
+{
+	arch_local_irq_disable();
+	set_cpu_online(smp_processor_id(), false);
+	lapic_timer_shutdown();
+	halt_forever();
+}
+
+/* wait up to ms for every other CPU to go offline */
+bool wait_for_others(unsigned ms)
+{
+	uint64_t end = rdtsc() + tsc_khz * ms;
+	while (num_online_cpus() > 1 && rdtsc() < end)
+		cpu_relax();
+	return num_online_cpus() <= 1;
+}
+} // namespace
+
+void sysvec_reboot()
+{
+	apic_eoi();
+	stop_this_cpu();
+}
+
+/* the NMI of a stop that interrupts could not deliver; never the stopper */
+bool nmi_stop_requested()
+{
+	int stopper = __atomic_load_n(&stopping_cpu, __ATOMIC_ACQUIRE);
+	if (stopper < 0 || stopper == int(raw_smp_processor_id()))
+		return false;
+	stop_this_cpu();
+}
+
+/* with interrupts off; the first caller stops the others, a second one
+ * (a concurrent panic or power off) is stopped with them */
+void smp_send_stop()
+{
+	unsigned self = raw_smp_processor_id(), cpu;
+	int expected = -1;
+	if (!__atomic_compare_exchange_n(&stopping_cpu, &expected, int(self), false, __ATOMIC_ACQ_REL,
+	                                 __ATOMIC_ACQUIRE) &&
+	    expected != int(self))
+		stop_this_cpu();
+	if (num_online_cpus() <= 1)
+		return;
+	for_each_online_cpu(cpu)
+	{
+		if (cpu != self)
+			send_ipi(int(cpu), REBOOT_VECTOR);
+	}
+	if (wait_for_others(1000))
+		return;
+	pr_emerg("Shutting down cpus with NMI\n"); /* Linux's words for the fallback */
+	for_each_online_cpu(cpu)
+	{
+		if (cpu != self)
+			apic_icr_write(APIC_DM_NMI, x86_cpu_to_apicid[cpu]);
+	}
+	if (!wait_for_others(10))
+		pr_emerg("smp: failed to stop secondary CPUs %u online\n", num_online_cpus());
 }
 
 void sysvec_call_function_single()

@@ -8,7 +8,10 @@
  * Numbering: the MADT's enabled local APICs, in table order, get logical
  * CPU numbers; the boot CPU is always 0 (its APIC ID from CPUID leaf 1,
  * as the APIC is not mapped yet when the MADT is read).  nr_cpus=N caps
- * the possible CPUs, maxcpus=N (nosmp: 1) how many come up at boot.
+ * the possible CPUs, maxcpus=N how many come up at boot; nosmp (or
+ * maxcpus=0) leaves one possible CPU, as Linux's prefill_possible_map.
+ * Disabled MADT entries (hot-pluggable CPUs) are counted and left out:
+ * there is no CPU hotplug.
  *
  * Starting CPU n (do_boot_cpu, on the boot CPU in kernel_init):
  *   1. its idle task (fork_idle: "swapper/n", whose stack it starts on),
@@ -23,12 +26,15 @@
  *      enters the idle loop with interrupts on;
  *   4. the boot CPU waits up to 10 s for that (Linux's limit); a CPU that
  *      does not answer is reported ("do_boot_cpu failed") and skipped.
- * One CPU is started at a time: smpboot_initial_gs/_stack and the
- * trampoline header are the one AP's in flight (smpboot_lock).
+ * One CPU is started at a time: smpboot_initial_gs (that CPU's pcpu_hot,
+ * whose boot_stack is its idle task's stack) and the trampoline header
+ * are the one AP's in flight.  A CPU given up on is sent INIT again
+ * (back to waiting for a STARTUP) and smpboot_initial_gs is zeroed: one
+ * that reaches secondary_startup_64 late halts there.
  *
  * Invariants: a CPU is in cpu_online_mask only once it can take
  * interrupts (IDT, APIC, IRQ stack) and its rq->idle runs on it.
- * Lock order: smpboot_lock (a boot-time mutex; nothing inside).
+ * Lock order: none (kernel_init alone starts CPUs).
  */
 #include <arch/apic.h>
 #include <arch/desc.h>
@@ -59,8 +65,8 @@ extern const char trampoline_start[], trampoline_end[];
 extern uint32_t trampoline_cr3, trampoline_efer;
 extern uint64_t trampoline_entry64;
 void secondary_startup_64();
-/* read by secondary_startup_64 */
-uint64_t smpboot_initial_gs, smpboot_initial_stack;
+/* read by secondary_startup_64: the starting CPU's pcpu_hot, or 0 */
+uint64_t smpboot_initial_gs;
 [[noreturn]] void start_secondary();
 }
 void smp_init_call_queues(); /* kernel/smp.cc */
@@ -213,6 +219,16 @@ void prefill_possible_map()
 	set_cpu_possible(0, true);
 	set_cpu_present(0, true);
 	unsigned possible = num_possible_cpus();
+	/* nosmp / maxcpus=0: Linux keeps one possible CPU (the others stay
+	 * out of every per-CPU array); maxcpus=N > 0 only limits the boot */
+	if (!setup_max_cpus && possible > 1) {
+		pr_warn("smpboot: %u Processors exceeds max_cpus limit of %u\n", possible, setup_max_cpus);
+		for (unsigned cpu = 1; cpu < NR_CPUS; cpu++) {
+			set_cpu_possible(cpu, false);
+			set_cpu_present(cpu, false);
+		}
+		possible = 1;
+	}
 	nr_cpu_ids = 0;
 	unsigned cpu;
 	for_each_possible_cpu(cpu) nr_cpu_ids = cpu + 1;
@@ -241,24 +257,24 @@ int do_boot_cpu(unsigned apicid, int cpu, unsigned timeout_ms)
 {
 	if (!real_mode_page)
 		return -ENODEV;
-	struct task_struct* idle = fork_idle(cpu);
-	if (IS_ERR(idle))
-		return int(PTR_ERR(idle));
-	if (!alloc_exception_stacks(unsigned(cpu))) {
-		put_task_struct(idle);
+	/* what can fail comes first: nothing may point at a half-made CPU */
+	if (!alloc_exception_stacks(unsigned(cpu)))
 		return -ENOMEM;
+	uint64_t pgd = build_trampoline_pgd();
+	if (!pgd)
+		return -ENOMEM;
+	struct task_struct* idle = fork_idle(cpu);
+	if (IS_ERR(idle)) {
+		free_trampoline_pgd();
+		return int(PTR_ERR(idle));
 	}
 	irq_init_percpu_irqstack(unsigned(cpu));
 	struct pcpu_hot* hot = &pcpu_hot[cpu];
 	hot->cpu_number = unsigned(cpu);
 	hot->current_task = idle;
 	hot->preempt_count = PREEMPT_ENABLED;
+	hot->boot_stack = task_stack_top(idle);
 
-	uint64_t pgd = build_trampoline_pgd();
-	if (!pgd) {
-		put_task_struct(idle);
-		return -ENOMEM;
-	}
 	char* tramp = static_cast<char*>(__va(real_mode_page));
 	size_t size = size_t(trampoline_end - trampoline_start);
 	lib::memcpy(tramp, trampoline_start, size);
@@ -266,33 +282,38 @@ int do_boot_cpu(unsigned apicid, int cpu, unsigned timeout_ms)
 	*reinterpret_cast<uint32_t*>(field(&trampoline_cr3)) = uint32_t(pgd);
 	*reinterpret_cast<uint32_t*>(field(&trampoline_efer)) = uint32_t(rdmsr(MSR_EFER) & ~(1ULL << 10)); /* not LMA */
 	*reinterpret_cast<uint64_t*>(field(&trampoline_entry64)) = reinterpret_cast<uint64_t>(secondary_startup_64);
-	smpboot_initial_gs = reinterpret_cast<uint64_t>(hot);
-	smpboot_initial_stack = task_stack_top(idle);
 	__atomic_store_n(&cpu_callin, -1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&smpboot_initial_gs, reinterpret_cast<uint64_t>(hot), __ATOMIC_SEQ_CST);
 
 	uint32_t err = wakeup_secondary_cpu_via_init(apicid, real_mode_page);
-	int ret = 0;
-	if (err) {
-		pr_err("smpboot: do_boot_cpu failed(%d) to wakeup CPU#%d (APIC error status 0x%x)\n", -1, cpu, err);
-		ret = -EIO;
-	} else {
+	int boot_error = err ? int(err) : 0;
+	if (!err) {
 		uint64_t end = ktime_get_ns() + uint64_t(timeout_ms) * 1000000;
 		while (!cpu_ready(cpu) && ktime_get_ns() < end)
 			udelay(20);
 		if (!cpu_ready(cpu)) {
 			pr_err("smpboot: CPU%d (APIC ID 0x%x) did not start in %u ms, skipped\n", cpu, apicid,
 			       timeout_ms);
-			ret = -EIO;
+			boot_error = -1; /* Linux's value for "no sign of life" */
 		}
 	}
-	if (ret) {
-		/* the idle task, its stacks and the trampoline's tables are
-		 * kept: a late AP would still run on them */
+	if (boot_error) {
+		pr_err("smpboot: do_boot_cpu failed(%d) to wakeup CPU#%d\n", boot_error, cpu);
+		/* a CPU that has not read its word yet halts when it does; one
+		 * still in real mode is put back to waiting for a STARTUP */
+		__atomic_store_n(&smpboot_initial_gs, 0, __ATOMIC_SEQ_CST);
+		apic_icr_write(APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT, apicid);
+		apic_wait_icr_idle();
+		apic_icr_write(APIC_INT_LEVELTRIG | APIC_DM_INIT, apicid);
+		apic_wait_icr_idle();
+		/* its idle task, stacks and trampoline tables are kept (a CPU
+		 * that slipped through runs on them) */
 		for (auto& p : tramp_pages)
 			p = nullptr;
-		return ret;
+		return -EIO;
 	}
 	/* the AP is on the kernel page table now: the trampoline's tables go */
+	__atomic_store_n(&smpboot_initial_gs, 0, __ATOMIC_SEQ_CST);
 	free_trampoline_pgd();
 	return 0;
 }
@@ -311,7 +332,7 @@ void smp_init()
 	{
 		if (cpu == 0)
 			continue;
-		if (num_online_cpus() >= (setup_max_cpus ? setup_max_cpus : 1))
+		if (num_online_cpus() >= setup_max_cpus)
 			break;
 		if (!any) {
 			pr_info("x86: Booting SMP configuration:\n");
@@ -334,8 +355,8 @@ void smp_init()
 extern "C" [[noreturn]] void start_secondary()
 {
 	unsigned cpu = smp_processor_id();
+	load_idt(); /* first: a fault from here on is an oops, not a triple fault */
 	cpu_init_gdt_tss(cpu);
-	load_idt();
 	write_cr3(kernel_cr3); /* off the trampoline's identity map */
 	__flush_tlb_all();
 	setup_local_APIC();

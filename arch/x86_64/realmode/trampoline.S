@@ -18,13 +18,16 @@
  *                                                  -> 64-bit
  *   64-bit: jump to trampoline_entry64 = secondary_startup_64, in the
  *           kernel image at its (randomized) virtual address
- * secondary_startup_64 then sets the GS base and stack the boot CPU left
- * in smpboot_initial_gs / smpboot_initial_stack and calls
- * start_secondary (arch/x86_64/kernel/smpboot.cc), which loads the
- * kernel's GDT, IDT and page table.
+ * secondary_startup_64 then reads the one word the boot CPU left in
+ * smpboot_initial_gs, this CPU's pcpu_hot: it becomes the GS base, and
+ * the stack is that pcpu_hot's boot_stack (its idle task's).  Zero means
+ * the boot CPU gave up on this CPU: it halts.  Then start_secondary
+ * (arch/x86_64/kernel/smpboot.cc) loads the kernel's GDT, IDT and page
+ * table.
  *
  * The blob lives in .rodata and is never executed where it is linked.
  */
+#define PCPU_HOT_BOOT_STACK 32 /* <kernel/smp.h>, checked in <arch/current.h> */
 #define MSR_EFER 0xc0000080
 #define MSR_GS_BASE 0xc0000101
 
@@ -113,12 +116,14 @@ trampoline_end:
 	.code64
 	.globl secondary_startup_64
 secondary_startup_64:
+	movq smpboot_initial_gs(%rip), %rax	/* one read: gs and stack agree */
+	testq %rax, %rax
+	jz 1f					/* too late: the boot CPU gave up */
+	movq PCPU_HOT_BOOT_STACK(%rax), %rsp
 	movl $MSR_GS_BASE, %ecx
-	movq smpboot_initial_gs(%rip), %rax
 	movq %rax, %rdx
 	shrq $32, %rdx
 	wrmsr
-	movq smpboot_initial_stack(%rip), %rsp
 	xorl %ebp, %ebp				/* ends the frame-pointer chain */
 	call start_secondary
 1:	cli
