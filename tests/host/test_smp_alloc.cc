@@ -577,3 +577,20 @@ TEST(SmpAlloc, PagesetsPerCpu)
 }
 
 } // namespace
+
+namespace
+{
+// Every cache has nr_cpu_ids CPU slabs, sized when it is created: the count
+// is fixed before kmem_cache_init (setup_arch, from the MADT) and may not
+// grow afterwards.
+TEST(SmpAllocDeathTest, NrCpuIdsMayNotGrowAfterKmemCacheInit)
+{
+	EXPECT_DEATH(
+	    {
+		    SmpMachine sm(2);
+		    host_set_nr_cpus(4);
+		    kmem_cache_create("late_cpus", 64, 0, SLAB_NO_MERGE, nullptr);
+	    },
+	    "nr_cpu_ids grew from 2 to 4 after kmem_cache_init");
+}
+} // namespace
