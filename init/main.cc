@@ -88,6 +88,7 @@ static int kernel_init(void*)
 	while (!kthreadd_task)
 		schedule_timeout_uninterruptible(1);
 	smp_init(); /* the other CPUs (arch/x86_64/kernel/smpboot.cc) */
+	sched_init_smp(); /* stoppers, balancing, init may run anywhere */
 	system_state = SYSTEM_RUNNING;
 
 	if (ktest_glob) {

@@ -42,6 +42,7 @@
 #include <kernel/sched.h>
 #include <kernel/time.h>
 #include <lib/string.h>
+#include <new>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include <uapi/asm-generic/errno-base.h>
@@ -157,6 +158,7 @@ struct task_struct* dup_task_struct(struct task_struct* orig, int node)
 	/* arch_dup_task_struct: the whole structure, then fix up what is its own */
 	lib::memcpy(static_cast<void*>(tsk), static_cast<const void*>(orig), sizeof(*tsk));
 	tsk->lockdep_depth = 0; /* holds none of the parent's locks */
+	new (&tsk->pi_lock) lib::spinlock(); /* a waker may hold the parent's */
 	tsk->worker_private = nullptr; /* the parent's struct kthread is not ours to free */
 	if (!alloc_thread_stack_node(tsk, node)) {
 		free_task_struct(tsk);

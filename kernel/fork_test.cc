@@ -71,7 +71,9 @@ KTEST(task, init_task_is_current_at_boot)
 	int local;
 	KEXPECT_TRUE(object_is_on_stack(current, &local));
 	/* the GS base points at this CPU's pcpu_hot */
-	KEXPECT_EQ(rdmsr(MSR_GS_BASE), reinterpret_cast<uint64_t>(&pcpu_hot[0]));
+	preempt_disable();
+	KEXPECT_EQ(rdmsr(MSR_GS_BASE), reinterpret_cast<uint64_t>(&pcpu_hot[smp_processor_id()]));
+	preempt_enable();
 }
 
 KTEST(task, task_list_is_a_circle_through_init_task)

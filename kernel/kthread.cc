@@ -26,6 +26,7 @@
  */
 #include <kernel/completion.h>
 #include <kernel/kthread.h>
+#include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/wait.h>
 #include <lib/format.h>
@@ -39,6 +40,7 @@ namespace
 {
 struct kthread {
 	bool should_stop;
+	bool is_per_cpu; /* kthread_create_on_cpu: bound for good (Linux: KTHREAD_IS_PER_CPU) */
 	int result;
 	int (*threadfn)(void*);
 	void* data;
@@ -164,6 +166,8 @@ struct task_struct* kthread_create_on_node(int (*threadfn)(void* data), void* da
 int kthreadd(void*)
 {
 	set_task_comm(current, "kthreadd");
+	/* the threads it makes may run anywhere (Linux: housekeeping CPUs) */
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
 	current->flags |= PF_NOFREEZE;
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
@@ -214,18 +218,46 @@ int kthread_stop(struct task_struct* k)
 
 int kthread_bind(struct task_struct* p, unsigned int cpu)
 {
-	/* one CPU is online: binding elsewhere is refused */
-	if (!p || cpu != 0 || READ_TASK_STATE(p) != TASK_UNINTERRUPTIBLE)
+	if (!p || cpu >= NR_CPUS || !cpu_online(cpu))
 		return -EINVAL;
-	/* wait_task_inactive: it may not have switched out yet */
-	for (int i = 0; i < 100 && __atomic_load_n(&p->on_rq, __ATOMIC_ACQUIRE); i++)
-		schedule_timeout_uninterruptible(1);
-	if (p->on_rq || READ_TASK_STATE(p) != TASK_UNINTERRUPTIBLE)
+	/* it may not have switched out yet (Linux: __kthread_bind_mask) */
+	if (!wait_task_inactive(p, TASK_UNINTERRUPTIBLE))
 		return -EINVAL;
-	p->cpus_mask = {};
-	p->cpus_mask.bits[cpu / 64] |= 1UL << (cpu % 64);
-	p->nr_cpus_allowed = 1;
-	p->cpu = cpu;
-	p->flags |= PF_NO_SETAFFINITY;
-	return 0;
+	unsigned long flags = arch_local_irq_save();
+	p->pi_lock.lock();
+	int ret = -EINVAL;
+	if (!p->on_rq && !p->on_cpu && READ_TASK_STATE(p) == TASK_UNINTERRUPTIBLE) {
+		p->cpus_mask = cpumask_of(cpu);
+		p->nr_cpus_allowed = 1;
+		set_task_cpu(p, cpu); /* off every queue and CPU, pi_lock held */
+		p->flags |= PF_NO_SETAFFINITY;
+		ret = 0;
+	}
+	p->pi_lock.unlock_no_preempt();
+	arch_local_irq_restore(flags);
+	p->pi_lock.preempt_on();
+	return ret;
+}
+
+struct task_struct* kthread_create_on_cpu(int (*threadfn)(void* data), void* data, unsigned int cpu,
+                                          const char* namefmt)
+{
+	if (cpu >= NR_CPUS || !cpu_online(cpu))
+		return ERR_PTR<struct task_struct>(-EINVAL);
+	struct task_struct* p = kthread_create_on_node(threadfn, data, -1, namefmt, cpu);
+	if (IS_ERR(p))
+		return p;
+	if (kthread_bind(p, cpu)) {
+		WARN_ON(1);
+		kthread_stop(p);
+		return ERR_PTR<struct task_struct>(-EINVAL);
+	}
+	to_kthread(p)->is_per_cpu = true;
+	return p;
+}
+
+bool kthread_is_per_cpu(struct task_struct* p)
+{
+	struct kthread* k = to_kthread(p);
+	return k && k->is_per_cpu;
 }

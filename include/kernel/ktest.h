@@ -12,6 +12,8 @@
  * matched against "suite.name" when it contains a dot, else against the
  * suite.  KTEST_EXPLICIT cases (deliberate failures that test the test
  * harness) run only when named exactly: ktest=selftest.must_fail.
+ * The cases run in kernel_init pinned to CPU 0, so a case's "this CPU"
+ * does not change under it; the threads it creates are not pinned.
  */
 #pragma once
 #include <cstdint>

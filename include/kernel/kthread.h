@@ -28,8 +28,15 @@ struct task_struct* kthread_create_on_node(int (*threadfn)(void* data), void* da
  * The caller must hold a reference if k may exit by itself. */
 int kthread_stop(struct task_struct* k);
 bool kthread_should_stop();
-/* before the first wake-up: run only on cpu (-EINVAL otherwise) */
+/* before the first wake-up: run only on cpu from now on; -EINVAL for a
+ * CPU that is not online or a thread that has run (Linux returns void) */
 int kthread_bind(struct task_struct* p, unsigned int cpu);
+/* kthread_create + kthread_bind, named namefmt with cpu as its argument
+ * ("migration/%u"); the thread stays per-CPU: set_cpus_allowed_ptr
+ * refuses to move it (Linux: kthread_create_on_cpu) */
+struct task_struct* kthread_create_on_cpu(int (*threadfn)(void* data), void* data, unsigned int cpu,
+                                          const char* namefmt);
+bool kthread_is_per_cpu(struct task_struct* p);
 /* end the calling kernel thread with result ret */
 [[noreturn]] void kthread_exit(long ret);
 int kthreadd(void* unused);

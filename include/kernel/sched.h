@@ -47,7 +47,9 @@
  * Scheduling state: se (fair: vruntime, run_node in the cfs_rq tree), rt
  * (run_list on an rt_rq priority list), sched_class, on_rq, on_cpu, and
  * thread.sp (the saved frame of a switched-out task); all changed under
- * the run queue's lock (kernel/sched/sched.h).  worker_private holds a
+ * the run queue's lock (kernel/sched/sched.h).  cpu and cpus_mask change
+ * under pi_lock and the rq lock (both held, or pi_lock alone for a task
+ * that is neither queued nor running).  worker_private holds a
  * kthread_create()d thread's struct kthread (kernel/kthread.cc).
  */
 #pragma once
@@ -284,8 +286,11 @@ struct task_struct {
 	unsigned int flags;      /* PF_* */
 	unsigned int ptrace;
 
-	int on_cpu;
-	unsigned int cpu; /* the CPU it runs or last ran on */
+	/* serialises wake-ups and affinity changes of this task; taken before
+	 * its rq->lock (Linux: p->pi_lock, task_rq_lock) */
+	lib::spinlock pi_lock;
+	int on_cpu;       /* 1 from being picked until the next task's finish_task_switch */
+	unsigned int cpu; /* the CPU it runs or last ran on: set_task_cpu only */
 	int on_rq;
 
 	int prio;
@@ -661,6 +666,27 @@ static inline int task_nice(const struct task_struct* p)
 /* -EINVAL for an impossible policy/priority */
 int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct sched_param* param);
 void sched_set_fifo(struct task_struct* p); /* SCHED_FIFO at MAX_RT_PRIO/2 */
+/* SCHED_FIFO 99, above every other thread: the stoppers (Linux's stop class) */
+void sched_set_stop_task(struct task_struct* p);
+
+/* ---- SMP (kernel/sched/core.cc) ---- */
+static inline unsigned int task_cpu(const struct task_struct* p)
+{
+	return __atomic_load_n(&p->cpu, __ATOMIC_RELAXED);
+}
+/* change p's CPU: with p->pi_lock held and p neither queued nor running,
+ * or with both run queues locked (kernel/sched/sched.h) */
+void set_task_cpu(struct task_struct* p, unsigned int cpu);
+/* run p only on new_mask's CPUs, moving it now if it is elsewhere (through
+ * that CPU's stopper, migration/N, if it is queued or running): 0, or
+ * -EINVAL if no CPU of the mask is online or p may not move (an idle or
+ * per-CPU thread).  May sleep. */
+int set_cpus_allowed_ptr(struct task_struct* p, const struct cpumask* new_mask);
+/* wait until p is off every CPU and queue: 1, or 0 if its state is not
+ * match_state (when non-zero) */
+int wait_task_inactive(struct task_struct* p, unsigned int match_state);
+/* kernel_init once the CPUs are up: stoppers, init's mask widened */
+void sched_init_smp();
 unsigned long nr_context_switches();
 
 /* arch: create the initial switch frame of a new kernel thread that will

@@ -230,11 +230,31 @@ void release_dead_task(struct task_struct* prev)
 
 } // namespace
 
+/*
+ * Linux's schedule_debug: every path into __schedule() holds exactly the
+ * one preempt_disable() of schedule()/preempt_schedule*(); more means a
+ * spinlock or preempt_disable() was left held ("scheduling while
+ * atomic"), reported and repaired so the CPU's count is right again.
+ * The idle loop is exempt (it may enter with interrupts' counts folded).
+ */
+void schedule_debug(struct task_struct* prev)
+{
+	if (is_idle_task(prev) || preempt_count() == int(PREEMPT_DISABLE_OFFSET) || oops_in_progress)
+		return;
+	printk(KERN_ERR "BUG: scheduling while atomic: %s/%d/0x%08x\n", prev->comm, task_pid_nr(prev),
+	       preempt_count());
+	dump_stack();
+	add_taint(TAINT_WARN);
+	int extra = preempt_count() - int(PREEMPT_DISABLE_OFFSET);
+	preempt_count_sub(extra); /* preempt_count_set(PREEMPT_DISABLED) */
+}
+
 void finish_task_switch(struct task_struct* prev)
 {
 	struct rq* rq = this_rq();
-	prev->on_cpu = 0;
+	/* the state first: once on_cpu is 0 a waker may run prev elsewhere */
 	unsigned int prev_state = READ_TASK_STATE(prev);
+	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
 	if (test_tsk_need_resched(current))
 		set_preempt_need_resched();
 	rq->lock.unlock();
@@ -252,12 +272,16 @@ void finish_task_switch(struct task_struct* prev)
 void __schedule(bool preempt)
 {
 	struct rq* rq = this_rq();
+	struct task_struct* prev = rq->curr;
+	schedule_debug(prev);
 	arch_local_irq_disable();
 	rq->lock.lock();
-	struct task_struct* prev = rq->curr;
 	update_rq_clock(rq);
-	if (!preempt && READ_TASK_STATE(prev) && prev->on_rq && !is_idle_task(prev))
+	unsigned int prev_state = READ_TASK_STATE(prev);
+	if (!preempt && prev_state && prev->on_rq && !is_idle_task(prev))
 		deactivate_task(rq, prev, DEQUEUE_SLEEP);
+	if (!rq->nr_running)
+		newidle_balance(rq); /* may drop and retake rq->lock */
 	prev->sched_class->put_prev_task(rq, prev);
 	struct task_struct* next = pick_next_task(rq);
 	clear_tsk_need_resched(prev);
@@ -268,9 +292,10 @@ void __schedule(bool preempt)
 		return;
 	}
 	rq->curr = next;
+	__atomic_store_n(&rq->curr_prio, is_idle_task(next) ? MAX_PRIO : next->prio, __ATOMIC_RELAXED);
 	next->on_cpu = 1;
 	rq->nr_switches++;
-	if (preempt || !READ_TASK_STATE(prev))
+	if (preempt || !prev_state)
 		prev->nivcsw++;
 	else
 		prev->nvcsw++;
@@ -326,7 +351,13 @@ void sched_init()
 	set_load_weight(&init_task);
 	rq->idle = &init_task;
 	rq->curr = &init_task;
+	rq->curr_prio = MAX_PRIO;
+	/* the boot CPU's idle task runs there only (Linux: init_idle); its
+	 * children inherit that until kthreadd and sched_init_smp widen it */
+	init_task.cpus_mask = cpumask_of(0);
+	init_task.nr_cpus_allowed = 1;
 	update_rq_clock(rq);
+	init_sched_fair_class();
 	scheduler_running = true;
 }
 
@@ -351,6 +382,7 @@ void init_idle(struct task_struct* idle, int cpu)
 	lib::snprintf(idle->comm, sizeof(idle->comm), "swapper/%d", cpu);
 	rq->idle = idle;
 	rq->curr = idle;
+	rq->curr_prio = MAX_PRIO;
 	update_rq_clock(rq);
 }
 
@@ -374,32 +406,99 @@ void sched_fork(struct task_struct* p)
 	fair_sched_class.task_fork(p);
 }
 
-void wake_up_new_task(struct task_struct* p)
+/* the CPU for a waking or new task: its class's choice, kept inside
+ * p's mask and the online CPUs (Linux: select_task_rq) */
+static int select_task_rq(struct task_struct* p, int cpu, int wake_flags)
 {
-	struct rq* rq = task_rq(p);
-	lib::spin_lock_irqsave_guard g(rq->lock);
-	update_rq_clock(rq);
-	__atomic_store_n(&p->__state, TASK_RUNNING, __ATOMIC_RELAXED);
-	activate_task(rq, p, ENQUEUE_INITIAL);
-	check_preempt_curr(rq, p, WF_FORK);
+	if (p->nr_cpus_allowed > 1 && p->sched_class->select_task_rq)
+		cpu = p->sched_class->select_task_rq(p, cpu, wake_flags);
+	else if (p->nr_cpus_allowed == 1)
+		cpu = int(cpumask_first(&p->cpus_mask));
+	if (unsigned(cpu) >= NR_CPUS || !cpumask_test_cpu(unsigned(cpu), &p->cpus_mask) || !cpu_online(unsigned(cpu)))
+		cpu = select_fallback_rq(cpu, p);
+	return cpu;
 }
 
+void wake_up_new_task(struct task_struct* p)
+{
+	unsigned long flags = arch_local_irq_save();
+	p->pi_lock.lock();
+	__atomic_store_n(&p->__state, TASK_RUNNING, __ATOMIC_RELAXED);
+	/* fork balancing: the new task starts on the idlest allowed CPU */
+	int cpu = select_task_rq(p, int(task_cpu(p)), WF_FORK);
+	if (unsigned(cpu) != task_cpu(p)) {
+		set_task_cpu(p, unsigned(cpu));
+		runqueues[cpu].nr_wake_migrations++;
+	}
+	struct rq* rq = &runqueues[cpu];
+	rq->lock.lock();
+	update_rq_clock(rq);
+	activate_task(rq, p, ENQUEUE_INITIAL);
+	check_preempt_curr(rq, p, WF_FORK);
+	rq->lock.unlock();
+	p->pi_lock.unlock_no_preempt();
+	arch_local_irq_restore(flags);
+	p->pi_lock.preempt_on();
+}
+
+/* a task still queued (it has not switched out since it set its state):
+ * it only needs TASK_RUNNING again (Linux: ttwu_runnable) */
+static bool ttwu_runnable(struct task_struct* p)
+{
+	struct rq* rq;
+	for (;;) { /* __task_rq_lock: the balancer may move p meanwhile */
+		rq = task_rq(p);
+		rq->lock.lock();
+		if (rq == task_rq(p))
+			break;
+		rq->lock.unlock();
+	}
+	bool queued = p->on_rq;
+	if (queued)
+		__atomic_store_n(&p->__state, TASK_RUNNING, __ATOMIC_RELAXED);
+	rq->lock.unlock();
+	return queued;
+}
+
+/*
+ * Wake p if its state is in `state` (Linux: try_to_wake_up).  Under
+ * p->pi_lock: a task still queued is only made runnable; otherwise it is
+ * marked TASK_WAKING (no second waker gets past the state test), we wait
+ * until its old CPU has switched away from it (on_cpu 0, acquire: all
+ * that CPU wrote to it is visible), choose its CPU and queue it there.
+ * The reschedule IPI to that CPU comes from check_preempt_curr.
+ */
 int try_to_wake_up(struct task_struct* p, unsigned int state, int wake_flags)
 {
-	struct rq* rq = task_rq(p);
-	lib::spin_lock_irqsave_guard g(rq->lock);
-	if (!(READ_TASK_STATE(p) & state))
-		return 0;
-	if (p->on_rq) {
-		/* it has not switched out yet (ttwu_runnable) */
-		__atomic_store_n(&p->__state, TASK_RUNNING, __ATOMIC_RELAXED);
-		return 1;
+	unsigned long flags = arch_local_irq_save();
+	p->pi_lock.lock();
+	int success = 0;
+	if (READ_TASK_STATE(p) & state) {
+		success = 1;
+		if (!(__atomic_load_n(&p->on_rq, __ATOMIC_ACQUIRE) && ttwu_runnable(p))) {
+			__atomic_store_n(&p->__state, TASK_WAKING, __ATOMIC_RELAXED);
+			while (__atomic_load_n(&p->on_cpu, __ATOMIC_ACQUIRE))
+				cpu_relax();
+			int cpu = select_task_rq(p, int(task_cpu(p)), wake_flags | WF_TTWU);
+			int en_flags = ENQUEUE_WAKEUP;
+			if (unsigned(cpu) != task_cpu(p)) {
+				set_task_cpu(p, unsigned(cpu));
+				runqueues[cpu].nr_wake_migrations++;
+				en_flags |= ENQUEUE_MIGRATED;
+			}
+			struct rq* rq = &runqueues[cpu];
+			rq->lock.lock();
+			update_rq_clock(rq);
+			activate_task(rq, p, en_flags);
+			__atomic_store_n(&p->__state, TASK_RUNNING, __ATOMIC_RELAXED);
+			check_preempt_curr(rq, p, wake_flags);
+			rq->lock.unlock();
+		}
 	}
-	update_rq_clock(rq);
-	activate_task(rq, p, ENQUEUE_WAKEUP);
-	__atomic_store_n(&p->__state, TASK_RUNNING, __ATOMIC_RELAXED);
-	check_preempt_curr(rq, p, wake_flags);
-	return 1;
+	p->pi_lock.unlock_no_preempt();
+	arch_local_irq_restore(flags);
+	p->pi_lock.preempt_on();
+	return success;
 }
 
 int wake_up_process(struct task_struct* p)
@@ -469,6 +568,7 @@ void scheduler_tick()
 	curr->sched_class->task_tick(rq, curr);
 	rq->lock.unlock_no_preempt();
 	rq->lock.preempt_on();
+	trigger_load_balance(rq);
 }
 
 int _cond_resched()
@@ -509,8 +609,8 @@ void set_user_nice(struct task_struct* p, long nice)
 {
 	if (nice < MIN_NICE || nice > MAX_NICE)
 		return;
-	struct rq* rq = task_rq(p);
-	lib::spin_lock_irqsave_guard g(rq->lock);
+	unsigned long flags;
+	struct rq* rq = task_rq_lock(p, &flags);
 	update_rq_clock(rq);
 	bool fair = p->sched_class == &fair_sched_class;
 	bool queued = p->on_rq && fair;
@@ -525,6 +625,7 @@ void set_user_nice(struct task_struct* p, long nice)
 		if (rq->curr != p)
 			check_preempt_curr(rq, p, 0);
 	}
+	task_rq_unlock(rq, p, flags);
 }
 
 int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct sched_param* param)
@@ -538,8 +639,8 @@ int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct s
 		return -EINVAL;
 	if (is_idle_task(p) || READ_TASK_STATE(p) == TASK_DEAD)
 		return -EINVAL;
-	struct rq* rq = task_rq(p);
-	lib::spin_lock_irqsave_guard g(rq->lock);
+	unsigned long flags;
+	struct rq* rq = task_rq_lock(p, &flags);
 	update_rq_clock(rq);
 	bool queued = p->on_rq, running = rq->curr == p;
 	if (queued)
@@ -560,6 +661,7 @@ int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct s
 		resched_curr(rq);
 	else if (queued)
 		check_preempt_curr(rq, p, 0);
+	task_rq_unlock(rq, p, flags);
 	return 0;
 }
 
@@ -569,10 +671,223 @@ void sched_set_fifo(struct task_struct* p)
 	WARN_ON(sched_setscheduler_nocheck(p, SCHED_FIFO, &sp) != 0);
 }
 
+void sched_set_stop_task(struct task_struct* p)
+{
+	struct sched_param sp = {MAX_RT_PRIO - 1};
+	WARN_ON(sched_setscheduler_nocheck(p, SCHED_FIFO, &sp) != 0);
+}
+
 unsigned long nr_context_switches()
 {
 	unsigned long n = 0;
 	for (auto& rq : runqueues)
 		n += rq.nr_switches;
 	return n;
+}
+
+
+/* ================================================================
+ * SMP: locking two sides, moving tasks, affinity (Linux: kernel/sched/
+ * core.c task_rq_lock, double_rq_lock, set_task_cpu, move_queued_task,
+ * select_fallback_rq, wait_task_inactive, __set_cpus_allowed_ptr,
+ * migration_cpu_stop, sched_init_smp).
+ * ================================================================ */
+#include <kernel/kthread.h>
+#include <kernel/stop_machine.h>
+#include <kernel/wait.h>
+
+struct rq* task_rq_lock(struct task_struct* p, unsigned long* flags)
+{
+	for (;;) {
+		*flags = arch_local_irq_save();
+		p->pi_lock.lock();
+		struct rq* rq = task_rq(p);
+		rq->lock.lock();
+		if (rq == task_rq(p))
+			return rq;
+		rq->lock.unlock();
+		p->pi_lock.unlock_no_preempt();
+		arch_local_irq_restore(*flags);
+		p->pi_lock.preempt_on();
+	}
+}
+
+void task_rq_unlock(struct rq* rq, struct task_struct* p, unsigned long flags)
+{
+	rq->lock.unlock();
+	p->pi_lock.unlock_no_preempt();
+	arch_local_irq_restore(flags);
+	p->pi_lock.preempt_on();
+}
+
+void double_rq_lock(struct rq* a, struct rq* b)
+{
+	if (a == b) {
+		a->lock.lock();
+		return;
+	}
+	if (a->cpu > b->cpu) {
+		struct rq* t = a;
+		a = b;
+		b = t;
+	}
+	a->lock.lock();
+	b->lock.lock();
+}
+
+void double_rq_unlock(struct rq* a, struct rq* b)
+{
+	if (a != b)
+		b->lock.unlock();
+	a->lock.unlock();
+}
+
+bool task_running(struct rq* rq, struct task_struct* p)
+{
+	return rq->curr == p || __atomic_load_n(&p->on_cpu, __ATOMIC_ACQUIRE);
+}
+
+void set_task_cpu(struct task_struct* p, unsigned int cpu)
+{
+	if (task_cpu(p) != cpu) {
+		if (p->sched_class->migrate_task_rq)
+			p->sched_class->migrate_task_rq(p, int(cpu));
+		p->se.nr_migrations++;
+	}
+	__atomic_store_n(&p->cpu, cpu, __ATOMIC_RELEASE);
+	p->thread_info.cpu = cpu;
+}
+
+void move_queued_task_locked(struct rq* src, struct rq* dst, struct task_struct* p)
+{
+	update_rq_clock(src);
+	update_rq_clock(dst);
+	deactivate_task(src, p, 0);
+	set_task_cpu(p, unsigned(dst->cpu));
+	activate_task(dst, p, ENQUEUE_MIGRATED);
+	check_preempt_curr(dst, p, 0);
+}
+
+namespace
+{
+void do_set_cpus_allowed(struct task_struct* p, const struct cpumask* mask)
+{
+	p->cpus_mask = *mask;
+	p->nr_cpus_allowed = int(cpumask_weight(mask));
+}
+} // namespace
+
+int select_fallback_rq(int cpu, struct task_struct* p)
+{
+	unsigned dest = cpumask_first_and(&p->cpus_mask, cpu_online_mask);
+	if (dest < NR_CPUS)
+		return int(dest);
+	/* no allowed CPU is online: any online one, as Linux (cpuset fallback) */
+	do_set_cpus_allowed(p, cpu_possible_mask);
+	dest = cpumask_first_and(&p->cpus_mask, cpu_online_mask);
+	static bool warned;
+	if (!__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+		printk(KERN_INFO "process %d (%s) no longer affine to cpu%d\n", task_pid_nr(p), p->comm, cpu);
+	return int(dest);
+}
+
+int wait_task_inactive(struct task_struct* p, unsigned int match_state)
+{
+	for (;;) {
+		unsigned long flags;
+		struct rq* rq = task_rq_lock(p, &flags);
+		bool running = task_running(rq, p), queued = p->on_rq;
+		unsigned int state = READ_TASK_STATE(p);
+		task_rq_unlock(rq, p, flags);
+		if (match_state && state != match_state)
+			return 0;
+		if (!running && !queued)
+			return 1;
+		if (queued && !running)
+			schedule_timeout_uninterruptible(1); /* preempted: it has to run first */
+		else
+			cpu_relax(); /* switching out on its CPU */
+	}
+}
+
+namespace
+{
+struct migration_arg {
+	struct task_struct* task;
+};
+
+/* on the task's CPU, in its stopper (p is not running here now) */
+int migration_cpu_stop(void* data)
+{
+	auto* arg = static_cast<struct migration_arg*>(data);
+	struct task_struct* p = arg->task;
+	struct rq* rq = this_rq();
+	arch_local_irq_disable();
+	p->pi_lock.lock();
+	if (task_rq(p) == rq && !cpumask_test_cpu(unsigned(rq->cpu), &p->cpus_mask)) {
+		int dest = select_fallback_rq(rq->cpu, p);
+		struct rq* dst = &runqueues[dest];
+		double_rq_lock(rq, dst);
+		if (task_rq(p) == rq && !task_running(rq, p)) {
+			if (p->on_rq)
+				move_queued_task_locked(rq, dst, p);
+			else
+				set_task_cpu(p, unsigned(dest)); /* asleep: wakes there */
+		}
+		double_rq_unlock(rq, dst);
+	}
+	p->pi_lock.unlock_no_preempt();
+	arch_local_irq_enable();
+	p->pi_lock.preempt_on();
+	return 0;
+}
+} // namespace
+
+int set_cpus_allowed_ptr(struct task_struct* p, const struct cpumask* new_mask)
+{
+	if (!p || !new_mask)
+		return -EINVAL;
+	for (int tries = 0;; tries++) {
+		unsigned long flags;
+		struct rq* rq = task_rq_lock(p, &flags);
+		int ret = 0;
+		bool done = true;
+		if (!cpumask_intersects(new_mask, cpu_online_mask))
+			ret = -EINVAL;
+		else if (is_idle_task(p) || (kthread_is_per_cpu(p) && !cpumask_equal(new_mask, &p->cpus_mask)))
+			ret = -EINVAL; /* a per-CPU thread stays where it is */
+		else {
+			if (tries == 0)
+				do_set_cpus_allowed(p, new_mask);
+			unsigned cpu = task_cpu(p);
+			if (cpumask_test_cpu(cpu, &p->cpus_mask) && cpu_online(cpu))
+				; /* already on an allowed CPU */
+			else if (!p->on_rq && !task_running(rq, p))
+				set_task_cpu(p, unsigned(select_fallback_rq(int(cpu), p))); /* asleep */
+			else
+				done = false; /* queued or running: its CPU's stopper moves it */
+		}
+		unsigned cpu = task_cpu(p);
+		task_rq_unlock(rq, p, flags);
+		if (done)
+			return ret;
+		struct migration_arg arg = {p};
+		ret = stop_one_cpu(cpu, migration_cpu_stop, &arg);
+		if (ret)
+			return ret;
+		if (tries > 1000) {
+			WARN_ON(1);
+			return -EBUSY;
+		}
+	}
+}
+
+void sched_init_smp()
+{
+	cpu_stop_init(); /* migration/N on every online CPU */
+	/* init may run anywhere now (Linux: housekeeping_cpumask) */
+	if (set_cpus_allowed_ptr(current, cpu_possible_mask) < 0)
+		BUG();
+	current->flags &= ~PF_NO_SETAFFINITY;
+	pr_info("sched: %u run queues, load balancing on\n", num_online_cpus());
 }

@@ -22,6 +22,8 @@
  * Lock order: rq->lock only.
  */
 #include "sched.h"
+#include <kernel/interrupt.h>
+#include <kernel/jiffies.h>
 #include <kernel/sched_order.h>
 
 namespace
@@ -216,6 +218,48 @@ void update_curr_fair(struct rq* rq)
 {
 	update_curr(rq);
 }
+/*
+ * Where a waking or new fair task goes (Linux: select_task_rq_fair,
+ * select_idle_sibling, find_idlest_cpu, much simplified: one level, no
+ * cache topology): its previous CPU if that is idle, else the waker's
+ * CPU if idle, else any idle allowed CPU, else the allowed CPU with the
+ * fewest runnable tasks (the previous one on a tie).
+ */
+int select_task_rq_fair(struct task_struct* p, int prev_cpu, int)
+{
+	unsigned this_cpu = raw_smp_processor_id();
+	auto usable = [p](unsigned cpu) { return cpu < NR_CPUS && cpu_online(cpu) && cpumask_test_cpu(cpu, &p->cpus_mask); };
+	if (usable(unsigned(prev_cpu)) && rq_idle(&runqueues[prev_cpu]))
+		return prev_cpu;
+	if (usable(this_cpu) && rq_idle(&runqueues[this_cpu]))
+		return int(this_cpu);
+	int best = usable(unsigned(prev_cpu)) ? prev_cpu : -1;
+	unsigned best_nr = best >= 0 ? __atomic_load_n(&runqueues[best].nr_running, __ATOMIC_RELAXED) : ~0u;
+	unsigned cpu;
+	for_each_online_cpu(cpu)
+	{
+		if (!usable(cpu))
+			continue;
+		unsigned nr = __atomic_load_n(&runqueues[cpu].nr_running, __ATOMIC_RELAXED);
+		if (nr < best_nr) {
+			best = int(cpu);
+			best_nr = nr;
+		}
+	}
+	return best >= 0 ? best : prev_cpu;
+}
+
+/* vruntime is relative to its cfs_rq's min_vruntime: carry the offset
+ * over to the new CPU's queue (Linux: migrate_task_rq_fair subtracts the
+ * old min_vruntime, enqueue adds the new one) */
+void migrate_task_rq_fair(struct task_struct* p, int new_cpu)
+{
+	const struct cfs_rq* from = &task_rq(p)->cfs;
+	const struct cfs_rq* to = &runqueues[new_cpu].cfs;
+	p->se.vruntime = p->se.vruntime - __atomic_load_n(&from->min_vruntime, __ATOMIC_RELAXED) +
+	                 __atomic_load_n(&to->min_vruntime, __ATOMIC_RELAXED);
+}
+
 void set_next_task_fair(struct rq* rq, struct task_struct* p)
 {
 	struct sched_entity* se = &p->se;
@@ -248,4 +292,124 @@ const struct sched_class fair_sched_class = {
     .task_tick = task_tick_fair,
     .task_fork = task_fork_fair,
     .update_curr = update_curr_fair,
+    .select_task_rq = select_task_rq_fair,
+    .migrate_task_rq = migrate_task_rq_fair,
 };
+
+/* ================================================================
+ * Load balancing (Linux: kernel/sched/fair.c newidle_balance,
+ * load_balance, find_busiest_queue, detach_tasks/attach_tasks,
+ * trigger_load_balance, run_rebalance_domains), one level: every online
+ * CPU is one domain, the load of a run queue is its count of runnable
+ * tasks (no PELT, no weights, no cache-hot test).
+ *
+ * A CPU about to go idle (newidle, from __schedule) pulls one task from
+ * the busiest queue; the tick raises SCHED_SOFTIRQ every balance
+ * interval (1 jiffy while idle, BUSY_BALANCE_INTERVAL jiffies while
+ * busy, staggered by CPU) and the softirq pulls half the difference
+ * when the busiest queue has at least two tasks more.  Only fair tasks
+ * that are queued, not running, and allowed on this CPU move; RT tasks
+ * are placed at wake-up (select_task_rq_rt) and never pulled.
+ * ================================================================ */
+namespace
+{
+constexpr unsigned long BUSY_BALANCE_INTERVAL = 8; /* jiffies (32 ms at HZ=250) */
+
+struct rq* find_busiest_queue(struct rq* this_rq)
+{
+	struct rq* busiest = nullptr;
+	unsigned max = 0;
+	unsigned cpu;
+	for_each_online_cpu(cpu)
+	{
+		struct rq* rq = &runqueues[cpu];
+		unsigned nr = __atomic_load_n(&rq->cfs.nr_running, __ATOMIC_RELAXED);
+		if (rq == this_rq || nr < 2)
+			continue;
+		if (nr > max) {
+			max = nr;
+			busiest = rq;
+		}
+	}
+	return busiest;
+}
+
+/* both locked: move up to n fair tasks from src to dst, the least urgent
+ * (rightmost) first; the count moved */
+int detach_attach_tasks(struct rq* src, struct rq* dst, unsigned n)
+{
+	unsigned moved = 0;
+	struct rb_node* node = rb_last(&src->cfs.tasks_timeline.rb_root);
+	while (node && moved < n) {
+		struct rb_node* prev = rb_prev(node);
+		struct task_struct* p = task_of(se_of(node));
+		if (cpumask_test_cpu(unsigned(dst->cpu), &p->cpus_mask) && !task_running(src, p)) {
+			move_queued_task_locked(src, dst, p);
+			moved++;
+		}
+		node = prev;
+	}
+	dst->nr_balance_pulls += moved;
+	return int(moved);
+}
+
+/* how many to pull from busiest (both locked): half the difference */
+unsigned imbalance(struct rq* this_rq, struct rq* busiest)
+{
+	unsigned b = busiest->cfs.nr_running, t = this_rq->nr_running;
+	return b >= t + 2 ? (b - t) / 2 : 0;
+}
+
+void run_rebalance_domains(struct softirq_action*)
+{
+	struct rq* this_rq = ::this_rq();
+	this_rq->next_balance = jiffies + (rq_idle(this_rq) ? 1 : BUSY_BALANCE_INTERVAL);
+	struct rq* busiest = find_busiest_queue(this_rq);
+	if (!busiest)
+		return;
+	unsigned long flags = arch_local_irq_save();
+	double_rq_lock(this_rq, busiest);
+	if (unsigned n = imbalance(this_rq, busiest))
+		detach_attach_tasks(busiest, this_rq, n);
+	double_rq_unlock(this_rq, busiest);
+	arch_local_irq_restore(flags);
+}
+} // namespace
+
+int newidle_balance(struct rq* this_rq)
+{
+	if (!cpu_online(unsigned(this_rq->cpu)))
+		return 0;
+	struct rq* busiest = find_busiest_queue(this_rq);
+	if (!busiest)
+		return 0;
+	/* lower CPU first: from a higher one, drop ours if a trylock fails */
+	if (busiest->cpu > this_rq->cpu || busiest->lock.try_lock()) {
+		if (busiest->cpu > this_rq->cpu)
+			busiest->lock.lock();
+	} else {
+		this_rq->lock.unlock();
+		busiest->lock.lock();
+		this_rq->lock.lock();
+	}
+	int moved = 0;
+	if (!this_rq->nr_running && imbalance(this_rq, busiest)) {
+		moved = detach_attach_tasks(busiest, this_rq, 1);
+		this_rq->nr_newidle_pulls += unsigned(moved);
+	}
+	busiest->lock.unlock();
+	return moved;
+}
+
+void trigger_load_balance(struct rq* rq)
+{
+	if (num_online_cpus() > 1 && time_after_eq(jiffies, rq->next_balance))
+		raise_softirq(SCHED_SOFTIRQ);
+}
+
+void init_sched_fair_class()
+{
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+		runqueues[cpu].next_balance = jiffies + cpu; /* staggered */
+	open_softirq(SCHED_SOFTIRQ, run_rebalance_domains);
+}

@@ -15,7 +15,8 @@
  * tail of its list when its slice runs out and others share its level.
  *
  * Differences from Linux: no RT throttling (sched_rt_runtime_us), no
- * push/pull between CPUs, no priority inheritance.
+ * push/pull between CPUs (a waking RT task picks a CPU it can preempt,
+ * select_task_rq_rt, and stays), no priority inheritance.
  *
  * Lock order: rq->lock only.
  */
@@ -118,6 +119,32 @@ void task_fork_rt(struct task_struct* p)
 	p->rt.time_slice = RR_TIMESLICE;
 	p->rt.on_rq = 0;
 }
+/*
+ * Where a waking RT task goes (Linux: select_task_rq_rt, find_lowest_rq
+ * without cpupri): its previous CPU unless an RT task of equal or higher
+ * priority runs there; then the allowed CPU running the lowest priority
+ * (idle lowest of all), if p would preempt it.
+ */
+int select_task_rq_rt(struct task_struct* p, int prev_cpu, int)
+{
+	int curr_prio = __atomic_load_n(&runqueues[prev_cpu].curr_prio, __ATOMIC_RELAXED);
+	if (!(rt_prio(curr_prio) && curr_prio <= p->prio))
+		return prev_cpu;
+	int best = prev_cpu, best_prio = curr_prio;
+	unsigned cpu;
+	for_each_online_cpu(cpu)
+	{
+		if (!cpumask_test_cpu(cpu, &p->cpus_mask))
+			continue;
+		int prio = __atomic_load_n(&runqueues[cpu].curr_prio, __ATOMIC_RELAXED);
+		if (prio > best_prio) {
+			best = int(cpu);
+			best_prio = prio;
+		}
+	}
+	return best_prio > p->prio ? best : prev_cpu;
+}
+
 void set_next_task_rt(struct rq* rq, struct task_struct* p)
 {
 	p->se.exec_start = rq->clock;
@@ -145,4 +172,5 @@ const struct sched_class rt_sched_class = {
     .task_tick = task_tick_rt,
     .task_fork = task_fork_rt,
     .update_curr = update_curr_rt,
+    .select_task_rq = select_task_rq_rt,
 };

@@ -21,8 +21,19 @@
  * rq->nr_running counts queued tasks (curr included when queued), never
  * the idle task.  min_vruntime never decreases.
  *
- * Lock order: rq->lock is the innermost scheduler lock: wait-queue locks
- * and tasklist_lock may be held when it is taken, never the reverse.
+ * SMP: a task's cpu (task_rq) changes only with its pi_lock held and,
+ * if it is queued, with the locks of both run queues (the load balancer
+ * and move_queued_task hold both; a wake-up holds pi_lock of a task that
+ * is on no queue and off every CPU).  task_rq_lock() takes p->pi_lock and
+ * then the rq lock and retries if the task moved in between.  Two run
+ * queues are locked lower CPU number first (double_rq_lock).  A CPU holds
+ * its own rq->lock from __schedule() across switch_to until the next task's
+ * finish_task_switch(), which then clears prev->on_cpu (release): a waker
+ * of prev spins until then before it may queue prev anywhere.
+ *
+ * Lock order: p->pi_lock -> rq->lock (of a lower CPU -> of a higher CPU).
+ * rq->lock is the innermost scheduler lock: wait-queue locks and
+ * tasklist_lock may be held when either is taken, never the reverse.
  */
 #pragma once
 #include <kernel/sched.h>
@@ -30,8 +41,10 @@
 struct rq;
 
 #define ENQUEUE_WAKEUP 0x01
+#define ENQUEUE_MIGRATED 0x40
 #define ENQUEUE_INITIAL 0x80
 #define DEQUEUE_SLEEP 0x01
+#define WF_TTWU 0x08
 #define WF_FORK 0x02
 
 struct sched_class {
@@ -48,6 +61,10 @@ struct sched_class {
 	void (*task_tick)(struct rq* rq, struct task_struct* p);
 	void (*task_fork)(struct task_struct* p);
 	void (*update_curr)(struct rq* rq);
+	/* the CPU to queue p on at a wake-up or fork (p->pi_lock held) */
+	int (*select_task_rq)(struct task_struct* p, int prev_cpu, int wake_flags);
+	/* p leaves its CPU for new_cpu (set_task_cpu) */
+	void (*migrate_task_rq)(struct task_struct* p, int new_cpu);
 };
 
 extern const struct sched_class rt_sched_class;
@@ -74,10 +91,15 @@ struct rq {
 	uint64_t nr_switches;
 	uint64_t clock; /* ns, updated under the lock (update_rq_clock) */
 	struct task_struct* curr;
+	int curr_prio; /* curr's prio, MAX_PRIO for idle: read unlocked by RT placement */
 	struct task_struct* idle;
 	struct cfs_rq cfs;
 	struct rt_rq rt;
 	int cpu;
+	unsigned long next_balance; /* jiffies of the next periodic balance */
+	unsigned long nr_balance_pulls; /* tasks pulled by the balancer (newidle and periodic) */
+	unsigned long nr_newidle_pulls; /* of those, pulled when about to go idle */
+	unsigned long nr_wake_migrations; /* wake-ups and forks placed on another CPU */
 };
 
 extern struct rq runqueues[NR_CPUS];
@@ -92,6 +114,29 @@ static inline struct rq* task_rq(struct task_struct* p)
 
 void update_rq_clock(struct rq* rq);
 void resched_curr(struct rq* rq);
+
+/* p->pi_lock, then its rq's lock, irqs off; the rq is task_rq(p) */
+struct rq* task_rq_lock(struct task_struct* p, unsigned long* flags);
+void task_rq_unlock(struct rq* rq, struct task_struct* p, unsigned long flags);
+/* both rqs, lower CPU first (interrupts already off); a == b locks once */
+void double_rq_lock(struct rq* a, struct rq* b);
+void double_rq_unlock(struct rq* a, struct rq* b);
+/* p, queued on src and not running, onto dst; both locks held
+ * (Linux: detach_task + attach_task under double_rq_lock) */
+void move_queued_task_locked(struct rq* src, struct rq* dst, struct task_struct* p);
+bool task_running(struct rq* rq, struct task_struct* p);
+/* an online CPU in p's mask (Linux: select_fallback_rq) */
+int select_fallback_rq(int cpu, struct task_struct* p);
+static inline bool rq_idle(const struct rq* rq)
+{
+	return __atomic_load_n(&rq->nr_running, __ATOMIC_RELAXED) == 0;
+}
+/* the load balancer (kernel/sched/fair.cc): pull before going idle, with
+ * this rq locked (it may drop and retake it); from the tick, raise
+ * SCHED_SOFTIRQ when a periodic balance is due */
+int newidle_balance(struct rq* this_rq);
+void trigger_load_balance(struct rq* rq);
+void init_sched_fair_class();
 
 /* nice -20..19 to load weight, and 2^32 / weight (kernel/sched/core.c) */
 extern const int sched_prio_to_weight[40];

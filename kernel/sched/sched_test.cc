@@ -379,6 +379,9 @@ void run_hogs(int nice_a, int nice_b, unsigned ms, uint64_t* ra, uint64_t* rb, u
 	struct task_struct* b = kthread_create(hog_fn, &hb, "ktest-nice%d", nice_b);
 	if (IS_ERR(a) || IS_ERR(b))
 		return;
+	/* one run queue's shares: both on the runner's CPU 0 (ktest.h) */
+	kthread_bind(a, 0);
+	kthread_bind(b, 0);
 	set_user_nice(a, nice_a);
 	set_user_nice(b, nice_b);
 	wake_up_process(a);
@@ -462,6 +465,7 @@ KTEST(sched, fifo_thread_preempts_a_fair_one_on_wakeup)
 {
 	struct task_struct* k = kthread_create(fifo_fn, nullptr, "ktest-fifo");
 	KASSERT_FALSE(IS_ERR(k));
+	KEXPECT_EQ(kthread_bind(k, 0), 0);
 	sched_set_fifo(k);
 	KEXPECT_EQ(k->policy, unsigned(SCHED_FIFO));
 	KEXPECT_EQ(k->prio, MAX_RT_PRIO - 1 - MAX_RT_PRIO / 2);
@@ -510,6 +514,8 @@ KTEST(sched, rr_threads_of_equal_priority_alternate)
 	struct task_struct* k1 = kthread_create(rr_fn, &a1, "ktest-rr1");
 	KASSERT_FALSE(IS_ERR(k0));
 	KASSERT_FALSE(IS_ERR(k1));
+	KEXPECT_EQ(kthread_bind(k0, 0), 0);
+	KEXPECT_EQ(kthread_bind(k1, 0), 0);
 	struct sched_param sp = {10};
 	KEXPECT_EQ(sched_setscheduler_nocheck(k0, SCHED_RR, &sp), 0);
 	KEXPECT_EQ(sched_setscheduler_nocheck(k1, SCHED_RR, &sp), 0);
