@@ -18,7 +18,6 @@
 #include <kernel/ktest.h>
 #include <kernel/params.h>
 #include <kernel/printk.h>
-#include <kernel/sched.h>
 #include <lib/glob.h>
 #include <lib/format.h>
 #include <lib/string.h>
@@ -107,20 +106,7 @@ int count_selected(size_t b, size_t e, const char* glob)
 }
 } // namespace
 
-int ktest_run_all(const char* glob);
-
 int ktest_run(const char* glob)
-{
-	/* the cases run on CPU 0: "this CPU" stays the same through a case
-	 * (the threads they create go wherever the scheduler puts them) */
-	struct cpumask saved = current->cpus_mask, cpu0 = cpumask_of(0);
-	set_cpus_allowed_ptr(current, &cpu0);
-	int failed = ktest_run_all(glob);
-	set_cpus_allowed_ptr(current, &saved);
-	return failed;
-}
-
-int ktest_run_all(const char* glob)
 {
 	sort_cases();
 	int nsuites = 0;

@@ -8,6 +8,7 @@
  */
 #include <kernel/ktest.h>
 #include <kernel/panic.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <arch/processor.h>
 
@@ -36,7 +37,11 @@ KTEST_EXPLICIT_ONLY(selftest, warn)
  * reported (and the harness fails the run on the BUG line) */
 KTEST_EXPLICIT_ONLY(selftest, smp_processor_id_preemptible)
 {
+	/* free to migrate (the runner is pinned to CPU 0, which is safe) */
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
 	KEXPECT_LT(smp_processor_id(), NR_CPUS);
+	struct cpumask cpu0 = cpumask_of(0);
+	set_cpus_allowed_ptr(current, &cpu0);
 }
 
 KTEST_EXPLICIT_ONLY(selftest, hang)

@@ -15,9 +15,9 @@
  * cross-CPU call) and every page list drained; then each zone's free pages
  * and each cache's slabinfo counts must be back where they were.  Workers
  * are either a thread bound to each CPU (two on CPU 0 when it is the only
- * one, or all on CPU 0 while kthread_bind refuses other CPUs), or a thread
- * on CPU 0 plus cross-CPU calls running on the others in interrupt context
- * (GFP_ATOMIC): real concurrency with or without an SMP scheduler.  Such a
+ * one), or a thread on CPU 0 plus cross-CPU calls running on the others in
+ * interrupt context (GFP_ATOMIC): frees from task and interrupt context
+ * racing on every CPU.  Such a
  * worker never waits without bound for CPU 0, which may be waiting for it
  * in a synchronous cross-CPU call (a TLB shootdown from a vfree).
  *
@@ -62,10 +62,8 @@ unsigned nth_online_cpu(unsigned n)
 	return 0;
 }
 
-/* A thread bound to cpu, created asleep; nullptr on failure.  Where the
- * scheduler cannot bind to that CPU yet (kthread_bind refuses any CPU but
- * 0 until SMP scheduling lands), it is bound to CPU 0 instead; *bound
- * says which. */
+/* A thread bound to cpu, created asleep; nullptr on failure; *bound is
+ * the CPU it is bound to. */
 struct task_struct* bound_thread(int (*fn)(void*), void* data, unsigned cpu, const char* name, unsigned i,
                                  unsigned* bound)
 {
@@ -74,11 +72,8 @@ struct task_struct* bound_thread(int (*fn)(void*), void* data, unsigned cpu, con
 		return nullptr;
 	*bound = cpu;
 	if (kthread_bind(k, cpu)) {
-		*bound = 0;
-		if (cpu == 0 || kthread_bind(k, 0)) {
-			kthread_stop(k);
-			return nullptr;
-		}
+		kthread_stop(k);
+		return nullptr;
 	}
 	return k;
 }
@@ -393,8 +388,7 @@ namespace
 {
 /*
  * One storm.  ipi: worker 0 is a thread on CPU 0 and every other online
- * CPU runs a worker in a cross-CPU call (interrupt context, GFP_ATOMIC):
- * real concurrency even where threads cannot be bound to other CPUs yet.
+ * CPU runs a worker in a cross-CPU call (interrupt context, GFP_ATOMIC).
  * Else: a thread bound to each online CPU (two threads when only one CPU).
  */
 void run_storm(ktest& __ktest, bool ipi)
@@ -688,7 +682,6 @@ struct bench_run {
 	unsigned ncpus;
 	long iters;
 	bool pages; /* order-0 pages, else kmalloc-64 */
-	bool ipi;   /* workers 1.. in cross-CPU calls (threads cannot be bound apart yet) */
 	unsigned cpu[MAX_WORKERS];
 	int ready, finished;
 	uint64_t start[MAX_WORKERS], end[MAX_WORKERS];
@@ -703,7 +696,7 @@ bench_worker bench_workers[MAX_WORKERS];
 void bench_body(bench_worker* w)
 {
 	bench_run* r = w->run;
-	gfp_t gfp = r->ipi && w->index ? GFP_ATOMIC : GFP_KERNEL;
+	gfp_t gfp = GFP_KERNEL;
 	for (int i = 0; i < 1000; i++) { /* warm the CPU slab and the page list */
 		if (r->pages)
 			__free_pages(alloc_pages(gfp, 0), 0);
@@ -711,9 +704,7 @@ void bench_body(bench_worker* w)
 			kfree(kmalloc(64, gfp));
 	}
 	/* start together: every worker is on a CPU of its own.  Not waiting
-	 * for ever: a worker in a cross-CPU call must not depend on CPU 0,
-	 * which may itself be waiting for this CPU (a synchronous cross-CPU
-	 * call, say a TLB shootdown from a vfree) */
+	 * for ever: a late worker must not hold the others past 100 ms */
 	__atomic_fetch_add(&r->ready, 1, __ATOMIC_ACQ_REL);
 	uint64_t deadline = local_clock() + 100000000; /* 100 ms */
 	while (__atomic_load_n(&r->ready, __ATOMIC_ACQUIRE) < int(r->ncpus) && local_clock() < deadline)
@@ -734,22 +725,9 @@ void bench_body(bench_worker* w)
 	__atomic_fetch_add(&r->finished, 1, __ATOMIC_RELEASE);
 }
 
-void bench_ipi(void* info)
-{
-	bench_body(static_cast<bench_worker*>(info));
-}
-
 int bench_fn(void* data)
 {
-	auto* w = static_cast<bench_worker*>(data);
-	bench_run* r = w->run;
-	for (unsigned i = 1; r->ipi && i < r->ncpus; i++)
-		if (r->cpu[i] == raw_smp_processor_id() ||
-		    smp_call_function_single(int(r->cpu[i]), bench_ipi, &bench_workers[i], 0)) {
-			__atomic_fetch_add(&r->finished, int(r->ncpus), __ATOMIC_RELEASE);
-			return wait_for_stop(-1);
-		}
-	bench_body(w);
+	bench_body(static_cast<bench_worker*>(data));
 	return wait_for_stop(0);
 }
 
@@ -766,26 +744,13 @@ void bench_once(ktest& __ktest, unsigned ncpus, bool pages, long iters)
 		bench_workers[i] = {r, i};
 	}
 	struct task_struct* ks[MAX_WORKERS] = {};
-	/* a bound thread per CPU; where the scheduler cannot bind apart yet,
-	 * one thread on the first CPU and cross-CPU calls on the others */
+	/* a bound thread per CPU */
 	for (unsigned i = 0; i < ncpus; i++) {
 		unsigned got;
 		ks[i] = bound_thread(bench_fn, &bench_workers[i], r->cpu[i], "bench-alloc", i, &got);
 		KASSERT_TRUE(ks[i] != nullptr);
-		if (got != r->cpu[i]) {
-			r->ipi = true;
-			break;
-		}
 	}
-	unsigned nthreads = r->ipi ? 1 : ncpus;
-	if (r->ipi) { /* only worker 0 stays a thread */
-		for (unsigned i = 1; i < ncpus; i++)
-			if (ks[i]) {
-				kthread_stop(ks[i]);
-				ks[i] = nullptr;
-			}
-		wait_threads_released(threads_before + 1); /* no vfree of theirs mid-run */
-	}
+	unsigned nthreads = ncpus;
 	/* CPU 0's thread last: it would spin at the start line where we run */
 	for (unsigned i = nthreads; i-- > 0;)
 		wake_up_process(ks[i]);
@@ -809,9 +774,9 @@ void bench_once(ktest& __ktest, unsigned ncpus, bool pages, long iters)
 	}
 	uint64_t ns = last - first ? last - first : 1;
 	unsigned long long ops_per_s = (unsigned long long)(uint64_t(iters) * ncpus * 1000000000ULL / ns);
-	printk(KERN_INFO "# bench: smp %s alloc+free pairs, %u CPU%s (%s): %llu pairs/s total; ns/pair per CPU: %s\n",
-	       pages ? "order-0 page" : "kmalloc-64", ncpus, ncpus > 1 ? "s" : "",
-	       r->ipi ? "thread + cross-CPU calls" : "bound threads", ops_per_s, per_cpu);
+	printk(KERN_INFO "# bench: smp %s alloc+free pairs, %u CPU%s (bound threads): %llu pairs/s total; ns/pair per "
+	                 "CPU: %s\n",
+	       pages ? "order-0 page" : "kmalloc-64", ncpus, ncpus > 1 ? "s" : "", ops_per_s, per_cpu);
 }
 } // namespace
 

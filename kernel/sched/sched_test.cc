@@ -730,6 +730,9 @@ KTEST_EXPLICIT_ONLY(bench, sched)
 	struct task_struct* b = kthread_create(pong_fn, &pp, "bench-pong");
 	KASSERT_FALSE(IS_ERR(a));
 	KASSERT_FALSE(IS_ERR(b));
+	/* one CPU's switches (the cross-CPU hand-over is bench.sched_smp) */
+	KEXPECT_EQ(kthread_bind(a, 0), 0);
+	KEXPECT_EQ(kthread_bind(b, 0), 0);
 	unsigned long sw = nr_context_switches();
 	uint64_t t0 = local_clock();
 	wake_up_process(a);

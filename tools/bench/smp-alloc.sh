@@ -3,8 +3,7 @@
 # 1, 2 and 4 CPUs at once (ktest=bench.smp_alloc, mm/smp_alloc_test.cc): a
 # worker per CPU, each on its own per-CPU slab and page list; prints total
 # pairs/s and each CPU's ns per pair.  Workers are threads bound to their
-# CPUs, or, while the scheduler cannot bind threads to other CPUs, one
-# thread on CPU 0 and cross-CPU calls (interrupt context) on the others.
+# CPUs (kthread_bind).
 # Each -smp N runs on plain TCG (multi-threaded: one host thread per vCPU,
 # wall clock, noisy: the vCPUs share this machine's cores) and with
 # -icount shift=0 (1 ns per instruction; QEMU then runs the vCPUs in turn
