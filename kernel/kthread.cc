@@ -233,9 +233,7 @@ int kthread_bind(struct task_struct* p, unsigned int cpu)
 		p->flags |= PF_NO_SETAFFINITY;
 		ret = 0;
 	}
-	p->pi_lock.unlock_no_preempt();
-	arch_local_irq_restore(flags);
-	p->pi_lock.preempt_on();
+	p->pi_lock.unlock_irqrestore(flags);
 	return ret;
 }
 

@@ -9,7 +9,8 @@
  * lives on the caller's stack with a completion it waits on.
  *
  * Invariants: a work runs on its CPU, in its stopper, with preemption
- * disabled; the stopper is SCHED_FIFO 99 and bound (kthread_create_on_cpu),
+ * disabled; the stopper is in the stop class (kernel/sched/stop_task.cc,
+ * above every RT task) and bound (kthread_create_on_cpu),
  * so queueing a work and waking the stopper preempts whatever runs there.
  * Works of one CPU run in queueing order.
  *
@@ -120,7 +121,7 @@ void cpu_stop_init()
 		                                              cpu, "migration/%u");
 		if (IS_ERR(t))
 			panic("cpu_stop: no stopper thread for CPU %u (%ld)", cpu, PTR_ERR(t));
-		sched_set_stop_task(t);
+		sched_set_stop_task(int(cpu), t);
 		struct cpu_stopper* stopper = &cpu_stopper[cpu];
 		{
 			lib::spin_lock_irqsave_guard g(stopper->lock);

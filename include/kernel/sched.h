@@ -666,8 +666,8 @@ static inline int task_nice(const struct task_struct* p)
 /* -EINVAL for an impossible policy/priority */
 int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct sched_param* param);
 void sched_set_fifo(struct task_struct* p); /* SCHED_FIFO at MAX_RT_PRIO/2 */
-/* SCHED_FIFO 99, above every other thread: the stoppers (Linux's stop class) */
-void sched_set_stop_task(struct task_struct* p);
+/* cpu's stopper: the stop class, above every RT task (shown as SCHED_FIFO 99) */
+void sched_set_stop_task(int cpu, struct task_struct* p);
 
 /* ---- SMP (kernel/sched/core.cc) ---- */
 static inline unsigned int task_cpu(const struct task_struct* p)

@@ -1,9 +1,9 @@
 /*
  * CPU stoppers (Linux: include/linux/stop_machine.h, kernel/stop_machine.c).
  *
- * One thread per online CPU, "migration/N", bound to its CPU at the top
- * priority (SCHED_FIFO 99: Linux has a stop class above RT, monolith
- * has not), runs works queued for that CPU with preemption disabled.
+ * One thread per online CPU, "migration/N", bound to its CPU in the stop
+ * scheduling class (above every RT task; shown as SCHED_FIFO 99, as
+ * Linux's), runs works queued for that CPU with preemption disabled.
  * The scheduler uses it to move a running or queued task off a CPU its
  * affinity no longer allows (migration_cpu_stop).
  */

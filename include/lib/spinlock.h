@@ -63,10 +63,23 @@ public:
 			__spin_preempt_enable();
 		return false;
 	}
+	/* nothing of the lock is read after the releasing store: the next
+	 * holder may free it (a completion on its waiter's stack) */
 	void unlock()
 	{
+		bool preemptible = preemptible_;
 		locked_.store(false, std::memory_order_release);
-		if (!preemptible_)
+		if (!preemptible)
+			__spin_preempt_enable();
+	}
+	/* spin_unlock_irqrestore: release, restore the saved interrupt state,
+	 * then allow preemption (which may reschedule) */
+	void unlock_irqrestore(unsigned long flags)
+	{
+		bool preemptible = preemptible_;
+		locked_.store(false, std::memory_order_release);
+		arch_local_irq_restore(flags);
+		if (!preemptible)
 			__spin_preempt_enable();
 	}
 	/* release without the preempt_enable() of unlock(): the irqsave
@@ -100,12 +113,7 @@ class [[nodiscard]] spin_lock_irqsave_guard
 {
 public:
 	explicit spin_lock_irqsave_guard(spinlock& l) : lock_(l), flags_(arch_local_irq_save()) { lock_.lock(); }
-	~spin_lock_irqsave_guard()
-	{
-		lock_.unlock_no_preempt();
-		arch_local_irq_restore(flags_);
-		lock_.preempt_on(); /* may reschedule, as spin_unlock_irqrestore */
-	}
+	~spin_lock_irqsave_guard() { lock_.unlock_irqrestore(flags_); }
 	spin_lock_irqsave_guard(const spin_lock_irqsave_guard&) = delete;
 	spin_lock_irqsave_guard& operator=(const spin_lock_irqsave_guard&) = delete;
 

@@ -83,18 +83,14 @@ void mutex_lock(struct mutex* lock)
 		if (__mutex_trylock(lock))
 			break;
 		set_current_state(TASK_UNINTERRUPTIBLE);
-		lock->wait_lock.unlock_no_preempt();
-		arch_local_irq_restore(flags);
-		lock->wait_lock.preempt_on();
+		lock->wait_lock.unlock_irqrestore(flags);
 		schedule();
 		flags = arch_local_irq_save();
 		lock->wait_lock.lock();
 	}
 	waiter.list.del();
 	__set_current_state(TASK_RUNNING);
-	lock->wait_lock.unlock_no_preempt();
-	arch_local_irq_restore(flags);
-	lock->wait_lock.preempt_on();
+	lock->wait_lock.unlock_irqrestore(flags);
 }
 
 int mutex_lock_interruptible(struct mutex* lock)
@@ -131,9 +127,7 @@ int __down_common(struct semaphore* sem, long timeout)
 	sem->lock.lock();
 	if (sem->count > 0) {
 		sem->count--;
-		sem->lock.unlock_no_preempt();
-		arch_local_irq_restore(flags);
-		sem->lock.preempt_on();
+		sem->lock.unlock_irqrestore(flags);
 		return 0;
 	}
 	struct semaphore_waiter waiter;
@@ -150,17 +144,13 @@ int __down_common(struct semaphore* sem, long timeout)
 			break;
 		}
 		__set_current_state(TASK_UNINTERRUPTIBLE);
-		sem->lock.unlock_no_preempt();
-		arch_local_irq_restore(flags);
-		sem->lock.preempt_on();
+		sem->lock.unlock_irqrestore(flags);
 		timeout = schedule_timeout(timeout);
 		flags = arch_local_irq_save();
 		sem->lock.lock();
 	}
 	__set_current_state(TASK_RUNNING);
-	sem->lock.unlock_no_preempt();
-	arch_local_irq_restore(flags);
-	sem->lock.preempt_on();
+	sem->lock.unlock_irqrestore(flags);
 	return ret;
 }
 } // namespace

@@ -42,26 +42,20 @@ long do_wait_for_common(struct completion* x, long timeout, unsigned state)
 		x->wait.head.add_tail(&wait.entry);
 		do {
 			__set_current_state(state);
-			x->wait.lock.unlock_no_preempt();
-			arch_local_irq_restore(flags);
-			x->wait.lock.preempt_on();
+			x->wait.lock.unlock_irqrestore(flags);
 			timeout = schedule_timeout(timeout);
 			flags = arch_local_irq_save();
 			x->wait.lock.lock();
 		} while (!x->done && timeout);
 		wait.entry.del_init();
 		if (!x->done) {
-			x->wait.lock.unlock_no_preempt();
-			arch_local_irq_restore(flags);
-			x->wait.lock.preempt_on();
+			x->wait.lock.unlock_irqrestore(flags);
 			return 0;
 		}
 	}
 	if (x->done != COMPLETE_ALL_DONE)
 		x->done--;
-	x->wait.lock.unlock_no_preempt();
-	arch_local_irq_restore(flags);
-	x->wait.lock.preempt_on();
+	x->wait.lock.unlock_irqrestore(flags);
 	return timeout ? timeout : 1;
 }
 } // namespace

@@ -183,7 +183,8 @@ const uint32_t sched_prio_to_wmult[40] = {
 
 namespace
 {
-const struct sched_class* const sched_classes[] = {&rt_sched_class, &fair_sched_class, &idle_sched_class};
+const struct sched_class* const sched_classes[] = {&stop_sched_class, &rt_sched_class, &fair_sched_class,
+                                                   &idle_sched_class};
 
 void set_load_weight(struct task_struct* p)
 {
@@ -284,6 +285,7 @@ void __schedule(bool preempt)
 		newidle_balance(rq); /* may drop and retake rq->lock */
 	prev->sched_class->put_prev_task(rq, prev);
 	struct task_struct* next = pick_next_task(rq);
+	__atomic_store_n(&rq->curr_prio, is_idle_task(next) ? MAX_PRIO : next->prio, __ATOMIC_RELAXED);
 	clear_tsk_need_resched(prev);
 	clear_preempt_need_resched();
 	if (next == prev) {
@@ -292,7 +294,6 @@ void __schedule(bool preempt)
 		return;
 	}
 	rq->curr = next;
-	__atomic_store_n(&rq->curr_prio, is_idle_task(next) ? MAX_PRIO : next->prio, __ATOMIC_RELAXED);
 	next->on_cpu = 1;
 	rq->nr_switches++;
 	if (preempt || !prev_state)
@@ -390,7 +391,7 @@ void sched_fork(struct task_struct* p)
 {
 	p->on_rq = 0;
 	p->on_cpu = 0;
-	p->cpu = smp_processor_id();
+	p->cpu = raw_smp_processor_id(); /* wake_up_new_task places it for real */
 	p->se.on_rq = 0;
 	p->se.sum_exec_runtime = p->se.prev_sum_exec_runtime = 0;
 	p->prio = p->normal_prio;
@@ -426,19 +427,17 @@ void wake_up_new_task(struct task_struct* p)
 	__atomic_store_n(&p->__state, TASK_RUNNING, __ATOMIC_RELAXED);
 	/* fork balancing: the new task starts on the idlest allowed CPU */
 	int cpu = select_task_rq(p, int(task_cpu(p)), WF_FORK);
-	if (unsigned(cpu) != task_cpu(p)) {
+	bool migrated = unsigned(cpu) != task_cpu(p);
+	if (migrated)
 		set_task_cpu(p, unsigned(cpu));
-		runqueues[cpu].nr_wake_migrations++;
-	}
 	struct rq* rq = &runqueues[cpu];
 	rq->lock.lock();
+	rq->nr_wake_migrations += migrated;
 	update_rq_clock(rq);
 	activate_task(rq, p, ENQUEUE_INITIAL);
 	check_preempt_curr(rq, p, WF_FORK);
 	rq->lock.unlock();
-	p->pi_lock.unlock_no_preempt();
-	arch_local_irq_restore(flags);
-	p->pi_lock.preempt_on();
+	p->pi_lock.unlock_irqrestore(flags);
 }
 
 /* a task still queued (it has not switched out since it set its state):
@@ -481,13 +480,14 @@ int try_to_wake_up(struct task_struct* p, unsigned int state, int wake_flags)
 				cpu_relax();
 			int cpu = select_task_rq(p, int(task_cpu(p)), wake_flags | WF_TTWU);
 			int en_flags = ENQUEUE_WAKEUP;
-			if (unsigned(cpu) != task_cpu(p)) {
+			bool migrated = unsigned(cpu) != task_cpu(p);
+			if (migrated) {
 				set_task_cpu(p, unsigned(cpu));
-				runqueues[cpu].nr_wake_migrations++;
 				en_flags |= ENQUEUE_MIGRATED;
 			}
 			struct rq* rq = &runqueues[cpu];
 			rq->lock.lock();
+			rq->nr_wake_migrations += migrated;
 			update_rq_clock(rq);
 			activate_task(rq, p, en_flags);
 			__atomic_store_n(&p->__state, TASK_RUNNING, __ATOMIC_RELAXED);
@@ -495,9 +495,7 @@ int try_to_wake_up(struct task_struct* p, unsigned int state, int wake_flags)
 			rq->lock.unlock();
 		}
 	}
-	p->pi_lock.unlock_no_preempt();
-	arch_local_irq_restore(flags);
-	p->pi_lock.preempt_on();
+	p->pi_lock.unlock_irqrestore(flags);
 	return success;
 }
 
@@ -583,9 +581,9 @@ int _cond_resched()
 
 void yield()
 {
-	struct rq* rq = this_rq();
 	__set_current_state(TASK_RUNNING);
 	arch_local_irq_disable();
+	struct rq* rq = this_rq();
 	rq->lock.lock();
 	update_rq_clock(rq);
 	rq->curr->sched_class->yield_task(rq);
@@ -595,10 +593,19 @@ void yield()
 	schedule();
 }
 
+/*
+ * The last switch of an exiting task.  TASK_DEAD is set under pi_lock
+ * (Linux: set_special_state): a waker that already matched the old sleep
+ * state and is past ttwu_runnable would otherwise overwrite it with
+ * TASK_WAKING and queue the dead task again.
+ */
 void do_task_dead()
 {
 	preempt_disable();
-	__atomic_store_n(&current->__state, TASK_DEAD, __ATOMIC_SEQ_CST);
+	{
+		lib::spin_lock_irqsave_guard g(current->pi_lock);
+		__atomic_store_n(&current->__state, TASK_DEAD, __ATOMIC_SEQ_CST);
+	}
 	__schedule(false);
 	BUG();
 	for (;;)
@@ -637,7 +644,7 @@ int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct s
 		return -EINVAL;
 	if (rt ? (param->sched_priority < 1 || param->sched_priority > MAX_RT_PRIO - 1) : param->sched_priority != 0)
 		return -EINVAL;
-	if (is_idle_task(p) || READ_TASK_STATE(p) == TASK_DEAD)
+	if (is_idle_task(p) || READ_TASK_STATE(p) == TASK_DEAD || p->sched_class == &stop_sched_class)
 		return -EINVAL;
 	unsigned long flags;
 	struct rq* rq = task_rq_lock(p, &flags);
@@ -655,10 +662,11 @@ int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct s
 	p->rt.time_slice = RR_TIMESLICE;
 	if (queued)
 		p->sched_class->enqueue_task(rq, p, 0);
-	if (running)
+	if (running) {
 		p->sched_class->set_next_task(rq, p);
-	if (running)
+		__atomic_store_n(&rq->curr_prio, p->prio, __ATOMIC_RELAXED);
 		resched_curr(rq);
+	}
 	else if (queued)
 		check_preempt_curr(rq, p, 0);
 	task_rq_unlock(rq, p, flags);
@@ -671,10 +679,19 @@ void sched_set_fifo(struct task_struct* p)
 	WARN_ON(sched_setscheduler_nocheck(p, SCHED_FIFO, &sp) != 0);
 }
 
-void sched_set_stop_task(struct task_struct* p)
+/* p becomes cpu's stop task: the stop class, shown as SCHED_FIFO 99
+ * (Linux: sched_set_stop_task); p is asleep and bound to cpu */
+void sched_set_stop_task(int cpu, struct task_struct* p)
 {
-	struct sched_param sp = {MAX_RT_PRIO - 1};
-	WARN_ON(sched_setscheduler_nocheck(p, SCHED_FIFO, &sp) != 0);
+	unsigned long flags;
+	struct rq* rq = task_rq_lock(p, &flags);
+	WARN_ON(p->on_rq || rq->stop || task_cpu(p) != unsigned(cpu));
+	p->policy = SCHED_FIFO;
+	p->rt_priority = MAX_RT_PRIO - 1;
+	p->normal_prio = p->prio = 0;
+	p->sched_class = &stop_sched_class;
+	rq->stop = p;
+	task_rq_unlock(rq, p, flags);
 }
 
 unsigned long nr_context_switches()
@@ -706,18 +723,14 @@ struct rq* task_rq_lock(struct task_struct* p, unsigned long* flags)
 		if (rq == task_rq(p))
 			return rq;
 		rq->lock.unlock();
-		p->pi_lock.unlock_no_preempt();
-		arch_local_irq_restore(*flags);
-		p->pi_lock.preempt_on();
+		p->pi_lock.unlock_irqrestore(*flags);
 	}
 }
 
 void task_rq_unlock(struct rq* rq, struct task_struct* p, unsigned long flags)
 {
 	rq->lock.unlock();
-	p->pi_lock.unlock_no_preempt();
-	arch_local_irq_restore(flags);
-	p->pi_lock.preempt_on();
+	p->pi_lock.unlock_irqrestore(flags);
 }
 
 void double_rq_lock(struct rq* a, struct rq* b)
@@ -750,7 +763,9 @@ bool task_running(struct rq* rq, struct task_struct* p)
 void set_task_cpu(struct task_struct* p, unsigned int cpu)
 {
 	if (task_cpu(p) != cpu) {
-		if (p->sched_class->migrate_task_rq)
+		/* a waking task's class rebases it (a queued one is rebased by
+		 * move_queued_task_locked) */
+		if (!p->on_rq && p->sched_class->migrate_task_rq)
 			p->sched_class->migrate_task_rq(p, int(cpu));
 		p->se.nr_migrations++;
 	}
@@ -758,13 +773,25 @@ void set_task_cpu(struct task_struct* p, unsigned int cpu)
 	p->thread_info.cpu = cpu;
 }
 
+/*
+ * on_rq stays 1 throughout (Linux keeps it non-zero too, as
+ * TASK_ON_RQ_MIGRATING): a waker that reads it goes to ttwu_runnable and
+ * waits for the rq lock instead of queueing p a second time.  A fair
+ * task's vruntime is rebased from src's min_vruntime to dst's, taken
+ * before the dequeue can raise src's.
+ */
 void move_queued_task_locked(struct rq* src, struct rq* dst, struct task_struct* p)
 {
 	update_rq_clock(src);
 	update_rq_clock(dst);
-	deactivate_task(src, p, 0);
+	bool fair = p->sched_class == &fair_sched_class;
+	if (fair)
+		p->se.vruntime -= src->cfs.min_vruntime;
+	p->sched_class->dequeue_task(src, p, 0);
 	set_task_cpu(p, unsigned(dst->cpu));
-	activate_task(dst, p, ENQUEUE_MIGRATED);
+	if (fair)
+		p->se.vruntime += dst->cfs.min_vruntime;
+	p->sched_class->enqueue_task(dst, p, ENQUEUE_MIGRATED);
 	check_preempt_curr(dst, p, 0);
 }
 
@@ -821,8 +848,8 @@ int migration_cpu_stop(void* data)
 {
 	auto* arg = static_cast<struct migration_arg*>(data);
 	struct task_struct* p = arg->task;
+	unsigned long flags = arch_local_irq_save();
 	struct rq* rq = this_rq();
-	arch_local_irq_disable();
 	p->pi_lock.lock();
 	if (task_rq(p) == rq && !cpumask_test_cpu(unsigned(rq->cpu), &p->cpus_mask)) {
 		int dest = select_fallback_rq(rq->cpu, p);
@@ -836,9 +863,7 @@ int migration_cpu_stop(void* data)
 		}
 		double_rq_unlock(rq, dst);
 	}
-	p->pi_lock.unlock_no_preempt();
-	arch_local_irq_enable();
-	p->pi_lock.preempt_on();
+	p->pi_lock.unlock_irqrestore(flags);
 	return 0;
 }
 } // namespace

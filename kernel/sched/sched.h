@@ -13,7 +13,8 @@
  *                    the non-empty ones; the running RT task stays on its
  *                    list
  *   struct sched_class  the class operations; the classes are ranked
- *                    rt > fair > idle (stop and deadline are omitted)
+ *                    stop > rt > fair > idle (deadline is omitted); stop
+ *                    has one task per CPU, rq->stop (the stopper)
  *
  * Invariants: rq->lock is held (interrupts off) for every change to the
  * queues, p->on_rq, p->__state transitions done by wake-ups, and
@@ -48,7 +49,7 @@ struct rq;
 #define WF_FORK 0x02
 
 struct sched_class {
-	int rank; /* higher runs first: rt 2, fair 1, idle 0 */
+	int rank; /* higher runs first: stop 3, rt 2, fair 1, idle 0 */
 	void (*enqueue_task)(struct rq* rq, struct task_struct* p, int flags);
 	void (*dequeue_task)(struct rq* rq, struct task_struct* p, int flags);
 	void (*yield_task)(struct rq* rq);
@@ -67,6 +68,7 @@ struct sched_class {
 	void (*migrate_task_rq)(struct task_struct* p, int new_cpu);
 };
 
+extern const struct sched_class stop_sched_class;
 extern const struct sched_class rt_sched_class;
 extern const struct sched_class fair_sched_class;
 extern const struct sched_class idle_sched_class;
@@ -93,6 +95,7 @@ struct rq {
 	struct task_struct* curr;
 	int curr_prio; /* curr's prio, MAX_PRIO for idle: read unlocked by RT placement */
 	struct task_struct* idle;
+	struct task_struct* stop; /* this CPU's stopper, migration/N (stop class) */
 	struct cfs_rq cfs;
 	struct rt_rq rt;
 	int cpu;

@@ -48,12 +48,13 @@ struct spinner {
 	unsigned long loops_on_watch;
 	unsigned sleep_every; /* msleep(1) every that many loops (0: never) */
 	unsigned long sleeps;
+	uint64_t until; /* ktime_get_ns() at which it stops by itself (0: never) */
 };
 
 int spinner_fn(void* data)
 {
 	auto* s = static_cast<struct spinner*>(data);
-	while (!read_once(s->stop)) {
+	while (!read_once(s->stop) && !(s->until && ktime_get_ns() > s->until)) {
 		unsigned cpu = raw_smp_processor_id();
 		write_once(s->last_cpu, cpu);
 		if (s->only_cpu != NR_CPUS && cpu != s->only_cpu)
@@ -152,6 +153,9 @@ KTEST(sched_smp, every_cpu_has_a_stopper_bound_at_the_top_priority)
 		KEXPECT_EQ(t->policy, unsigned(SCHED_FIFO));
 		KEXPECT_EQ(t->rt_priority, unsigned(MAX_RT_PRIO - 1));
 		KEXPECT_TRUE(kthread_is_per_cpu(t));
+		KEXPECT_TRUE(t->sched_class == &stop_sched_class);
+		struct sched_param sp = {1};
+		KEXPECT_EQ(sched_setscheduler_nocheck(t, SCHED_FIFO, &sp), -EINVAL);
 	}
 	KEXPECT_TRUE(cpu_stopper_task(NR_CPUS) == nullptr);
 }
@@ -254,6 +258,35 @@ KTEST(sched_smp, set_cpus_allowed_ptr_moves_a_running_thread)
 	/* widening keeps it where it is */
 	KEXPECT_EQ(set_cpus_allowed_ptr(k, cpu_possible_mask), 0);
 	KEXPECT_EQ(k->nr_cpus_allowed, int(cpumask_weight(cpu_possible_mask)));
+	set.stop();
+}
+
+/* the stopper is above RT: even a SCHED_FIFO 99 spinner is moved */
+KTEST(sched_smp, set_cpus_allowed_ptr_moves_a_fifo_99_spinner)
+{
+	if (num_online_cpus() < 2)
+		KTEST_SKIP("needs 2 CPUs");
+	struct spinner_set set;
+	KASSERT_TRUE(set.create(1, 1));
+	struct task_struct* k = set.k[0];
+	struct sched_param sp = {MAX_RT_PRIO - 1};
+	KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_FIFO, &sp), 0);
+	/* with 2 CPUs it lands on CPU 0 and starves this thread (no RT
+	 * throttling): it gives up after 300 ms */
+	set.s[0].until = ktime_get_ns() + 300000000ull;
+	set.wake();
+	for (int i = 0; i < 100 && read_once(set.s[0].last_cpu) != 1; i++)
+		msleep(1);
+	KASSERT_EQ(read_once(set.s[0].last_cpu), 1u);
+	unsigned target = some_other_cpu(1);
+	struct cpumask to = cpumask_of(target);
+	KEXPECT_EQ(set_cpus_allowed_ptr(k, &to), 0);
+	KEXPECT_EQ(task_cpu(k), target);
+	for (int i = 0; i < 100 && read_once(set.s[0].last_cpu) != target; i++)
+		msleep(1);
+	KEXPECT_EQ(read_once(set.s[0].last_cpu), target);
+	/* the spinner must stop spinning before kthread_stop can run on its CPU */
+	write_once(set.s[0].stop, true);
 	set.stop();
 }
 

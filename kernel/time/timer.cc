@@ -188,8 +188,6 @@ unsigned int nr_pending_timers()
 	timer_base* base = &timer_bases[smp_processor_id()];
 	base->lock.lock();
 	unsigned int n = base->nr_pending;
-	base->lock.unlock_no_preempt();
-	arch_local_irq_restore(flags);
-	base->lock.preempt_on();
+	base->lock.unlock_irqrestore(flags);
 	return n;
 }

@@ -42,7 +42,6 @@ extern const struct task_struct* stack_walk_task;
 extern "C" struct task_struct* __switch_to(struct task_struct* prev, struct task_struct* next)
 {
 	set_current_task(next);
-	next->thread_info.cpu = 0;
 	update_task_stack(task_stack_top(next));
 	return prev;
 }
