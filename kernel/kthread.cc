@@ -22,7 +22,9 @@
  * (get_task_struct, as Linux requires): kthread_stop then returns the
  * saved result, and waking the dead task does nothing.
  *
- * Lock order: kthread_create_lock (irqsave) -> rq->lock.
+ * Lock order: kthread_create_lock (irqsave) -> p->pi_lock -> rq->lock.
+ * kthread_bind waits for the thread to be off every CPU and queue, then
+ * sets its mask under pi_lock; kthread_create_on_cpu marks it per-CPU.
  */
 #include <kernel/completion.h>
 #include <kernel/kthread.h>

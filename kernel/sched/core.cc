@@ -28,7 +28,11 @@
  * preempt_enable() and the return from interrupt (preempt_schedule_irq,
  * traps.cc) reschedule when both the count is 0 and a reschedule is due.
  * A dead task is released by the task that runs after its last switch.
- * Lock order: wait-queue locks, tasklist_lock -> rq->lock.
+ * SMP (the section at the end, and kernel/sched/sched.h for the rules):
+ * wake-ups run under p->pi_lock and choose the CPU (select_task_rq);
+ * affinity changes move a queued or running task through its CPU's
+ * stopper; fair.cc balances the queues.
+ * Lock order: wait-queue locks, tasklist_lock -> p->pi_lock -> rq->lock.
  *
  * Data: system_state (written by start_kernel only), prev_jiffy (the
  * rate limit; racy by design, as Linux's).  Lock order: tasklist_lock

@@ -15,11 +15,17 @@
  * at max(its vruntime, min_vruntime - sched_latency/2) (GENTLE_FAIR_SLEEPERS),
  * a new one at min_vruntime + its slice (START_DEBIT).
  *
- * Differences from Linux: no group scheduling, no load tracking (PELT),
- * no buddies; yield() moves the caller behind the rightmost entity (the
- * old sched_compat_yield) instead of setting the skip buddy.
+ * SMP: select_task_rq_fair places waking and new tasks, vruntime is
+ * rebased between CPUs' min_vruntime on migration, and the load balancer
+ * (newidle and periodic, at the end of this file) pulls queued tasks.
  *
- * Lock order: rq->lock only.
+ * Differences from Linux: no group scheduling, no load tracking (PELT),
+ * no buddies, no scheduling domains (one level of all CPUs); yield()
+ * moves the caller behind the rightmost entity (the old
+ * sched_compat_yield) instead of setting the skip buddy.
+ *
+ * Lock order: rq->lock; the balancer takes two, lower CPU first
+ * (double_rq_lock), or drops its own to keep that order (newidle).
  */
 #include "sched.h"
 #include <kernel/interrupt.h>
