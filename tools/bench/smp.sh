@@ -21,7 +21,7 @@ for mode in tcg icount; do
 		timeout 300 qemu-system-x86_64 -machine pc -m 512M -smp 2 -display none -monitor none -serial stdio \
 			-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 $extra \
 			-kernel "$B/vmlinux" -append "console=ttyS0 quiet loglevel=7 ktest=bench.sched_smp" 2>/dev/null |
-			tr -d '\r' | sed -n "s/.*# bench: \(.*\)/$mode  \1/p" || true
+			tr -d "\r" | grep -v "# bench: pass:" | sed -n "s/.*# bench: \(.*\)/$mode  \1/p" || true
 		i=$((i + 1))
 	done
 done
