@@ -876,6 +876,7 @@ int set_cpus_allowed_ptr(struct task_struct* p, const struct cpumask* new_mask)
 {
 	if (!p || !new_mask)
 		return -EINVAL;
+	struct cpumask old_mask = p->cpus_mask;
 	for (int tries = 0;; tries++) {
 		unsigned long flags;
 		struct rq* rq = task_rq_lock(p, &flags);
@@ -902,11 +903,15 @@ int set_cpus_allowed_ptr(struct task_struct* p, const struct cpumask* new_mask)
 			return ret;
 		struct migration_arg arg = {p};
 		ret = stop_one_cpu(cpu, migration_cpu_stop, &arg);
-		if (ret)
-			return ret;
-		if (tries > 1000) {
+		if (!ret && tries > 1000) {
 			WARN_ON(1);
-			return -EBUSY;
+			ret = -EBUSY;
+		}
+		if (ret) { /* not moved: the old mask stands (it is still on one of those CPUs) */
+			rq = task_rq_lock(p, &flags);
+			do_set_cpus_allowed(p, &old_mask);
+			task_rq_unlock(rq, p, flags);
+			return ret;
 		}
 	}
 }
