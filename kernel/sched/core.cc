@@ -312,6 +312,17 @@ void __schedule(bool preempt)
 	finish_task_switch(prev);
 }
 
+void update_curr_common(struct rq* rq)
+{
+	struct task_struct* curr = rq->curr;
+	int64_t delta = int64_t(rq->clock - curr->se.exec_start);
+	if (delta <= 0)
+		return;
+	curr->se.sum_exec_runtime += uint64_t(delta);
+	curr->stime += uint64_t(delta);
+	curr->se.exec_start = rq->clock;
+}
+
 void update_rq_clock(struct rq* rq)
 {
 	uint64_t now = ktime_get_ns();

@@ -82,15 +82,8 @@ struct task_struct* pick_next_task_rt(struct rq* rq)
 
 void update_curr_rt(struct rq* rq)
 {
-	struct task_struct* curr = rq->curr;
-	if (curr->sched_class != &rt_sched_class)
-		return;
-	int64_t delta = int64_t(rq->clock - curr->se.exec_start);
-	if (delta <= 0)
-		return;
-	curr->se.sum_exec_runtime += uint64_t(delta);
-	curr->stime += uint64_t(delta);
-	curr->se.exec_start = rq->clock;
+	if (rq->curr->sched_class == &rt_sched_class)
+		update_curr_common(rq);
 }
 
 void put_prev_task_rt(struct rq* rq, struct task_struct*)

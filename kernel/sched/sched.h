@@ -116,6 +116,9 @@ static inline struct rq* task_rq(struct task_struct* p)
 }
 
 void update_rq_clock(struct rq* rq);
+/* charge rq->curr's run time since se.exec_start (the RT and stop
+ * classes; Linux: update_curr_common) */
+void update_curr_common(struct rq* rq);
 void resched_curr(struct rq* rq);
 
 /* p->pi_lock, then its rq's lock, irqs off; the rq is task_rq(p) */

@@ -232,19 +232,29 @@ KTEST(sched_smp, a_thread_bound_to_cpu_2_only_ever_runs_there)
 	KEXPECT_EQ(bound.last_cpu, target);
 }
 
-/* a running thread is moved at once by its CPU's stopper */
-KTEST(sched_smp, set_cpus_allowed_ptr_moves_a_running_thread)
+namespace
 {
-	if (num_online_cpus() < 2)
-		KTEST_SKIP("needs 2 CPUs");
+/*
+ * A spinner bound to CPU 1 (kthread_bind, not per-CPU: it may be moved),
+ * at SCHED_FIFO 99 if fifo99, runs; set_cpus_allowed_ptr to another CPU
+ * moves it before returning (through CPU 1's stopper), and it runs there.
+ */
+void move_running_spinner(ktest& __ktest, bool fifo99)
+{
 	struct spinner_set set;
 	KASSERT_TRUE(set.create(1, 1));
 	struct task_struct* k = set.k[0];
+	if (fifo99) {
+		struct sched_param sp = {MAX_RT_PRIO - 1};
+		KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_FIFO, &sp), 0);
+		/* with 2 CPUs it lands on CPU 0 and starves this thread (no RT
+		 * throttling): it gives up after 300 ms */
+		set.s[0].until = ktime_get_ns() + 300000000ull;
+	}
 	set.wake();
 	for (int i = 0; i < 100 && read_once(set.s[0].last_cpu) != 1; i++)
 		msleep(1);
 	KASSERT_EQ(read_once(set.s[0].last_cpu), 1u);
-	/* bound by kthread_bind but not per-CPU: it may be moved */
 	unsigned target = some_other_cpu(1);
 	struct cpumask to = cpumask_of(target);
 	uint64_t migrations = k->se.nr_migrations;
@@ -258,36 +268,23 @@ KTEST(sched_smp, set_cpus_allowed_ptr_moves_a_running_thread)
 	/* widening keeps it where it is */
 	KEXPECT_EQ(set_cpus_allowed_ptr(k, cpu_possible_mask), 0);
 	KEXPECT_EQ(k->nr_cpus_allowed, int(cpumask_weight(cpu_possible_mask)));
-	set.stop();
+	KEXPECT_EQ(task_cpu(k), target);
+}
+} // namespace
+
+KTEST(sched_smp, set_cpus_allowed_ptr_moves_a_running_thread)
+{
+	if (num_online_cpus() < 2)
+		KTEST_SKIP("needs 2 CPUs");
+	move_running_spinner(__ktest, false);
 }
 
-/* the stopper is above RT: even a SCHED_FIFO 99 spinner is moved */
+/* the stopper is in the stop class, above RT: even FIFO 99 is moved */
 KTEST(sched_smp, set_cpus_allowed_ptr_moves_a_fifo_99_spinner)
 {
 	if (num_online_cpus() < 2)
 		KTEST_SKIP("needs 2 CPUs");
-	struct spinner_set set;
-	KASSERT_TRUE(set.create(1, 1));
-	struct task_struct* k = set.k[0];
-	struct sched_param sp = {MAX_RT_PRIO - 1};
-	KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_FIFO, &sp), 0);
-	/* with 2 CPUs it lands on CPU 0 and starves this thread (no RT
-	 * throttling): it gives up after 300 ms */
-	set.s[0].until = ktime_get_ns() + 300000000ull;
-	set.wake();
-	for (int i = 0; i < 100 && read_once(set.s[0].last_cpu) != 1; i++)
-		msleep(1);
-	KASSERT_EQ(read_once(set.s[0].last_cpu), 1u);
-	unsigned target = some_other_cpu(1);
-	struct cpumask to = cpumask_of(target);
-	KEXPECT_EQ(set_cpus_allowed_ptr(k, &to), 0);
-	KEXPECT_EQ(task_cpu(k), target);
-	for (int i = 0; i < 100 && read_once(set.s[0].last_cpu) != target; i++)
-		msleep(1);
-	KEXPECT_EQ(read_once(set.s[0].last_cpu), target);
-	/* the spinner must stop spinning before kthread_stop can run on its CPU */
-	write_once(set.s[0].stop, true);
-	set.stop();
+	move_running_spinner(__ktest, true);
 }
 
 KTEST(sched_smp, impossible_affinity_is_refused)

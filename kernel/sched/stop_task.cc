@@ -35,13 +35,7 @@ struct task_struct* pick_next_task_stop(struct rq* rq)
 }
 void update_curr_stop(struct rq* rq)
 {
-	struct task_struct* curr = rq->curr;
-	int64_t delta = int64_t(rq->clock - curr->se.exec_start);
-	if (delta <= 0)
-		return;
-	curr->se.sum_exec_runtime += uint64_t(delta);
-	curr->stime += uint64_t(delta);
-	curr->se.exec_start = rq->clock;
+	update_curr_common(rq);
 }
 void put_prev_task_stop(struct rq* rq, struct task_struct*)
 {
