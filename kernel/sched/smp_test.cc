@@ -316,6 +316,13 @@ KTEST(sched_smp, impossible_affinity_is_refused)
 			break;
 		}
 	KEXPECT_TRUE(IS_ERR(kthread_create_on_cpu(spinner_fn, nullptr, NR_CPUS, "ktest-nocpu/%u")));
+	/* no stopper there: nothing runs, -ENOENT */
+	KEXPECT_EQ(stop_one_cpu(NR_CPUS, [](void*) { return 1; }, nullptr), -ENOENT);
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+		if (!cpu_online(cpu)) {
+			KEXPECT_EQ(stop_one_cpu(cpu, [](void*) { return 1; }, nullptr), -ENOENT);
+			break;
+		}
 	set.wake();
 	msleep(5);
 	KEXPECT_EQ(kthread_bind(k, 0), -EINVAL); /* it has run */
