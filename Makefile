@@ -8,7 +8,7 @@ MEM ?= 512M
 SMP ?= 2
 QEMU_COMMON = -machine pc -m $(MEM) -smp $(SMP) -no-reboot
 
-.PHONY: all deps build run run-bios run-uefi test test-host debug iso clean
+.PHONY: all deps build run run-bios run-uefi test test-host soak debug iso clean
 
 all: build
 
@@ -42,6 +42,15 @@ test: build
 
 test-host: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -L host
+
+# the QEMU tests many times, to find flakes (not part of make test):
+# N whole-suite boots on each of SOAK_SMP's CPU counts (SMP=4 for one count),
+# each other QEMU test E2E_N times (default N/5); a table of failures/runs
+N ?= 10
+SOAK_SMP ?= $(if $(filter command line,$(origin SMP)),$(SMP),2$(comma)4)
+comma := ,
+soak: build
+	tools/qemu/soak.py --build $(BUILD) -n $(N) --smp $(SOAK_SMP) $(if $(E2E_N),--e2e-n $(E2E_N)) --jobs $(JOBS)
 
 # QEMU halted with its gdb stub, gdb attached to the kernel's symbols (nokaslr)
 debug: build

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """KASLR end-to-end check: two boots with KASLR on place the kernel image
-(and the randomized memory regions) at different addresses, each a 2 MiB
+(and the randomized memory regions) at different addresses (a third boot
+when the first two drew the same slot), each a 2 MiB
 multiple away from 0xffffffff81000000; both boots pass the ktests.
 
     kaslr_differs.py <harness.py> <vmlinux> <logdir>
@@ -11,7 +12,13 @@ import sys
 
 harness, kernel, logdir = sys.argv[1:4]
 seen = []
-for i in range(2):
+# Two boots draw the same 2 MiB slot about once in 500 pairs, a legitimate
+# outcome that failed this test (the flake audit of issue 20); so it boots until two
+# placements differ, three times at most: a KASLR that works fails with
+# odds of about 1 in 250,000, one that does not move the kernel always.
+for i in range(3):
+    if len({s[0] for s in seen}) > 1:
+        break
     log = '%s/kaslr_boot%d.log' % (logdir, i)
     r = subprocess.run([sys.executable, harness, '--kernel', kernel, '--boot', 'pvh', '--append', 'ktest=boot',
                         '--log', log, '--keep-log', '--expect', '^KASLR: kernel offset 0x[0-9a-f]+ from 0xffffffff81000000, loaded at physical 0x[0-9a-f]+000$'],
@@ -32,7 +39,6 @@ for i in range(2):
     regions = re.findall(r'\|(lowmem|vmalloc|vmemmap) region: +0x([0-9a-f]+)', text)
     seen.append((addr, tuple(regions)))
     print('boot %d: _text=0x%x physical=0x%s %s' % (i, addr, phys.group(1), ' '.join('%s=0x%s' % r for r in regions)))
-# 1 in ~500 boots draws the same slot twice; then a third boot decides
-if seen[0][0] == seen[1][0]:
-    sys.exit('KASLR: both boots put _text at 0x%x' % seen[0][0])
+if len({s[0] for s in seen}) < 2:
+    sys.exit('KASLR: all %d boots put _text at 0x%x' % (len(seen), seen[0][0]))
 print('PASS: KASLR moved the kernel between boots')
