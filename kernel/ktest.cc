@@ -18,6 +18,12 @@
 #include <kernel/ktest.h>
 #include <kernel/params.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/smp.h>
+#include <kernel/stop_machine.h>
+#include <kernel/time.h>
+#include <mm/page_alloc.h>
+#include <mm/vmalloc.h>
 #include <lib/glob.h>
 #include <lib/format.h>
 #include <lib/string.h>
@@ -131,6 +137,10 @@ int ktest_run(const char* glob)
 				continue;
 			ktest t(c->name);
 			c->run(t);
+			/* the next case starts from a quiet system: the threads
+			 * this one stopped are gone, their pages back */
+			if (!ktest_quiesce())
+				t.fail(__FILE__, __LINE__, "a thread of this case was still exiting 2 s after it ended");
 			if (t.skipped() && !t.failed()) {
 				/* KTAP's directive: a skip is not a pass */
 				printk(KERN_INFO "    ok %d %s # SKIP %s\n", ++case_no, c->name, t.skip_reason());
@@ -166,4 +176,37 @@ bool ktest_log_contains(const char* needle)
 		},
 		&c);
 	return c.found;
+}
+
+namespace
+{
+bool an_exiting_task_is_left()
+{
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	for (struct task_struct& p : processes())
+		for (struct task_struct& t : threads_of(&p))
+			if (t.flags & PF_EXITING)
+				return true;
+	return false;
+}
+} // namespace
+
+bool ktest_quiesce()
+{
+	uint64_t give_up = ktime_get_ns() + 2000ULL * 1000 * 1000;
+	bool left;
+	while ((left = an_exiting_task_is_left()) && ktime_get_ns() < give_up)
+		msleep(1);
+	/* a task is unlinked before its last reference goes: the CPU that
+	 * switched away from it frees it just after, with preemption off.
+	 * Each CPU's stopper runs only once that is over (a scheduler grace
+	 * period, as Linux's synchronize_rcu before task_structs are freed) */
+	unsigned cpu;
+	for_each_online_cpu(cpu)
+	{
+		stop_one_cpu(cpu, [](void*) { return 0; }, nullptr);
+	}
+	drain_vfree_deferred(); /* what vfree deferred (interrupts were off) */
+	drain_all_pages();
+	return !left;
 }

@@ -72,6 +72,7 @@ int kthread(void* _create)
 	auto* self =
 	    should_fail_alloc() ? nullptr : static_cast<struct kthread*>(kzalloc(sizeof(struct kthread), GFP_KERNEL));
 	if (!self) {
+		current->flags |= PF_EXITING; /* before the creator hears of it */
 		create->result = ERR_PTR<struct task_struct>(-ENOMEM);
 		complete(&create->done);
 		kthread_exit(-ENOMEM);
@@ -120,6 +121,7 @@ pid_t kernel_thread(int (*fn)(void*), void* arg, const char* name, unsigned long
 
 void kthread_exit(long ret)
 {
+	current->flags |= PF_EXITING; /* as do_exit: until release_task unlinks it */
 	if (struct kthread* self = to_kthread(current)) {
 		self->result = int(ret);
 		complete_all(&self->exited);

@@ -22,7 +22,7 @@ unsigned long buddy_sum()
 
 KTEST(page_alloc, buddyinfo_adds_up_to_memfree)
 {
-	drain_all_pages();
+	KASSERT_TRUE(ktest_quiesce());
 	KEXPECT_EQ(buddy_sum(), nr_free_pages());
 	KEXPECT_GT(nr_free_pages(), 1000u);
 	KEXPECT_LE(nr_free_pages(), totalram_pages());
@@ -30,7 +30,7 @@ KTEST(page_alloc, buddyinfo_adds_up_to_memfree)
 
 KTEST(page_alloc, orders_0_3_9_round_trip)
 {
-	drain_all_pages();
+	KASSERT_TRUE(ktest_quiesce());
 	unsigned long before = nr_free_pages();
 	const unsigned orders[] = {0, 3, 9};
 	for (unsigned order : orders) {
@@ -79,7 +79,7 @@ KTEST(page_alloc, gfp_dma_from_zone_dma)
 
 KTEST(page_alloc, exhaust_zone_dma_returns_null)
 {
-	drain_all_pages();
+	KASSERT_TRUE(ktest_quiesce());
 	unsigned long before = nr_free_pages();
 	constexpr unsigned MAX_HELD = 8192;
 	static struct page* held[MAX_HELD];
@@ -105,7 +105,7 @@ KTEST(page_alloc, exhaust_zone_dma_returns_null)
 
 KTEST(page_alloc, exact_132k_returns_the_tail)
 {
-	drain_all_pages();
+	KASSERT_TRUE(ktest_quiesce());
 	unsigned long before = nr_free_pages();
 	void* p = alloc_pages_exact(132 * 1024, GFP_KERNEL);
 	KASSERT_TRUE(p != nullptr);

@@ -107,7 +107,7 @@ KTEST(slub, empty_slabs_go_back)
 {
 	struct kmem_cache* s = kmem_cache_create("slub_ktest_pages", 512, 0, SLAB_NO_MERGE, nullptr);
 	KASSERT_TRUE(s != nullptr);
-	drain_all_pages();
+	KASSERT_TRUE(ktest_quiesce());
 	unsigned long before = nr_free_pages();
 	static void* objs[4000];
 	for (auto& p : objs)

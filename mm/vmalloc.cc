@@ -294,9 +294,13 @@ bool may_shoot_down()
 	return !irqs_disabled() && !in_hardirq();
 }
 
+} // namespace
+
 /* free what vfree had to defer (from a context that may flush) */
 void drain_vfree_deferred()
 {
+	if (!may_shoot_down())
+		return;
 	if (!__atomic_load_n(&vfree_deferred, __ATOMIC_RELAXED))
 		return;
 	deferred_free* d = __atomic_exchange_n(&vfree_deferred, nullptr, __ATOMIC_ACQUIRE);
@@ -306,7 +310,6 @@ void drain_vfree_deferred()
 		d = next;
 	}
 }
-} // namespace
 
 void* __vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp_mask, int node, const void* caller)
 {

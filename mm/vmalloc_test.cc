@@ -133,7 +133,7 @@ KTEST(vmalloc, vfree_returns_every_page)
 	/* warm-up: page tables and bookkeeping stay allocated once made, and
 	 * first fit puts the next same-size area at the same address */
 	vfree(vmalloc(MiB));
-	drain_all_pages();
+	KASSERT_TRUE(ktest_quiesce());
 	unsigned long before = nr_free_pages();
 	void* p = vmalloc(MiB);
 	KASSERT_TRUE(p != nullptr);

@@ -50,6 +50,16 @@ inline constexpr unsigned KTEST_EXPLICIT = 1;
 /* whether any record in the kernel log contains needle (tests of reports) */
 bool ktest_log_contains(const char* needle);
 
+/*
+ * Wait until global counts (free pages, slab objects, tasks) stop moving:
+ * no exiting task is left to be released (threads a test stopped die and
+ * free their stacks a little later, on whichever CPU switches away from
+ * them: on a loaded host tens of milliseconds later), every CPU has been
+ * through the scheduler since (the last frees are over), then free what
+ * vfree deferred and drain the per-CPU page lists.  False if an exiting task is still there after 2 s.
+ */
+bool ktest_quiesce();
+
 /* run the cases matching glob; prints KTAP; returns the number that failed */
 int ktest_run(const char* glob);
 

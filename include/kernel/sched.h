@@ -655,6 +655,7 @@ void yield();
 [[noreturn]] void cpu_startup_entry(); /* the idle loop of this CPU */
 /* sched_fork: scheduler fields of a new task (copy_process) */
 void sched_fork(struct task_struct* p);
+uint64_t task_sched_runtime(struct task_struct* p); /* sum_exec_runtime with the pending part */
 void set_user_nice(struct task_struct* p, long nice);
 static inline int task_nice(const struct task_struct* p)
 {

@@ -225,6 +225,8 @@ void* __vmalloc_node(unsigned long size, unsigned long align, gfp_t gfp_mask, in
 void vfree(const void* addr);
 /* vfrees waiting for a context that can shoot down TLBs (interrupts were off) */
 unsigned long nr_vfree_deferred();
+/* free them now (nothing with interrupts off; Linux: the free_work of vfree_atomic) */
+void drain_vfree_deferred();
 
 void* vmap(struct page** pages, unsigned int count, unsigned long flags, pgprot_t prot);
 void vunmap(const void* addr);

@@ -120,7 +120,7 @@ KTEST(locking, mutex_excludes_sleeping_holders)
 	KEXPECT_EQ(mutex_trylock(&s.m), 1);
 	KEXPECT_TRUE(mutex_is_locked(&s.m));
 	mutex_unlock(&s.m);
-	msleep(5); /* let the workers finish exiting */
+	KEXPECT_TRUE(ktest_quiesce()); /* the workers have exited */
 }
 
 KTEST(locking, semaphore_admits_count_holders)
@@ -141,7 +141,7 @@ KTEST(locking, semaphore_admits_count_holders)
 	KEXPECT_EQ(down_timeout(&s.sem, 2), -ETIME);
 	up(&s.sem);
 	up(&s.sem);
-	msleep(5);
+	KEXPECT_TRUE(ktest_quiesce());
 }
 
 KTEST(locking, rwsem_readers_share_writers_exclude)
@@ -164,7 +164,7 @@ KTEST(locking, rwsem_readers_share_writers_exclude)
 	KEXPECT_EQ(down_read_trylock(&s.rw), 1);
 	up_read(&s.rw);
 	up_read(&s.rw);
-	msleep(5);
+	KEXPECT_TRUE(ktest_quiesce());
 }
 
 /* mutex_lock in atomic context: might_sleep's report (tests/e2e) */

@@ -627,6 +627,24 @@ void do_task_dead()
 		;
 }
 
+/*
+ * p's run time in ns, with the part a running p has not been charged yet
+ * (Linux: task_sched_runtime): sum_exec_runtime alone lags by up to a
+ * tick, and by a whole stall when p's vCPU stands still on a loaded host.
+ */
+uint64_t task_sched_runtime(struct task_struct* p)
+{
+	unsigned long flags;
+	struct rq* rq = task_rq_lock(p, &flags);
+	if (rq->curr == p && p->on_rq) {
+		update_rq_clock(rq);
+		p->sched_class->update_curr(rq);
+	}
+	uint64_t ns = p->se.sum_exec_runtime;
+	task_rq_unlock(rq, p, flags);
+	return ns;
+}
+
 void set_user_nice(struct task_struct* p, long nice)
 {
 	if (nice < MIN_NICE || nice > MAX_NICE)

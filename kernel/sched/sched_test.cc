@@ -133,7 +133,7 @@ bool wait_dead(struct task_struct* k)
 {
 	for (int i = 0; i < 1000 && READ_TASK_STATE(k) != TASK_DEAD; i++)
 		msleep(1);
-	msleep(2); /* and to have been switched away from and released */
+	ktest_quiesce(); /* and to have been switched away from and released */
 	return READ_TASK_STATE(k) == TASK_DEAD;
 }
 } // namespace
@@ -193,7 +193,7 @@ KTEST(kthread, impossible_priorities_are_einval)
 KTEST(kthread, create_out_of_memory_is_enomem_and_frees_everything)
 {
 	for (int nth = 1; nth <= 4; nth++) {
-		msleep(5);
+		KASSERT_TRUE(ktest_quiesce());
 		kmem_cache_shrink(task_struct_cachep);
 		kmem_cache_shrink(signal_cachep);
 		drain_all_pages();
@@ -214,7 +214,7 @@ KTEST(kthread, create_out_of_memory_is_enomem_and_frees_everything)
 		}
 		KEXPECT_EQ(PTR_ERR(k), long(-ENOMEM));
 
-		msleep(5); /* a child that failed in kthread() is released */
+		KEXPECT_TRUE(ktest_quiesce()); /* a child that failed in kthread() is released */
 		kmem_cache_shrink(task_struct_cachep);
 		kmem_cache_shrink(signal_cachep);
 		drain_all_pages();
@@ -232,7 +232,7 @@ KTEST(kthread, create_out_of_memory_is_enomem_and_frees_everything)
 /* creating and stopping many threads leaves the task list and pids as they were */
 KTEST(kthread, create_and_stop_100_threads)
 {
-	msleep(5); /* threads stopped earlier are released by whoever runs next */
+	KASSERT_TRUE(ktest_quiesce()); /* threads stopped earlier are released by whoever runs next */
 	int threads_before = nr_threads, pids_before = pid_nr_allocated();
 	static struct task_struct* ks[100];
 	for (auto& k : ks) {
@@ -244,7 +244,7 @@ KTEST(kthread, create_and_stop_100_threads)
 	for (auto* k : ks)
 		bad += kthread_stop(k) != 42;
 	KEXPECT_EQ(bad, 0);
-	msleep(5);
+	KEXPECT_TRUE(ktest_quiesce());
 	KEXPECT_EQ(nr_threads, threads_before);
 	KEXPECT_EQ(pid_nr_allocated(), pids_before);
 }
@@ -355,7 +355,7 @@ KTEST(wait, msleep_lets_other_threads_run)
 	msleep(50);
 	uint64_t slept = ktime_get_ns() - t0;
 	unsigned long loops = read_once(h.loops);
-	uint64_t hog_ns = k->se.sum_exec_runtime;
+	uint64_t hog_ns = task_sched_runtime(k);
 	write_once(h.stop, true);
 	KEXPECT_GE(slept, 50000000ull);
 	KEXPECT_GT(loops, 0ul);
@@ -387,10 +387,10 @@ void run_hogs(int nice_a, int nice_b, unsigned ms, uint64_t* ra, uint64_t* rb, u
 	wake_up_process(a);
 	wake_up_process(b);
 	msleep(20); /* settle */
-	uint64_t a0 = a->se.sum_exec_runtime, b0 = b->se.sum_exec_runtime;
+	uint64_t a0 = task_sched_runtime(a), b0 = task_sched_runtime(b);
 	msleep(ms);
-	*ra = a->se.sum_exec_runtime - a0;
-	*rb = b->se.sum_exec_runtime - b0;
+	*ra = task_sched_runtime(a) - a0;
+	*rb = task_sched_runtime(b) - b0;
 	*la = read_once(ha.loops);
 	*lb = read_once(hb.loops);
 	write_once(ha.stop, true);
@@ -484,30 +484,44 @@ namespace
 {
 struct rr_arg {
 	int me;
-	uint64_t until;
+	unsigned long until; /* jiffies */
+	unsigned long ticks; /* jiffies that passed while this thread ran */
 };
 int rr_last = -1;
 int rr_switches;
 int rr_fn(void* data)
 {
 	auto* a = static_cast<struct rr_arg*>(data);
-	while (ktime_get_ns() < a->until) {
+	unsigned long seen = read_once(jiffies);
+	while (time_before(seen, a->until)) {
 		if (read_once(rr_last) != a->me) {
 			write_once(rr_last, a->me);
 			rr_switches++;
+			seen = read_once(jiffies); /* ticks while switched out are not ours */
 		}
+		unsigned long now = read_once(jiffies);
+		a->ticks += now - seen;
+		seen = now;
 	}
 	return 0;
 }
 } // namespace
 
-/* equal-priority SCHED_RR threads hand over every 100 ms slice */
+/*
+ * Equal-priority SCHED_RR threads hand over every RR_TIMESLICE ticks.
+ * The slice is counted in ticks of this CPU, which also advance jiffies
+ * (CPU 0 is tick_do_timer_cpu), so the threads run for 4.5 slices of
+ * jiffies, not of wall time: on a loaded host the vCPU loses ticks and
+ * a wall-clock window held fewer slices than it should (issue 20: once
+ * two hand-overs in 450 ms).  Five turns are due, rr0 rr1 rr0 rr1 rr0
+ * (rr_switches counts turns; four at least, the last may be cut by the
+ * deadline), and each thread a tick count of at least one whole slice; a
+ * scheduler without round robin runs rr0 to the end, and rr1 one turn
+ * of no tick.
+ */
 KTEST(sched, rr_threads_of_equal_priority_alternate)
 {
 	static struct rr_arg a0, a1;
-	uint64_t until = ktime_get_ns() + 450000000ull;
-	a0 = {0, until};
-	a1 = {1, until};
 	rr_last = -1;
 	rr_switches = 0;
 	struct task_struct* k0 = kthread_create(rr_fn, &a0, "ktest-rr0");
@@ -521,6 +535,9 @@ KTEST(sched, rr_threads_of_equal_priority_alternate)
 	KEXPECT_EQ(sched_setscheduler_nocheck(k1, SCHED_RR, &sp), 0);
 	get_task_struct(k0);
 	get_task_struct(k1);
+	unsigned long until = jiffies + 4 * RR_TIMESLICE + RR_TIMESLICE / 2;
+	a0 = {0, until, 0};
+	a1 = {1, until, 0};
 	preempt_disable(); /* queue both before either runs */
 	wake_up_process(k0);
 	wake_up_process(k1);
@@ -528,12 +545,11 @@ KTEST(sched, rr_threads_of_equal_priority_alternate)
 	/* both RR threads outrank us: we run again once both are done */
 	kthread_stop(k0);
 	kthread_stop(k1);
-	uint64_t r0 = k0->se.sum_exec_runtime, r1 = k1->se.sum_exec_runtime;
-	printk(KERN_INFO "    # rr_alternate: %d hand-overs, rr0 ran %llu us, rr1 ran %llu us\n", rr_switches,
-	       (unsigned long long)(r0 / 1000), (unsigned long long)(r1 / 1000));
-	KEXPECT_GE(rr_switches, 3);
-	KEXPECT_GT(r0, 100000000ull);
-	KEXPECT_GT(r1, 100000000ull);
+	printk(KERN_INFO "    # rr_alternate: %d hand-overs, rr0 ran %lu ticks, rr1 ran %lu ticks (slice %d)\n",
+	       rr_switches, a0.ticks, a1.ticks, RR_TIMESLICE);
+	KEXPECT_GE(rr_switches, 4);
+	KEXPECT_GE(a0.ticks, (unsigned long)RR_TIMESLICE);
+	KEXPECT_GE(a1.ticks, (unsigned long)RR_TIMESLICE);
 	put_task_struct(k0);
 	put_task_struct(k1);
 }
@@ -622,7 +638,7 @@ unsigned long active_objs(struct kmem_cache* s)
 /* the caches a thread's creation touches, emptied of free slabs */
 unsigned long quiesced_free_pages()
 {
-	msleep(5); /* let the last stopped threads be released */
+	ktest_quiesce(); /* the last stopped threads are released */
 	kmem_cache_shrink(task_struct_cachep);
 	kmem_cache_shrink(signal_cachep);
 	kmem_cache_shrink(kmalloc_slab(64, GFP_KERNEL));
