@@ -248,6 +248,12 @@ struct sched_entity {
 	struct rb_node run_node; /* in cfs_rq->tasks_timeline while queued and not running */
 };
 
+/* scheduler statistics (Linux: struct sched_statistics, CONFIG_SCHEDSTATS;
+ * /proc/PID/sched shows se.exec_max) */
+struct sched_statistics {
+	uint64_t exec_max; /* the longest run time charged at once, ns */
+};
+
 /* SCHED_FIFO/SCHED_RR (include/linux/sched.h sched_rt_entity) */
 struct sched_rt_entity {
 	lib::list_head run_list; /* on rt_rq->queue[prio] */
@@ -298,6 +304,7 @@ struct task_struct {
 	int normal_prio;
 	unsigned int rt_priority;
 	struct sched_entity se;
+	struct sched_statistics stats;
 	struct sched_rt_entity rt;
 	const struct sched_class* sched_class;
 	unsigned int policy;

@@ -320,6 +320,8 @@ void update_curr_common(struct rq* rq)
 		return;
 	curr->se.sum_exec_runtime += uint64_t(delta);
 	curr->stime += uint64_t(delta);
+	if (uint64_t(delta) > curr->stats.exec_max)
+		curr->stats.exec_max = uint64_t(delta);
 	curr->se.exec_start = rq->clock;
 }
 
@@ -409,6 +411,7 @@ void sched_fork(struct task_struct* p)
 	p->cpu = raw_smp_processor_id(); /* wake_up_new_task places it for real */
 	p->se.on_rq = 0;
 	p->se.sum_exec_runtime = p->se.prev_sum_exec_runtime = 0;
+	p->stats = {}; /* Linux: __sched_fork clears the schedstats */
 	p->prio = p->normal_prio;
 	if (is_idle_task(current) || !rt_prio(p->prio)) {
 		/* the idle task's children are normal tasks (rest_init) */

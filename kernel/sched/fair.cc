@@ -88,7 +88,10 @@ void update_curr(struct rq* rq)
 		return;
 	curr->exec_start = now;
 	curr->sum_exec_runtime += uint64_t(delta_exec);
-	task_of(curr)->stime += uint64_t(delta_exec);
+	struct task_struct* p = task_of(curr);
+	p->stime += uint64_t(delta_exec);
+	if (uint64_t(delta_exec) > p->stats.exec_max)
+		p->stats.exec_max = uint64_t(delta_exec);
 	curr->vruntime += calc_delta_fair(uint64_t(delta_exec), curr);
 	update_min_vruntime(cfs_rq);
 }
