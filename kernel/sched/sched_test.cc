@@ -442,10 +442,14 @@ void expect_fair_share(ktest& __ktest, const char* what, const struct hog_run& r
 	       ratio100 / 100, ratio100 % 100, (unsigned long)sched_prio_to_weight[nice_a + 20],
 	       (unsigned long)sched_prio_to_weight[nice_b + 20], (unsigned long long)(lag / 1000),
 	       (unsigned long long)(r.lag_bound / 1000));
-	KEXPECT_LE(lag, r.lag_bound);
-	KEXPECT_GE(r.ra + r.rb, r.lag_bound); /* the window was wide enough to mean it */
 	KEXPECT_GT(r.la, 0ul);
 	KEXPECT_GT(r.lb, 0ul);
+	/* a vCPU the host stopped for about a second at once (seen under a
+	 * soak three QEMUs wide) makes the bound longer than any window of
+	 * 5 s: nothing can be told then, and the case says so */
+	if (r.ra + r.rb < r.lag_bound)
+		KTEST_SKIP("the host stalled this vCPU too long at once to judge a share");
+	KEXPECT_LE(lag, r.lag_bound);
 }
 } // namespace
 
