@@ -20,6 +20,7 @@
 #include <arch/setup.h>
 #include <kernel/params.h>
 #include <kernel/printk.h>
+#include <kernel/console.h>
 #include <kernel/panic.h>
 #include <kernel/ktest.h>
 #include <kernel/kallsyms.h>
@@ -131,7 +132,7 @@ void start_kernel()
 	do_ctors();
 	saved_command_line = boot_params.cmdline;
 	parse_early_param();
-	register_console();
+	console_init(); /* the consoles register: console= is known */
 	pr_notice("monolith version %s (%s) %s\n", MONOLITH_RELEASE, MONOLITH_COMPILER, MONOLITH_BUILD_VERSION);
 	pr_info("Command line: %s\n", saved_command_line);
 	pr_info("Boot loader: %s%s\n", boot_params.loader_name, boot_params.efi ? " (UEFI)" : "");
