@@ -90,6 +90,7 @@ static int kernel_init(void*)
 		schedule_timeout_uninterruptible(1);
 	smp_init(); /* the other CPUs (arch/x86_64/kernel/smpboot.cc) */
 	sched_init_smp(); /* stoppers, balancing, init may run anywhere */
+	vsprintf_init_hashval(); /* %p hashes from here on (Linux: subsys_initcall) */
 	system_state = SYSTEM_RUNNING;
 
 	if (ktest_glob) {
