@@ -237,3 +237,19 @@ KTEST(printk, console_selected_by_name)
 	KEXPECT_TRUE(captured("] ktest console: selected\n"));
 	KEXPECT_TRUE(captured("printk: console [ktestcon3] enabled\n"));
 }
+
+/* by the time tests run, kernel_init has drawn ptr_key: %p is a hash */
+KTEST(printk, pointer_hashed_after_boot)
+{
+	if (lib::no_hash_pointers)
+		KTEST_SKIP("booted with no_hash_pointers");
+	char hashed[32], raw[32];
+	void* p = &cap;
+	lib::snprintf(hashed, sizeof(hashed), "%p", p);
+	lib::snprintf(raw, sizeof(raw), "%px", p);
+	KEXPECT_EQ(lib::strlen(hashed), 16u);
+	KEXPECT_EQ(lib::memcmp(hashed, "00000000", 8), 0);
+	KEXPECT_NE(lib::strcmp(hashed, "(____ptrval____)"), 0);
+	KEXPECT_NE(lib::strcmp(hashed, raw), 0);
+	KEXPECT_EQ(lib::memcmp(raw, "ffffffff", 8), 0); /* a kernel-image address */
+}
