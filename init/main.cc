@@ -20,6 +20,7 @@
 #include <arch/setup.h>
 #include <kernel/params.h>
 #include <kernel/printk.h>
+#include <kernel/console.h>
 #include <kernel/panic.h>
 #include <kernel/ktest.h>
 #include <kernel/kallsyms.h>
@@ -89,6 +90,7 @@ static int kernel_init(void*)
 		schedule_timeout_uninterruptible(1);
 	smp_init(); /* the other CPUs (arch/x86_64/kernel/smpboot.cc) */
 	sched_init_smp(); /* stoppers, balancing, init may run anywhere */
+	vsprintf_init_hashval(); /* %p hashes from here on (Linux: subsys_initcall) */
 	system_state = SYSTEM_RUNNING;
 
 	if (ktest_glob) {
@@ -131,7 +133,7 @@ void start_kernel()
 	do_ctors();
 	saved_command_line = boot_params.cmdline;
 	parse_early_param();
-	register_console();
+	console_init(); /* the consoles register: console= is known */
 	pr_notice("monolith version %s (%s) %s\n", MONOLITH_RELEASE, MONOLITH_COMPILER, MONOLITH_BUILD_VERSION);
 	pr_info("Command line: %s\n", saved_command_line);
 	pr_info("Boot loader: %s%s\n", boot_params.loader_name, boot_params.efi ? " (UEFI)" : "");

@@ -8,6 +8,8 @@
  */
 #include <kernel/ktest.h>
 #include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/reboot.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <arch/processor.h>
@@ -55,4 +57,19 @@ KTEST_EXPLICIT_ONLY(selftest, hang)
 KTEST_EXPLICIT_ONLY(selftest, double_fault)
 {
 	asm volatile("movq $0x1000, %%rsp\n\tud2" ::: "memory");
+}
+
+/* A malformed KTAP report, which the harness must reject although every
+ * case passed: a top-level result line beyond the plan (1..1 suites, but
+ * this suite's result and the one printed here make 2). */
+KTEST_EXPLICIT_ONLY(selftest, ktap_extra_result)
+{
+	printk(KERN_INFO "ok 2 selftest_phantom_suite\n");
+}
+
+/* A report that stops in the middle: QEMU exits (isa-debug-exit, the
+ * "passed" status) before the suite's result and the "# Totals" line. */
+KTEST_EXPLICIT_ONLY(selftest, ktap_ends_early)
+{
+	qemu_debug_exit(0);
 }

@@ -11,8 +11,15 @@
  * per-character callback; in both cases it *counts* every character, which
  * is what vsnprintf must return.  Integer-only arithmetic throughout: the
  * kernel is compiled with -mgeneral-regs-only.
+ *
+ * %p hashes as Linux's ptr_to_id: SipHash-2-4 (lib/siphash.cc) of the
+ * address under ptr_key, a 128-bit secret the kernel draws at boot
+ * (ptr_key_init), cut to its low 32 bits.  The key is written once, before
+ * ptr_key_filled is set with release order; a reader that sees the flag
+ * (acquire) sees the key.
  */
 #include <lib/format.h>
+#include <lib/siphash.h>
 
 #include <limits>
 
@@ -20,9 +27,12 @@ namespace lib
 {
 
 format_symbol_fn format_symbol_hook = nullptr;
+bool no_hash_pointers = false;
 
 namespace
 {
+siphash_key_t ptr_key;
+bool ptr_key_filled;
 
 constexpr int int_max = std::numeric_limits<int>::max();
 constexpr int int_min = std::numeric_limits<int>::min();
@@ -213,6 +223,46 @@ void emit_symbol(sink& s, uintptr_t addr, bool with_offset, const spec& sp)
 	emit_string(s, tmp, len, sp);
 }
 
+constexpr bool is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Linux's pointer_string: lowercase hex, 16 digits zero-padded unless a
+// width is given
+void emit_pointer(sink& s, uintptr_t addr, spec sp)
+{
+	sp.alt = false;
+	sp.plus = sp.space = false;
+	if (sp.width == 0) {
+		sp.width = 2 * sizeof(void*);
+		sp.zero = true;
+	}
+	emit_number(s, addr, false, false, 16, false, sp);
+}
+
+// plain %p (Linux's ptr_to_id): NULL and error pointers (the top 4095
+// values) are not addresses and print as they are; anything else as its
+// hash, or "(____ptrval____)" until the key is drawn
+void emit_hashed_pointer(sink& s, uintptr_t addr, spec sp)
+{
+	constexpr uintptr_t max_errno = 4095;
+	if (addr == 0 || addr >= uintptr_t(0) - max_errno || no_hash_pointers) {
+		emit_pointer(s, addr, sp);
+		return;
+	}
+	if (!__atomic_load_n(&ptr_key_filled, __ATOMIC_ACQUIRE)) {
+		sp.width = 2 * sizeof(void*);
+		if (sp.prec < 0)
+			sp.prec = 2 * sizeof(void*);
+		const char* str = "(____ptrval____)";
+		emit_string(s, str, bounded_strlen(str, sp.prec), sp);
+		return;
+	}
+	uint64_t hashval = siphash_1u64(addr, &ptr_key) & 0xffffffffu;
+	emit_pointer(s, uintptr_t(hashval), sp);
+}
+
 void do_format(sink& s, const char* fmt, va_list* ap)
 {
 	while (*fmt) {
@@ -357,20 +407,15 @@ void do_format(sink& s, const char* fmt, va_list* ap)
 		}
 		case 'p': {
 			uintptr_t addr = reinterpret_cast<uintptr_t>(va_arg(*ap, void*));
-			if (*fmt == 'S' || *fmt == 's') {
+			if (*fmt == 'S' || *fmt == 's')
 				emit_symbol(s, addr, *fmt == 'S', sp);
+			else if (*fmt == 'x')
+				emit_pointer(s, addr, sp);
+			else
+				emit_hashed_pointer(s, addr, sp);
+			// as Linux: every letter and digit after %p belongs to it
+			while (is_alnum(*fmt))
 				++fmt;
-				break;
-			}
-			if (*fmt == 'x') // Linux %px: unhashed address; ours never hash
-				++fmt;
-			if (addr == 0) {
-				sp.prec = -1;
-				emit_string(s, "(nil)", 5, sp);
-			} else {
-				sp.alt = true;
-				emit_number(s, addr, false, false, 16, false, sp);
-			}
 			break;
 		}
 		case 'n':
@@ -395,6 +440,19 @@ int clamp_ret(size_t n)
 }
 
 } // namespace
+
+void ptr_key_init(const siphash_key_t& key)
+{
+	if (__atomic_load_n(&ptr_key_filled, __ATOMIC_ACQUIRE))
+		return; /* drawn once: hashes stay stable for the whole boot */
+	ptr_key = key;
+	__atomic_store_n(&ptr_key_filled, true, __ATOMIC_RELEASE);
+}
+
+void ptr_key_reset_for_test()
+{
+	__atomic_store_n(&ptr_key_filled, false, __ATOMIC_RELEASE);
+}
 
 int vsnprintf(char* buf, size_t size, const char* fmt, va_list ap)
 {
@@ -449,3 +507,27 @@ int vcbprintf(format_out_fn out, void* ctx, const char* fmt, va_list ap)
 }
 
 } // namespace lib
+
+#if !__STDC_HOSTED__
+/* the kernel's side: the boot parameter and the key (not in host builds) */
+#include <arch/kaslr.h>
+#include <kernel/params.h>
+#include <kernel/printk.h>
+
+static int no_hash_pointers_enable(std::string_view)
+{
+	if (lib::no_hash_pointers)
+		return 0;
+	lib::no_hash_pointers = true;
+	pr_warn("no_hash_pointers: %%p prints raw kernel addresses on the console and in the log;\n");
+	pr_warn("no_hash_pointers: they reveal the kernel's layout, which KASLR hides. Debugging only.\n");
+	return 0;
+}
+early_param("no_hash_pointers", no_hash_pointers_enable);
+
+void vsprintf_init_hashval()
+{
+	lib::siphash_key_t key{{kaslr_get_random_long(), kaslr_get_random_long()}};
+	lib::ptr_key_init(key);
+}
+#endif

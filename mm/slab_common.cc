@@ -242,9 +242,9 @@ void reset_kmalloc_for_test()
 void report_bad_kfree(const void* x, const char* why, unsigned long caller)
 {
 	pr_err("=============================================================================\n");
-	pr_err("BUG kfree (%s): Invalid object pointer %p: %s\n", print_tainted(), x, why);
+	pr_err("BUG kfree (%s): Invalid object pointer 0x%p: %s\n", print_tainted(), x, why);
 	pr_err("-----------------------------------------------------------------------------\n\n");
-	pr_err("INFO: kfree(%p) called from %pS\n", x, reinterpret_cast<void*>(caller));
+	pr_err("INFO: kfree(0x%p) called from %pS\n", x, reinterpret_cast<void*>(caller));
 	dump_stack();
 	add_taint(TAINT_BAD_PAGE);
 }

@@ -296,7 +296,7 @@ __attribute__((format(printf, 2, 3))) void slab_fix(const struct kmem_cache* s, 
 /* the public entry point that found the problem, and who called it */
 void print_caller(const char* op, const void* object, unsigned long caller)
 {
-	pr_err("INFO: %s(%p) called from %pS\n", op, object, reinterpret_cast<void*>(caller));
+	pr_err("INFO: %s(0x%p) called from %pS\n", op, object, reinterpret_cast<void*>(caller));
 }
 
 void print_track(const char* what, const struct track* t, unsigned long now)
@@ -318,7 +318,7 @@ void print_tracking(const struct kmem_cache* s, void* object)
 
 void print_page_info(const struct page* page)
 {
-	pr_err("Slab %p objects=%u used=%u fp=%p flags=%#lx\n", static_cast<const void*>(page), page->objects,
+	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%#lx\n", static_cast<const void*>(page), page->objects,
 	       page->inuse, page->freelist, page_flags(page) & PAGE_FLAGS_MASK);
 }
 
@@ -327,7 +327,7 @@ void print_trailer(const struct kmem_cache* s, const struct page* page, uint8_t*
 	uint8_t* addr = slab_address(page);
 	print_tracking(s, p);
 	print_page_info(page);
-	pr_err("Object %p @offset=%lu fp=%p\n\n", static_cast<void*>(p), (unsigned long)(p - addr),
+	pr_err("Object 0x%p @offset=%lu fp=0x%p\n\n", static_cast<void*>(p), (unsigned long)(p - addr),
 	       get_freepointer(s, p));
 	if (s->flags & SLAB_RED_ZONE)
 		print_section("Redzone  ", p - s->red_left_pad, s->red_left_pad);
@@ -391,11 +391,12 @@ bool check_bytes_and_report(const struct kmem_cache* s, const struct page* page,
 		end--;
 	slab_bug(s, "%s overwritten", what);
 	print_caller(op, object, caller);
-	pr_err("INFO: %p-%p @offset=%lu. First byte 0x%x instead of 0x%x\n", static_cast<void*>(fault),
+	pr_err("INFO: 0x%p-0x%p @offset=%lu. First byte 0x%x instead of 0x%x\n", static_cast<void*>(fault),
 	       static_cast<void*>(end - 1), (unsigned long)(fault - slab_address(page)), fault[0], value);
 	print_trailer(s, page, object);
 	add_taint(TAINT_BAD_PAGE);
-	slab_fix(s, "Restoring %s %p-%p=0x%x", what, static_cast<void*>(fault), static_cast<void*>(end - 1), value);
+	slab_fix(s, "Restoring %s 0x%p-0x%p=0x%x", what, static_cast<void*>(fault), static_cast<void*>(end - 1),
+	         value);
 	lib::memset(fault, value, size_t(end - fault));
 	return false;
 }
@@ -544,7 +545,7 @@ bool free_debug_processing(const struct kmem_cache* s, struct page* page, void* 
 	init_object(s, object, SLUB_RED_INACTIVE);
 	return true;
 fail:
-	slab_fix(s, "Object at %p not freed", object);
+	slab_fix(s, "Object at 0x%p not freed", object);
 	return false;
 }
 
@@ -1252,7 +1253,7 @@ void slab_free_checked(struct kmem_cache* s, struct page* page, void* x, const c
 {
 	if (__builtin_expect(!PageSlab(page), 0)) {
 		if (s)
-			slab_err(s, nullptr, op, x, caller, "Invalid object pointer %p: not in a slab", x);
+			slab_err(s, nullptr, op, x, caller, "Invalid object pointer 0x%p: not in a slab", x);
 		else
 			report_bad_kfree(x, "not in a slab", caller);
 		return;
@@ -1262,7 +1263,7 @@ void slab_free_checked(struct kmem_cache* s, struct page* page, void* x, const c
 		report_wrong_cache(s, cachep, x, op, caller); /* as Linux, x goes back to its own cache */
 	s = cachep;
 	if (__builtin_expect(!check_valid_pointer(s, page, x), 0)) {
-		slab_err(s, page, op, x, caller, "Invalid object pointer %p", x);
+		slab_err(s, page, op, x, caller, "Invalid object pointer 0x%p", x);
 		return;
 	}
 	if (kmem_cache_debug(s)) {
@@ -1320,7 +1321,7 @@ bool shrink_node(struct kmem_cache* s, struct kmem_cache_node* n, bool report)
 			for (unsigned i = 0; i < page->objects && shown < 16; i++, p += s->size) {
 				if (on_freelist(s, page, p))
 					continue;
-				pr_err("Object %p @offset=%lu\n", static_cast<void*>(p),
+				pr_err("Object 0x%p @offset=%lu\n", static_cast<void*>(p),
 				       (unsigned long)(p - slab_address(page)));
 				print_tracking(s, p);
 				shown++;

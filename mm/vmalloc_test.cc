@@ -338,7 +338,7 @@ KTEST_EXPLICIT_ONLY(vmalloc, guard_page_fault)
 	volatile uint8_t* p = static_cast<volatile uint8_t*>(vmalloc(PAGE_SIZE));
 	KASSERT_TRUE(p != nullptr);
 	p[PAGE_SIZE - 1] = 1;
-	pr_info("vmalloc: writing one byte past %p into the guard page\n", const_cast<uint8_t*>(p));
+	pr_info("vmalloc: writing one byte past %px into the guard page\n", const_cast<uint8_t*>(p));
 	p[PAGE_SIZE] = 1;
 	KEXPECT_TRUE(false); /* not reached */
 }
@@ -349,7 +349,7 @@ KTEST_EXPLICIT_ONLY(vmalloc, use_after_vfree)
 	KASSERT_TRUE(p != nullptr);
 	p[0] = 42;
 	vfree(const_cast<uint8_t*>(p));
-	pr_info("vmalloc: reading %p after vfree\n", const_cast<uint8_t*>(p));
+	pr_info("vmalloc: reading %px after vfree\n", const_cast<uint8_t*>(p));
 	KEXPECT_EQ(p[0], 42); /* faults first */
 }
 

@@ -1,5 +1,7 @@
 /*
- * 8250/16550 UART console (Linux: drivers/tty/serial/8250/).
+ * 8250/16550 UART (Linux: drivers/tty/serial/8250/).  Its consoles
+ * register themselves (drivers/tty/serial/8250.cc); printk does not call
+ * the driver.
  */
 #pragma once
 #include <cstddef>
@@ -9,8 +11,6 @@ namespace serial8250
 {
 /* program the UART at io base `port` (0x3f8 = ttyS0) for `baud` 8N1, FIFOs on */
 bool init(uint16_t port, uint32_t baud);
-/* polled output; "\n" becomes "\r\n" as a terminal expects */
-void write(const char* s, size_t n);
-/* the port the console writes to (0 = none yet) */
-uint16_t console_port();
+/* ttyS0 at 115200 becomes printk's early_console (first C++ code) */
+void early_console_init();
 } // namespace serial8250

@@ -4,7 +4,8 @@
  *
  * A message may start with a level, KERN_SOH followed by a digit, as in
  * Linux: printk(KERN_ERR "x\n").  pr_err("x\n") is the same.  Messages below
- * console_loglevel go to the console; all go to the log buffer (dmesg).
+ * console_loglevel go to the consoles (<kernel/console.h>); all go to the
+ * log buffer (dmesg).
  * Define pr_fmt(fmt) before the include to prefix a file's messages.
  */
 #pragma once
@@ -52,9 +53,8 @@ extern int console_loglevel;
 /* one record per line of a multi-line text, at the given level */
 void printk_lines(const char* level, const char* text);
 
-/* start console output, replaying the log so far (after parse_early_param) */
-void register_console();
-/* an early oops/panic: print everything logged, console or not */
+/* an oops/panic: before any console registered, enable the early console
+ * and print everything logged (consoles: <kernel/console.h>) */
 void console_flush_on_panic();
 
 /* set once an oops is being printed: the console stops waiting for its lock */

@@ -1,28 +1,34 @@
 /*
- * printk: format, stamp, store in the log buffer, print on the console
+ * printk: format, stamp, store in the log buffer, print on the consoles
  * (Linux: kernel/printk/printk.c).
  *
  * Every line becomes one log record stamped with local_clock(); a message
  * without a trailing newline leaves the line open and KERN_CONT fragments
- * continue it (stored as LOG_CONT records).  The console gets each line as
- * "[    0.001234] text" when its level is below console_loglevel.
+ * continue it (stored as LOG_CONT records).  Each enabled console
+ * (<kernel/console.h>) gets each line as "[    0.001234] text" when its
+ * level is below console_loglevel, synchronously, from printk itself.
  *
- * As in Linux, nothing reaches the console before register_console():
- * start_kernel registers it once the early parameters (console=,
- * loglevel=, quiet) are known, and the records logged so far are replayed
- * through the final filter.  An oops or panic before that flushes the
- * buffer unconditionally (console_flush_on_panic), so an early crash is
- * never silent.
+ * As in Linux, nothing reaches a console before it registers: start_kernel
+ * runs console_init() once the early parameters (console=, loglevel=,
+ * quiet) are known, the 8250 driver registers its console there, and a
+ * CON_PRINTBUFFER console is first given the records logged so far
+ * through the final filter.  An oops or panic before any console
+ * registered enables the early console (console_flush_on_panic), so an
+ * early crash is never silent.  console= is parsed here into
+ * console_cmdline[] and matched by register_console, as Linux does.
  *
- * Lock order: logbuf_lock is a leaf; taken with interrupts saved.  During
- * an oops the lock is only tried, so a CPU that faulted while holding it
- * still gets its report out; in NMI context it is only tried too, and a
- * busy lock sends the line straight to the console.
+ * Lock order: logbuf_lock is a leaf; taken with interrupts saved.  It
+ * also guards the console list, so a console's ->write runs under it.
+ * During an oops the lock is only tried, so a CPU that faulted while
+ * holding it still gets its report out; in NMI context it is only tried
+ * too, and a busy lock sends the line straight to the consoles.
  */
 #include <kernel/printk.h>
 #include <kernel/params.h>
 #include <kernel/time.h>
-#include <drivers/serial.h>
+#include <kernel/console.h>
+#include <lib/string.h>
+#include <uapi/asm-generic/errno-base.h>
 #include <lib/format.h>
 #include <lib/spinlock.h>
 #include <lib/cmdline.h>
@@ -39,21 +45,50 @@ alignas(8) char log_buf[LOG_BUF_LEN];
 constinit kmsg::ringbuffer prb(log_buf, LOG_BUF_LEN);
 lib::spinlock logbuf_lock;
 bool line_open;          /* the last record did not end in a newline */
-bool console_registered; /* before: records only go to the buffer */
 int line_level;
+console* console_drivers; /* the enabled consoles, CON_CONSDEV first */
+
+/* console= entries, in command-line order (Linux: struct console_cmdline) */
+constexpr int MAX_CMDLINECONSOLES = 8;
+struct console_cmdline {
+	char name[16];
+	int index;
+	char options[32];
+	bool has_options;
+} console_cmdline[MAX_CMDLINECONSOLES];
+int preferred_console = -1; /* the console_cmdline entry of the last console= */
+
+/* one record to one console: stamp (unless it continues a line), text, newline */
+void write_record(console* con, uint8_t flags, uint64_t ts, const char* text, size_t len)
+{
+	if (!(flags & kmsg::LOG_CONT)) {
+		char stamp[32];
+		size_t n = kmsg::format_timestamp(stamp, sizeof(stamp), ts);
+		con->write(con, stamp, unsigned(n));
+	}
+	if (len)
+		con->write(con, text, unsigned(len));
+	if (flags & kmsg::LOG_NEWLINE)
+		con->write(con, "\n", 1);
+}
 
 void console_write(int level, uint8_t flags, uint64_t ts, const char* text, size_t len)
 {
 	if (level >= console_loglevel)
 		return;
-	if (!(flags & kmsg::LOG_CONT)) {
-		char stamp[32];
-		size_t n = kmsg::format_timestamp(stamp, sizeof(stamp), ts);
-		serial8250::write(stamp, n);
-	}
-	serial8250::write(text, len);
-	if (flags & kmsg::LOG_NEWLINE)
-		serial8250::write("\n", 1);
+	for (console* con = console_drivers; con; con = con->next)
+		if (con->flags & CON_ENABLED)
+			write_record(con, flags, ts, text, len);
+}
+
+/* CON_PRINTBUFFER: every record so far, through the console filter */
+void replay(console* con)
+{
+	kmsg::ringbuffer::cursor cur;
+	kmsg::record r;
+	while (prb.read_next(&cur, &r))
+		if (r.level < console_loglevel)
+			write_record(con, r.flags, r.ts_nsec, r.text, r.text_len);
 }
 
 /* Emit one piece of a line: to the buffer, and to the console if loud enough. */
@@ -62,8 +97,7 @@ void emit(int level, bool cont, bool newline, const char* text, size_t len)
 	uint64_t ts = local_clock();
 	uint8_t flags = uint8_t((cont ? kmsg::LOG_CONT : 0) | (newline ? kmsg::LOG_NEWLINE : 0));
 	prb.append(uint8_t(level), flags, ts, text, len);
-	if (console_registered)
-		console_write(level, flags, ts, text, len);
+	console_write(level, flags, ts, text, len);
 }
 } // namespace
 
@@ -87,28 +121,164 @@ void for_each_record(void (*fn)(const record&, void*), void* arg)
 
 } // namespace kmsg
 
-/* print every record so far through the console filter, then go live */
-static void replay_and_register()
+console* early_console;
+
+namespace
 {
-	kmsg::ringbuffer::cursor cur;
-	kmsg::record r;
-	while (prb.read_next(&cur, &r))
-		console_write(r.level, r.flags, r.ts_nsec, r.text, r.text_len);
-	console_registered = true;
+/* no console= for it: enabled when it is the first (Linux: try_enable_default_console) */
+void try_enable_default_console(console* newcon)
+{
+	if (newcon->index < 0)
+		newcon->index = 0;
+	if (!newcon->setup || newcon->setup(newcon, nullptr) == 0)
+		newcon->flags |= CON_ENABLED;
 }
 
-void register_console()
+/* a console= entry names it: set it up with the entry's options; 0, the
+ * setup's error, or -ENOENT when no entry matches */
+int try_enable_preferred_console(console* newcon)
 {
-	lib::spin_lock_irqsave_guard g(logbuf_lock);
-	if (!console_registered)
-		replay_and_register();
+	for (int i = 0; i < MAX_CMDLINECONSOLES && console_cmdline[i].name[0]; i++) {
+		struct console_cmdline& c = console_cmdline[i];
+		if (lib::strcmp(c.name, newcon->name) != 0)
+			continue;
+		if (newcon->index >= 0 && newcon->index != c.index)
+			continue;
+		if (newcon->index < 0)
+			newcon->index = short(c.index);
+		if (newcon->setup) {
+			int err = newcon->setup(newcon, c.has_options ? c.options : nullptr);
+			if (err)
+				return err;
+		}
+		newcon->flags |= CON_ENABLED;
+		if (i == preferred_console)
+			newcon->flags |= CON_CONSDEV;
+		return 0;
+	}
+	/* enabled by default above, or by its driver (CON_ENABLED preset) */
+	if (newcon->flags & CON_ENABLED)
+		return 0;
+	return -ENOENT;
+}
+} // namespace
+
+void register_console(console* newcon)
+{
+	bool realcon_enabled = false;
+	for (console* con = console_drivers; con; con = con->next) {
+		if (con == newcon) {
+			pr_warn("printk: console '%s%d' already registered\n", con->name, con->index);
+			return;
+		}
+		if (!(con->flags & CON_BOOT))
+			realcon_enabled = true;
+	}
+	if ((newcon->flags & CON_BOOT) && realcon_enabled) {
+		pr_info("printk: Too late to register bootconsole %s%d\n", newcon->name, newcon->index);
+		return;
+	}
+	short index = newcon->index;
+	if (preferred_console < 0 && !realcon_enabled)
+		try_enable_default_console(newcon);
+	int err = try_enable_preferred_console(newcon);
+	if (err && !realcon_enabled && !(newcon->flags & CON_BOOT)) {
+		/* not Linux: console= named nothing usable, and staying silent
+		 * would hide the whole boot; take this console as the default */
+		newcon->index = index;
+		try_enable_default_console(newcon);
+		if (newcon->flags & CON_ENABLED) {
+			err = 0;
+			pr_warn("printk: console= names no working console; enabling %s%d\n", newcon->name,
+			        newcon->index);
+		}
+	}
+	if (err)
+		return;
+
+	{
+		lib::spin_lock_irqsave_guard g(logbuf_lock);
+		if ((newcon->flags & CON_CONSDEV) || !console_drivers) {
+			newcon->next = console_drivers;
+			console_drivers = newcon;
+			if (newcon->next)
+				newcon->next->flags &= short(~CON_CONSDEV);
+			newcon->flags |= CON_CONSDEV;
+		} else {
+			newcon->next = console_drivers->next;
+			console_drivers->next = newcon;
+		}
+		if (newcon->flags & CON_PRINTBUFFER)
+			replay(newcon);
+	}
+	pr_info("printk: %sconsole [%s%d] enabled\n", (newcon->flags & CON_BOOT) ? "boot" : "", newcon->name,
+	        newcon->index);
+}
+
+int unregister_console(console* con)
+{
+	bool found = false;
+	for (console* c = console_drivers; c; c = c->next)
+		found |= c == con;
+	if (!found)
+		return -ENODEV;
+	pr_info("printk: %sconsole [%s%d] disabled\n", (con->flags & CON_BOOT) ? "boot" : "", con->name,
+	        con->index);
+	{
+		lib::spin_lock_irqsave_guard g(logbuf_lock);
+		for (console** pp = &console_drivers; *pp; pp = &(*pp)->next) {
+			if (*pp == con) {
+				*pp = con->next;
+				break;
+			}
+		}
+		con->next = nullptr;
+		con->flags &= short(~CON_ENABLED);
+		if ((con->flags & CON_CONSDEV) && console_drivers)
+			console_drivers->flags |= CON_CONSDEV;
+		con->flags &= short(~CON_CONSDEV);
+	}
+	if (con->exit)
+		return con->exit(con);
+	return 0;
+}
+
+int add_preferred_console(const char* name, int idx, const char* options)
+{
+	int i = 0;
+	for (; i < MAX_CMDLINECONSOLES && console_cmdline[i].name[0]; i++) {
+		if (lib::strcmp(console_cmdline[i].name, name) == 0 && console_cmdline[i].index == idx) {
+			preferred_console = i;
+			return 0;
+		}
+	}
+	if (i == MAX_CMDLINECONSOLES)
+		return -E2BIG;
+	struct console_cmdline& c = console_cmdline[i];
+	lib::strscpy(c.name, name, sizeof(c.name));
+	c.index = idx;
+	c.has_options = options != nullptr;
+	if (options)
+		lib::strscpy(c.options, options, sizeof(c.options));
+	preferred_console = i;
+	return 0;
+}
+
+void console_init()
+{
+	for (const initcall_t* call = __con_initcall_start; call < __con_initcall_end; call++)
+		(*call)();
 }
 
 /* no lock: the CPU that oopses may hold it */
 void console_flush_on_panic()
 {
-	if (!console_registered)
-		replay_and_register();
+	if (!console_drivers && early_console) {
+		early_console->flags |= CON_ENABLED | CON_CONSDEV | CON_BOOT;
+		early_console->next = nullptr;
+		console_drivers = early_console;
+		replay(early_console);
+	}
 }
 
 int vprintk(const char* fmt, va_list ap)
@@ -136,12 +306,14 @@ int vprintk(const char* fmt, va_list ap)
 		/* An NMI cannot wait for the lock: the CPU it interrupted may hold
 		 * it.  Linux defers to a per-CPU buffer; here the line goes to the
 		 * console only (not the log) rather than deadlocking. */
-		char stamp[32];
-		size_t n = kmsg::format_timestamp(stamp, sizeof(stamp), local_clock());
-		serial8250::write(stamp, n);
-		serial8250::write(start, len);
-		if (!len || start[len - 1] != '\n')
-			serial8250::write("\n", 1);
+		bool newline = !len || start[len - 1] != '\n';
+		for (console* con = console_drivers; con; con = con->next) {
+			if (!(con->flags & CON_ENABLED))
+				continue;
+			write_record(con, 0, local_clock(), start, len);
+			if (newline)
+				con->write(con, "\n", 1);
+		}
 		arch_local_irq_restore(flags);
 		return total;
 	}
@@ -212,6 +384,46 @@ static int __init_debug(std::string_view)
 	return 0;
 }
 early_param("debug", __init_debug);
+
+/*
+ * console=NAME<index>[,options] (Linux: console_setup): "ttyS1,9600" is
+ * name "ttyS", index 1, options "9600"; a bare number means ttyS.  Matched
+ * against the consoles as they register.
+ */
+static int console_setup(std::string_view val)
+{
+	char buf[sizeof(console_cmdline[0].name) + 4];
+	std::string_view dev = val.substr(0, val.find(','));
+	size_t n = 0;
+	if (!dev.empty() && dev[0] >= '0' && dev[0] <= '9') {
+		lib::memcpy(buf, "ttyS", 4);
+		n = 4;
+	}
+	for (size_t i = 0; i < dev.size() && n < sizeof(buf) - 1; i++)
+		buf[n++] = dev[i];
+	buf[n] = '\0';
+	char* s = buf;
+	while (*s && !(*s >= '0' && *s <= '9'))
+		s++;
+	int idx = 0;
+	for (const char* d = s; *d >= '0' && *d <= '9' && idx < 10000; d++)
+		idx = idx * 10 + (*d - '0');
+	*s = '\0';
+	char options[sizeof(console_cmdline[0].options)];
+	const char* opts = nullptr;
+	size_t comma = val.find(',');
+	if (comma != std::string_view::npos) {
+		std::string_view o = val.substr(comma + 1);
+		size_t len = o.size() < sizeof(options) - 1 ? o.size() : sizeof(options) - 1;
+		lib::memcpy(options, o.data(), len);
+		options[len] = '\0';
+		opts = options;
+	}
+	if (add_preferred_console(buf, idx, opts) < 0)
+		pr_warn("printk: too many console= entries; ignoring '%.*s'\n", int(val.size()), val.data());
+	return 0;
+}
+early_param("console", console_setup);
 
 void printk_lines(const char* level, const char* text)
 {

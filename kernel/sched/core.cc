@@ -190,8 +190,14 @@ namespace
 const struct sched_class* const sched_classes[] = {&stop_sched_class, &rt_sched_class, &fair_sched_class,
                                                    &idle_sched_class};
 
+/* the nice level's weight; SCHED_IDLE's minimal one whatever the nice level */
 void set_load_weight(struct task_struct* p)
 {
+	if (task_has_idle_policy(p)) {
+		p->se.load.weight = WEIGHT_IDLEPRIO;
+		p->se.load.inv_weight = WMULT_IDLEPRIO;
+		return;
+	}
 	int idx = p->static_prio - MAX_RT_PRIO;
 	p->se.load.weight = unsigned(sched_prio_to_weight[idx]);
 	p->se.load.inv_weight = sched_prio_to_wmult[idx];
@@ -415,7 +421,7 @@ void sched_fork(struct task_struct* p)
 	p->prio = p->normal_prio;
 	if (is_idle_task(current) || !rt_prio(p->prio)) {
 		/* the idle task's children are normal tasks (rest_init) */
-		p->policy = rt_prio(p->prio) ? p->policy : (p->policy == SCHED_IDLE ? SCHED_IDLE : SCHED_NORMAL);
+		/* SCHED_BATCH and SCHED_IDLE are inherited, as in Linux */
 		if (!rt_prio(p->prio) && p->policy != SCHED_BATCH && p->policy != SCHED_IDLE)
 			p->policy = SCHED_NORMAL;
 	}
@@ -695,6 +701,7 @@ int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct s
 	p->normal_prio = rt ? MAX_RT_PRIO - 1 - param->sched_priority : p->static_prio;
 	p->prio = p->normal_prio;
 	p->sched_class = rt ? &rt_sched_class : &fair_sched_class;
+	set_load_weight(p); /* SCHED_IDLE's weight, or the nice level's again */
 	p->rt.time_slice = RR_TIMESLICE;
 	if (queued)
 		p->sched_class->enqueue_task(rq, p, 0);

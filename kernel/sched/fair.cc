@@ -19,6 +19,11 @@
  * rebased between CPUs' min_vruntime on migration, and the load balancer
  * (newidle and periodic, at the end of this file) pulls queued tasks.
  *
+ * Policies: SCHED_NORMAL; SCHED_BATCH, the same but a woken batch task
+ * never preempts the running one (check_preempt_wakeup); SCHED_IDLE, with
+ * weight 3 (WEIGHT_IDLEPRIO, set_load_weight) and preempted by any other
+ * woken fair task.
+ *
  * Differences from Linux: no group scheduling, no load tracking (PELT),
  * no buddies, no scheduling domains (one level of all CPUs); yield()
  * moves the caller behind the rightmost entity (the old
@@ -162,7 +167,15 @@ void yield_task_fair(struct rq* rq)
 void check_preempt_wakeup(struct rq* rq, struct task_struct* p, int)
 {
 	struct task_struct* curr = rq->curr;
-	if (curr->sched_class != &fair_sched_class)
+	if (curr->sched_class != &fair_sched_class || curr == p)
+		return;
+	/* a SCHED_IDLE task gives way to any other woken fair task */
+	if (task_has_idle_policy(curr) && !task_has_idle_policy(p)) {
+		resched_curr(rq);
+		return;
+	}
+	/* SCHED_BATCH and SCHED_IDLE wakees never preempt: the tick will */
+	if (p->policy != SCHED_NORMAL)
 		return;
 	update_curr(rq);
 	int64_t vdiff = int64_t(curr->se.vruntime - p->se.vruntime);

@@ -154,6 +154,14 @@ extern const uint32_t sched_prio_to_wmult[40];
 #define sysctl_sched_wakeup_granularity 1000000ULL
 #define NICE_0_LOAD 1024UL
 
+/* SCHED_IDLE: below nice 19's 15, whatever the nice level (Linux's values) */
+#define WEIGHT_IDLEPRIO 3
+#define WMULT_IDLEPRIO 1431655765
+static inline bool task_has_idle_policy(const struct task_struct* p)
+{
+	return p->policy == SCHED_IDLE;
+}
+
 void init_cfs_rq(struct cfs_rq* cfs_rq);
 void init_rt_rq(struct rt_rq* rt_rq);
 static inline bool rt_prio(int prio)

@@ -1,5 +1,5 @@
 // Host stand-ins for the architecture side of the kernel (see host_env.h):
-// the serial console, the clock, the direct-map and vmemmap bases, the
+// a console capturing printk, the clock, the direct-map and vmemmap bases, the
 // stack dump, the CPU masks and cross-CPU calls.  The real printk and ring
 // buffer run on top of them.
 #include "host_env.h"
@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/console.h>
 
 #include <arch/current.h>
 #include <kernel/cpumask.h>
@@ -65,22 +66,28 @@ unsigned long kaslr_virt_offset;
 unsigned long phys_base;
 
 namespace {
-std::string console;
+std::string console_out;
 unsigned long taint;
+void host_console_write(struct console*, const char* s, unsigned n) { console_out.append(s, n); }
+struct console host_con = {"host", host_console_write, nullptr, nullptr, CON_PRINTBUFFER, -1, nullptr, nullptr};
 } // namespace
 
-std::string& host_console() { return console; }
+// no console_initcall on the host: host_reset_env registers host_con itself
+asm(".pushsection .data\n.globl __con_initcall_start\n.globl __con_initcall_end\n"
+    "__con_initcall_start:\n__con_initcall_end:\n.popsection\n");
+
+std::string& host_console() { return console_out; }
 unsigned long host_taint() { return taint; }
 void host_reset_env()
 {
-	register_console(); /* first: it replays what was logged before */
-	console.clear();
+	static bool registered;
+	if (!registered) /* first: it replays what was logged before */
+		register_console(&host_con);
+	registered = true;
+	console_out.clear();
 	taint = 0;
 }
 
-namespace serial8250 {
-void write(const char* s, size_t n) { console.append(s, n); }
-} // namespace serial8250
 
 uint64_t local_clock() { return 0; }
 // no atomic contexts on the host: might_sleep() has nothing to check

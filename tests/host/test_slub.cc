@@ -32,6 +32,7 @@ struct SlubMachine {
 	explicit SlubMachine(const char* slub_debug = nullptr)
 	{
 		kmem_cache_reset_for_test();
+		lib::no_hash_pointers = true; /* the reports' 0x%p show the address */
 		if (slub_debug) {
 			EXPECT_EQ(setup_slub_debug(slub_debug), 0);
 		}
@@ -40,6 +41,7 @@ struct SlubMachine {
 	~SlubMachine()
 	{
 		lib::format_symbol_hook = nullptr;
+		lib::no_hash_pointers = false;
 		kmem_cache_reset_for_test();
 	}
 };
@@ -52,7 +54,7 @@ bool contains(const std::string& hay, const std::string& needle)
 std::string hex(const void* p)
 {
 	char buf[32];
-	std::snprintf(buf, sizeof(buf), "0x%lx", reinterpret_cast<unsigned long>(p));
+	std::snprintf(buf, sizeof(buf), "0x%016lx", reinterpret_cast<unsigned long>(p));
 	return buf;
 }
 

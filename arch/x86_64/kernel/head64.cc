@@ -3,7 +3,8 @@
  * x86_64_start_kernel).
  *
  * Order matters: the GS base first, so `current` (a %gs-relative load)
- * is init_task even in the earliest oops; the console next so every later step can report;
+ * is init_task even in the earliest oops; the early console next so a crash
+ * in any later step can report (printk keeps the log until console_init);
  * the GDT and IDT next so a fault is an oops, not a triple fault; then the
  * clock (timestamps) and the loader's information, while the low identity
  * map still exists; then the identity map goes, so a NULL dereference
@@ -22,7 +23,7 @@ void start_kernel();
 extern "C" [[noreturn]] void x86_64_start_kernel(uint32_t protocol, uint32_t info_pa)
 {
 	setup_percpu_gs(0); /* `current` (init_task) works from here on */
-	serial8250::init(0x3f8, 115200); /* ttyS0 until console= says otherwise */
+	serial8250::early_console_init(); /* ttyS0, for a crash before console_init */
 	cpu_init_gdt_tss();
 	idt_setup();
 	tsc_init();

@@ -1,13 +1,26 @@
 /*
- * Polled 8250/16550 UART driver, the boot console (Linux:
- * drivers/tty/serial/8250/8250_port.c and 8250_early.c).
+ * Polled 8250/16550 UART driver and its consoles (Linux:
+ * drivers/tty/serial/8250/8250_port.c, 8250_core.c serial8250_console,
+ * arch/x86/kernel/early_printk.c early_serial_console).
  *
- * Output is polled (wait for THR empty, write a byte): the console must
- * work before interrupts and in oops/panic context.  Callers serialise
- * through printk's console lock.
+ * Two consoles (<kernel/console.h>) write to the UARTs:
+ *   - "ttyS" (serial8250_console), registered by console_init() through
+ *     its console_initcall: console=ttyS<n>[,<baud>] picks ttyS0-ttyS3
+ *     (the PC's ports 0x3f8, 0x2f8, 0x3e8, 0x2e8) and the speed; its setup
+ *     programs the UART and fails with -ENODEV where none answers.
+ *   - "earlyser" (early_serial_console): ttyS0 at 115200, programmed by
+ *     early_console_init() from the first C++ code; printk's early_console,
+ *     used only when a crash comes before any console registered.
+ *
+ * Output is polled (wait for THR empty, write a byte): a console must work
+ * before interrupts and in oops/panic context.  Callers serialise through
+ * printk's logbuf_lock (->write runs under it).
  */
 #include <drivers/serial.h>
 #include <arch/io.h>
+#include <kernel/console.h>
+#include <kernel/printk.h>
+#include <uapi/asm-generic/errno-base.h>
 
 namespace
 {
@@ -27,7 +40,9 @@ constexpr uint8_t UART_LCR_DLAB = 0x80;
 constexpr uint8_t UART_LCR_WLEN8 = 0x03;
 constexpr uint32_t UART_CLOCK = 115200;
 
-uint16_t cons_port;
+/* ttyS0-ttyS3 (Linux: SERIAL_PORT_DFNS) */
+constexpr uint16_t serial8250_ports[] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
+constexpr int UART_NR = sizeof(serial8250_ports) / sizeof(serial8250_ports[0]);
 
 void putc_raw(uint16_t port, char c)
 {
@@ -36,6 +51,73 @@ void putc_raw(uint16_t port, char c)
 		;
 	outb(uint8_t(c), port + UART_TX);
 }
+
+/* "\n" becomes "\r\n", as a terminal expects */
+void uart_write(uint16_t port, const char* s, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			putc_raw(port, '\r');
+		putc_raw(port, s[i]);
+	}
+}
+
+void serial8250_console_write(console* co, const char* s, unsigned n)
+{
+	uart_write(serial8250_ports[co->index], s, n);
+}
+
+/* options: "<baud>[parity bits flow]" as console=ttyS0,115200n8; only the baud is used */
+int serial8250_console_setup(console* co, char* options)
+{
+	if (co->index < 0 || co->index >= UART_NR)
+		return -ENODEV;
+	uint32_t baud = UART_CLOCK;
+	if (options && *options >= '0' && *options <= '9') {
+		baud = 0;
+		for (const char* p = options; *p >= '0' && *p <= '9' && baud <= UART_CLOCK; p++)
+			baud = baud * 10 + uint32_t(*p - '0');
+	}
+	if (!serial8250::init(serial8250_ports[co->index], baud)) {
+		pr_warn("serial8250: no UART at ttyS%d\n", co->index);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+console serial8250_console = {
+	.name = "ttyS",
+	.write = serial8250_console_write,
+	.setup = serial8250_console_setup,
+	.exit = nullptr,
+	.flags = CON_PRINTBUFFER | CON_ANYTIME,
+	.index = -1,
+	.data = nullptr,
+	.next = nullptr,
+};
+
+int univ8250_console_init()
+{
+	register_console(&serial8250_console);
+	return 0;
+}
+console_initcall(univ8250_console_init);
+
+void early_serial_write(console*, const char* s, unsigned n)
+{
+	uart_write(serial8250_ports[0], s, n);
+}
+
+console early_serial_console = {
+	.name = "earlyser",
+	.write = early_serial_write,
+	.setup = nullptr,
+	.exit = nullptr,
+	.flags = CON_PRINTBUFFER,
+	.index = -1,
+	.data = nullptr,
+	.next = nullptr,
+};
 } // namespace
 
 namespace serial8250
@@ -57,55 +139,13 @@ bool init(uint16_t port, uint32_t baud)
 	outb(UART_LCR_WLEN8, port + UART_LCR);
 	outb(0x07, port + UART_FCR); /* enable and clear FIFOs */
 	outb(0x03, port + UART_MCR); /* DTR | RTS */
-	cons_port = port;
 	return true;
 }
 
-void write(const char* s, size_t n)
+void early_console_init()
 {
-	if (!cons_port)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			putc_raw(cons_port, '\r');
-		putc_raw(cons_port, s[i]);
-	}
-}
-
-uint16_t console_port()
-{
-	return cons_port;
+	if (init(serial8250_ports[0], UART_CLOCK))
+		early_console = &early_serial_console;
 }
 
 } // namespace serial8250
-
-#include <kernel/params.h>
-#include <kernel/printk.h>
-#include <lib/cmdline.h>
-
-/* console=ttyS<n>[,<baud>] (Linux: console= and the 8250 console's setup) */
-static int console_setup(std::string_view val)
-{
-	static const uint16_t ports[] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
-	std::string_view dev = val.substr(0, val.find(','));
-	if (dev.size() != 5 || !dev.starts_with("ttyS") || dev[4] < '0' || dev[4] > '3') {
-		pr_warn("console: '%.*s' is not supported (only ttyS0-ttyS3); keeping ttyS0\n", int(val.size()),
-		        val.data());
-		return 0;
-	}
-	unsigned long long baud = 115200;
-	size_t comma = val.find(',');
-	if (comma != std::string_view::npos) {
-		std::string_view b = val.substr(comma + 1);
-		size_t end = 0;
-		while (end < b.size() && b[end] >= '0' && b[end] <= '9')
-			end++;
-		if (!lib::parse_uint(b.substr(0, end), baud))
-			return -1;
-	}
-	if (!serial8250::init(ports[dev[4] - '0'], uint32_t(baud))) {
-		pr_warn("console: no UART at %.*s; keeping the previous console\n", int(dev.size()), dev.data());
-	}
-	return 0;
-}
-early_param("console", console_setup);
