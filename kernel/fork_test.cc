@@ -12,7 +12,15 @@
 #include <kernel/ktest.h>
 #include <kernel/panic.h>
 #include <kernel/pid.h>
+#include <uapi/asm-generic/errno-base.h>
 #include <kernel/sched.h>
+#include <kernel/cred.h>
+#include <kernel/sched/debug.h>
+#include <kernel/sched/signal.h>
+#include <kernel/sched/stat.h>
+#include <kernel/sched/task.h>
+#include <kernel/sched/task_stack.h>
+#include <uapi/linux/sched.h>
 #include <lib/string.h>
 #include <mm/mmzone.h>
 #include <mm/vmalloc.h>

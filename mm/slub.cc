@@ -70,7 +70,7 @@
 #include <lib/string.h>
 #include <mm/page_alloc.h>
 #include <new>
-#include <uapi/asm-generic/errno-base.h>
+#include <uapi/asm-generic/errno.h>
 
 namespace slub
 {

@@ -44,6 +44,13 @@
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/sched/debug.h>
+#include <kernel/sched/signal.h>
+#include <kernel/sched/stat.h>
+#include <kernel/sched/task.h>
+#include <kernel/sched/task_stack.h>
+#include <kernel/sched/types.h>
+#include <uapi/linux/sched.h>
 #include <arch/stacktrace.h>
 #include <lib/format.h>
 

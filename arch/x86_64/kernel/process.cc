@@ -23,6 +23,9 @@
 #include <arch/stacktrace.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/sched/debug.h>
+#include <kernel/sched/task.h>
+#include <kernel/sched/task_stack.h>
 #include <kernel/kallsyms.h>
 
 struct inactive_task_frame {
