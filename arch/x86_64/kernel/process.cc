@@ -101,10 +101,13 @@ void show_stack(struct task_struct* tsk, const char* log_lvl)
 	}
 	uintptr_t trace[32];
 	unsigned n = stack_trace_save_tsk(tsk, trace, 32);
+	/* as show_trace_log_lvl: a sleeping task's frames are all on its stack */
 	printk("%sCall Trace:\n", log_lvl);
+	printk("%s <TASK>\n", log_lvl);
 	char sym[128];
 	for (unsigned i = 0; i < n; i++) {
 		sprint_backtrace(sym, sizeof(sym), trace[i]);
-		printk("%s [<0>] %s\n", log_lvl, sym);
+		printk("%s %s\n", log_lvl, sym);
 	}
+	printk("%s </TASK>\n", log_lvl);
 }
