@@ -1,6 +1,6 @@
 /*
- * Interrupt-flag save/restore (Linux: arch/x86/include/asm/irqflags.h).
- * The RAII guards in <lib/spinlock.h> use these.
+ * Interrupt-flag save/restore and the safe halt (Linux: arch/x86/include/
+ * asm/irqflags.h).  The RAII guards in <lib/spinlock.h> use these.
  *
  * On the host (unit tests) interrupt state is a no-op: the portable kernel
  * code that saves and restores it runs there unchanged.
@@ -46,5 +46,12 @@ static inline void arch_local_irq_restore(unsigned long flags)
 static inline bool arch_irqs_disabled()
 {
 	return !(arch_local_save_flags() & (1UL << 9));
+}
+/* enable interrupts and halt until one comes: sti holds interrupts off
+ * for one more instruction, so an interrupt cannot slip in between a
+ * check made with interrupts off and the halt (Linux: native_safe_halt) */
+static inline void native_safe_halt()
+{
+	asm volatile("sti; hlt" ::: "memory");
 }
 #endif

@@ -29,6 +29,7 @@
  * 64-bit loads).  Every CPU's tick runs update_process_times for itself:
  * its timers, its scheduler tick.
  */
+#include <arch/irqflags.h>
 #include <arch/processor.h>
 #include <kernel/jiffies.h>
 #include <kernel/kernel.h>
@@ -98,7 +99,7 @@ void msleep(unsigned int msecs)
 		arch_local_irq_disable();
 		if (!time_before(jiffies, expire))
 			break;
-		asm volatile("sti; hlt" ::: "memory");
+		native_safe_halt();
 	}
 	arch_local_irq_enable();
 	/* a tick is 1/HZ s of TSC time only to calibration accuracy, and QEMU
