@@ -118,15 +118,13 @@ void print_caller(const char* op, const void* object, unsigned long caller);
 void print_tracking(const struct kmem_cache* s, void* object);
 void print_page_info(const struct page* page);
 /* a finding about one object: report, trailer dump, taint B */
-void object_err(const struct kmem_cache* s, const struct page* page, void* object, const char* reason,
-                const char* op, unsigned long caller);
+void object_err(const struct kmem_cache* s, const struct page* page, void* object, const char* reason, const char* op,
+                unsigned long caller);
 /* a finding about a slab (page may be NULL, op NULL for no caller line) */
-__attribute__((format(printf, 6, 7))) void slab_err(const struct kmem_cache* s, const struct page* page,
-                                                    const char* op, const void* object, unsigned long caller,
-                                                    const char* fmt, ...);
+__attribute__((format(printf, 6, 7))) void slab_err(const struct kmem_cache* s, const struct page* page, const char* op,
+                                                    const void* object, unsigned long caller, const char* fmt, ...);
 /* an object freed to a cache it does not belong to */
-void report_wrong_cache(struct kmem_cache* s, struct kmem_cache* cachep, void* x, const char* op,
-                        unsigned long caller);
+void report_wrong_cache(struct kmem_cache* s, struct kmem_cache* cachep, void* x, const char* op, unsigned long caller);
 /* red zones, poison, padding and free pointer of one object; val is
  * SLUB_RED_ACTIVE for an allocated object, SLUB_RED_INACTIVE for a free one */
 bool check_object(const struct kmem_cache* s, const struct page* page, void* object, uint8_t val, const char* op,

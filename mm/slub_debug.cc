@@ -167,8 +167,9 @@ __attribute__((noinline, cold)) void slab_err(const struct kmem_cache* s, const 
 /* ------------------------------------------------------ debug checks */
 
 /* all bytes == value, or report the corrupted range and restore it */
-static bool check_bytes_and_report(const struct kmem_cache* s, const struct page* page, uint8_t* object, const char* what,
-                            uint8_t* start, uint8_t value, unsigned bytes, const char* op, unsigned long caller)
+static bool check_bytes_and_report(const struct kmem_cache* s, const struct page* page, uint8_t* object,
+                                   const char* what, uint8_t* start, uint8_t value, unsigned bytes, const char* op,
+                                   unsigned long caller)
 {
 	uint8_t* fault = nullptr;
 	for (unsigned i = 0; i < bytes; i++) {
@@ -194,7 +195,7 @@ static bool check_bytes_and_report(const struct kmem_cache* s, const struct page
 }
 
 static bool check_pad_bytes(const struct kmem_cache* s, const struct page* page, uint8_t* p, const char* op,
-                     unsigned long caller)
+                            unsigned long caller)
 {
 	unsigned off = get_info_end(s);
 	if (s->flags & SLAB_STORE_USER)
@@ -261,7 +262,7 @@ void set_track(const struct kmem_cache* s, void* object, track_item alloc, unsig
 	struct track* t = get_track(s, object, alloc);
 	t->addr = addr;
 	t->cpu = int(smp_processor_id());
-	#if __STDC_HOSTED__
+#if __STDC_HOSTED__
 	t->pid = 0; /* host tests: there are no tasks */
 #else
 	t->pid = task_pid_nr(current);
@@ -430,7 +431,6 @@ int setup_slub_debug(std::string_view val)
 	}
 	return 0;
 }
-
 
 static int setup_slub_debug_param(std::string_view val)
 {
