@@ -57,6 +57,7 @@
  * else can see yet.  flush_all() needs interrupts enabled and no
  * list_lock held (it waits for the other CPUs).
  */
+#include <kernel/kernel.h>
 #include "slab.h"
 #include <arch/archrandom.h>
 #include <arch/processor.h>
@@ -673,7 +674,7 @@ void early_kmem_cache_node_alloc(int node)
 	if (kmem_cache_debug(s)) {
 		init_object(s, n, SLUB_RED_ACTIVE);
 		if (s->flags & SLAB_STORE_USER)
-			set_track(s, n, TRACK_ALLOC, reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+			set_track(s, n, TRACK_ALLOC, _RET_IP_);
 	}
 	init_kmem_cache_node(n);
 	s->node[page_to_nid(page)] = n;
@@ -924,20 +925,19 @@ void __kmem_cache_release(struct kmem_cache* s)
 
 void* kmem_cache_alloc(struct kmem_cache* s, gfp_t flags)
 {
-	return slab_alloc_node(s, flags, NUMA_NO_NODE, reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+	return slab_alloc_node(s, flags, NUMA_NO_NODE, _RET_IP_);
 }
 
 void* kmem_cache_alloc_node(struct kmem_cache* s, gfp_t flags, int node)
 {
-	return slab_alloc_node(s, flags, node, reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+	return slab_alloc_node(s, flags, node, _RET_IP_);
 }
 
 void kmem_cache_free(struct kmem_cache* s, void* x)
 {
 	if (!x)
 		return;
-	slab_free_checked(s, compound_head(virt_to_page(x)), x, "kmem_cache_free",
-	                  reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+	slab_free_checked(s, compound_head(virt_to_page(x)), x, "kmem_cache_free", _RET_IP_);
 }
 
 int kmem_cache_shrink(struct kmem_cache* s)
