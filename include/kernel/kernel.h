@@ -20,8 +20,8 @@
  * with a backtrace, at most once per second (HZ jiffies), and taints W.
  * As Linux, it stays silent while system_state is SYSTEM_BOOTING (early
  * boot runs with interrupts off and allocates with GFP_KERNEL) and during
- * an oops.  The report does not stop the caller: it goes on and, with no
- * scheduler, busy-waits instead of sleeping.
+ * an oops.  The report does not stop the caller: it goes on, as Linux's
+ * does.
  */
 #pragma once
 

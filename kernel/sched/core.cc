@@ -178,7 +178,7 @@ void schedule_debug(struct task_struct* prev)
 	dump_stack();
 	add_taint(TAINT_WARN);
 	int extra = preempt_count() - int(PREEMPT_DISABLE_OFFSET);
-	preempt_count_sub(extra); /* preempt_count_set(PREEMPT_DISABLED) */
+	preempt_count_sub(extra); /* Linux: preempt_count_set(PREEMPT_DISABLED) */
 }
 
 void finish_task_switch(struct task_struct* prev)

@@ -63,8 +63,7 @@ void show_state_filter(unsigned int state_filter)
 	printk(KERN_INFO "sysrq: Show State\n");
 	lib::spin_lock_irqsave_guard g(tasklist_lock);
 	struct task_struct *p, *t;
-	for_each_process_thread(p, t)
-	{
+	for_each_process_thread(p, t) {
 		if (!state_filter || (READ_TASK_STATE(t) & state_filter))
 			sched_show_task(t);
 	}
@@ -76,11 +75,9 @@ struct task_count count_tasks()
 	lib::spin_lock_irqsave_guard g(tasklist_lock);
 	c.idle = int(num_online_cpus()); /* swapper/N: one per online CPU, on no list */
 	struct task_struct *p, *t;
-	for_each_process(p)
-	{
+	for_each_process(p) {
 		c.processes++;
-		for_each_thread(p, t)
-		{
+		for_each_thread(p, t) {
 			c.threads++;
 			if (t->flags & PF_KTHREAD)
 				c.kernel_threads++;
