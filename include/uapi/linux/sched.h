@@ -4,11 +4,11 @@
  * clone3(2) and sched_setscheduler(2).
  *
  * Values only, exactly Linux x86_64's; plain C so user programs can use
- * it.  The kernel implements SCHED_NORMAL, SCHED_FIFO and SCHED_RR (and
- * the stop class, which has no policy number); copy_process looks at
- * CLONE_THREAD only so far.  struct sched_param is not here: as in Linux,
- * it lives in the kernel's <kernel/sched/types.h>, because every libc
- * declares its own.
+ * it.  Which policies the scheduler accepts is sched_setscheduler's
+ * business (kernel/sched/core.cc); copy_process acts on
+ * CLONE_THREAD and CLONE_PARENT so far and ignores the others.  struct
+ * sched_param is not here: as in Linux, it lives in the kernel's
+ * <kernel/sched/types.h>, because every libc declares its own.
  */
 #ifndef _UAPI_LINUX_SCHED_H
 #define _UAPI_LINUX_SCHED_H
