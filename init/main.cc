@@ -39,6 +39,8 @@
 #include <mm/vmalloc.h>
 #include <kernel/pid.h>
 #include <kernel/sched.h>
+#include <kernel/sched/task.h>
+#include <uapi/linux/sched.h>
 #include <kernel/kthread.h>
 #include <kernel/wait.h>
 #include <arch/kaslr.h>

@@ -5,7 +5,9 @@
  * GCC may emit calls to memcpy/memset/memmove/memcmp even in freestanding
  * code, so the C symbols exist and forward to lib/.  operator new/delete
  * are kmalloc/kfree (mm/slab_common.cc); before kmem_cache_init, plain new
- * panics, new (std::nothrow) returns NULL.
+ * panics, new (std::nothrow) returns NULL.  The hooks the compiler and
+ * libstdc++'s headers call on a C++ error the kernel cannot have (a pure
+ * virtual call, std::out_of_range) panic.
  */
 #include <cstddef>
 #include <new>
@@ -157,4 +159,18 @@ void operator delete(void* p, const std::nothrow_t&) noexcept
 void operator delete[](void* p, const std::nothrow_t&) noexcept
 {
 	kfree(p);
+}
+
+/* what the compiler and libstdc++'s inline code call on errors that would
+ * throw or abort in a hosted program: in the kernel they are bugs */
+namespace std
+{
+void __throw_out_of_range_fmt(const char*, ...)
+{
+	panic("std::out_of_range in the kernel");
+}
+} // namespace std
+extern "C" void __cxa_pure_virtual()
+{
+	panic("pure virtual function called");
 }

@@ -40,6 +40,12 @@
 #include <kernel/pid.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/cred.h>
+#include <kernel/sched/signal.h>
+#include <kernel/sched/stat.h>
+#include <kernel/sched/task.h>
+#include <kernel/sched/task_stack.h>
+#include <uapi/linux/sched.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <new>

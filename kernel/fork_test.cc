@@ -12,7 +12,15 @@
 #include <kernel/ktest.h>
 #include <kernel/panic.h>
 #include <kernel/pid.h>
+#include <uapi/asm-generic/errno-base.h>
 #include <kernel/sched.h>
+#include <kernel/cred.h>
+#include <kernel/sched/debug.h>
+#include <kernel/sched/signal.h>
+#include <kernel/sched/stat.h>
+#include <kernel/sched/task.h>
+#include <kernel/sched/task_stack.h>
+#include <uapi/linux/sched.h>
 #include <lib/string.h>
 #include <mm/mmzone.h>
 #include <mm/vmalloc.h>
@@ -244,9 +252,14 @@ KTEST(task, show_state_and_countem_reach_the_log)
 	show_state();
 	show_task_count();
 	KEXPECT_TRUE(ktest_log_contains("sysrq: Show State"));
-	KEXPECT_TRUE(ktest_log_contains("task:[swapper/0]       state:R  running task     stack:"));
-	KEXPECT_TRUE(ktest_log_contains(p->flags & PF_KTHREAD ? "task:[ktest_shown]     state:" : "task:ktest_shown       state:"));
+	/* Linux 6.1's sysrq-t layout: comm in 15 columns, no brackets, no tgid */
+	KEXPECT_TRUE(ktest_log_contains("task:swapper/0       state:R  running task     stack:"));
+	KEXPECT_TRUE(ktest_log_contains("task:ktest_shown     state:R stack:"));
 	KEXPECT_TRUE(ktest_log_contains(" ppid:0      flags:0x00000000"));
+	KEXPECT_FALSE(ktest_log_contains(" tgid:"));
+	KEXPECT_TRUE(ktest_log_contains("Call Trace:"));
+	KEXPECT_TRUE(ktest_log_contains(" <TASK>"));
+	KEXPECT_TRUE(ktest_log_contains(" </TASK>"));
 	KEXPECT_TRUE(ktest_log_contains(" processes, "));
 	KEXPECT_EQ(release_task(p), 0);
 }

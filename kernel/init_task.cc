@@ -18,6 +18,10 @@
  * Lock order: none here (see <kernel/sched.h>).
  */
 #include <kernel/sched.h>
+#include <kernel/cred.h>
+#include <kernel/sched/signal.h>
+#include <kernel/sched/stat.h>
+#include <uapi/linux/sched.h>
 
 struct cred init_cred = {
     .usage = 4,

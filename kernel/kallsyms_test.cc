@@ -1,6 +1,7 @@
 /*
  * ktests for kallsyms and the %pS format (kernel/kallsyms.cc).
  */
+#include <kernel/kernel.h>
 #include <kernel/ktest.h>
 #include <kernel/kallsyms.h>
 #include <lib/format.h>
@@ -12,7 +13,7 @@ namespace
 {
 __attribute__((noinline)) uintptr_t here()
 {
-	return reinterpret_cast<uintptr_t>(__builtin_return_address(0));
+	return _RET_IP_;
 }
 } // namespace
 

@@ -19,6 +19,8 @@
 #include <kernel/params.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/sched/signal.h>
+#include <kernel/sched/task.h>
 #include <kernel/smp.h>
 #include <kernel/stop_machine.h>
 #include <kernel/time.h>

@@ -35,6 +35,8 @@
 #include <mm/slab.h>
 #include <uapi/asm-generic/errno-base.h>
 #include <cstdarg>
+#include <kernel/sched/task.h>
+#include <uapi/linux/sched.h>
 
 struct task_struct* kthreadd_task;
 

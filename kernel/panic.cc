@@ -121,21 +121,9 @@ static int set_panic_timeout(std::string_view val)
 }
 early_param("panic", set_panic_timeout);
 
-/* libstdc++ and lib/ hooks: both are kernel bugs when they fire */
+/* lib/'s LIB_ASSERT hook (<lib/assert.h>): a failed assertion is a kernel bug */
 void lib_assert_fail(const char* expr, const char* file, int line)
 {
 	printk(KERN_EMERG "kernel BUG at %s:%d! (%s)\n", file, line, expr);
 	__builtin_trap();
-}
-
-namespace std
-{
-void __throw_out_of_range_fmt(const char*, ...)
-{
-	panic("std::out_of_range in the kernel");
-}
-} // namespace std
-extern "C" void __cxa_pure_virtual()
-{
-	panic("pure virtual function called");
 }

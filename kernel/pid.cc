@@ -20,6 +20,8 @@
 #include <kernel/pid.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/sched/signal.h>
+#include <kernel/sched/task.h>
 #include <lib/cmdline.h>
 #include <mm/vmalloc.h>
 #include <uapi/asm-generic/errno-base.h>

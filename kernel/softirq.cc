@@ -9,7 +9,8 @@
  * in preempt_count and interrupts enabled, so a tick can arrive (and
  * raise more softirqs) while a timer callback runs; it loops at most
  * MAX_SOFTIRQ_RESTART times and then leaves the rest for the next
- * interrupt (Linux would wake ksoftirqd; there are no threads yet).
+ * interrupt (Linux would wake ksoftirqd, the per-CPU softirq thread,
+ * which monolith does not have).
  *
  * Data structures: softirq_vec[NR_SOFTIRQS] (the actions), the per-CPU
  * pending bits in pcpu_hot.softirq_pending, per-CPU run counts.

@@ -33,6 +33,7 @@
  * free_area[].nr_free and pcp->count change only under their lock and
  * are read racily where an estimate will do (watermarks, /proc).
  */
+#include <kernel/kernel.h>
 #include <mm/page_alloc.h>
 #include <kernel/cpumask.h>
 #include <kernel/panic.h>
@@ -492,59 +493,55 @@ early_param("page_poison", set_page_poison);
 struct page* __alloc_pages(gfp_t gfp, unsigned order, int preferred_nid)
 {
 	might_alloc(gfp);
-	return alloc_pages_checked(gfp, order, preferred_nid, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
+	return alloc_pages_checked(gfp, order, preferred_nid, _RET_IP_);
 }
 
 struct page* alloc_pages(gfp_t gfp, unsigned order)
 {
 	might_alloc(gfp);
-	return alloc_pages_checked(gfp, order, 0, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
+	return alloc_pages_checked(gfp, order, 0, _RET_IP_);
 }
 
 struct page* __alloc_pages_node_irqs_off(int nid, gfp_t gfp, unsigned order)
 {
-	return alloc_pages_checked(gfp, order, nid, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
+	return alloc_pages_checked(gfp, order, nid, _RET_IP_);
 }
 
 struct page* alloc_pages_node(int nid, gfp_t gfp, unsigned order)
 {
 	might_alloc(gfp);
-	return alloc_pages_checked(gfp, order, nid, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
+	return alloc_pages_checked(gfp, order, nid, _RET_IP_);
 }
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned order)
 {
 	might_alloc(gfp);
-	struct page* page =
-		alloc_pages_checked(gfp, order, 0, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
+	struct page* page = alloc_pages_checked(gfp, order, 0, _RET_IP_);
 	return page ? reinterpret_cast<unsigned long>(page_address(page)) : 0;
 }
 
 unsigned long get_zeroed_page(gfp_t gfp)
 {
 	might_alloc(gfp);
-	struct page* page = alloc_pages_checked(gfp | __GFP_ZERO, 0, 0,
-						reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
+	struct page* page = alloc_pages_checked(gfp | __GFP_ZERO, 0, 0, _RET_IP_);
 	return page ? reinterpret_cast<unsigned long>(page_address(page)) : 0;
 }
 
 void __free_pages(struct page* page, unsigned order)
 {
-	free_pages_checked(page, order, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
+	free_pages_checked(page, order, _RET_IP_);
 }
 
 void free_pages(unsigned long addr, unsigned order)
 {
 	if (addr)
-		free_pages_checked(virt_to_page(reinterpret_cast<void*>(addr)), order,
-				   reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
+		free_pages_checked(virt_to_page(reinterpret_cast<void*>(addr)), order, _RET_IP_);
 }
 
 void split_page(struct page* page, unsigned order)
 {
 	if (PageHead(page)) {
-		bad_page(page, "split_page on a compound page",
-			 reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
+		bad_page(page, "split_page on a compound page", _RET_IP_);
 		return;
 	}
 	page->alloc_order = 0;
@@ -557,7 +554,7 @@ void split_page(struct page* page, unsigned order)
 void* alloc_pages_exact(size_t size, gfp_t gfp)
 {
 	might_alloc(gfp);
-	uintptr_t caller = reinterpret_cast<uintptr_t>(__builtin_return_address(0));
+	uintptr_t caller = _RET_IP_;
 	if (size == 0) {
 		warn_alloc(gfp, 0, "alloc_pages_exact of 0 bytes");
 		return nullptr;
@@ -580,7 +577,7 @@ void* alloc_pages_exact(size_t size, gfp_t gfp)
 
 void free_pages_exact(void* virt, size_t size)
 {
-	uintptr_t caller = reinterpret_cast<uintptr_t>(__builtin_return_address(0));
+	uintptr_t caller = _RET_IP_;
 	struct page* page = virt_to_page(virt);
 	unsigned long n = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	for (unsigned long i = 0; i < n; i++)

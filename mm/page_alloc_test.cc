@@ -156,7 +156,7 @@ KTEST_EXPLICIT_ONLY(page_alloc, use_after_free)
 	__free_pages(q, 3);
 }
 
-/* ---- benchmark (tools/bench/page-alloc.sh), not a test: prints figures ---- */
+/* ---- benchmark (tools/bench/alloc.sh), not a test: prints figures ---- */
 
 #include <arch/processor.h>
 #include <kernel/time.h>

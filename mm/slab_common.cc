@@ -22,6 +22,7 @@
  * the GFP_KERNEL allocations made under it pass might_alloc(); it becomes
  * a mutex once sleeping locks exist.
  */
+#include <kernel/kernel.h>
 #include <mm/slab.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -323,12 +324,12 @@ struct kmem_cache* kmalloc_slab(size_t size, gfp_t flags)
 
 void* kmalloc(size_t size, gfp_t flags)
 {
-	return do_kmalloc_node(size, flags, NUMA_NO_NODE, reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+	return do_kmalloc_node(size, flags, NUMA_NO_NODE, _RET_IP_);
 }
 
 void* kmalloc_node(size_t size, gfp_t flags, int node)
 {
-	return do_kmalloc_node(size, flags, node, reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+	return do_kmalloc_node(size, flags, node, _RET_IP_);
 }
 
 void* kmalloc_array(size_t n, size_t size, gfp_t flags)
@@ -336,13 +337,12 @@ void* kmalloc_array(size_t n, size_t size, gfp_t flags)
 	size_t bytes;
 	if (__builtin_mul_overflow(n, size, &bytes))
 		return nullptr;
-	return do_kmalloc_node(bytes, flags, NUMA_NO_NODE,
-	                       reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+	return do_kmalloc_node(bytes, flags, NUMA_NO_NODE, _RET_IP_);
 }
 
 void kfree(const void* x)
 {
-	do_kfree(x, "kfree", reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+	do_kfree(x, "kfree", _RET_IP_);
 }
 
 size_t ksize(const void* x)
@@ -360,7 +360,7 @@ size_t ksize(const void* x)
 
 void* krealloc(const void* p, size_t new_size, gfp_t flags)
 {
-	unsigned long caller = reinterpret_cast<unsigned long>(__builtin_return_address(0));
+	unsigned long caller = _RET_IP_;
 	if (!new_size) {
 		do_kfree(p, "krealloc", caller);
 		return ZERO_SIZE_PTR;
@@ -378,7 +378,7 @@ void* krealloc(const void* p, size_t new_size, gfp_t flags)
 
 void kfree_sensitive(const void* x)
 {
-	unsigned long caller = reinterpret_cast<unsigned long>(__builtin_return_address(0));
+	unsigned long caller = _RET_IP_;
 	size_t ks = ksize(x);
 	if (ks) {
 		/* a volatile store loop the compiler may not drop (memzero_explicit) */
@@ -394,8 +394,7 @@ char* kstrdup(const char* s, gfp_t flags)
 	if (!s)
 		return nullptr;
 	size_t len = lib::strlen(s) + 1;
-	char* buf = static_cast<char*>(
-	    do_kmalloc_node(len, flags, NUMA_NO_NODE, reinterpret_cast<unsigned long>(__builtin_return_address(0))));
+	char* buf = static_cast<char*>(do_kmalloc_node(len, flags, NUMA_NO_NODE, _RET_IP_));
 	if (buf)
 		lib::memcpy(buf, s, len);
 	return buf;

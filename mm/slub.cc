@@ -27,13 +27,9 @@
  * Debug caches (slub_debug=, or SLAB_RED_ZONE/SLAB_POISON/SLAB_STORE_USER/
  * SLAB_CONSISTENCY_CHECKS) take no CPU slab: every allocation and free is
  * done on the slab under list_lock with the checks of Linux's
- * alloc/free_debug_processing.  Their object slot is laid out as
- *     [left red zone][object][right red zone][free pointer][alloc track]
- *     [free track][padding]
- * with the red zones 0xcc while allocated and 0xbb while free, a free
- * object filled with 0x6b and ended by 0xa5, padding 0x5a.  Findings print
- * Linux's slab_bug report ("BUG <cache> (<taint>): <what>"), taint the
- * kernel with TAINT_BAD_PAGE and leave the allocator consistent.
+ * alloc/free_debug_processing (mm/slub_debug.cc, which describes the
+ * object layout, the poison values and the reports).  mm/slab.h holds
+ * what the two files share: object geometry and the free-pointer helpers.
  *
  * Bootstrap (kmem_cache_init): the caches of struct kmem_cache_node and
  * struct kmem_cache start in static storage; the first node structure is
@@ -61,7 +57,10 @@
  * else can see yet.  flush_all() needs interrupts enabled and no
  * list_lock held (it waits for the other CPUs).
  */
-#include <mm/slab.h>
+#include <kernel/kernel.h>
+#include "slab.h"
+#include <arch/archrandom.h>
+#include <arch/processor.h>
 #include <kernel/panic.h>
 #include <kernel/params.h>
 #include <kernel/printk.h>
@@ -70,7 +69,7 @@
 #include <lib/string.h>
 #include <mm/page_alloc.h>
 #include <new>
-#include <uapi/asm-generic/errno-base.h>
+#include <uapi/asm-generic/errno.h>
 
 namespace slub
 {
@@ -92,25 +91,10 @@ constexpr unsigned slub_max_order = 3;   /* PAGE_ALLOC_COSTLY_ORDER */
 constexpr unsigned slub_min_objects = 0; /* 0: derived from the CPU count */
 constexpr unsigned long MIN_PARTIAL = 5, MAX_PARTIAL = 10;
 constexpr unsigned MAX_OBJS_PER_PAGE = 32767;
-constexpr slab_flags_t __OBJECT_POISON = 0x80000000U; /* free objects are poisoned */
-constexpr slab_flags_t DEBUG_DEFAULT_FLAGS = SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER;
-constexpr unsigned MAX_DUMP = 256; /* bytes of an object a report dumps (Linux: a page) */
-constexpr unsigned long HZ = 250;
 
 struct kmem_cache* kmem_cache_node_cache;
 std::atomic<long> reclaimable_pages, unreclaimable_pages;
 
-slab_flags_t slub_debug;    /* flags slub_debug= adds */
-char slub_debug_names[128]; /* comma-separated cache names (trailing '*' globs); empty: every cache */
-
-/* Linux's struct track: who allocated / freed an object last (SLAB_STORE_USER) */
-struct track {
-	unsigned long addr;
-	int cpu;
-	int pid;
-	unsigned long when; /* jiffies */
-};
-enum track_item { TRACK_ALLOC, TRACK_FREE };
 
 unsigned slub_nr_cpu_ids; /* nr_cpu_ids when kmem_cache_init sized the caches */
 
@@ -121,7 +105,6 @@ struct boot_cache {
 };
 boot_cache boot_kmem_cache, boot_kmem_cache_node;
 
-__extension__ typedef unsigned __int128 u128;
 
 /* ------------------------------------------------------------- helpers */
 
@@ -138,22 +121,6 @@ constexpr bool is_power_of_2(unsigned long v)
 	return v && !(v & (v - 1));
 }
 
-inline unsigned long jiffies()
-{
-	return local_clock() / (1000000000UL / HZ);
-}
-inline bool kmem_cache_debug(const struct kmem_cache* s)
-{
-	return s->flags & SLAB_DEBUG_FLAGS;
-}
-inline uint8_t* slab_address(const struct page* p)
-{
-	return static_cast<uint8_t*>(page_address(p));
-}
-inline unsigned slab_order(const struct page* p)
-{
-	return PageHead(p) ? p->compound_order : 0;
-}
 inline struct page* slab_of_lru(lib::list_head* l)
 {
 	return reinterpret_cast<struct page*>(reinterpret_cast<char*>(l) - offsetof(struct page, lru));
@@ -173,380 +140,20 @@ inline struct kmem_cache_cpu* this_cpu_slab(struct kmem_cache* s)
 
 /* ---- hardened free pointers ---- */
 
-inline uintptr_t freelist_ptr(const struct kmem_cache* s, uintptr_t ptr, uintptr_t ptr_addr)
-{
-	return ptr ^ s->random ^ __builtin_bswap64(ptr_addr);
-}
-inline void* get_freepointer(const struct kmem_cache* s, void* object)
-{
-	uintptr_t addr = reinterpret_cast<uintptr_t>(object) + s->offset, v;
-	__builtin_memcpy(&v, reinterpret_cast<void*>(addr), sizeof(v));
-	return reinterpret_cast<void*>(freelist_ptr(s, v, addr));
-}
-inline void set_freepointer(const struct kmem_cache* s, void* object, void* fp)
-{
-	uintptr_t addr = reinterpret_cast<uintptr_t>(object) + s->offset;
-	uintptr_t v = freelist_ptr(s, reinterpret_cast<uintptr_t>(fp), addr);
-	__builtin_memcpy(reinterpret_cast<void*>(addr), &v, sizeof(v));
-}
-
 /* A per-cache key: RDRAND when the CPU has it (not QEMU's default CPU),
  * else the TSC stirred with a counter.  Host tests build the same code. */
 unsigned long get_random_long()
 {
 	static unsigned long counter;
-	uint32_t a = 1, b, c = 0, d;
-	asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-	if (c & (1u << 30)) {
-		for (int i = 0; i < 10; i++) {
-			unsigned long v;
-			unsigned char ok;
-			asm volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
-			if (ok)
-				return v;
-		}
-	}
-	uint32_t lo, hi;
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	unsigned long x = ((unsigned long)hi << 32 | lo) + __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED) * 0x9e3779b97f4a7c15UL;
+	unsigned long v;
+	if (cpu_has_rdrand() && rdrand_long(&v))
+		return v;
+	unsigned long x = rdtsc() + __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED) * 0x9e3779b97f4a7c15UL;
 	x ^= x >> 31;
 	x *= 0xbf58476d1ce4e5b9UL;
 	x ^= x >> 27;
 	x *= 0x94d049bb133111ebUL;
 	return x ^ (x >> 31);
-}
-
-/* ---- object geometry ---- */
-
-/* free pointer after the object (poison, ctor) rather than inside it */
-inline bool freeptr_outside_object(const struct kmem_cache* s)
-{
-	return s->offset >= s->inuse;
-}
-inline unsigned get_info_end(const struct kmem_cache* s)
-{
-	return freeptr_outside_object(s) ? s->inuse + unsigned(sizeof(void*)) : s->inuse;
-}
-inline unsigned size_from_object(const struct kmem_cache* s)
-{
-	return (s->flags & SLAB_RED_ZONE) ? s->size - s->red_left_pad : s->size;
-}
-inline struct track* get_track(const struct kmem_cache* s, void* object, track_item alloc)
-{
-	return reinterpret_cast<struct track*>(static_cast<uint8_t*>(object) + get_info_end(s)) + alloc;
-}
-
-/* is object the start of an object of this slab (NULL counts as valid) */
-inline bool check_valid_pointer(const struct kmem_cache* s, const struct page* page, const void* object)
-{
-	if (!object)
-		return true;
-	uintptr_t base = reinterpret_cast<uintptr_t>(slab_address(page)) + s->red_left_pad;
-	uintptr_t o = reinterpret_cast<uintptr_t>(object);
-	if (o < base)
-		return false;
-	uint64_t off = o - base;
-	uint64_t idx = uint64_t((u128(off) * s->reciprocal_size) >> 64);
-	return idx < page->objects && idx * s->size == off;
-}
-
-/* ------------------------------------------------------------- reports */
-
-void print_section(const char* text, const uint8_t* addr, unsigned len)
-{
-	for (unsigned i = 0; i < len; i += 16) {
-		char line[128];
-		int n = lib::scnprintf(line, sizeof(line), "%s%016lx: ", text, (unsigned long)(addr + i));
-		unsigned m = len - i < 16 ? len - i : 16;
-		for (unsigned j = 0; j < 16; j++)
-			n += j < m ? lib::scnprintf(line + n, sizeof(line) - n, "%02x ", addr[i + j])
-			           : lib::scnprintf(line + n, sizeof(line) - n, "   ");
-		n += lib::scnprintf(line + n, sizeof(line) - n, " ");
-		for (unsigned j = 0; j < m; j++) {
-			uint8_t ch = addr[i + j];
-			line[n++] = ch >= 0x20 && ch < 0x7f ? char(ch) : '.';
-		}
-		line[n] = '\0';
-		pr_err("%s\n", line);
-	}
-}
-
-__attribute__((format(printf, 2, 3))) void slab_bug(const struct kmem_cache* s, const char* fmt, ...)
-{
-	char msg[160];
-	va_list ap;
-	va_start(ap, fmt);
-	lib::vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	pr_err("=============================================================================\n");
-	pr_err("BUG %s (%s): %s\n", s->name, print_tainted(), msg);
-	pr_err("-----------------------------------------------------------------------------\n\n");
-}
-
-__attribute__((format(printf, 2, 3))) void slab_fix(const struct kmem_cache* s, const char* fmt, ...)
-{
-	char msg[160];
-	va_list ap;
-	va_start(ap, fmt);
-	lib::vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	pr_err("FIX %s: %s\n", s->name, msg);
-}
-
-/* the public entry point that found the problem, and who called it */
-void print_caller(const char* op, const void* object, unsigned long caller)
-{
-	pr_err("INFO: %s(0x%p) called from %pS\n", op, object, reinterpret_cast<void*>(caller));
-}
-
-void print_track(const char* what, const struct track* t, unsigned long now)
-{
-	if (!t->addr)
-		return;
-	pr_err("%s in %pS age=%lu cpu=%u pid=%d\n", what, reinterpret_cast<void*>(t->addr), now - t->when,
-	       unsigned(t->cpu), t->pid);
-}
-
-void print_tracking(const struct kmem_cache* s, void* object)
-{
-	if (!(s->flags & SLAB_STORE_USER))
-		return;
-	unsigned long now = jiffies();
-	print_track("Allocated", get_track(s, object, TRACK_ALLOC), now);
-	print_track("Freed", get_track(s, object, TRACK_FREE), now);
-}
-
-void print_page_info(const struct page* page)
-{
-	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%#lx\n", static_cast<const void*>(page), page->objects,
-	       page->inuse, page->freelist, page_flags(page) & PAGE_FLAGS_MASK);
-}
-
-void print_trailer(const struct kmem_cache* s, const struct page* page, uint8_t* p)
-{
-	uint8_t* addr = slab_address(page);
-	print_tracking(s, p);
-	print_page_info(page);
-	pr_err("Object 0x%p @offset=%lu fp=0x%p\n\n", static_cast<void*>(p), (unsigned long)(p - addr),
-	       get_freepointer(s, p));
-	if (s->flags & SLAB_RED_ZONE)
-		print_section("Redzone  ", p - s->red_left_pad, s->red_left_pad);
-	else if (p >= addr + 16)
-		print_section("Bytes b4 ", p - 16, 16);
-	print_section("Object   ", p, s->object_size < MAX_DUMP ? s->object_size : MAX_DUMP);
-	if (s->flags & SLAB_RED_ZONE)
-		print_section("Redzone  ", p + s->object_size, s->inuse - s->object_size);
-	unsigned off = get_info_end(s);
-	if (s->flags & SLAB_STORE_USER)
-		off += 2 * unsigned(sizeof(struct track));
-	if (off != size_from_object(s))
-		print_section("Padding  ", p + off, size_from_object(s) - off);
-	dump_stack();
-}
-
-__attribute__((noinline, cold)) void object_err(const struct kmem_cache* s, const struct page* page, void* object,
-                                                const char* reason, const char* op, unsigned long caller)
-{
-	slab_bug(s, "%s", reason);
-	print_caller(op, object, caller);
-	print_trailer(s, page, static_cast<uint8_t*>(object));
-	add_taint(TAINT_BAD_PAGE);
-}
-
-__attribute__((noinline, cold, format(printf, 6, 7))) void slab_err(const struct kmem_cache* s, const struct page* page,
-                                                                    const char* op, const void* object,
-                                                                    unsigned long caller, const char* fmt, ...)
-{
-	char msg[160];
-	va_list ap;
-	va_start(ap, fmt);
-	lib::vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	slab_bug(s, "%s", msg);
-	if (op)
-		print_caller(op, object, caller);
-	if (page)
-		print_page_info(page);
-	dump_stack();
-	add_taint(TAINT_BAD_PAGE);
-}
-
-/* ------------------------------------------------------ debug checks */
-
-/* all bytes == value, or report the corrupted range and restore it */
-bool check_bytes_and_report(const struct kmem_cache* s, const struct page* page, uint8_t* object, const char* what,
-                            uint8_t* start, uint8_t value, unsigned bytes, const char* op, unsigned long caller)
-{
-	uint8_t* fault = nullptr;
-	for (unsigned i = 0; i < bytes; i++) {
-		if (start[i] != value) {
-			fault = start + i;
-			break;
-		}
-	}
-	if (!fault)
-		return true;
-	uint8_t* end = start + bytes;
-	while (end > fault && end[-1] == value)
-		end--;
-	slab_bug(s, "%s overwritten", what);
-	print_caller(op, object, caller);
-	pr_err("INFO: 0x%p-0x%p @offset=%lu. First byte 0x%x instead of 0x%x\n", static_cast<void*>(fault),
-	       static_cast<void*>(end - 1), (unsigned long)(fault - slab_address(page)), fault[0], value);
-	print_trailer(s, page, object);
-	add_taint(TAINT_BAD_PAGE);
-	slab_fix(s, "Restoring %s 0x%p-0x%p=0x%x", what, static_cast<void*>(fault), static_cast<void*>(end - 1),
-	         value);
-	lib::memset(fault, value, size_t(end - fault));
-	return false;
-}
-
-bool check_pad_bytes(const struct kmem_cache* s, const struct page* page, uint8_t* p, const char* op,
-                     unsigned long caller)
-{
-	unsigned off = get_info_end(s);
-	if (s->flags & SLAB_STORE_USER)
-		off += 2 * unsigned(sizeof(struct track));
-	if (size_from_object(s) == off)
-		return true;
-	return check_bytes_and_report(s, page, p, "Object padding", p + off, POISON_INUSE, size_from_object(s) - off,
-	                              op, caller);
-}
-
-/* Linux's check_object: val is SLUB_RED_ACTIVE for an allocated object */
-bool check_object(const struct kmem_cache* s, const struct page* page, void* object, uint8_t val, const char* op,
-                  unsigned long caller)
-{
-	uint8_t* p = static_cast<uint8_t*>(object);
-	uint8_t* endobject = p + s->object_size;
-	if (s->flags & SLAB_RED_ZONE) {
-		if (!check_bytes_and_report(s, page, p, "Left Redzone", p - s->red_left_pad, val, s->red_left_pad, op,
-		                            caller))
-			return false;
-		if (!check_bytes_and_report(s, page, p, "Right Redzone", endobject, val, s->inuse - s->object_size, op,
-		                            caller))
-			return false;
-	} else if ((s->flags & SLAB_POISON) && s->object_size < s->inuse) {
-		if (!check_bytes_and_report(s, page, p, "Alignment padding", endobject, POISON_INUSE,
-		                            s->inuse - s->object_size, op, caller))
-			return false;
-	}
-	if (s->flags & SLAB_POISON) {
-		if (val != SLUB_RED_ACTIVE && (s->flags & __OBJECT_POISON) &&
-		    (!check_bytes_and_report(s, page, p, "Poison", p, POISON_FREE, s->object_size - 1, op, caller) ||
-		     !check_bytes_and_report(s, page, p, "End Poison", p + s->object_size - 1, POISON_END, 1, op,
-		                             caller)))
-			return false;
-		if (!check_pad_bytes(s, page, p, op, caller))
-			return false;
-	}
-	/* an allocated object owns the bytes of an inside free pointer */
-	if (!freeptr_outside_object(s) && val == SLUB_RED_ACTIVE)
-		return true;
-	if (!check_valid_pointer(s, page, get_freepointer(s, p))) {
-		object_err(s, page, p, "Freepointer corrupt", op, caller);
-		set_freepointer(s, p, nullptr);
-		return false;
-	}
-	return true;
-}
-
-void init_object(const struct kmem_cache* s, void* object, uint8_t val)
-{
-	uint8_t* p = static_cast<uint8_t*>(object);
-	if (s->flags & SLAB_RED_ZONE)
-		lib::memset(p - s->red_left_pad, val, s->red_left_pad);
-	if (s->flags & __OBJECT_POISON) {
-		lib::memset(p, POISON_FREE, s->object_size - 1);
-		p[s->object_size - 1] = POISON_END;
-	}
-	if (s->flags & SLAB_RED_ZONE)
-		lib::memset(p + s->object_size, val, s->inuse - s->object_size);
-}
-
-void set_track(const struct kmem_cache* s, void* object, track_item alloc, unsigned long addr)
-{
-	struct track* t = get_track(s, object, alloc);
-	t->addr = addr;
-	t->cpu = int(smp_processor_id());
-	t->pid = 0; /* no tasks yet: the boot context is pid 0 */
-	t->when = jiffies();
-}
-
-/* is search on the slab's freelist (list_lock held) */
-bool on_freelist(const struct kmem_cache* s, const struct page* page, void* search)
-{
-	void* fp = page->freelist;
-	for (unsigned nr = 0; fp && nr <= page->objects; nr++) {
-		if (fp == search)
-			return true;
-		if (!check_valid_pointer(s, page, fp))
-			return false; /* a corrupt chain; check_object reports it */
-		fp = get_freepointer(s, fp);
-	}
-	return false;
-}
-
-bool check_slab(const struct kmem_cache* s, const struct page* page, const char* op, unsigned long caller)
-{
-	if (!PageSlab(page)) {
-		slab_err(s, page, op, nullptr, caller, "Not a valid slab page");
-		return false;
-	}
-	unsigned maxobj = (PAGE_SIZE << slab_order(page)) / s->size;
-	if (page->objects > maxobj || page->inuse > page->objects) {
-		slab_err(s, page, op, nullptr, caller, "objects %u inuse %u max %u", page->objects, page->inuse,
-		         maxobj);
-		return false;
-	}
-	return true;
-}
-
-bool alloc_debug_processing(const struct kmem_cache* s, struct page* page, void* object, unsigned long caller)
-{
-	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
-		if (!check_slab(s, page, "kmem_cache_alloc", caller))
-			goto bad;
-		if (!check_valid_pointer(s, page, object)) {
-			object_err(s, page, object, "Freelist Pointer check fails", "kmem_cache_alloc", caller);
-			goto bad;
-		}
-		if (!check_object(s, page, object, SLUB_RED_INACTIVE, "kmem_cache_alloc", caller))
-			goto bad;
-	}
-	if (s->flags & SLAB_STORE_USER)
-		set_track(s, object, TRACK_ALLOC, caller);
-	init_object(s, object, SLUB_RED_ACTIVE);
-	return true;
-bad:
-	/* as Linux: give up the rest of this slab rather than hand out suspect memory */
-	slab_fix(s, "Marking all objects used");
-	return false;
-}
-
-bool free_debug_processing(const struct kmem_cache* s, struct page* page, void* object, const char* op,
-                           unsigned long caller)
-{
-	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
-		if (!check_slab(s, page, op, caller))
-			goto fail;
-		if (on_freelist(s, page, object)) {
-			object_err(s, page, object, "Object already free", op, caller);
-			goto fail;
-		}
-		if (!check_object(s, page, object, SLUB_RED_ACTIVE, op, caller))
-			goto fail;
-	} else if (object == page->freelist) {
-		object_err(s, page, object, "Object already free", op, caller);
-		goto fail;
-	}
-	if (s->flags & SLAB_STORE_USER)
-		set_track(s, object, TRACK_FREE, caller);
-	init_object(s, object, SLUB_RED_INACTIVE);
-	return true;
-fail:
-	slab_fix(s, "Object at 0x%p not freed", object);
-	return false;
 }
 
 /* --------------------------------------------------------- node lists */
@@ -1067,7 +674,7 @@ void early_kmem_cache_node_alloc(int node)
 	if (kmem_cache_debug(s)) {
 		init_object(s, n, SLUB_RED_ACTIVE);
 		if (s->flags & SLAB_STORE_USER)
-			set_track(s, n, TRACK_ALLOC, reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+			set_track(s, n, TRACK_ALLOC, _RET_IP_);
 	}
 	init_kmem_cache_node(n);
 	s->node[page_to_nid(page)] = n;
@@ -1134,55 +741,17 @@ struct kmem_cache* bootstrap(struct kmem_cache* static_cache)
 	return s;
 }
 
-bool name_matches(const char* name, const char* pat, size_t len)
-{
-	if (len && pat[len - 1] == '*')
-		return lib::strncmp(name, pat, len - 1) == 0;
-	return lib::strlen(name) == len && lib::strncmp(name, pat, len) == 0;
-}
-
-__attribute__((noinline, cold)) void report_wrong_cache(struct kmem_cache* s, struct kmem_cache* cachep, void* x,
-                                                        const char* op, unsigned long caller)
-{
-	slab_bug(s, "%s: Wrong slab cache. %s but object is from %s", op, s->name, cachep->name);
-	print_caller(op, x, caller);
-	print_tracking(cachep, x);
-	dump_stack();
-	add_taint(TAINT_BAD_PAGE);
-}
-
-int setup_slub_debug_param(std::string_view val)
-{
-	return setup_slub_debug(val);
-}
 int setup_slub_nomerge(std::string_view)
 {
 	return slub_nomerge = true, 0;
 }
 } // namespace
-early_param("slub_debug", setup_slub_debug_param);
 early_param("slub_nomerge", setup_slub_nomerge);
 
 /* ------------------------------------------------ internal interface */
 
 namespace slub
 {
-slab_flags_t kmem_cache_flags(slab_flags_t flags, const char* name)
-{
-	if (!slub_debug)
-		return flags;
-	if (!slub_debug_names[0])
-		return flags | slub_debug;
-	for (const char* p = slub_debug_names; *p;) {
-		const char* comma = lib::strchr(p, ',');
-		size_t len = comma ? size_t(comma - p) : lib::strlen(p);
-		if (len && name_matches(name, p, len))
-			return flags | slub_debug;
-		p += len + (comma ? 1 : 0);
-	}
-	return flags;
-}
-
 unsigned int kmem_cache_object_bytes()
 {
 	return unsigned(align_up(sizeof(struct kmem_cache), alignof(kmem_cache_cpu)) +
@@ -1356,20 +925,19 @@ void __kmem_cache_release(struct kmem_cache* s)
 
 void* kmem_cache_alloc(struct kmem_cache* s, gfp_t flags)
 {
-	return slab_alloc_node(s, flags, NUMA_NO_NODE, reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+	return slab_alloc_node(s, flags, NUMA_NO_NODE, _RET_IP_);
 }
 
 void* kmem_cache_alloc_node(struct kmem_cache* s, gfp_t flags, int node)
 {
-	return slab_alloc_node(s, flags, node, reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+	return slab_alloc_node(s, flags, node, _RET_IP_);
 }
 
 void kmem_cache_free(struct kmem_cache* s, void* x)
 {
 	if (!x)
 		return;
-	slab_free_checked(s, compound_head(virt_to_page(x)), x, "kmem_cache_free",
-	                  reinterpret_cast<unsigned long>(__builtin_return_address(0)));
+	slab_free_checked(s, compound_head(virt_to_page(x)), x, "kmem_cache_free", _RET_IP_);
 }
 
 int kmem_cache_shrink(struct kmem_cache* s)
@@ -1426,53 +994,6 @@ void get_slabinfo(struct kmem_cache* s, struct slabinfo* info)
 	info->active_objs = nr_objs - nr_free;
 	info->num_objs = nr_objs;
 	info->num_slabs = nr_slabs;
-}
-
-/* slub_debug[=options[,cache names]]: F Z P U (T A O accepted, ignored), - off */
-int setup_slub_debug(std::string_view val)
-{
-	slab_flags_t flags = 0;
-	bool any_letter = false;
-	size_t i = 0;
-	for (; i < val.size() && val[i] != ','; i++) {
-		any_letter = true;
-		switch (val[i] >= 'a' && val[i] <= 'z' ? char(val[i] - 32) : val[i]) {
-		case 'F':
-			flags |= SLAB_CONSISTENCY_CHECKS;
-			break;
-		case 'Z':
-			flags |= SLAB_RED_ZONE;
-			break;
-		case 'P':
-			flags |= SLAB_POISON;
-			break;
-		case 'U':
-			flags |= SLAB_STORE_USER;
-			break;
-		case 'T':
-		case 'A':
-		case 'O':
-			break;
-		case '-':
-			flags = 0;
-			break;
-		default:
-			pr_err("slub_debug option '%c' unknown. skipped\n", val[i]);
-			break;
-		}
-	}
-	if (!any_letter && (val.empty() || val[0] == ','))
-		flags = DEBUG_DEFAULT_FLAGS;
-	slub_debug = flags;
-	slub_debug_names[0] = '\0';
-	if (i < val.size()) { /* ",name[,name...]" */
-		std::string_view names = val.substr(i + 1);
-		if (names.size() >= sizeof(slub_debug_names))
-			return -1;
-		lib::memcpy(slub_debug_names, names.data(), names.size());
-		slub_debug_names[names.size()] = '\0';
-	}
-	return 0;
 }
 
 void kmem_cache_init()

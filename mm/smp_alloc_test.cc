@@ -38,6 +38,7 @@
 #include <kernel/kthread.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/sched/stat.h>
 #include <kernel/time.h>
 #include <lib/format.h>
 #include <lib/string.h>

@@ -1,9 +1,9 @@
 /*
  * Control registers, MSRs, CPUID, TSC (Linux: asm/processor.h,
- * asm/special_insns.h, asm/msr.h).
+ * asm/special_insns.h, asm/msr.h).  The #defines are usable from
+ * assembly (realmode/trampoline.S); the rest is inside __ASSEMBLY__.
  */
 #pragma once
-#include <cstdint>
 
 #define MSR_EFER 0xc0000080
 #define MSR_FS_BASE 0xc0000100
@@ -15,6 +15,9 @@
 #define X86_CR4_PGE (1UL << 7)
 
 #define X86_EFLAGS_IF (1UL << 9)
+
+#ifndef __ASSEMBLY__
+#include <cstdint>
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -94,3 +97,4 @@ static inline void __flush_tlb_one(uintptr_t addr)
 	for (;;)
 		asm volatile("cli; hlt" ::: "memory");
 }
+#endif /* __ASSEMBLY__ */

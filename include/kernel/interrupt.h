@@ -18,8 +18,8 @@
  * softirqs run on the way out of the outermost interrupt (irq_exit) or
  * when local_bh_enable() re-enables bottom halves, with interrupts
  * enabled and SOFTIRQ_OFFSET in preempt_count, up to MAX_SOFTIRQ_RESTART
- * rounds.  Linux then wakes ksoftirqd; with no threads yet the rest waits
- * for the next interrupt.
+ * rounds.  Linux then wakes ksoftirqd; monolith has no ksoftirqd, so the
+ * rest waits for the next interrupt.
  *
  * Lock order: irq_desc_lock (irqsave) -> ioapic_lock; never held while a
  * handler runs.

@@ -20,7 +20,7 @@
 	do {                                                                                                           \
 		(flags) = arch_local_save_flags();                                                                     \
 	} while (0)
-#define irqs_disabled_flags(flags) (!((flags) & (1UL << 9)))
+#define irqs_disabled_flags(flags) (!((flags) & X86_EFLAGS_IF))
 #ifndef irqs_disabled
 #define irqs_disabled() arch_irqs_disabled()
 #endif

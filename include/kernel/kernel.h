@@ -1,6 +1,12 @@
 /*
- * System state and might_sleep() (Linux: include/linux/kernel.h,
- * kernel/sched/core.c __might_sleep/__might_resched).
+ * System state, might_sleep() and the caller's address (Linux:
+ * include/linux/kernel.h, instruction_pointer.h; kernel/sched/core.c
+ * __might_sleep/__might_resched).
+ *
+ *   _RET_IP_                    the return address of the current function:
+ *                               its call site (the "caller" that allocators,
+ *                               lockdep and WARN report)
+ *   _THIS_IP_                   the address of this very instruction
  *
  *   might_sleep();              in every function that may sleep
  *   might_sleep_if(cond);       the same when cond holds
@@ -14,10 +20,18 @@
  * with a backtrace, at most once per second (HZ jiffies), and taints W.
  * As Linux, it stays silent while system_state is SYSTEM_BOOTING (early
  * boot runs with interrupts off and allocates with GFP_KERNEL) and during
- * an oops.  The report does not stop the caller: it goes on and, with no
- * scheduler, busy-waits instead of sleeping.
+ * an oops.  The report does not stop the caller: it goes on, as Linux's
+ * does.
  */
 #pragma once
+
+#define _RET_IP_ ((unsigned long)__builtin_return_address(0))
+#define _THIS_IP_                                                                                                      \
+	({                                                                                                             \
+		__label__ __here;                                                                                      \
+	__here:                                                                                                        \
+		(unsigned long)&&__here;                                                                               \
+	})
 
 enum system_states {
 	SYSTEM_BOOTING,

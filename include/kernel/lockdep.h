@@ -18,22 +18,9 @@
  * Lock order: any tracked lock -> lockdep_lock (irqsave, innermost).
  */
 #pragma once
+#include <kernel/kernel.h> /* _RET_IP_, _THIS_IP_ for lock_acquire callers */
 
 #define MAX_LOCK_DEPTH 16
-
-/* the caller's return address: the acquiring call site (Linux: _RET_IP_) */
-#ifndef _RET_IP_
-#define _RET_IP_ reinterpret_cast<unsigned long>(__builtin_return_address(0))
-#endif
-/* this instruction's address (Linux: _THIS_IP_) */
-#ifndef _THIS_IP_
-#define _THIS_IP_                                                                                                      \
-	({                                                                                                             \
-		__label__ __here;                                                                                      \
-	__here:                                                                                                        \
-		reinterpret_cast<unsigned long>(&&__here);                                                             \
-	})
-#endif
 
 struct held_lock {
 	const void* instance;

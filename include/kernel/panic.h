@@ -7,6 +7,7 @@
  *   WARN_ON_ONCE(c)   the same, reported at most once per call site
  */
 #pragma once
+#include <kernel/kernel.h>
 #include <cstdint>
 
 [[noreturn]] __attribute__((format(printf, 1, 2))) void panic(const char* fmt, ...);
@@ -48,7 +49,7 @@ void __warn(const char* file, int line, uintptr_t caller);
 	({                                                                                                             \
 		bool __ret_warn_on = !!(cond);                                                                         \
 		if (__builtin_expect(__ret_warn_on, 0))                                                                \
-			__warn(__FILE__, __LINE__, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));          \
+			__warn(__FILE__, __LINE__, _RET_IP_);                                                          \
 		__ret_warn_on;                                                                                         \
 	})
 #define WARN_ON_ONCE(cond)                                                                                             \
@@ -57,7 +58,7 @@ void __warn(const char* file, int line, uintptr_t caller);
 		bool __ret_warn_once = !!(cond);                                                                       \
 		if (__builtin_expect(__ret_warn_once && !__warned, 0)) {                                               \
 			__warned = true;                                                                               \
-			__warn(__FILE__, __LINE__, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));          \
+			__warn(__FILE__, __LINE__, _RET_IP_);                                                          \
 		}                                                                                                      \
 		__ret_warn_once;                                                                                       \
 	})

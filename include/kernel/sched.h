@@ -1,25 +1,34 @@
 /*
- * The task structure, `current` and the task list (Linux: include/linux/
- * sched.h, sched/signal.h, sched/task.h, sched/task_stack.h, cred.h,
- * arch/x86/include/asm/thread_info.h, processor.h thread_struct).
+ * The task structure, `current` and the scheduler's interface (Linux:
+ * include/linux/sched.h, sched/prio.h, arch/x86/include/asm/
+ * thread_info.h, processor.h thread_struct).
+ *
+ * What lives next to it, as in Linux's split of the same header:
+ *   <kernel/sched/signal.h>     struct signal_struct, the task list and
+ *                               thread-group walkers (for_each_process,
+ *                               for_each_thread, processes()...)
+ *   <kernel/sched/task.h>       fork/exit: copy_process, get/put_task_struct,
+ *                               kernel_thread, tasklist_lock
+ *   <kernel/sched/task_stack.h> the kernel stack of a task
+ *   <kernel/sched/stat.h>       nr_threads, total_forks, nr_processes()
+ *   <kernel/sched/debug.h>      sched_show_task, show_state, show_stack
+ *   <kernel/sched/types.h>      struct sched_param
+ *   <kernel/cred.h>             struct cred
+ *   <uapi/linux/sched.h>        SCHED_* policies, CLONE_* flags (ABI)
  *
  * Data structures:
  *   struct task_struct      one per thread, kernel threads included; from
- *                           the "task_struct" kmem_cache (kernel/fork.c),
+ *                           the "task_struct" kmem_cache (kernel/fork.cc),
  *                           init_task is static (kernel/init_task.cc)
  *     thread_info.flags     TIF_* bits (TIF_NEED_RESCHED...), Linux x86's
  *     __state / exit_state  TASK_* / EXIT_* with Linux's values
  *     stack                 the bottom of its THREAD_SIZE kernel stack
- *                           (vmalloc'd, unmapped page below: VMAP_STACK);
- *                           the lowest word holds STACK_END_MAGIC
+ *                           (<kernel/sched/task_stack.h>)
  *     tasks                 on the task list, a circle through
  *                           init_task.tasks (init_task is the head)
  *     children / sibling    a parent's children list links their sibling
- *     signal                struct signal_struct, shared by a thread
- *                           group: thread_head lists every thread through
- *                           thread_node, nr_threads counts them
+ *     signal                struct signal_struct, shared by a thread group
  *     cred / real_cred      struct cred, shared and refcounted (init_cred)
- *   struct pid_map          the pid bitmap allocator (<kernel/pid.h>)
  *
  * Invariants:
  *   - Every task that has a pid > 0 and has not been released is on the
@@ -37,7 +46,7 @@
  * Lock order: tasklist_lock (irqsave) -> pidmap_lock (irqsave) ->
  * slab/vmalloc locks.  tasklist_lock guards the task list, children/
  * sibling, thread lists, nr_threads; Linux's is a rwlock (read_lock for
- * walkers), here a spinlock until the locking work brings rwlocks.
+ * walkers), here a spinlock.
  *
  * Differences from Linux: no struct pid/pid namespaces (pid numbers are
  * the ids and find_task_by_vpid walks the list), no RCU (walkers take
@@ -54,15 +63,15 @@
  */
 #pragma once
 #include <arch/current.h>
-#include <kernel/cpumask.h>
 #include <arch/page.h>
 #include <atomic>
 #include <cstdint>
+#include <kernel/cpumask.h>
+#include <kernel/jiffies.h>
+#include <kernel/lockdep.h>
 #include <lib/list.h>
 #include <lib/rbtree.h>
 #include <lib/spinlock.h>
-#include <kernel/jiffies.h>
-#include <kernel/lockdep.h>
 
 typedef int pid_t;
 
@@ -137,15 +146,6 @@ struct thread_info {
 #define TASK_REPORT_IDLE (TASK_REPORT + 1)
 #define TASK_REPORT_MAX (TASK_REPORT_IDLE << 1)
 
-/* ---- scheduling policies (include/uapi/linux/sched.h) ---- */
-#define SCHED_NORMAL 0
-#define SCHED_FIFO 1
-#define SCHED_RR 2
-#define SCHED_BATCH 3
-/* SCHED_ISO: reserved but not implemented yet */
-#define SCHED_IDLE 5
-#define SCHED_DEADLINE 6
-
 /* priorities (include/linux/sched/prio.h) */
 #define MAX_NICE 19
 #define MIN_NICE -20
@@ -180,57 +180,12 @@ struct thread_info {
 #define PF_RANDOMIZE 0x00400000
 #define PF_NO_SETAFFINITY 0x04000000
 
-/* clone flags used so far (include/uapi/linux/sched.h) */
-#define CLONE_VM 0x00000100
-#define CLONE_FS 0x00000200
-#define CLONE_FILES 0x00000400
-#define CLONE_SIGHAND 0x00000800
-#define CLONE_PARENT 0x00008000
-#define CLONE_THREAD 0x00010000
-#define CLONE_UNTRACED 0x00800000
-
 #define TASK_COMM_LEN 16
-/* the word at the bottom of every kernel stack (include/uapi/linux/magic.h) */
-#define STACK_END_MAGIC 0x57AC6E9DUL
 
-struct mm_struct; /* the address-space work defines it; NULL for kernel threads */
-
-/* ---- credentials (include/linux/cred.h, uidgid.h) ---- */
-typedef struct {
-	unsigned int val;
-} kuid_t;
-typedef struct {
-	unsigned int val;
-} kgid_t;
-#define GLOBAL_ROOT_UID (kuid_t{0})
-#define GLOBAL_ROOT_GID (kgid_t{0})
-static inline unsigned int __kuid_val(kuid_t uid)
-{
-	return uid.val;
-}
-static inline unsigned int __kgid_val(kgid_t gid)
-{
-	return gid.val;
-}
-
-struct cred {
-	std::atomic<long> usage;
-	kuid_t uid;   /* real UID of the task */
-	kgid_t gid;   /* real GID of the task */
-	kuid_t suid;  /* saved UID of the task */
-	kgid_t sgid;  /* saved GID of the task */
-	kuid_t euid;  /* effective UID of the task */
-	kgid_t egid;  /* effective GID of the task */
-	kuid_t fsuid; /* UID for VFS ops */
-	kgid_t fsgid; /* GID for VFS ops */
-};
-extern struct cred init_cred;
-static inline const struct cred* get_cred(const struct cred* c)
-{
-	const_cast<struct cred*>(c)->usage.fetch_add(1, std::memory_order_relaxed);
-	return c;
-}
-void put_cred(const struct cred* c);
+struct mm_struct;     /* the address-space work defines it; NULL for kernel threads */
+struct cred;          /* <kernel/cred.h> */
+struct signal_struct; /* <kernel/sched/signal.h> */
+struct sched_param;   /* <kernel/sched/types.h> */
 
 /* ---- scheduling entities (kernel/sched/fair.cc, rt.cc) ---- */
 struct load_weight {
@@ -271,16 +226,6 @@ struct thread_struct {
 	unsigned long fsbase;
 	unsigned long gsbase;
 };
-
-/* what a thread group shares (include/linux/sched/signal.h); only the
- * thread-group fields so far */
-struct signal_struct {
-	std::atomic<int> sigcnt;    /* references: one per thread that points here */
-	std::atomic<int> live;      /* threads not yet exiting */
-	int nr_threads;             /* threads in the group; under tasklist_lock */
-	lib::list_head thread_head; /* every thread, linked through thread_node */
-};
-extern struct signal_struct init_signals;
 
 struct task_struct {
 	/* first, as Linux (THREAD_INFO_IN_TASK): current_thread_info() == current */
@@ -415,10 +360,6 @@ static inline bool is_idle_task(const struct task_struct* p)
 {
 	return p->flags & PF_IDLE;
 }
-static inline int get_nr_threads(const struct task_struct* tsk)
-{
-	return tsk->signal->nr_threads;
-}
 static inline bool pid_alive(const struct task_struct* p)
 {
 	return p->pid > 0 || p == &init_task;
@@ -442,182 +383,11 @@ static inline char task_state_to_char(const struct task_struct* tsk)
 	return task_index_to_char(task_state_index(tsk));
 }
 
-/* ---- kernel stacks (include/linux/sched/task_stack.h) ---- */
-static inline void* task_stack_page(const struct task_struct* task)
-{
-	return task->stack;
-}
-static inline unsigned long* end_of_stack(const struct task_struct* task)
-{
-	return static_cast<unsigned long*>(task->stack);
-}
-static inline uintptr_t task_stack_top(const struct task_struct* task)
-{
-	return reinterpret_cast<uintptr_t>(task->stack) + THREAD_SIZE;
-}
-static inline bool task_stack_end_corrupted(const struct task_struct* task)
-{
-	return *end_of_stack(task) != STACK_END_MAGIC;
-}
-void set_task_stack_end_magic(struct task_struct* tsk);
-/* bytes at the bottom of the stack never written (the stack is zeroed
- * when allocated): Linux's stack_not_used */
-unsigned long stack_not_used(const struct task_struct* p);
-/* addr lies inside tsk's stack */
-static inline bool object_is_on_stack(const struct task_struct* tsk, const void* obj)
-{
-	uintptr_t a = reinterpret_cast<uintptr_t>(obj), s = reinterpret_cast<uintptr_t>(tsk->stack);
-	return a >= s && a < s + THREAD_SIZE;
-}
-
-/* ---- allocation and lifetime (kernel/fork.cc) ---- */
-void fork_init(); /* the task_struct and signal caches; start_kernel calls it */
-struct task_struct* alloc_task_struct_node(int node);
-void free_task_struct(struct task_struct* tsk);
-/* THREAD_SIZE bytes from vmalloc, zeroed, THREAD_SIZE aligned, an
- * unmapped page on either side; returns the bottom, sets tsk->stack */
-void* alloc_thread_stack_node(struct task_struct* tsk, int node);
-void free_thread_stack(struct task_struct* tsk);
-/* a copy of orig with its own stack, usage 1, lists empty; not linked, no pid */
-struct task_struct* dup_task_struct(struct task_struct* orig, int node);
-
-static inline struct task_struct* get_task_struct(struct task_struct* t)
-{
-	t->usage.fetch_add(1, std::memory_order_relaxed);
-	return t;
-}
-/* drop a reference; the last one frees the stack and the task_struct */
-void put_task_struct(struct task_struct* t);
-
-/*
- * A new task, a child of current, with a fresh pid, on the task list and
- * its parent's children list; __state TASK_NEW, scheduler fields set by
- * sched_fork (nothing runs it until copy_thread and wake_up_new_task, as
- * kernel_thread does).  clone_flags: CLONE_THREAD joins current's thread
- * group (tgid, group_leader, signal), else it leads a new one.  PF_KTHREAD
- * and comm are inherited; callers set their own.  Returns NULL with *err
- * (-ENOMEM, -EAGAIN) on failure, having undone everything.
- */
-struct task_struct* copy_process(unsigned long clone_flags, int node, int* err);
-/* unlink p from every list, free its pid, drop the list's reference
- * (Linux: release_task of an exited task).  -EINVAL for an idle task or
- * current, -EBUSY while p has children or, as a leader, other threads */
-int release_task(struct task_struct* p);
-
-/* ---- the task list ---- */
-extern lib::spinlock tasklist_lock;
-extern int nr_threads;            /* every task but the idle tasks */
-extern unsigned long total_forks; /* copy_process successes since boot */
-/*
- * Fault injection for the tests (Linux: /proc/self/fail-nth): when > 0,
- * the nth allocation of a thread's creation (task_struct, stack,
- * signal_struct, struct kthread) fails; counts down, 0 = off.
- */
-extern int fail_nth_alloc;
-bool should_fail_alloc();
-int nr_processes();
-
-static inline struct task_struct* task_of_tasks(lib::list_head* n)
-{
-	return reinterpret_cast<struct task_struct*>(reinterpret_cast<char*>(n) - offsetof(struct task_struct, tasks));
-}
-static inline struct task_struct* next_task(struct task_struct* p)
-{
-	return task_of_tasks(p->tasks.next);
-}
-static inline struct task_struct* task_of_thread_node(lib::list_head* n)
-{
-	return reinterpret_cast<struct task_struct*>(reinterpret_cast<char*>(n) -
-	                                             offsetof(struct task_struct, thread_node));
-}
-/* the next thread of p's group, wrapping past the list head */
-static inline struct task_struct* next_thread(struct task_struct* p)
-{
-	lib::list_head* n = p->thread_node.next;
-	if (n == &p->signal->thread_head)
-		n = n->next;
-	return task_of_thread_node(n);
-}
-
-/* range over a list of task_structs linked through the member at Offset */
-template <size_t Offset> class task_list_range
-{
-public:
-	explicit task_list_range(lib::list_head* head) : head_(head) {}
-	class iterator
-	{
-	public:
-		explicit iterator(lib::list_head* n) : n_(n) {}
-		struct task_struct& operator*() const
-		{
-			return *reinterpret_cast<struct task_struct*>(reinterpret_cast<char*>(n_) - Offset);
-		}
-		iterator& operator++()
-		{
-			n_ = n_->next;
-			return *this;
-		}
-		bool operator==(const iterator& o) const { return n_ == o.n_; }
-
-	private:
-		lib::list_head* n_;
-	};
-	iterator begin() const { return iterator(head_->next); }
-	iterator end() const { return iterator(head_); }
-
-private:
-	lib::list_head* head_;
-};
-
-/* for (task_struct& p : processes()): every thread-group leader but
- * init_task, as for_each_process.  Hold tasklist_lock. */
-static inline task_list_range<offsetof(struct task_struct, tasks)> processes()
-{
-	return task_list_range<offsetof(struct task_struct, tasks)>(&init_task.tasks);
-}
-/* for (task_struct& t : threads_of(p)): every thread of p's group */
-static inline task_list_range<offsetof(struct task_struct, thread_node)> threads_of(struct task_struct* p)
-{
-	return task_list_range<offsetof(struct task_struct, thread_node)>(&p->signal->thread_head);
-}
-
-/* Linux's macros; p and t are task_struct pointers the caller declares */
-#define for_each_process(p) for (p = &init_task; (p = next_task(p)) != &init_task;)
-#define for_each_thread(p, t)                                                                                          \
-	for (lib::list_head* __n = (p)->signal->thread_head.next;                                                      \
-	     __n != &(p)->signal->thread_head && ((t) = task_of_thread_node(__n), true); __n = __n->next)
-#define for_each_process_thread(p, t) for_each_process(p) for_each_thread(p, t)
-/* do_each_thread(g, t) { ... } while_each_thread(g, t); - every thread */
-#define do_each_thread(g, t)                                                                                           \
-	for (g = t = &init_task; (g = t = next_task(g)) != &init_task;)                                                \
-		do
-#define while_each_thread(g, t) while ((t = next_thread(t)) != g)
-
 /* the task with that pid (idle tasks excluded), or NULL; hold tasklist_lock */
 struct task_struct* find_task_by_vpid(pid_t nr);
 struct task_struct* find_task_by_pid_ns(pid_t nr, void* ns);
 /* the same, with a reference taken (put_task_struct it), lock taken inside */
 struct task_struct* find_get_task_by_vpid(pid_t nr);
-
-/* ---- introspection (kernel/sched/debug.cc) ---- */
-/* one sysrq-t line: "task:%-15.15s state:%c stack:%-5lu pid:%-5d ppid:%-6d flags:0x%08lx" */
-void sched_show_task(struct task_struct* p);
-/* sysrq-t: every task; current also gets its backtrace */
-void show_state_filter(unsigned int state_filter);
-static inline void show_state()
-{
-	show_state_filter(0);
-}
-struct task_count {
-	int processes;      /* thread-group leaders (user and kernel) */
-	int threads;        /* every task */
-	int kernel_threads; /* PF_KTHREAD tasks */
-	int idle;           /* PF_IDLE tasks (swapper/N) */
-};
-/* count the task list (a countem); idle tasks are counted apart */
-struct task_count count_tasks();
-/* "tasks: N processes, N threads, N kernel threads, N idle" to the log */
-void show_task_count();
 
 /* ---- the scheduler (kernel/sched/core.cc) ---- */
 /* set_current_state() is the sleeper's half of the wake-up protocol: set
@@ -640,11 +410,6 @@ static inline bool need_resched()
 }
 
 void sched_init();                          /* start_kernel: run queues, init_task as the idle task */
-/* make idle cpu's idle task ("swapper/<cpu>"), its rq's curr (Linux: init_idle) */
-void init_idle(struct task_struct* idle, int cpu);
-/* a new idle task for an AP: pid 0, on no list, ready to run on its stack
- * (Linux: fork_idle); ERR_PTR(-ENOMEM) */
-struct task_struct* fork_idle(int cpu);
 extern bool scheduler_running;              /* set by sched_init: schedule() and preemption work from then on */
 void schedule();                            /* give up the CPU; returns when picked again */
 void schedule_idle();                       /* the idle loop's schedule */
@@ -658,19 +423,13 @@ void scheduler_tick();                        /* from the timer tick, hard irq *
 int _cond_resched();
 #define cond_resched() _cond_resched()
 void yield();
-[[noreturn]] void do_task_dead();      /* TASK_DEAD: switch away for good */
 [[noreturn]] void cpu_startup_entry(); /* the idle loop of this CPU */
-/* sched_fork: scheduler fields of a new task (copy_process) */
-void sched_fork(struct task_struct* p);
 uint64_t task_sched_runtime(struct task_struct* p); /* sum_exec_runtime with the pending part */
 void set_user_nice(struct task_struct* p, long nice);
 static inline int task_nice(const struct task_struct* p)
 {
 	return PRIO_TO_NICE(p->static_prio);
 }
-/* struct sched_param { int sched_priority; }: the uapi struct, which the
- * C++ library's headers already declare with the same layout */
-#include <sched.h>
 /* -EINVAL for an impossible policy/priority */
 int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct sched_param* param);
 void sched_set_fifo(struct task_struct* p); /* SCHED_FIFO at MAX_RT_PRIO/2 */
@@ -695,15 +454,6 @@ int set_cpus_allowed_ptr(struct task_struct* p, const struct cpumask* new_mask);
 int wait_task_inactive(struct task_struct* p, unsigned int match_state);
 /* kernel_init once the CPUs are up: stoppers, init's mask widened */
 void sched_init_smp();
-unsigned long nr_context_switches();
 
-/* arch: create the initial switch frame of a new kernel thread that will
- * run fn(arg) (Linux: copy_thread with args->fn) */
-int copy_thread(struct task_struct* p, int (*fn)(void*), void* arg);
-/* a kernel thread running fn(arg), child of current (Linux: kernel_thread) */
-pid_t kernel_thread(int (*fn)(void*), void* arg, const char* name, unsigned long flags);
-/* the backtrace of tsk in log format: current from here, a sleeping task
- * from its saved frame (Linux: show_stack) */
-void show_stack(struct task_struct* tsk, const char* log_lvl);
-/* the same in /proc/PID/stack form into trace[]; returns the count */
-unsigned stack_trace_save_tsk(struct task_struct* tsk, uintptr_t* trace, unsigned max);
+/* find_task_by_vpid and friends live here as in Linux; the scheduler's
+ * debug output is in <kernel/sched/debug.h> */

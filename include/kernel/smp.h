@@ -16,15 +16,18 @@
  * for each other's IPI deadlock), as Linux's WARN says.
  */
 #pragma once
-#include <cstddef>
 
-inline constexpr unsigned NR_CPUS = 64;
-
-/* offsets in struct pcpu_hot (<arch/current.h> checks them) */
+/* offsets in struct pcpu_hot (<arch/current.h> checks them); usable from
+ * assembly (realmode/trampoline.S), as the rest of this file is not */
 #define PCPU_HOT_CURRENT_TASK 0
 #define PCPU_HOT_PREEMPT_COUNT 8
 #define PCPU_HOT_CPU_NUMBER 12
 #define PCPU_HOT_BOOT_STACK 32
+
+#ifndef __ASSEMBLY__
+#include <cstddef>
+
+inline constexpr unsigned NR_CPUS = 64;
 
 #if __STDC_HOSTED__
 extern thread_local unsigned host_cpu; /* host tests: the CPU this thread plays */
@@ -72,3 +75,4 @@ void on_each_cpu(smp_call_func_t func, void* info, int wait);
 void smp_send_reschedule(int cpu);
 /* halt every other CPU for good (panic, power off, restart) */
 void smp_send_stop();
+#endif /* __ASSEMBLY__ */

@@ -8,8 +8,8 @@
  * is the monotonic clock, the same TSC-based count.
  *
  * udelay/mdelay spin on the TSC and work in any context.  msleep may
- * sleep: it calls might_sleep(), and until there is a scheduler it halts
- * with interrupts enabled until enough ticks have passed (see
+ * sleep: it calls might_sleep() and sleeps in schedule_timeout(); the idle
+ * task, atomic context and early boot halt or spin instead (see
  * kernel/time/timekeeping.cc).
  */
 #pragma once

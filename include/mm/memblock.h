@@ -30,10 +30,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <kernel/numa.h>
 
-#ifndef NUMA_NO_NODE
-#define NUMA_NO_NODE (-1) /* Linux: include/linux/numa.h */
-#endif
 
 inline constexpr unsigned long INIT_MEMBLOCK_REGIONS = 128;
 inline constexpr phys_addr_t PHYS_ADDR_MAX = ~phys_addr_t(0);

@@ -33,14 +33,12 @@
 #include <atomic>
 #include <cstdint>
 #include <kernel/smp.h>
+#include <kernel/numa.h>
 #include <lib/list.h>
 #include <lib/spinlock.h>
 #include <mm/page.h>
 
 inline constexpr unsigned MAX_ORDER = 11; /* blocks up to 2^10 pages = 4 MiB */
-#ifndef NUMA_NO_NODE
-#define NUMA_NO_NODE (-1) /* Linux: include/linux/numa.h */
-#endif
 
 enum zone_type : unsigned { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };

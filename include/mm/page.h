@@ -21,6 +21,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <kernel/numa.h>
 #include <lib/list.h>
 
 /* bit numbers as in Linux's enum pageflags where they exist */
@@ -40,8 +41,6 @@ enum pageflags : unsigned {
 	__NR_PAGEFLAGS = 25,
 };
 
-inline constexpr unsigned NODES_SHIFT = 3;
-inline constexpr unsigned MAX_NUMNODES = 1u << NODES_SHIFT;
 inline constexpr unsigned ZONES_SHIFT = 2;
 inline constexpr unsigned NODES_PGSHIFT = 64 - NODES_SHIFT;
 inline constexpr unsigned ZONES_PGSHIFT = NODES_PGSHIFT - ZONES_SHIFT;

@@ -1,22 +1,14 @@
 /*
- * might_sleep(), the system state and the task dump (Linux:
- * kernel/sched/core.c __might_sleep/__might_resched, sched_show_task,
- * show_state_filter; include/linux/sched.h task_state_index;
- * init/main.c system_state; the countem summary is seed 003's).
- *
- * Below the task dump follows the scheduler core (see its own comment
- * block: run queues, schedule(), wake-ups, the tick, preemption).
+ * might_sleep(), the system state and the scheduler core (Linux:
+ * kernel/sched/core.c __might_sleep/__might_resched; include/linux/
+ * sched.h task_state_index; init/main.c system_state).  The task dump
+ * (sched_show_task, show_state) is in debug.cc.
  *
  * might_sleep() is the check every sleeping primitive makes: sleeping in atomic context
  * (preempt_count() != 0) or with interrupts disabled is a bug, reported
  * in Linux's words with a backtrace, at most once per HZ jiffies, and
  * tainting the kernel W.  Silent while booting and during an oops, as
  * Linux.
- *
- * show_state() prints Linux's sysrq-t lines for every task (the idle
- * task first: Linux shows it in the sched-debug part that follows) under
- * tasklist_lock; current gets a backtrace from here, a switched-out task
- * from its saved frame (show_stack).
  *
  * The scheduler (Linux: kernel/sched/core.c): runqueues[cpu] (struct rq,
  * kernel/sched/sched.h) with its lock taken irqsave; classes rt -> fair ->
@@ -35,8 +27,7 @@
  * Lock order: wait-queue locks, tasklist_lock -> p->pi_lock -> rq->lock.
  *
  * Data: system_state (written by start_kernel only), prev_jiffy (the
- * rate limit; racy by design, as Linux's).  Lock order: tasklist_lock
- * (irqsave) -> the console.
+ * rate limit; racy by design, as Linux's).
  */
 #include <kernel/jiffies.h>
 #include <kernel/kernel.h>
@@ -44,7 +35,10 @@
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
-#include <arch/stacktrace.h>
+#include <kernel/sched/stat.h>
+#include <kernel/sched/task.h>
+#include <kernel/sched/types.h>
+#include <uapi/linux/sched.h>
 #include <lib/format.h>
 
 enum system_states system_state = SYSTEM_BOOTING;
@@ -81,73 +75,6 @@ char task_index_to_char(unsigned int state)
 {
 	static const char state_char[] = "RSDTtXZPI";
 	return state < sizeof(state_char) - 1 ? state_char[state] : '?';
-}
-
-void sched_show_task(struct task_struct* p)
-{
-	char line[160];
-	char comm[TASK_COMM_LEN + 2];
-	/* kernel threads in brackets, as ps(1) shows them */
-	if (p->flags & PF_KTHREAD)
-		lib::snprintf(comm, sizeof(comm), "[%s]", p->comm);
-	else
-		lib::snprintf(comm, sizeof(comm), "%s", p->comm);
-	int n = lib::snprintf(line, sizeof(line), "task:%-17.17s state:%c", comm, task_state_to_char(p));
-	if (task_is_running(p))
-		n += lib::snprintf(line + n, sizeof(line) - n, "  running task    ");
-	pid_t ppid = pid_alive(p) ? task_pid_nr(p->real_parent) : 0;
-	if (p == &init_task)
-		ppid = 0;
-	lib::snprintf(line + n, sizeof(line) - n, " stack:%-5lu pid:%-5d tgid:%-5d ppid:%-6d flags:0x%08lx",
-	              stack_not_used(p), task_pid_nr(p), task_tgid_nr(p), ppid, read_task_thread_flags(p));
-	printk(KERN_INFO "%s\n", line);
-	if (p == current) {
-		uintptr_t sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-		show_trace_log_lvl(sp, sp, KERN_INFO);
-	} else if (!p->on_cpu && p->thread.sp) {
-		show_stack(p, KERN_INFO); /* from its saved frame */
-	}
-}
-
-void show_state_filter(unsigned int state_filter)
-{
-	printk(KERN_INFO "sysrq: Show State\n");
-	lib::spin_lock_irqsave_guard g(tasklist_lock);
-	/* the idle task (Linux prints it in sysrq_sched_debug_show) */
-	if (!state_filter || (READ_TASK_STATE(&init_task) & state_filter))
-		sched_show_task(&init_task);
-	struct task_struct *p, *t;
-	for_each_process_thread(p, t)
-	{
-		if (!state_filter || (READ_TASK_STATE(t) & state_filter))
-			sched_show_task(t);
-	}
-}
-
-struct task_count count_tasks()
-{
-	struct task_count c = {};
-	lib::spin_lock_irqsave_guard g(tasklist_lock);
-	c.idle = int(num_online_cpus()); /* swapper/N: one per online CPU, on no list */
-	struct task_struct *p, *t;
-	for_each_process(p)
-	{
-		c.processes++;
-		for_each_thread(p, t)
-		{
-			c.threads++;
-			if (t->flags & PF_KTHREAD)
-				c.kernel_threads++;
-		}
-	}
-	return c;
-}
-
-void show_task_count()
-{
-	struct task_count c = count_tasks();
-	pr_info("tasks: %d processes, %d threads, %d kernel threads, %d idle\n", c.processes, c.threads,
-	        c.kernel_threads, c.idle);
 }
 
 /* ================================================================
@@ -257,7 +184,7 @@ void schedule_debug(struct task_struct* prev)
 	dump_stack();
 	add_taint(TAINT_WARN);
 	int extra = preempt_count() - int(PREEMPT_DISABLE_OFFSET);
-	preempt_count_sub(extra); /* preempt_count_set(PREEMPT_DISABLED) */
+	preempt_count_sub(extra); /* Linux: preempt_count_set(PREEMPT_DISABLED) */
 }
 
 void finish_task_switch(struct task_struct* prev)

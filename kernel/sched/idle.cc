@@ -8,12 +8,13 @@
  * when the rt and fair classes have nothing.
  *
  * Invariants: the idle task never sleeps; it halts with interrupts on
- * ("sti; hlt": the interrupt shadow closes the race with a wake-up from
+ * (native_safe_halt, "sti; hlt": the interrupt shadow closes the race with a wake-up from
  * an interrupt) and schedules as soon as need_resched is set.
  *
  * Lock order: rq->lock only.
  */
 #include "sched.h"
+#include <arch/irqflags.h>
 #include <kernel/preempt.h>
 
 namespace
@@ -42,7 +43,7 @@ void default_idle()
 		arch_local_irq_enable();
 		return;
 	}
-	asm volatile("sti; hlt" ::: "memory");
+	native_safe_halt();
 }
 void set_next_task_idle(struct rq*, struct task_struct*) {}
 } // namespace

@@ -22,6 +22,7 @@
 #include <kernel/irqflags.h>
 #include <kernel/kthread.h>
 #include <kernel/ktest.h>
+#include <kernel/sched/types.h>
 #include <kernel/time.h>
 #include "sched.h"
 

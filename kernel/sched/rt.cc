@@ -22,6 +22,7 @@
  */
 #include "sched.h"
 #include <kernel/sched_order.h>
+#include <uapi/linux/sched.h>
 
 namespace
 {

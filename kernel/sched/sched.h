@@ -38,6 +38,7 @@
  */
 #pragma once
 #include <kernel/sched.h>
+#include <uapi/linux/sched.h>
 
 struct rq;
 

@@ -28,6 +28,12 @@
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
 #include <uapi/asm-generic/errno-base.h>
+#include <kernel/sched/debug.h>
+#include <kernel/sched/signal.h>
+#include <kernel/sched/stat.h>
+#include <kernel/sched/task.h>
+#include <kernel/sched/types.h>
+#include <uapi/linux/sched.h>
 
 namespace
 {

@@ -25,6 +25,8 @@
 #include <lib/format.h>
 #include <lib/string.h>
 #include <uapi/asm-generic/errno-base.h>
+#include <kernel/sched/types.h>
+#include <uapi/linux/sched.h>
 
 namespace
 {

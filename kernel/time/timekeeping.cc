@@ -15,20 +15,22 @@
  * clock as printk's timestamps (Linux: the tsc clocksource behind the
  * timekeeper; we have no clocksource framework and no NTP adjustment).
  *
- * msleep(ms): no scheduler yet, so it halts the CPU with interrupts
- * enabled until msecs_to_jiffies(ms) + 1 ticks have passed (the + 1, as
- * Linux, because the current jiffy is already partly gone).  With
- * interrupts disabled no tick can come: after might_sleep()'s report it
- * busy-waits with mdelay() instead.  It also never returns before
- * ktime_get_ns() has advanced by msecs (see below).  Once the scheduler
- * runs, a task (not the idle task, not in atomic context) sleeps in
- * schedule_timeout_uninterruptible() instead and other tasks run.
+ * msleep(ms): a task (not the idle task, not in atomic context) sleeps in
+ * schedule_timeout_uninterruptible() for msecs_to_jiffies(ms) + 1 ticks
+ * (the + 1, as Linux, because the current jiffy is already partly gone)
+ * while other tasks run.  Before sched_init, and for the idle task or in
+ * atomic context (after might_sleep()'s report), it halts the CPU with
+ * interrupts enabled for the same number of ticks instead.  With
+ * interrupts disabled, or before the tick runs, no tick can come: it
+ * busy-waits with mdelay().  It never returns before ktime_get_ns() has
+ * advanced by msecs (see below).
  *
  * Data: jiffies_64 (jiffies is the same word), written only by the tick
  * on the boot CPU (tick_do_timer_cpu), read without a lock (aligned
  * 64-bit loads).  Every CPU's tick runs update_process_times for itself:
  * its timers, its scheduler tick.
  */
+#include <arch/irqflags.h>
 #include <arch/processor.h>
 #include <kernel/jiffies.h>
 #include <kernel/kernel.h>
@@ -98,7 +100,7 @@ void msleep(unsigned int msecs)
 		arch_local_irq_disable();
 		if (!time_before(jiffies, expire))
 			break;
-		asm volatile("sti; hlt" ::: "memory");
+		native_safe_halt();
 	}
 	arch_local_irq_enable();
 	/* a tick is 1/HZ s of TSC time only to calibration accuracy, and QEMU

@@ -1,6 +1,6 @@
 // Benchmark (not a test): the cost of an allocate+free pair of the buddy
 // allocator on the host, order 0 (the per-cpu list path), 3 and 9.
-// Prints ns and TSC cycles per pair; run by tools/bench/page-alloc.sh.
+// Prints ns and TSC cycles per pair; run by tools/bench/alloc.sh.
 #include "sim_machine.h"
 
 #include <chrono>

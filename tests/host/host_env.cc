@@ -90,6 +90,10 @@ void host_reset_env()
 
 
 uint64_t local_clock() { return 0; }
+// the tick never runs on the host: slub_debug's tracks record jiffies 0
+extern "C" {
+volatile unsigned long jiffies;
+}
 // no atomic contexts on the host: might_sleep() has nothing to check
 void __might_sleep(const char*, int) {}
 const char* current_comm() { return "host-test"; }

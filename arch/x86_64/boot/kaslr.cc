@@ -28,6 +28,7 @@
 #include <arch/boot.h>
 #include <arch/e820.h>
 #include <arch/page.h>
+#include <arch/archrandom.h>
 #include <arch/processor.h>
 #include <lib/cmdline.h>
 #include <lib/string.h>
@@ -237,17 +238,9 @@ uint64_t kaslr_get_random_long()
 {
 	static uint64_t counter;
 	uint64_t r = rdtsc() + (++counter << 32);
-	if (cpuid(1).ecx & (1u << 30)) { /* RDRAND */
-		for (int i = 0; i < 10; i++) {
-			uint64_t v;
-			bool ok;
-			asm volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
-			if (ok) {
-				r ^= v;
-				break;
-			}
-		}
-	}
+	unsigned long v;
+	if (cpu_has_rdrand() && rdrand_long(&v))
+		r ^= v;
 	return mix64(r);
 }
 

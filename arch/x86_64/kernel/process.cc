@@ -23,6 +23,9 @@
 #include <arch/stacktrace.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/sched/debug.h>
+#include <kernel/sched/task.h>
+#include <kernel/sched/task_stack.h>
 #include <kernel/kallsyms.h>
 
 struct inactive_task_frame {
@@ -98,10 +101,13 @@ void show_stack(struct task_struct* tsk, const char* log_lvl)
 	}
 	uintptr_t trace[32];
 	unsigned n = stack_trace_save_tsk(tsk, trace, 32);
+	/* as show_trace_log_lvl: a sleeping task's frames are all on its stack */
 	printk("%sCall Trace:\n", log_lvl);
+	printk("%s <TASK>\n", log_lvl);
 	char sym[128];
 	for (unsigned i = 0; i < n; i++) {
 		sprint_backtrace(sym, sizeof(sym), trace[i]);
-		printk("%s [<0>] %s\n", log_lvl, sym);
+		printk("%s %s\n", log_lvl, sym);
 	}
+	printk("%s </TASK>\n", log_lvl);
 }

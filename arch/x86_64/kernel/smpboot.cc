@@ -49,6 +49,8 @@
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/sched/task.h>
+#include <kernel/sched/task_stack.h>
 #include <kernel/time.h>
 #include <lib/cmdline.h>
 #include <lib/format.h>

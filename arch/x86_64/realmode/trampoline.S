@@ -27,9 +27,8 @@
  *
  * The blob lives in .rodata and is never executed where it is linked.
  */
-#define PCPU_HOT_BOOT_STACK 32 /* <kernel/smp.h>, checked in <arch/current.h> */
-#define MSR_EFER 0xc0000080
-#define MSR_GS_BASE 0xc0000101
+#include <arch/processor.h> /* MSR_EFER, MSR_GS_BASE */
+#include <kernel/smp.h>       /* PCPU_HOT_BOOT_STACK */
 
 	.section .rodata.trampoline, "a"
 	.balign 16
