@@ -110,16 +110,18 @@ static int kernel_init(void*)
  */
 [[noreturn]] static void rest_init()
 {
-	pid_t pid = kernel_thread(kernel_init, nullptr, nullptr, CLONE_FS);
+	lib::Result<pid_t> pid = kernel_thread(kernel_init, nullptr, nullptr, CLONE_FS);
 	if (pid != 1)
-		panic("rest_init: kernel_init got pid %d", pid);
+		panic("rest_init: kernel_init got pid %d", pid.is_ok() ? pid.value() : -pid.error());
 	pid = kernel_thread(kthreadd, nullptr, "kthreadd", CLONE_FS | CLONE_FILES);
+	if (pid.is_err())
+		panic("rest_init: no kthreadd (%d)", -pid.error());
 	{
 		lib::spin_lock_irqsave_guard g(tasklist_lock);
-		kthreadd_task = find_task_by_vpid(pid);
+		kthreadd_task = find_task_by_vpid(pid.value());
 	}
 	if (!kthreadd_task)
-		panic("rest_init: no kthreadd (%d)", pid);
+		panic("rest_init: no kthreadd (pid %d)", pid.value());
 	/* the boot CPU idles from here on: cpu_startup_entry(CPUHP_ONLINE) */
 	schedule();
 	cpu_startup_entry();

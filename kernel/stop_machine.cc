@@ -117,10 +117,11 @@ void cpu_stop_init()
 	}
 	for_each_online_cpu(cpu)
 	{
-		struct task_struct* t = kthread_create_on_cpu(cpu_stopper_thread, reinterpret_cast<void*>(uintptr_t(cpu)),
-		                                              cpu, "migration/%u");
-		if (IS_ERR(t))
-			panic("cpu_stop: no stopper thread for CPU %u (%ld)", cpu, PTR_ERR(t));
+		lib::Result<struct task_struct*> r = __kthread_create_on_cpu(
+		    cpu_stopper_thread, reinterpret_cast<void*>(uintptr_t(cpu)), cpu, "migration/%u");
+		if (r.is_err())
+			panic("cpu_stop: no stopper thread for CPU %u (%d)", cpu, -r.error());
+		struct task_struct* t = r.value();
 		sched_set_stop_task(int(cpu), t);
 		struct cpu_stopper* stopper = &cpu_stopper[cpu];
 		{

@@ -71,7 +71,7 @@ struct task_struct* bound_thread(int (*fn)(void*), void* data, unsigned cpu, con
 	if (IS_ERR(k))
 		return nullptr;
 	*bound = cpu;
-	if (kthread_bind(k, cpu)) {
+	if (kthread_bind(k, cpu).is_err()) {
 		kthread_stop(k);
 		return nullptr;
 	}

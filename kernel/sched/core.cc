@@ -229,8 +229,7 @@ struct task_struct* pick_next_task(struct rq* rq)
  * autoreaped kernel thread, then put_task_struct_rcu_user) */
 void release_dead_task(struct task_struct* prev)
 {
-	int err = release_task(prev);
-	WARN_ON(err);
+	WARN_ON(release_task(prev).is_err());
 }
 
 } // namespace

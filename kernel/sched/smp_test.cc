@@ -91,7 +91,7 @@ struct spinner_set {
 		if (IS_ERR(t))
 			return false;
 		k[n++] = t;
-		return bind_to >= NR_CPUS || kthread_bind(t, bind_to) == 0;
+		return bind_to >= NR_CPUS || kthread_bind(t, bind_to).is_ok();
 	}
 	bool create(unsigned count, unsigned bind_to = NR_CPUS)
 	{
@@ -309,13 +309,14 @@ KTEST(sched_smp, impossible_affinity_is_refused)
 		KEXPECT_EQ(set_cpus_allowed_ptr(cpu_stopper_task(1), &cpu0), -EINVAL);
 	KEXPECT_EQ(set_cpus_allowed_ptr(&init_task, cpu_possible_mask), -EINVAL);
 	/* kthread_bind: only an online CPU, only before the first run */
-	KEXPECT_EQ(kthread_bind(k, NR_CPUS), -EINVAL);
+	KEXPECT_ERR(kthread_bind(k, NR_CPUS), EINVAL);
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
 		if (!cpu_online(cpu)) {
-			KEXPECT_EQ(kthread_bind(k, cpu), -EINVAL);
+			KEXPECT_ERR(kthread_bind(k, cpu), EINVAL);
 			break;
 		}
-	KEXPECT_TRUE(IS_ERR(kthread_create_on_cpu(spinner_fn, nullptr, NR_CPUS, "ktest-nocpu/%u")));
+	KEXPECT_ERR(__kthread_create_on_cpu(spinner_fn, nullptr, NR_CPUS, "ktest-nocpu/%u"), EINVAL);
+	KEXPECT_EQ(PTR_ERR(kthread_create_on_cpu(spinner_fn, nullptr, NR_CPUS, "ktest-nocpu/%u")), long(-EINVAL));
 	/* no stopper there: nothing runs, -ENOENT */
 	KEXPECT_EQ(stop_one_cpu(NR_CPUS, [](void*) { return 1; }, nullptr), -ENOENT);
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
@@ -325,7 +326,7 @@ KTEST(sched_smp, impossible_affinity_is_refused)
 		}
 	set.wake();
 	msleep(5);
-	KEXPECT_EQ(kthread_bind(k, 0), -EINVAL); /* it has run */
+	KEXPECT_ERR(kthread_bind(k, 0), EINVAL); /* it has run */
 	set.stop();
 }
 
@@ -493,8 +494,8 @@ KTEST_EXPLICIT_ONLY(bench, sched_smp)
 		x.peer[i] = kthread_create(xping_fn, &args[i], "bench-xping%d", i);
 		KASSERT_FALSE(IS_ERR(x.peer[i]));
 	}
-	KEXPECT_EQ(kthread_bind(x.peer[0], 0), 0);
-	KEXPECT_EQ(kthread_bind(x.peer[1], other), 0);
+	KEXPECT_OK(kthread_bind(x.peer[0], 0));
+	KEXPECT_OK(kthread_bind(x.peer[1], other));
 	unsigned resched0 = irq_stat[0].irq_resched_count + irq_stat[other].irq_resched_count;
 	uint64_t t0 = local_clock();
 	wake_up_process(x.peer[0]);

@@ -20,7 +20,7 @@
 #include <mm/vmalloc.h>
 #include <uapi/asm-generic/errno-base.h>
 
-int do_boot_cpu(unsigned apicid, int cpu, unsigned timeout_ms); /* smpboot.cc */
+lib::Result<void> do_boot_cpu(unsigned apicid, int cpu, unsigned timeout_ms); /* smpboot.cc */
 extern unsigned setup_max_cpus;                                  /* maxcpus= */
 
 namespace
@@ -237,7 +237,7 @@ KTEST(smp, a_cpu_that_does_not_start_is_reported_and_skipped)
 	if (cpu >= NR_CPUS)
 		KTEST_SKIP("every logical CPU number is in use");
 	unsigned online = num_online_cpus();
-	KEXPECT_EQ(do_boot_cpu(0xf0, int(cpu), 200), -EIO);
+	KEXPECT_ERR(do_boot_cpu(0xf0, int(cpu), 200), EIO);
 	KEXPECT_TRUE(ktest_log_contains("(APIC ID 0xf0) did not start in 200 ms, skipped"));
 	KEXPECT_FALSE(cpu_online(cpu));
 	KEXPECT_EQ(num_online_cpus(), online);

@@ -43,7 +43,6 @@
 #include <arch/pgtable.h>
 #include <arch/processor.h>
 #include <kernel/cpumask.h>
-#include <kernel/err.h>
 #include <kernel/irqflags.h>
 #include <kernel/params.h>
 #include <kernel/preempt.h>
@@ -52,6 +51,7 @@
 #include <kernel/time.h>
 #include <lib/cmdline.h>
 #include <lib/format.h>
+#include <lib/scope.h>
 #include <lib/string.h>
 #include <mm/memblock.h>
 #include <mm/page_alloc.h>
@@ -126,16 +126,17 @@ void free_trampoline_pgd()
 	}
 }
 
-uint64_t build_trampoline_pgd()
+/* the trampoline's page table (in tramp_pages); its physical address */
+lib::Result<uint64_t> build_trampoline_pgd()
 {
 	struct page** pages = tramp_pages;
+	lib::scope_exit undo([] { free_trampoline_pgd(); });
 	for (int i = 0; i < 3; i++) {
 		pages[i] = alloc_pages(GFP_KERNEL | __GFP_DMA32 | __GFP_ZERO, 0);
-		if (!pages[i]) {
-			free_trampoline_pgd();
-			return 0;
-		}
+		if (!pages[i])
+			return lib::Error{ENOMEM};
 	}
+	undo.release();
 	auto* pgd = static_cast<uint64_t*>(page_address(pages[0]));
 	auto* pud = static_cast<uint64_t*>(page_address(pages[1]));
 	auto* pmd = static_cast<uint64_t*>(page_address(pages[2]));
@@ -249,25 +250,20 @@ void reserve_real_mode()
 
 /*
  * Start one AP with the given APIC ID as logical CPU cpu; timeout_ms for
- * its sign of life.  0, or -EIO (reported) if it never answers.  Also the
- * entry point of the bad-input ktest, which aims it at an APIC ID no CPU
- * has.
+ * its sign of life.  EIO (reported) if it never answers, ENODEV without a
+ * trampoline page, ENOMEM.  Also the entry point of the bad-input ktest,
+ * which aims it at an APIC ID no CPU has.
  */
-int do_boot_cpu(unsigned apicid, int cpu, unsigned timeout_ms)
+lib::Result<void> do_boot_cpu(unsigned apicid, int cpu, unsigned timeout_ms)
 {
 	if (!real_mode_page)
-		return -ENODEV;
+		return lib::Error{ENODEV};
 	/* what can fail comes first: nothing may point at a half-made CPU */
-	if (!alloc_exception_stacks(unsigned(cpu)))
-		return -ENOMEM;
-	uint64_t pgd = build_trampoline_pgd();
-	if (!pgd)
-		return -ENOMEM;
-	struct task_struct* idle = fork_idle(cpu);
-	if (IS_ERR(idle)) {
-		free_trampoline_pgd();
-		return int(PTR_ERR(idle));
-	}
+	TRY(alloc_exception_stacks(unsigned(cpu)));
+	uint64_t pgd = TRY(build_trampoline_pgd());
+	lib::scope_exit undo_pgd([] { free_trampoline_pgd(); });
+	struct task_struct* idle = TRY(fork_idle(cpu));
+	undo_pgd.release(); /* the AP runs on them: freed once it is up */
 	irq_init_percpu_irqstack(unsigned(cpu));
 	struct pcpu_hot* hot = &pcpu_hot[cpu];
 	hot->cpu_number = unsigned(cpu);
@@ -310,12 +306,12 @@ int do_boot_cpu(unsigned apicid, int cpu, unsigned timeout_ms)
 		 * that slipped through runs on them) */
 		for (auto& p : tramp_pages)
 			p = nullptr;
-		return -EIO;
+		return lib::Error{EIO};
 	}
 	/* the AP is on the kernel page table now: the trampoline's tables go */
 	__atomic_store_n(&smpboot_initial_gs, 0, __ATOMIC_SEQ_CST);
 	free_trampoline_pgd();
-	return 0;
+	return lib::ok();
 }
 
 /* kernel_init, before the scheduler's SMP set-up (Linux: smp_init) */
@@ -339,7 +335,7 @@ void smp_init()
 			n = lib::snprintf(line, sizeof(line), ".... node  #0, CPUs:     ");
 			any = true;
 		}
-		if (do_boot_cpu(x86_cpu_to_apicid[cpu], int(cpu), 10000) == 0 && n < int(sizeof(line)) - 8)
+		if (do_boot_cpu(x86_cpu_to_apicid[cpu], int(cpu), 10000).is_ok() && n < int(sizeof(line)) - 8)
 			n += lib::snprintf(line + n, sizeof(line) - size_t(n),  " #%u", cpu);
 	}
 	if (any)
