@@ -42,6 +42,7 @@
 #include <kernel/wait.h>
 #include <arch/kaslr.h>
 #include <arch/page.h>
+#include <uapi/asm-generic/errno-base.h>
 
 extern "C" void (*__init_array_start[])(), (*__init_array_end[])();
 void smp_init(); /* arch/x86_64/kernel/smpboot.cc */
@@ -50,15 +51,15 @@ namespace
 {
 const char* ktest_glob;
 
-int set_ktest(std::string_view val)
+lib::Result<void> set_ktest(std::string_view val)
 {
 	static char glob[128];
 	if (val.empty() || val.size() >= sizeof(glob))
-		return -1;
+		return lib::Error{EINVAL};
 	lib::memcpy(glob, val.data(), val.size());
 	glob[val.size()] = '\0';
 	ktest_glob = glob;
-	return 0;
+	return lib::ok();
 }
 
 /* %pS / %ps in lib::vsnprintf go through the symbol table */

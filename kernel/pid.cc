@@ -31,17 +31,15 @@ namespace
 lib::spinlock pidmap_lock;
 pid_map pidmap;
 
-int pid_max_setup(std::string_view val)
+lib::Result<void> pid_max_setup(std::string_view val)
 {
-	long long v;
-	if (!lib::parse_int(val, v))
-		return -1;
+	long long v = TRY(lib::parse_int(val));
 	if (v < pid_max_min || v > pid_max_max) {
 		pr_warn("pid_max=%lld out of range [%d, %d], clamped\n", v, pid_max_min, pid_max_max);
 		v = v < pid_max_min ? pid_max_min : pid_max_max;
 	}
 	pid_max = int(v);
-	return 0;
+	return lib::ok();
 }
 } // namespace
 __setup("pid_max", pid_max_setup);

@@ -197,10 +197,10 @@ void on_each_cpu(smp_call_func_t func, void* info, int wait)
 }
 
 bool debug_smp_processor_id_on;
-static int debug_smp_processor_id_param(std::string_view)
+static lib::Result<void> debug_smp_processor_id_param(std::string_view)
 {
 	debug_smp_processor_id_on = true;
-	return 0;
+	return lib::ok();
 }
 early_param("debug_smp_processor_id", debug_smp_processor_id_param);
 

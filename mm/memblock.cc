@@ -407,12 +407,12 @@ void memblock_for_each_free_range(int nid, memblock_range_fn fn, void* arg)
 /* memblock=debug: dump the regions at boot, as Linux's memblock_debug */
 bool memblock_debug;
 
-static int early_memblock(std::string_view val)
+static lib::Result<void> early_memblock(std::string_view val)
 {
 	if (val != "debug")
-		return -1;
+		return lib::Error{EINVAL};
 	memblock_debug = true;
-	return 0;
+	return lib::ok();
 }
 early_param("memblock", early_memblock);
 

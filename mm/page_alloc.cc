@@ -476,13 +476,10 @@ unsigned long int_sqrt(unsigned long x)
 	return r;
 }
 
-int set_page_poison(std::string_view val)
+lib::Result<void> set_page_poison(std::string_view val)
 {
-	bool on;
-	if (!lib::parse_bool(val.empty() ? std::string_view("1") : val, on))
-		return -1;
-	page_poisoning_enabled = on;
-	return 0;
+	page_poisoning_enabled = TRY(lib::parse_bool(val.empty() ? std::string_view("1") : val));
+	return lib::ok();
 }
 } // namespace
 early_param("page_poison", set_page_poison);

@@ -1150,13 +1150,14 @@ __attribute__((noinline, cold)) void report_wrong_cache(struct kmem_cache* s, st
 	add_taint(TAINT_BAD_PAGE);
 }
 
-int setup_slub_debug_param(std::string_view val)
+lib::Result<void> setup_slub_debug_param(std::string_view val)
 {
 	return setup_slub_debug(val);
 }
-int setup_slub_nomerge(std::string_view)
+lib::Result<void> setup_slub_nomerge(std::string_view)
 {
-	return slub_nomerge = true, 0;
+	slub_nomerge = true;
+	return lib::ok();
 }
 } // namespace
 early_param("slub_debug", setup_slub_debug_param);
@@ -1428,7 +1429,7 @@ void get_slabinfo(struct kmem_cache* s, struct slabinfo* info)
 }
 
 /* slub_debug[=options[,cache names]]: F Z P U (T A O accepted, ignored), - off */
-int setup_slub_debug(std::string_view val)
+lib::Result<void> setup_slub_debug(std::string_view val)
 {
 	slab_flags_t flags = 0;
 	bool any_letter = false;
@@ -1467,11 +1468,11 @@ int setup_slub_debug(std::string_view val)
 	if (i < val.size()) { /* ",name[,name...]" */
 		std::string_view names = val.substr(i + 1);
 		if (names.size() >= sizeof(slub_debug_names))
-			return -1;
+			return lib::Error{EINVAL};
 		lib::memcpy(slub_debug_names, names.data(), names.size());
 		slub_debug_names[names.size()] = '\0';
 	}
-	return 0;
+	return lib::ok();
 }
 
 void kmem_cache_init()

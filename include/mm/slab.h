@@ -50,6 +50,7 @@
 #include <string_view>
 #include <kernel/smp.h>
 #include <lib/list.h>
+#include <lib/result.h>
 #include <lib/spinlock.h>
 #include <mm/gfp.h>
 #include <mm/mmzone.h>
@@ -218,7 +219,7 @@ void get_slabinfo(struct kmem_cache* s, struct slabinfo* info);
 
 /* ---- slub_debug and test hooks ---- */
 /* parse a slub_debug= value ("", "FZP", "FZ,kmalloc-64,foo"); the boot parameter calls this */
-int setup_slub_debug(std::string_view val);
+lib::Result<void> setup_slub_debug(std::string_view val);
 /* the decoded free pointer stored in a free object */
 void* slab_get_freepointer(struct kmem_cache* s, void* object);
 /* host tests: forget every cache (the machine under them is new) */

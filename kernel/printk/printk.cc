@@ -27,6 +27,7 @@
 #include <lib/spinlock.h>
 #include <lib/cmdline.h>
 #include <kernel/preempt.h>
+#include <uapi/asm-generic/errno-base.h>
 
 int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 bool oops_in_progress;
@@ -189,27 +190,27 @@ int printk(const char* fmt, ...)
 }
 
 /* loglevel=N: console prints levels below N (Linux: early_param("loglevel")) */
-static int __init_loglevel(std::string_view val)
+static lib::Result<void> __init_loglevel(std::string_view val)
 {
-	long long v;
-	if (!lib::parse_int(val, v) || v < 0 || v > CONSOLE_LOGLEVEL_MOTORMOUTH)
-		return -1;
+	long long v = TRY(lib::parse_int(val));
+	if (v < 0 || v > CONSOLE_LOGLEVEL_MOTORMOUTH)
+		return lib::Error{EINVAL};
 	console_loglevel = int(v);
-	return 0;
+	return lib::ok();
 }
 early_param("loglevel", __init_loglevel);
 
-static int __init_quiet(std::string_view)
+static lib::Result<void> __init_quiet(std::string_view)
 {
 	console_loglevel = CONSOLE_LOGLEVEL_QUIET;
-	return 0;
+	return lib::ok();
 }
 early_param("quiet", __init_quiet);
 
-static int __init_debug(std::string_view)
+static lib::Result<void> __init_debug(std::string_view)
 {
 	console_loglevel = CONSOLE_LOGLEVEL_MOTORMOUTH;
-	return 0;
+	return lib::ok();
 }
 early_param("debug", __init_debug);
 

@@ -32,6 +32,7 @@
 #include <lib/cmdline.h>
 #include <lib/string.h>
 #include <kernel/params.h>
+#include <uapi/asm-generic/errno-base.h>
 
 extern "C" char _text[], _end[];
 extern "C" uint64_t boot_pdpt_kernel[];
@@ -330,11 +331,19 @@ extern "C" unsigned long kaslr_early(uint32_t protocol, uint32_t info_pa)
 }
 
 /* Both are decided in kaslr_early; registered so they are not "unknown". */
-static int nokaslr_param(std::string_view) { return 0; }
-static int kaslr_param(std::string_view) { return 0; }
-static int kaslr_mode_param(std::string_view val)
+static lib::Result<void> nokaslr_param(std::string_view)
 {
-	return val == "virtual" || val == "physical" ? 0 : -1;
+	return lib::ok();
+}
+static lib::Result<void> kaslr_param(std::string_view)
+{
+	return lib::ok();
+}
+static lib::Result<void> kaslr_mode_param(std::string_view val)
+{
+	if (val != "virtual" && val != "physical")
+		return lib::Error{EINVAL};
+	return lib::ok();
 }
 early_param("nokaslr", nokaslr_param);
 early_param("kaslr", kaslr_param);

@@ -11,6 +11,7 @@
 #include <arch/apic.h>
 #include <lib/cmdline.h>
 #include <mm/memblock.h>
+#include <uapi/asm-generic/errno-base.h>
 
 e820_table e820_table_kernel;
 void init_mem_mapping();
@@ -62,13 +63,13 @@ void apply_mem_limit()
 	print_table("user", t);
 }
 
-int parse_memopt(std::string_view val)
+lib::Result<void> parse_memopt(std::string_view val)
 {
-	unsigned long long v;
-	if (!lib::parse_size(val, v) || v == 0)
-		return -1;
+	unsigned long long v = TRY(lib::parse_size(val));
+	if (v == 0)
+		return lib::Error{EINVAL};
 	mem_limit = v;
-	return 0;
+	return lib::ok();
 }
 } // namespace
 early_param("mem", parse_memopt);

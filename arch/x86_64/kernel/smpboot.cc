@@ -80,26 +80,24 @@ phys_addr_t real_mode_page; /* the trampoline's page, below 1 MiB */
 uint64_t kernel_cr3;        /* the boot CPU's page table, for the APs */
 volatile int cpu_callin = -1; /* the AP in flight writes its number here */
 
-int nosmp_param(std::string_view)
+lib::Result<void> nosmp_param(std::string_view)
 {
 	setup_max_cpus = 0;
-	return 0;
+	return lib::ok();
 }
-int maxcpus_param(std::string_view v)
+lib::Result<void> maxcpus_param(std::string_view v)
 {
-	unsigned long long n;
-	if (!lib::parse_uint(v, n))
-		return -1;
+	unsigned long long n = TRY(lib::parse_uint(v));
 	setup_max_cpus = n > NR_CPUS ? NR_CPUS : unsigned(n);
-	return 0;
+	return lib::ok();
 }
-int nr_cpus_param(std::string_view v)
+lib::Result<void> nr_cpus_param(std::string_view v)
 {
-	unsigned long long n;
-	if (!lib::parse_uint(v, n) || n == 0)
-		return -1;
+	unsigned long long n = TRY(lib::parse_uint(v));
+	if (n == 0)
+		return lib::Error{EINVAL};
 	setup_possible_cpus = n > NR_CPUS ? NR_CPUS : unsigned(n);
-	return 0;
+	return lib::ok();
 }
 
 void reset_apicid_map()

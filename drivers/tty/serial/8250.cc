@@ -84,14 +84,14 @@ uint16_t console_port()
 #include <lib/cmdline.h>
 
 /* console=ttyS<n>[,<baud>] (Linux: console= and the 8250 console's setup) */
-static int console_setup(std::string_view val)
+static lib::Result<void> console_setup(std::string_view val)
 {
 	static const uint16_t ports[] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
 	std::string_view dev = val.substr(0, val.find(','));
 	if (dev.size() != 5 || !dev.starts_with("ttyS") || dev[4] < '0' || dev[4] > '3') {
 		pr_warn("console: '%.*s' is not supported (only ttyS0-ttyS3); keeping ttyS0\n", int(val.size()),
 		        val.data());
-		return 0;
+		return lib::ok();
 	}
 	unsigned long long baud = 115200;
 	size_t comma = val.find(',');
@@ -100,12 +100,11 @@ static int console_setup(std::string_view val)
 		size_t end = 0;
 		while (end < b.size() && b[end] >= '0' && b[end] <= '9')
 			end++;
-		if (!lib::parse_uint(b.substr(0, end), baud))
-			return -1;
+		baud = TRY(lib::parse_uint(b.substr(0, end)));
 	}
 	if (!serial8250::init(ports[dev[4] - '0'], uint32_t(baud))) {
 		pr_warn("console: no UART at %.*s; keeping the previous console\n", int(dev.size()), dev.data());
 	}
-	return 0;
+	return lib::ok();
 }
 early_param("console", console_setup);
