@@ -237,10 +237,11 @@ extern bool slub_nomerge;
 extern std::atomic<long> large_kmalloc_pages;
 
 slab_flags_t kmem_cache_flags(slab_flags_t flags, const char* name);
-/* fill in sizes, order, nodes of a zeroed cache with name/object_size/align/ctor set */
-int __kmem_cache_create(struct kmem_cache* s, slab_flags_t flags);
-/* 0, or -EBUSY when objects remain (reported) */
-int __kmem_cache_shutdown(struct kmem_cache* s);
+/* fill in sizes, order, nodes of a zeroed cache with name/object_size/align/ctor
+ * set; EINVAL (no slab order fits), ENOMEM */
+lib::Result<void> __kmem_cache_create(struct kmem_cache* s, slab_flags_t flags);
+/* EBUSY when objects remain (reported) */
+lib::Result<void> __kmem_cache_shutdown(struct kmem_cache* s);
 void __kmem_cache_release(struct kmem_cache* s);
 unsigned int kmem_cache_object_bytes(); /* sizeof(kmem_cache) + the per-CPU array */
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size);
