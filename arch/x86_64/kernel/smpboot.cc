@@ -242,8 +242,9 @@ void reserve_real_mode()
 		pr_warn("smpboot: no free page below 640 KiB for the real-mode trampoline: no APs\n");
 		return;
 	}
-	real_mode_page = p;
-	memblock_reserve_named(p, PAGE_SIZE, "real-mode trampoline");
+	/* memblock_phys_alloc_range reserved it; this only names it in the log */
+	if (memblock_reserve_named(p, PAGE_SIZE, "real-mode trampoline").is_ok())
+		real_mode_page = p;
 }
 
 /*
