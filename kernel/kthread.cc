@@ -144,12 +144,8 @@ void free_kthread_struct(struct task_struct* k)
 lib::Result<struct task_struct*> __kthread_create_on_node(int (*threadfn)(void* data), void* data, int node,
                                                           const char namefmt[], va_list args)
 {
-	struct kthread_create_info create{.threadfn = threadfn,
-	                                  .data = data,
-	                                  .node = node,
-	                                  .result = lib::Error{EAGAIN}, /* replaced before done */
-	                                  .done = {},
-	                                  .list = {}};
+	struct kthread_create_info create = {
+	    threadfn, data, node, lib::Error{EAGAIN} /* kthreadd's answer replaces it */, {}, {}};
 	init_completion(&create.done);
 	{
 		lib::spin_lock_irqsave_guard g(kthread_create_lock);

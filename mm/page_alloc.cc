@@ -330,8 +330,9 @@ struct page* get_page_from_freelist(gfp_t /*gfp*/, unsigned order, unsigned allo
 	return nullptr;
 }
 
-/* GFP zone modifiers -> highest usable zone; -1 for an impossible request */
-int gfp_zone(gfp_t gfp)
+/* GFP zone modifiers -> highest usable zone; EINVAL for an impossible
+ * request (DMA and DMA32 at once) */
+lib::Result<unsigned> gfp_zone(gfp_t gfp)
 {
 	gfp_t z = gfp & GFP_ZONEMASK;
 	if (z & (__GFP_DMA | __GFP_DMA32))
@@ -342,7 +343,7 @@ int gfp_zone(gfp_t gfp)
 		return ZONE_DMA;
 	if (z == __GFP_DMA32)
 		return ZONE_DMA32;
-	return -1;
+	return lib::Error{EINVAL};
 }
 
 bool free_pages_prepare(struct page* page, unsigned order, uintptr_t caller)
@@ -431,11 +432,12 @@ struct page* alloc_pages_checked(gfp_t gfp, unsigned order, int preferred_nid, u
 		warn_alloc(gfp, order, "order >= MAX_ORDER");
 		return nullptr;
 	}
-	int highest = gfp_zone(gfp);
-	if (highest < 0) {
+	lib::Result<unsigned> zone = gfp_zone(gfp);
+	if (zone.is_err()) {
 		warn_alloc(gfp, order, "impossible zone modifiers");
 		return nullptr;
 	}
+	int highest = int(zone.value());
 	if (preferred_nid < 0 || unsigned(preferred_nid) >= MAX_NUMNODES || !NODE_DATA(preferred_nid))
 		preferred_nid = 0;
 	if (!NODE_DATA(preferred_nid)) {

@@ -114,7 +114,7 @@ template <typename T> long long ktest_value(T v)
 		auto&& __r = (r);                                                                                      \
 		int __got = __r.is_ok() ? 0 : __r.error();                                                             \
 		if (__got != (want_err)) {                                                                             \
-			__ktest.fail(__FILE__, __LINE__, "Expected %s to be %s%d, but it is %s%d", #r,                  \
+			__ktest.fail(__FILE__, __LINE__, "Expected %s to be %s%d, but it is %s%d", #r,                 \
 			             (want_err) ? "error " : "ok ", (want_err), __got ? "error " : "ok ", __got);      \
 			on_fail;                                                                                       \
 		}                                                                                                      \

@@ -484,8 +484,14 @@ static inline struct task_struct* get_task_struct(struct task_struct* t)
 /* drop a reference; the last one frees the stack and the task_struct */
 void put_task_struct(struct task_struct* t);
 /* lib::ref<task_struct> holds one of these references (<lib/ref.h>) */
-static inline void ref_get(struct task_struct* t) { get_task_struct(t); }
-static inline void ref_put(struct task_struct* t) { put_task_struct(t); }
+static inline void ref_get(struct task_struct* t)
+{
+	get_task_struct(t);
+}
+static inline void ref_put(struct task_struct* t)
+{
+	put_task_struct(t);
+}
 
 /*
  * A new task, a child of current, with a fresh pid, on the task list and

@@ -46,7 +46,8 @@ namespace lib
 
 // A type T can be held by ref<T> when ref_get(T*) and ref_put(T*) exist.
 template <class T>
-concept refcounted = requires(T* p) {
+concept refcounted = requires(T* p)
+{
 	ref_get(p);
 	ref_put(p);
 };

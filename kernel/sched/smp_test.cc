@@ -516,7 +516,7 @@ KTEST_EXPLICIT_ONLY(bench, sched_smp)
 	t0 = local_clock();
 	int bad = 0;
 	for (int i = 0; i < calls; i++)
-		bad += smp_call_function_single(int(other), noop, nullptr, 1) != 0;
+		bad += smp_call_function_single(int(other), noop, nullptr, 1).is_err();
 	ns = local_clock() - t0;
 	KEXPECT_EQ(bad, 0);
 	printk(KERN_INFO "# bench: smp_call_function_single round trip (CPU 0 -> %u, wait): %llu ns\n", other,
