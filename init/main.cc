@@ -95,7 +95,7 @@ static int kernel_init(void*)
 	if (ktest_glob) {
 		/* the cases run on CPU 0 (ktest.h): "this CPU" stays put in a case */
 		struct cpumask cpu0 = cpumask_of(0);
-		set_cpus_allowed_ptr(current, &cpu0);
+		WARN_ON(set_cpus_allowed_ptr(current, &cpu0).is_err());
 		int failed = ktest_run(ktest_glob);
 		/* with QEMU's isa-debug-exit this ends the run: exit status 1 (pass) or 3 */
 		qemu_debug_exit(failed ? 1 : 0);

@@ -173,7 +173,7 @@ int kthreadd(void*)
 {
 	set_task_comm(current, "kthreadd");
 	/* the threads it makes may run anywhere (Linux: housekeeping CPUs) */
-	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	WARN_ON(set_cpus_allowed_ptr(current, cpu_possible_mask).is_err());
 	current->flags |= PF_NOFREEZE;
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);

@@ -86,11 +86,11 @@ int cpu_stopper_thread(void* data)
 }
 } // namespace
 
-int stop_one_cpu(unsigned int cpu, cpu_stop_fn_t fn, void* arg)
+lib::Result<int> stop_one_cpu(unsigned int cpu, cpu_stop_fn_t fn, void* arg)
 {
 	might_sleep();
 	if (cpu >= NR_CPUS)
-		return -ENOENT;
+		return lib::Error{ENOENT};
 	struct cpu_stop_work work;
 	work.list.init();
 	work.fn = fn;
@@ -98,7 +98,7 @@ int stop_one_cpu(unsigned int cpu, cpu_stop_fn_t fn, void* arg)
 	work.ret = 0;
 	init_completion(&work.done);
 	if (!cpu_stop_queue_work(cpu, &work))
-		return -ENOENT;
+		return lib::Error{ENOENT};
 	wait_for_completion(&work.done);
 	return work.ret;
 }

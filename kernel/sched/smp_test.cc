@@ -258,7 +258,7 @@ void move_running_spinner(ktest& __ktest, bool fifo99)
 	unsigned target = some_other_cpu(1);
 	struct cpumask to = cpumask_of(target);
 	uint64_t migrations = k->se.nr_migrations;
-	KEXPECT_EQ(set_cpus_allowed_ptr(k, &to), 0);
+	KEXPECT_OK(set_cpus_allowed_ptr(k, &to));
 	KEXPECT_EQ(task_cpu(k), target); /* moved before the call returns */
 	KEXPECT_GT(k->se.nr_migrations, migrations);
 	for (int i = 0; i < 100 && read_once(set.s[0].last_cpu) != target; i++)
@@ -266,7 +266,7 @@ void move_running_spinner(ktest& __ktest, bool fifo99)
 	KEXPECT_EQ(read_once(set.s[0].last_cpu), target);
 	KEXPECT_EQ(k->nr_cpus_allowed, 1);
 	/* widening keeps it where it is */
-	KEXPECT_EQ(set_cpus_allowed_ptr(k, cpu_possible_mask), 0);
+	KEXPECT_OK(set_cpus_allowed_ptr(k, cpu_possible_mask));
 	KEXPECT_EQ(k->nr_cpus_allowed, int(cpumask_weight(cpu_possible_mask)));
 	KEXPECT_EQ(task_cpu(k), target);
 }
@@ -294,20 +294,20 @@ KTEST(sched_smp, impossible_affinity_is_refused)
 	struct task_struct* k = set.k[0];
 	struct cpumask before = k->cpus_mask;
 	struct cpumask none = {};
-	KEXPECT_EQ(set_cpus_allowed_ptr(k, &none), -EINVAL);
+	KEXPECT_ERR(set_cpus_allowed_ptr(k, &none), EINVAL);
 	struct cpumask offline = {};
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
 		if (!cpu_online(cpu))
 			cpumask_set_cpu(cpu, &offline);
 	if (cpumask_weight(&offline))
-		KEXPECT_EQ(set_cpus_allowed_ptr(k, &offline), -EINVAL);
+		KEXPECT_ERR(set_cpus_allowed_ptr(k, &offline), EINVAL);
 	KEXPECT_TRUE(cpumask_equal(&k->cpus_mask, &before)); /* nothing changed */
-	KEXPECT_EQ(set_cpus_allowed_ptr(nullptr, cpu_possible_mask), -EINVAL);
+	KEXPECT_ERR(set_cpus_allowed_ptr(nullptr, cpu_possible_mask), EINVAL);
 	/* a per-CPU thread and an idle task stay put */
 	struct cpumask cpu0 = cpumask_of(0);
 	if (num_online_cpus() > 1)
-		KEXPECT_EQ(set_cpus_allowed_ptr(cpu_stopper_task(1), &cpu0), -EINVAL);
-	KEXPECT_EQ(set_cpus_allowed_ptr(&init_task, cpu_possible_mask), -EINVAL);
+		KEXPECT_ERR(set_cpus_allowed_ptr(cpu_stopper_task(1), &cpu0), EINVAL);
+	KEXPECT_ERR(set_cpus_allowed_ptr(&init_task, cpu_possible_mask), EINVAL);
 	/* kthread_bind: only an online CPU, only before the first run */
 	KEXPECT_ERR(kthread_bind(k, NR_CPUS), EINVAL);
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
@@ -317,11 +317,13 @@ KTEST(sched_smp, impossible_affinity_is_refused)
 		}
 	KEXPECT_ERR(__kthread_create_on_cpu(spinner_fn, nullptr, NR_CPUS, "ktest-nocpu/%u"), EINVAL);
 	KEXPECT_EQ(PTR_ERR(kthread_create_on_cpu(spinner_fn, nullptr, NR_CPUS, "ktest-nocpu/%u")), long(-EINVAL));
-	/* no stopper there: nothing runs, -ENOENT */
-	KEXPECT_EQ(stop_one_cpu(NR_CPUS, [](void*) { return 1; }, nullptr), -ENOENT);
+	/* no stopper there: nothing runs, ENOENT */
+	KEXPECT_ERR(stop_one_cpu(NR_CPUS, [](void*) { return 1; }, nullptr), ENOENT);
+	/* with a stopper: fn ran, and its own result comes back */
+	KEXPECT_EQ(stop_one_cpu(0, [](void*) { return 7; }, nullptr).value_or(-1), 7);
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
 		if (!cpu_online(cpu)) {
-			KEXPECT_EQ(stop_one_cpu(cpu, [](void*) { return 1; }, nullptr), -ENOENT);
+			KEXPECT_ERR(stop_one_cpu(cpu, [](void*) { return 1; }, nullptr), ENOENT);
 			break;
 		}
 	set.wake();
@@ -355,8 +357,8 @@ KTEST(sched_smp, a_cpu_going_idle_pulls_a_queued_task)
 	KEXPECT_EQ(task_cpu(pair.k[0]), 1u);
 	KEXPECT_EQ(task_cpu(pair.k[1]), 1u);
 	/* free to move now; CPU 1 is in the mask so neither moves yet */
-	KEXPECT_EQ(set_cpus_allowed_ptr(pair.k[0], cpu_possible_mask), 0);
-	KEXPECT_EQ(set_cpus_allowed_ptr(pair.k[1], cpu_possible_mask), 0);
+	KEXPECT_OK(set_cpus_allowed_ptr(pair.k[0], cpu_possible_mask));
+	KEXPECT_OK(set_cpus_allowed_ptr(pair.k[1], cpu_possible_mask));
 	unsigned long newidle0 = read_once(runqueues[0].nr_newidle_pulls);
 	msleep(20); /* CPU 0 goes idle here */
 	unsigned long pulled = read_once(runqueues[0].nr_newidle_pulls) - newidle0;
@@ -393,7 +395,7 @@ KTEST(sched_smp, periodic_balance_spreads_tasks_queued_on_one_cpu)
 	};
 	unsigned long pulls = periodic_pulls();
 	for (unsigned i = 0; i < n; i++)
-		KEXPECT_EQ(set_cpus_allowed_ptr(set.k[i], cpu_possible_mask), 0);
+		KEXPECT_OK(set_cpus_allowed_ptr(set.k[i], cpu_possible_mask));
 	unsigned used = 0;
 	for (int i = 0; i < 200 && (used = set.cpus_used()) < n; i++)
 		msleep(1);

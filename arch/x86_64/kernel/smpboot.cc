@@ -153,16 +153,16 @@ uint32_t wakeup_secondary_cpu_via_init(unsigned apicid, phys_addr_t start_eip)
 {
 	apic_write(APIC_ESR, 0);
 	apic_icr_write(APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT, apicid);
-	bool send_ok = apic_wait_icr_idle();
+	bool send_ok = apic_wait_icr_idle().is_ok();
 	udelay(10);
 	apic_icr_write(APIC_INT_LEVELTRIG | APIC_DM_INIT, apicid); /* deassert */
-	send_ok &= apic_wait_icr_idle();
+	send_ok &= apic_wait_icr_idle().is_ok();
 	uint32_t accept = 0;
 	for (int j = 1; j <= 2 && send_ok; j++) {
 		apic_write(APIC_ESR, 0);
 		apic_icr_write(APIC_DM_STARTUP | uint32_t(start_eip >> 12), apicid);
 		udelay(j == 1 ? 10 : 300);
-		send_ok &= apic_wait_icr_idle();
+		send_ok &= apic_wait_icr_idle().is_ok();
 		udelay(10);
 		apic_write(APIC_ESR, 0);
 		accept = apic_read(APIC_ESR) & 0xEF;
@@ -297,10 +297,11 @@ lib::Result<void> do_boot_cpu(unsigned apicid, int cpu, unsigned timeout_ms)
 		/* a CPU that has not read its word yet halts when it does; one
 		 * still in real mode is put back to waiting for a STARTUP */
 		__atomic_store_n(&smpboot_initial_gs, 0, __ATOMIC_SEQ_CST);
+		/* best effort: the CPU is given up on either way */
 		apic_icr_write(APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT, apicid);
-		apic_wait_icr_idle();
+		(void)apic_wait_icr_idle();
 		apic_icr_write(APIC_INT_LEVELTRIG | APIC_DM_INIT, apicid);
-		apic_wait_icr_idle();
+		(void)apic_wait_icr_idle();
 		/* its idle task, stacks and trampoline tables are kept (a CPU
 		 * that slipped through runs on them) */
 		for (auto& p : tramp_pages)
