@@ -342,7 +342,7 @@ KTEST(wait, completion_and_timeouts)
 	KEXPECT_GE(jiffies - j0, 3ul);
 	flag = 1;
 	KEXPECT_GT(wait_event_timeout(wq, read_once(flag) != 0, 3), 0);
-	KEXPECT_EQ(wait_event_interruptible(wq, read_once(flag) != 0), 0);
+	KEXPECT_OK(wait_event_interruptible(wq, read_once(flag) != 0));
 	KEXPECT_EQ(wake_up_process(current), 0); /* running: nothing to wake */
 }
 
