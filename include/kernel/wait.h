@@ -108,7 +108,7 @@ template <typename Cond> long __wait_event_common(struct wait_queue_head* wq, un
 	((void)__wait_event_common(&(wq), TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, [&] { return !!(condition); }))
 /* no signals yet: always succeeds */
 #define wait_event_interruptible(wq, condition)                                                                        \
-	((void)__wait_event_common(&(wq), TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, [&] { return !!(condition); }),   \
+	((void)__wait_event_common(&(wq), TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, [&] { return !!(condition); }),    \
 	 lib::ok())
 /* 0 if condition is still false after timeout jiffies, else the jiffies left (at least 1) */
 #define wait_event_timeout(wq, condition, timeout)                                                                     \
