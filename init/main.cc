@@ -45,6 +45,7 @@
 #include <kernel/wait.h>
 #include <arch/kaslr.h>
 #include <arch/page.h>
+#include <uapi/asm-generic/errno-base.h>
 
 extern "C" void (*__init_array_start[])(), (*__init_array_end[])();
 void smp_init(); /* arch/x86_64/kernel/smpboot.cc */
@@ -53,15 +54,15 @@ namespace
 {
 const char* ktest_glob;
 
-int set_ktest(std::string_view val)
+lib::Result<void> set_ktest(std::string_view val)
 {
 	static char glob[128];
 	if (val.empty() || val.size() >= sizeof(glob))
-		return -1;
+		return lib::Error{EINVAL};
 	lib::memcpy(glob, val.data(), val.size());
 	glob[val.size()] = '\0';
 	ktest_glob = glob;
-	return 0;
+	return lib::ok();
 }
 
 /* %pS / %ps in lib::vsnprintf go through the symbol table */
@@ -98,7 +99,7 @@ static int kernel_init(void*)
 	if (ktest_glob) {
 		/* the cases run on CPU 0 (ktest.h): "this CPU" stays put in a case */
 		struct cpumask cpu0 = cpumask_of(0);
-		set_cpus_allowed_ptr(current, &cpu0);
+		WARN_ON(set_cpus_allowed_ptr(current, &cpu0).is_err());
 		int failed = ktest_run(ktest_glob);
 		/* with QEMU's isa-debug-exit this ends the run: exit status 1 (pass) or 3 */
 		qemu_debug_exit(failed ? 1 : 0);
@@ -114,16 +115,18 @@ static int kernel_init(void*)
  */
 [[noreturn]] static void rest_init()
 {
-	pid_t pid = kernel_thread(kernel_init, nullptr, nullptr, CLONE_FS);
+	lib::Result<pid_t> pid = kernel_thread(kernel_init, nullptr, nullptr, CLONE_FS);
 	if (pid != 1)
-		panic("rest_init: kernel_init got pid %d", pid);
+		panic("rest_init: kernel_init got pid %d", pid.is_ok() ? pid.value() : -pid.error());
 	pid = kernel_thread(kthreadd, nullptr, "kthreadd", CLONE_FS | CLONE_FILES);
+	if (pid.is_err())
+		panic("rest_init: no kthreadd (%d)", -pid.error());
 	{
 		lib::spin_lock_irqsave_guard g(tasklist_lock);
-		kthreadd_task = find_task_by_vpid(pid);
+		kthreadd_task = find_task_by_vpid(pid.value());
 	}
 	if (!kthreadd_task)
-		panic("rest_init: no kthreadd (%d)", pid);
+		panic("rest_init: no kthreadd (pid %d)", pid.value());
 	/* the boot CPU idles from here on: cpu_startup_entry(CPUHP_ONLINE) */
 	schedule();
 	cpu_startup_entry();

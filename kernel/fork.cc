@@ -25,6 +25,12 @@
  * parent's children and its group's thread list under tasklist_lock, and
  * release_task unlinks it from all three under the same lock.
  *
+ * Errors and unwinding: copy_process and dup_task_struct return a
+ * lib::Result (ENOMEM, EAGAIN); every step that takes something holds it
+ * in a lib::ref (the task, its signal_struct) or a lib::scope_exit (the
+ * pid), so a failed step's early return (TRY) undoes the steps before it
+ * in reverse order, as Linux's bad_fork_cleanup_* labels do by goto.
+ *
  * Lock order: tasklist_lock -> pidmap_lock -> the slab and vmalloc
  * locks.  put_task_struct may free a stack (vfree): process context only.
  *
@@ -34,7 +40,6 @@
  * has any), no RCU-delayed free.
  */
 #include <arch/pgtable.h>
-#include <kernel/err.h>
 #include <kernel/panic.h>
 #include <kernel/kthread.h>
 #include <kernel/pid.h>
@@ -47,6 +52,8 @@
 #include <kernel/sched/task_stack.h>
 #include <uapi/linux/sched.h>
 #include <kernel/time.h>
+#include <lib/ref.h>
+#include <lib/scope.h>
 #include <lib/string.h>
 #include <new>
 #include <mm/slab.h>
@@ -80,12 +87,24 @@ bool page_mapped_at(uintptr_t addr)
 	return e && (*e & _PAGE_PRESENT);
 }
 
-void put_signal(struct signal_struct* sig)
+/* drop a thread's reference to its group's signal_struct; the last one
+ * frees it (Linux: put_signal_struct) */
+void put_signal_struct(struct signal_struct* sig)
 {
 	if (sig->sigcnt.fetch_sub(1) == 1 && sig != &init_signals)
 		kmem_cache_free(signal_cachep, sig);
 }
 } // namespace
+
+/* lib::ref<signal_struct> (found by argument-dependent lookup) */
+static void ref_get(struct signal_struct* sig)
+{
+	sig->sigcnt.fetch_add(1);
+}
+static void ref_put(struct signal_struct* sig)
+{
+	put_signal_struct(sig);
+}
 
 void fork_init()
 {
@@ -118,21 +137,21 @@ void free_task_struct(struct task_struct* tsk)
 	kmem_cache_free(task_struct_cachep, tsk);
 }
 
-void* alloc_thread_stack_node(struct task_struct* tsk, int node)
+lib::Result<void> alloc_thread_stack_node(struct task_struct* tsk, int node)
 {
 	if (should_fail_alloc())
-		return nullptr;
+		return lib::Error{ENOMEM};
 	void* stack =
 	    __vmalloc_node(THREAD_SIZE, THREAD_SIZE, GFP_KERNEL | __GFP_ZERO, node, __builtin_return_address(0));
 	if (!stack)
-		return nullptr;
+		return lib::Error{ENOMEM};
 	uintptr_t s = reinterpret_cast<uintptr_t>(stack);
 	if (WARN_ON(page_mapped_at(s - PAGE_SIZE) || page_mapped_at(s + THREAD_SIZE))) {
 		vfree(stack); /* no guard page: refuse rather than risk silent corruption */
-		return nullptr;
+		return lib::Error{ENOMEM};
 	}
 	tsk->stack = stack;
-	return stack;
+	return lib::ok();
 }
 
 void free_thread_stack(struct task_struct* tsk)
@@ -156,20 +175,19 @@ unsigned long stack_not_used(const struct task_struct* p)
 	return reinterpret_cast<uintptr_t>(n) - reinterpret_cast<uintptr_t>(end_of_stack(p));
 }
 
-struct task_struct* dup_task_struct(struct task_struct* orig, int node)
+lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int node)
 {
 	struct task_struct* tsk = alloc_task_struct_node(node);
 	if (!tsk)
-		return nullptr;
+		return lib::Error{ENOMEM};
+	lib::scope_exit undo_tsk([tsk] { free_task_struct(tsk); });
 	/* arch_dup_task_struct: the whole structure, then fix up what is its own */
 	lib::memcpy(static_cast<void*>(tsk), static_cast<const void*>(orig), sizeof(*tsk));
 	tsk->lockdep_depth = 0; /* holds none of the parent's locks */
 	new (&tsk->pi_lock) lib::spinlock(); /* a waker may hold the parent's */
 	tsk->worker_private = nullptr; /* the parent's struct kthread is not ours to free */
-	if (!alloc_thread_stack_node(tsk, node)) {
-		free_task_struct(tsk);
-		return nullptr;
-	}
+	TRY(alloc_thread_stack_node(tsk, node));
+	undo_tsk.release();
 	set_task_stack_end_magic(tsk);
 	clear_tsk_thread_flag(tsk, TIF_NEED_RESCHED);
 	tsk->usage.store(1, std::memory_order_relaxed);
@@ -198,40 +216,44 @@ void put_task_struct(struct task_struct* t)
 	free_task_struct(t);
 }
 
-struct task_struct* copy_process(unsigned long clone_flags, int node, int* err)
+namespace
+{
+/* the new task's signal_struct with one reference for it: current's for
+ * CLONE_THREAD, else a new one (Linux: copy_signal) */
+lib::Result<struct signal_struct*> copy_signal(unsigned long clone_flags, struct task_struct* cur, int node)
+{
+	if (clone_flags & CLONE_THREAD) {
+		ref_get(cur->signal);
+		return cur->signal;
+	}
+	auto* sig = should_fail_alloc()
+	                ? nullptr
+	                : static_cast<struct signal_struct*>(kmem_cache_alloc_node(signal_cachep, GFP_KERNEL, node));
+	if (!sig)
+		return lib::Error{ENOMEM};
+	sig->sigcnt.store(1);
+	sig->live.store(0);
+	sig->nr_threads = 0;
+	sig->thread_head.init();
+	return sig;
+}
+} // namespace
+
+lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int node)
 {
 	struct task_struct* cur = current;
-	struct task_struct* p = dup_task_struct(cur, node);
-	if (!p) {
-		*err = -ENOMEM;
-		return nullptr;
-	}
-	struct signal_struct* sig;
-	if (clone_flags & CLONE_THREAD) {
-		sig = cur->signal;
-		sig->sigcnt.fetch_add(1);
-	} else {
-		sig = should_fail_alloc() ? nullptr
-		                          : static_cast<struct signal_struct*>(
-		                                kmem_cache_alloc_node(signal_cachep, GFP_KERNEL, node));
-		if (!sig) {
-			put_task_struct(p);
-			*err = -ENOMEM;
-			return nullptr;
-		}
-		sig->sigcnt.store(1);
-		sig->live.store(0);
-		sig->nr_threads = 0;
-		sig->thread_head.init();
-	}
-	int pid = alloc_pid();
-	if (pid < 0) {
-		put_signal(sig);
-		put_task_struct(p);
-		*err = pid;
-		return nullptr;
-	}
-	p->signal = sig;
+	/* The steps that can fail, each holding what it took until the end:
+	 * a failed TRY returns, and the destructors undo in reverse order. */
+	lib::ref<task_struct> task = lib::adopt_ref(TRY(dup_task_struct(cur, node)));
+	lib::ref<signal_struct> sig = lib::adopt_ref(TRY(copy_signal(clone_flags, cur, node)));
+	int pid = TRY(alloc_pid());
+	lib::scope_exit undo_pid([pid] { free_pid(pid); });
+
+	/* Nothing fails from here on: the task owns its pid and signal_struct,
+	 * and the reference dup_task_struct gave is the task list's. */
+	undo_pid.release();
+	struct task_struct* p = task.release();
+	p->signal = sig.release();
 	p->real_cred = get_cred(cur->real_cred);
 	p->cred = get_cred(cur->cred);
 	p->pid = pid;
@@ -246,7 +268,7 @@ struct task_struct* copy_process(unsigned long clone_flags, int node, int* err)
 	p->prio = cur->normal_prio; /* sched_fork: no inherited PI boost */
 	sched_fork(p);
 	p->start_time = p->start_boottime = ktime_get_ns();
-	sig->live.fetch_add(1);
+	p->signal->live.fetch_add(1);
 
 	lib::spin_lock_irqsave_guard g(tasklist_lock);
 	if (clone_flags & CLONE_THREAD) {
@@ -263,18 +285,16 @@ struct task_struct* copy_process(unsigned long clone_flags, int node, int* err)
 		p->real_parent->children.add_tail(&p->sibling);
 		init_task.tasks.add_tail(&p->tasks);
 	}
-	sig->thread_head.add_tail(&p->thread_node);
-	sig->nr_threads++;
+	p->signal->thread_head.add_tail(&p->thread_node);
+	p->signal->nr_threads++;
 	nr_threads++;
 	total_forks++;
 	return p;
 }
 
-struct task_struct* fork_idle(int cpu)
+lib::Result<struct task_struct*> fork_idle(int cpu)
 {
-	struct task_struct* p = dup_task_struct(&init_task, -1);
-	if (!p)
-		return static_cast<struct task_struct*>(ERR_PTR(-ENOMEM));
+	struct task_struct* p = TRY(dup_task_struct(&init_task, -1));
 	/* as Linux's idle threads: pid 0, init_task's group and parent, and
 	 * on no list (ps never shows them) */
 	p->pid = p->tgid = 0;
@@ -290,15 +310,15 @@ struct task_struct* fork_idle(int cpu)
 	return p;
 }
 
-int release_task(struct task_struct* p)
+lib::Result<void> release_task(struct task_struct* p)
 {
 	if (p == &init_task || p == current || is_idle_task(p))
-		return -EINVAL;
+		return lib::Error{EINVAL};
 	struct signal_struct* sig = p->signal;
 	{
 		lib::spin_lock_irqsave_guard g(tasklist_lock);
 		if (!p->children.empty() || (thread_group_leader(p) && sig->nr_threads > 1))
-			return -EBUSY; /* no reparenting yet; the leader goes last */
+			return lib::Error{EBUSY}; /* no reparenting yet; the leader goes last */
 		if (thread_group_leader(p)) {
 			p->tasks.del();
 			p->sibling.del();
@@ -310,11 +330,11 @@ int release_task(struct task_struct* p)
 		p->exit_state = EXIT_DEAD;
 	}
 	sig->live.fetch_sub(1);
-	put_signal(sig);
+	put_signal_struct(sig);
 	put_cred(p->real_cred);
 	put_cred(p->cred);
 	put_task_struct(p);
-	return 0;
+	return lib::ok();
 }
 
 int nr_processes()

@@ -2,7 +2,8 @@
  * ktests for tasks (suite "task"): init_task and `current`, the task
  * list, dup_task_struct/copy_process/release_task with their kernel
  * stacks and guard pages, pid allocation through the kernel API,
- * show_state and the countem summary; and a deliberate kernel stack
+ * show_state and the countem summary; copy_process failing at each of
+ * its allocations gives back everything; and a deliberate kernel stack
  * overflow (explicit only) for the e2e test to catch.
  */
 #include <arch/current.h>
@@ -21,9 +22,16 @@
 #include <kernel/sched/task.h>
 #include <kernel/sched/task_stack.h>
 #include <uapi/linux/sched.h>
+#include <lib/ref.h>
 #include <lib/string.h>
 #include <mm/mmzone.h>
+#include <mm/page_alloc.h>
+#include <mm/slab.h>
 #include <mm/vmalloc.h>
+#include <uapi/asm-generic/errno-base.h>
+
+extern struct kmem_cache* task_struct_cachep; /* kernel/fork.cc */
+extern struct kmem_cache* signal_cachep;
 
 namespace
 {
@@ -108,9 +116,10 @@ KTEST(task, task_list_is_a_circle_through_init_task)
 
 KTEST(task, dup_task_struct_gets_own_stack_with_guards)
 {
-	struct task_struct* p = dup_task_struct(&init_task, NUMA_NO_NODE);
-	KASSERT_TRUE(p != nullptr);
-	KEXPECT_TRUE(p != &init_task);
+	lib::Result<struct task_struct*> r = dup_task_struct(&init_task, NUMA_NO_NODE);
+	KASSERT_OK(r);
+	lib::ref<task_struct> p = lib::adopt_ref(r.value()); /* put at the end */
+	KEXPECT_TRUE(p.get() != &init_task);
 	KEXPECT_STREQ(p->comm, "swapper/0");
 	KEXPECT_TRUE(p->stack != init_task.stack);
 	KEXPECT_TRUE(is_vmalloc_addr(p->stack));
@@ -120,22 +129,20 @@ KTEST(task, dup_task_struct_gets_own_stack_with_guards)
 		KEXPECT_TRUE(mapped(a));
 	KEXPECT_FALSE(mapped(s - PAGE_SIZE));   /* the guard page below */
 	KEXPECT_FALSE(mapped(s + THREAD_SIZE)); /* vmalloc's trailing guard */
-	KEXPECT_FALSE(task_stack_end_corrupted(p));
-	KEXPECT_EQ(stack_not_used(p), (unsigned long)THREAD_SIZE);
+	KEXPECT_FALSE(task_stack_end_corrupted(p.get()));
+	KEXPECT_EQ(stack_not_used(p.get()), (unsigned long)THREAD_SIZE);
 	KEXPECT_EQ(p->usage.load(), 1L);
 	KEXPECT_TRUE(p->tasks.empty() && p->children.empty());
-	put_task_struct(p);
 }
 
 KTEST(task, copy_process_links_and_release_unlinks)
 {
 	int pids_before = pid_nr_allocated();
 	int threads_before = nr_threads;
-	int err = 0;
 	struct task_struct* me = current; /* kernel_init, pid 1 */
-	struct task_struct* p = copy_process(0, NUMA_NO_NODE, &err);
-	KASSERT_TRUE(p != nullptr);
-	KEXPECT_EQ(err, 0);
+	lib::Result<struct task_struct*> r = copy_process(0, NUMA_NO_NODE);
+	KASSERT_OK(r);
+	struct task_struct* p = r.value();
 	KEXPECT_GT(p->pid, 0);
 	KEXPECT_EQ(p->tgid, p->pid);
 	KEXPECT_TRUE(pid_is_allocated(p->pid));
@@ -159,19 +166,23 @@ KTEST(task, copy_process_links_and_release_unlinks)
 	get_task_comm(buf, p);
 	KEXPECT_STREQ(buf, "a_name_longer_t");
 	KEXPECT_TRUE(find_task_by_vpid(p->pid) == p);
-	struct task_struct* q = find_get_task_by_vpid(p->pid);
-	KEXPECT_TRUE(q == p);
-	if (q)
-		put_task_struct(q);
+	{
+		long usage = p->usage.load();
+		lib::ref<task_struct> q = lib::adopt_ref(find_get_task_by_vpid(p->pid));
+		KEXPECT_TRUE(q.get() == p);
+		KEXPECT_EQ(p->usage.load(), usage + 1);
+	}
+	KEXPECT_EQ(p->usage.load(), 1L); /* the ref put it back */
 
 	/* a second thread in p's group: not on the task list, counted in the group */
 	struct task_struct* saved = get_current();
 	/* copy_process reads current once, at its start; it allocates, so
 	 * preemption stays on (a switch would only end the borrow early) */
 	set_current_task(p); /* borrow: copy_process copies from current */
-	struct task_struct* t = copy_process(CLONE_THREAD, NUMA_NO_NODE, &err);
+	lib::Result<struct task_struct*> rt = copy_process(CLONE_THREAD, NUMA_NO_NODE);
 	set_current_task(saved);
-	KASSERT_TRUE(t != nullptr);
+	KASSERT_OK(rt);
+	struct task_struct* t = rt.value();
 	KEXPECT_EQ(t->tgid, p->pid);
 	KEXPECT_NE(t->pid, p->pid);
 	KEXPECT_TRUE(t->group_leader == p);
@@ -193,12 +204,12 @@ KTEST(task, copy_process_links_and_release_unlinks)
 	KEXPECT_EQ(n, 2u);
 
 	/* the leader cannot go first; bad input is refused */
-	KEXPECT_EQ(release_task(p), -EBUSY);
-	KEXPECT_EQ(release_task(&init_task), -EINVAL);
-	KEXPECT_EQ(release_task(t), 0);
+	KEXPECT_ERR(release_task(p), EBUSY);
+	KEXPECT_ERR(release_task(&init_task), EINVAL);
+	KEXPECT_OK(release_task(t));
 	KEXPECT_EQ(get_nr_threads(p), 1);
 	int pid = p->pid;
-	KEXPECT_EQ(release_task(p), 0);
+	KEXPECT_OK(release_task(p));
 	KEXPECT_FALSE(pid_is_allocated(pid));
 	KEXPECT_EQ(pid_nr_allocated(), pids_before);
 	KEXPECT_EQ(nr_threads, threads_before);
@@ -211,19 +222,70 @@ KTEST(task, stacks_and_tasks_are_freed)
 	/* many create/release rounds leave vmalloc's page count where it was */
 	unsigned long vm_before = vmalloc_nr_pages();
 	for (int i = 0; i < 64; i++) {
-		int err;
-		struct task_struct* p = copy_process(0, NUMA_NO_NODE, &err);
-		KASSERT_TRUE(p != nullptr);
-		KASSERT_EQ(release_task(p), 0);
+		lib::Result<struct task_struct*> p = copy_process(0, NUMA_NO_NODE);
+		KASSERT_OK(p);
+		KASSERT_OK(release_task(p.value()));
 	}
 	KEXPECT_EQ(vmalloc_nr_pages(), vm_before);
+}
+
+/*
+ * copy_process failing at each of its allocations (the task_struct, its
+ * stack, its signal_struct; fail_nth_alloc) returns ENOMEM and gives back
+ * everything the steps before took: the slab objects, the stack's pages,
+ * and no pid or signal_struct reference is left behind.
+ */
+KTEST(task, copy_process_failures_undo_every_step)
+{
+	for (unsigned long clone_flags : {0UL, (unsigned long)CLONE_THREAD}) {
+		/* CLONE_THREAD takes no new signal_struct: two allocations */
+		int steps = (clone_flags & CLONE_THREAD) ? 2 : 3;
+		for (int nth = 1; nth <= steps; nth++) {
+			kmem_cache_shrink(task_struct_cachep);
+			kmem_cache_shrink(signal_cachep);
+			drain_all_pages();
+			unsigned long free_before = nr_free_pages();
+			unsigned long vm_before = vmalloc_nr_pages();
+			struct slabinfo ti, si;
+			get_slabinfo(task_struct_cachep, &ti);
+			get_slabinfo(signal_cachep, &si);
+			int threads_before = nr_threads, pids_before = pid_nr_allocated();
+			long sigcnt_before = current->signal->sigcnt.load();
+
+			fail_nth_alloc = nth;
+			lib::Result<struct task_struct*> r = copy_process(clone_flags, NUMA_NO_NODE);
+			KEXPECT_EQ(fail_nth_alloc, 0); /* the nth allocation was reached */
+			fail_nth_alloc = 0;
+			KEXPECT_ERR(r, ENOMEM);
+			if (r.is_ok()) {
+				KEXPECT_OK(release_task(r.value()));
+				continue;
+			}
+
+			kmem_cache_shrink(task_struct_cachep);
+			kmem_cache_shrink(signal_cachep);
+			drain_all_pages();
+			struct slabinfo ta, sa;
+			get_slabinfo(task_struct_cachep, &ta);
+			get_slabinfo(signal_cachep, &sa);
+			KEXPECT_EQ(nr_threads, threads_before);
+			KEXPECT_EQ(pid_nr_allocated(), pids_before);
+			KEXPECT_EQ(ta.active_objs, ti.active_objs);
+			KEXPECT_EQ(sa.active_objs, si.active_objs);
+			KEXPECT_EQ(vmalloc_nr_pages(), vm_before);
+			KEXPECT_EQ(nr_free_pages(), free_before);
+			KEXPECT_EQ(current->signal->sigcnt.load(), sigcnt_before);
+		}
+	}
 }
 
 KTEST(task, pid_allocation_through_kernel_api)
 {
 	KEXPECT_EQ(pid_max, PID_MAX_DEFAULT);
-	int a = alloc_pid();
-	int b = alloc_pid();
+	lib::Result<int> ra = alloc_pid(), rb = alloc_pid();
+	KASSERT_OK(ra);
+	KASSERT_OK(rb);
+	int a = ra.value(), b = rb.value();
 	KASSERT_GT(a, 0);
 	KASSERT_GT(b, 0);
 	KEXPECT_NE(a, b);
@@ -231,7 +293,7 @@ KTEST(task, pid_allocation_through_kernel_api)
 	KEXPECT_TRUE(pid_is_allocated(a));
 	free_pid(a);
 	KEXPECT_FALSE(pid_is_allocated(a));
-	int c = alloc_pid();
+	int c = alloc_pid().value_or(-1);
 	KEXPECT_GT(c, b); /* a freed pid is not reused at once */
 	free_pid(b);
 	free_pid(c);
@@ -239,9 +301,9 @@ KTEST(task, pid_allocation_through_kernel_api)
 
 KTEST(task, show_state_and_countem_reach_the_log)
 {
-	int err;
-	struct task_struct* p = copy_process(0, NUMA_NO_NODE, &err);
-	KASSERT_TRUE(p != nullptr);
+	lib::Result<struct task_struct*> r = copy_process(0, NUMA_NO_NODE);
+	KASSERT_OK(r);
+	struct task_struct* p = r.value();
 	set_task_comm(p, "ktest_shown");
 	struct task_count c = count_tasks();
 	KEXPECT_GE(c.processes, 1);
@@ -261,7 +323,7 @@ KTEST(task, show_state_and_countem_reach_the_log)
 	KEXPECT_TRUE(ktest_log_contains(" <TASK>"));
 	KEXPECT_TRUE(ktest_log_contains(" </TASK>"));
 	KEXPECT_TRUE(ktest_log_contains(" processes, "));
-	KEXPECT_EQ(release_task(p), 0);
+	KEXPECT_OK(release_task(p));
 }
 
 static volatile int overflow_depth;
@@ -285,9 +347,9 @@ static void overflow_on_this_stack(void*)
  * page below: the double fault must say so (tests/e2e). */
 KTEST_EXPLICIT_ONLY(task, stack_overflow)
 {
-	int err;
-	struct task_struct* p = copy_process(0, NUMA_NO_NODE, &err);
-	KASSERT_TRUE(p != nullptr);
+	lib::Result<struct task_struct*> r = copy_process(0, NUMA_NO_NODE);
+	KASSERT_OK(r);
+	struct task_struct* p = r.value();
 	set_task_comm(p, "stack_overflow");
 	struct task_struct* saved = get_current();
 	preempt_disable();   /* no switch while current is borrowed */
@@ -301,9 +363,9 @@ KTEST_EXPLICIT_ONLY(task, stack_overflow)
  * delivered, and its handler reports the overflow from the #DF stack. */
 KTEST_EXPLICIT_ONLY(task, stack_guard_page_fault)
 {
-	int err;
-	struct task_struct* p = copy_process(0, NUMA_NO_NODE, &err);
-	KASSERT_TRUE(p != nullptr);
+	lib::Result<struct task_struct*> r = copy_process(0, NUMA_NO_NODE);
+	KASSERT_OK(r);
+	struct task_struct* p = r.value();
 	set_task_comm(p, "guard_write");
 	preempt_disable();
 	set_current_task(p);

@@ -204,11 +204,12 @@ bool ktest_quiesce()
 	 * Each CPU's stopper runs only once that is over (a scheduler grace
 	 * period, as Linux's synchronize_rcu before task_structs are freed) */
 	unsigned cpu;
+	bool passed = true;
 	for_each_online_cpu(cpu)
 	{
-		stop_one_cpu(cpu, [](void*) { return 0; }, nullptr);
+		passed &= stop_one_cpu(cpu, [](void*) { return 0; }, nullptr).is_ok();
 	}
 	drain_vfree_deferred(); /* what vfree deferred (interrupts were off) */
 	drain_all_pages();
-	return !left;
+	return !left && passed;
 }

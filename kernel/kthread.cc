@@ -22,6 +22,10 @@
  * (get_task_struct, as Linux requires): kthread_stop then returns the
  * saved result, and waking the dead task does nothing.
  *
+ * Errors: kthreadd answers a request with a lib::Result; the ERR_PTR
+ * functions (kthread_create_on_node, kthread_create_on_cpu) only convert
+ * the Result of their __ versions, for callers that expect Linux's API.
+ *
  * Lock order: kthread_create_lock (irqsave) -> p->pi_lock -> rq->lock.
  * kthread_bind waits for the thread to be off every CPU and queue, then
  * sets its mask under pi_lock; kthread_create_on_cpu marks it per-CPU.
@@ -32,6 +36,7 @@
 #include <kernel/printk.h>
 #include <kernel/wait.h>
 #include <lib/format.h>
+#include <lib/ref.h>
 #include <mm/slab.h>
 #include <uapi/asm-generic/errno-base.h>
 #include <cstdarg>
@@ -55,7 +60,7 @@ struct kthread_create_info {
 	int (*threadfn)(void* data);
 	void* data;
 	int node;
-	struct task_struct* result;
+	lib::Result<struct task_struct*> result; /* kthreadd's answer */
 	struct completion done;
 	lib::list_head list;
 };
@@ -75,7 +80,7 @@ int kthread(void* _create)
 	    should_fail_alloc() ? nullptr : static_cast<struct kthread*>(kzalloc(sizeof(struct kthread), GFP_KERNEL));
 	if (!self) {
 		current->flags |= PF_EXITING; /* before the creator hears of it */
-		create->result = ERR_PTR<struct task_struct>(-ENOMEM);
+		create->result = lib::Error{ENOMEM};
 		complete(&create->done);
 		kthread_exit(-ENOMEM);
 	}
@@ -96,20 +101,17 @@ int kthread(void* _create)
 
 void create_kthread(struct kthread_create_info* create)
 {
-	pid_t pid = kernel_thread(kthread, create, nullptr, CLONE_FS | CLONE_FILES);
-	if (pid < 0) {
-		create->result = ERR_PTR<struct task_struct>(pid);
+	lib::Result<pid_t> pid = kernel_thread(kthread, create, nullptr, CLONE_FS | CLONE_FILES);
+	if (pid.is_err()) { /* else the new thread answers, from kthread() */
+		create->result = pid.error_value();
 		complete(&create->done);
 	}
 }
 } // namespace
 
-pid_t kernel_thread(int (*fn)(void*), void* arg, const char* name, unsigned long flags)
+lib::Result<pid_t> kernel_thread(int (*fn)(void*), void* arg, const char* name, unsigned long flags)
 {
-	int err = 0;
-	struct task_struct* p = copy_process(CLONE_VM | CLONE_UNTRACED | flags, NUMA_NO_NODE, &err);
-	if (!p)
-		return err;
+	struct task_struct* p = TRY(copy_process(CLONE_VM | CLONE_UNTRACED | flags, NUMA_NO_NODE));
 	p->flags |= PF_KTHREAD;
 	p->mm = nullptr; /* kernel threads borrow active_mm at the switch */
 	p->worker_private = nullptr;
@@ -143,13 +145,11 @@ void free_kthread_struct(struct task_struct* k)
 	k->worker_private = nullptr;
 }
 
-struct task_struct* kthread_create_on_node(int (*threadfn)(void* data), void* data, int node, const char namefmt[], ...)
+lib::Result<struct task_struct*> __kthread_create_on_node(int (*threadfn)(void* data), void* data, int node,
+                                                          const char namefmt[], va_list args)
 {
-	struct kthread_create_info create;
-	create.threadfn = threadfn;
-	create.data = data;
-	create.node = node;
-	create.result = nullptr;
+	struct kthread_create_info create = {
+	    threadfn, data, node, lib::Error{EAGAIN} /* kthreadd's answer replaces it */, {}, {}};
 	init_completion(&create.done);
 	{
 		lib::spin_lock_irqsave_guard g(kthread_create_lock);
@@ -157,23 +157,27 @@ struct task_struct* kthread_create_on_node(int (*threadfn)(void* data), void* da
 	}
 	wake_up_process(kthreadd_task);
 	wait_for_completion(&create.done);
-	struct task_struct* task = create.result;
-	if (!IS_ERR(task)) {
-		char name[TASK_COMM_LEN];
-		va_list args;
-		va_start(args, namefmt);
-		lib::vsnprintf(name, sizeof(name), namefmt, args);
-		va_end(args);
-		set_task_comm(task, name);
-	}
+	struct task_struct* task = TRY(create.result);
+	char name[TASK_COMM_LEN];
+	lib::vsnprintf(name, sizeof(name), namefmt, args);
+	set_task_comm(task, name);
 	return task;
+}
+
+struct task_struct* kthread_create_on_node(int (*threadfn)(void* data), void* data, int node, const char namefmt[], ...)
+{
+	va_list args;
+	va_start(args, namefmt);
+	lib::Result<struct task_struct*> task = __kthread_create_on_node(threadfn, data, node, namefmt, args);
+	va_end(args);
+	return result_to_err_ptr(task);
 }
 
 int kthreadd(void*)
 {
 	set_task_comm(current, "kthreadd");
 	/* the threads it makes may run anywhere (Linux: housekeeping CPUs) */
-	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	WARN_ON(set_cpus_allowed_ptr(current, cpu_possible_mask).is_err());
 	current->flags |= PF_NOFREEZE;
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
@@ -213,51 +217,62 @@ int kthread_stop(struct task_struct* k)
 	struct kthread* kthread = k ? to_kthread(k) : nullptr;
 	if (!kthread || k == current)
 		return -EINVAL;
-	get_task_struct(k);
+	lib::ref<task_struct> hold = lib::get_ref(k); /* kthread stays readable */
 	__atomic_store_n(&kthread->should_stop, true, __ATOMIC_RELEASE);
 	wake_up_process(k);
 	wait_for_completion(&kthread->exited);
-	int ret = kthread->result;
-	put_task_struct(k);
-	return ret;
+	return kthread->result;
 }
 
-int kthread_bind(struct task_struct* p, unsigned int cpu)
+lib::Result<void> kthread_bind(struct task_struct* p, unsigned int cpu)
 {
 	if (!p || cpu >= NR_CPUS || !cpu_online(cpu))
-		return -EINVAL;
+		return lib::Error{EINVAL};
 	/* it may not have switched out yet (Linux: __kthread_bind_mask) */
 	if (!wait_task_inactive(p, TASK_UNINTERRUPTIBLE))
-		return -EINVAL;
-	unsigned long flags = arch_local_irq_save();
-	p->pi_lock.lock();
-	int ret = -EINVAL;
-	if (!p->on_rq && !p->on_cpu && READ_TASK_STATE(p) == TASK_UNINTERRUPTIBLE) {
-		p->cpus_mask = cpumask_of(cpu);
-		p->nr_cpus_allowed = 1;
-		set_task_cpu(p, cpu); /* off every queue and CPU, pi_lock held */
-		p->flags |= PF_NO_SETAFFINITY;
-		ret = 0;
+		return lib::Error{EINVAL};
+	lib::spin_lock_irqsave_guard g(p->pi_lock);
+	if (p->on_rq || p->on_cpu || READ_TASK_STATE(p) != TASK_UNINTERRUPTIBLE)
+		return lib::Error{EINVAL};
+	p->cpus_mask = cpumask_of(cpu);
+	p->nr_cpus_allowed = 1;
+	set_task_cpu(p, cpu); /* off every queue and CPU, pi_lock held */
+	p->flags |= PF_NO_SETAFFINITY;
+	return lib::ok();
+}
+
+namespace
+{
+/* __kthread_create_on_node with the name's arguments in line */
+__attribute__((format(printf, 4, 5))) lib::Result<struct task_struct*>
+kthread_create_node_fmt(int (*threadfn)(void*), void* data, int node, const char* namefmt, ...)
+{
+	va_list args;
+	va_start(args, namefmt);
+	lib::Result<struct task_struct*> task = __kthread_create_on_node(threadfn, data, node, namefmt, args);
+	va_end(args);
+	return task;
+}
+} // namespace
+
+lib::Result<struct task_struct*> __kthread_create_on_cpu(int (*threadfn)(void* data), void* data, unsigned int cpu,
+                                                         const char* namefmt)
+{
+	if (cpu >= NR_CPUS || !cpu_online(cpu))
+		return lib::Error{EINVAL};
+	struct task_struct* p = TRY(kthread_create_node_fmt(threadfn, data, -1, namefmt, cpu));
+	if (lib::Result<void> r = kthread_bind(p, cpu); WARN_ON(r.is_err())) {
+		kthread_stop(p);
+		return r.error_value();
 	}
-	p->pi_lock.unlock_irqrestore(flags);
-	return ret;
+	to_kthread(p)->is_per_cpu = true;
+	return p;
 }
 
 struct task_struct* kthread_create_on_cpu(int (*threadfn)(void* data), void* data, unsigned int cpu,
                                           const char* namefmt)
 {
-	if (cpu >= NR_CPUS || !cpu_online(cpu))
-		return ERR_PTR<struct task_struct>(-EINVAL);
-	struct task_struct* p = kthread_create_on_node(threadfn, data, -1, namefmt, cpu);
-	if (IS_ERR(p))
-		return p;
-	if (kthread_bind(p, cpu)) {
-		WARN_ON(1);
-		kthread_stop(p);
-		return ERR_PTR<struct task_struct>(-EINVAL);
-	}
-	to_kthread(p)->is_per_cpu = true;
-	return p;
+	return result_to_err_ptr(__kthread_create_on_cpu(threadfn, data, cpu, namefmt));
 }
 
 bool kthread_is_per_cpu(struct task_struct* p)

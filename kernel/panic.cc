@@ -111,13 +111,10 @@ void panic(const char* fmt, ...)
 	halt_forever();
 }
 
-static int set_panic_timeout(std::string_view val)
+static lib::Result<void> set_panic_timeout(std::string_view val)
 {
-	long long v;
-	if (!lib::parse_int(val, v))
-		return -1;
-	panic_timeout = long(v);
-	return 0;
+	panic_timeout = long(TRY(lib::parse_int(val)));
+	return lib::ok();
 }
 early_param("panic", set_panic_timeout);
 

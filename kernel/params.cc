@@ -70,7 +70,7 @@ const obs_kernel_param* find(std::string_view key)
 
 void call(const obs_kernel_param* p, const lib::cmdline_param& a)
 {
-	if (p->setup_func(a.value) < 0)
+	if (p->setup_func(a.value).is_err())
 		pr_warn("Malformed early option '%s'\n", p->str);
 }
 } // namespace
@@ -95,7 +95,7 @@ void parse_args()
 	while (it.next(a)) {
 		const obs_kernel_param* p = find(a.key);
 		if (p) {
-			if (!p->early && p->setup_func(a.value) < 0)
+			if (!p->early && p->setup_func(a.value).is_err())
 				pr_warn("Malformed option '%s'\n", p->str);
 			continue;
 		}

@@ -33,17 +33,15 @@ namespace
 lib::spinlock pidmap_lock;
 pid_map pidmap;
 
-int pid_max_setup(std::string_view val)
+lib::Result<void> pid_max_setup(std::string_view val)
 {
-	long long v;
-	if (!lib::parse_int(val, v))
-		return -1;
+	long long v = TRY(lib::parse_int(val));
 	if (v < pid_max_min || v > pid_max_max) {
 		pr_warn("pid_max=%lld out of range [%d, %d], clamped\n", v, pid_max_min, pid_max_max);
 		v = v < pid_max_min ? pid_max_min : pid_max_max;
 	}
 	pid_max = int(v);
-	return 0;
+	return lib::ok();
 }
 } // namespace
 __setup("pid_max", pid_max_setup);
@@ -56,28 +54,27 @@ void pid_idr_init()
 		panic("pid_idr_init: no memory for %d pids", pid_max);
 	lib::spin_lock_irqsave_guard g(pidmap_lock);
 	pidmap.attach(bits, size_t(pid_max));
-	int err = pidmap.set_pid_max(pid_max);
-	if (err)
-		panic("pid_idr_init: pid_max %d rejected (%d)", pid_max, err);
+	if (lib::Result<void> r = pidmap.set_pid_max(pid_max); r.is_err())
+		panic("pid_idr_init: pid_max %d rejected (%d)", pid_max, -r.error());
 	pr_info("pid_max: default: %d minimum: %d\n", pid_max, pid_max_min);
 }
 
-int alloc_pid()
+lib::Result<int> alloc_pid()
 {
 	lib::spin_lock_irqsave_guard g(pidmap_lock);
 	if (!pidmap.pid_max())
-		return -ENOMEM; /* before pid_idr_init */
+		return lib::Error{ENOMEM}; /* before pid_idr_init */
 	return pidmap.alloc();
 }
 
 void free_pid(int nr)
 {
-	bool ok;
+	lib::Result<void> r = lib::ok();
 	{
 		lib::spin_lock_irqsave_guard g(pidmap_lock);
-		ok = pidmap.free(nr);
+		r = pidmap.free(nr);
 	}
-	WARN_ON(!ok);
+	WARN_ON(r.is_err());
 }
 
 int pid_nr_allocated()

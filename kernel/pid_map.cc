@@ -18,18 +18,18 @@ void pid_map::attach(unsigned long* bits, size_t capacity)
 		bits_[0] |= 1; /* pid 0: the idle task's, never handed out */
 }
 
-int pid_map::set_pid_max(int n)
+lib::Result<void> pid_map::set_pid_max(int n)
 {
 	if (n < pid_max_min || n > pid_max_max || size_t(n) > capacity_)
-		return -EINVAL;
+		return lib::Error{EINVAL};
 	/* refuse to strand a live pid at or above the new limit */
 	for (int p = n; p < pid_max_; p++)
 		if (test(p))
-			return -EBUSY;
+			return lib::Error{EBUSY};
 	pid_max_ = n;
 	if (cursor_ > pid_max_)
 		cursor_ = pid_max_;
-	return 0;
+	return lib::ok();
 }
 
 bool pid_map::test(int pid) const
@@ -57,10 +57,10 @@ long pid_map::find_next_zero(size_t from, size_t to) const
 	}
 }
 
-int pid_map::alloc()
+lib::Result<int> pid_map::alloc()
 {
 	if (!pid_max_)
-		return -EAGAIN;
+		return lib::Error{EAGAIN};
 	/* Linux: pid_min = 1, RESERVED_PIDS once the cursor has passed it */
 	int pid_min = cursor_ > RESERVED_PIDS ? RESERVED_PIDS : 1;
 	int start = cursor_ > pid_min ? cursor_ : pid_min;
@@ -68,18 +68,18 @@ int pid_map::alloc()
 	if (nr < 0)
 		nr = find_next_zero(size_t(pid_min), size_t(start));
 	if (nr < 0)
-		return -EAGAIN;
+		return lib::Error{EAGAIN};
 	bits_[nr / BITS_PER_LONG] |= 1UL << (nr % BITS_PER_LONG);
 	cursor_ = int(nr) + 1;
 	nr_allocated_++;
 	return int(nr);
 }
 
-bool pid_map::free(int pid)
+lib::Result<void> pid_map::free(int pid)
 {
 	if (pid <= 0 || pid >= pid_max_ || !test(pid))
-		return false;
+		return lib::Error{EINVAL};
 	bits_[pid / BITS_PER_LONG] &= ~(1UL << (pid % BITS_PER_LONG));
 	nr_allocated_--;
-	return true;
+	return lib::ok();
 }

@@ -40,10 +40,10 @@ KTEST_EXPLICIT_ONLY(selftest, warn)
 KTEST_EXPLICIT_ONLY(selftest, smp_processor_id_preemptible)
 {
 	/* free to migrate (the runner is pinned to CPU 0, which is safe) */
-	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	KEXPECT_OK(set_cpus_allowed_ptr(current, cpu_possible_mask));
 	KEXPECT_LT(smp_processor_id(), NR_CPUS);
 	struct cpumask cpu0 = cpumask_of(0);
-	set_cpus_allowed_ptr(current, &cpu0);
+	KEXPECT_OK(set_cpus_allowed_ptr(current, &cpu0));
 }
 
 KTEST_EXPLICIT_ONLY(selftest, hang)

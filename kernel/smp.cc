@@ -136,17 +136,17 @@ void generic_smp_call_function_single_interrupt()
 	}
 }
 
-int smp_call_function_single(int cpu, smp_call_func_t func, void* info, int wait)
+lib::Result<void> smp_call_function_single(int cpu, smp_call_func_t func, void* info, int wait)
 {
 	if (cpu < 0 || unsigned(cpu) >= NR_CPUS || !cpu_online(unsigned(cpu)))
-		return -ENXIO;
+		return lib::Error{ENXIO};
 	preempt_disable();
 	if (unsigned(cpu) == smp_processor_id()) {
 		unsigned long flags = arch_local_irq_save();
 		func(info);
 		arch_local_irq_restore(flags);
 		preempt_enable();
-		return 0;
+		return lib::ok();
 	}
 	check_call_context();
 	call_single_data* csd = csd_for(unsigned(cpu));
@@ -154,7 +154,7 @@ int smp_call_function_single(int cpu, smp_call_func_t func, void* info, int wait
 	if (wait)
 		csd_lock_wait(csd);
 	preempt_enable();
-	return 0;
+	return lib::ok();
 }
 
 /* every online CPU but this one; preemption is disabled by the caller */
@@ -197,10 +197,10 @@ void on_each_cpu(smp_call_func_t func, void* info, int wait)
 }
 
 bool debug_smp_processor_id_on;
-static int debug_smp_processor_id_param(std::string_view)
+static lib::Result<void> debug_smp_processor_id_param(std::string_view)
 {
 	debug_smp_processor_id_on = true;
-	return 0;
+	return lib::ok();
 }
 early_param("debug_smp_processor_id", debug_smp_processor_id_param);
 

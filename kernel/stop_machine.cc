@@ -86,11 +86,11 @@ int cpu_stopper_thread(void* data)
 }
 } // namespace
 
-int stop_one_cpu(unsigned int cpu, cpu_stop_fn_t fn, void* arg)
+lib::Result<int> stop_one_cpu(unsigned int cpu, cpu_stop_fn_t fn, void* arg)
 {
 	might_sleep();
 	if (cpu >= NR_CPUS)
-		return -ENOENT;
+		return lib::Error{ENOENT};
 	struct cpu_stop_work work;
 	work.list.init();
 	work.fn = fn;
@@ -98,7 +98,7 @@ int stop_one_cpu(unsigned int cpu, cpu_stop_fn_t fn, void* arg)
 	work.ret = 0;
 	init_completion(&work.done);
 	if (!cpu_stop_queue_work(cpu, &work))
-		return -ENOENT;
+		return lib::Error{ENOENT};
 	wait_for_completion(&work.done);
 	return work.ret;
 }
@@ -117,10 +117,11 @@ void cpu_stop_init()
 	}
 	for_each_online_cpu(cpu)
 	{
-		struct task_struct* t = kthread_create_on_cpu(cpu_stopper_thread, reinterpret_cast<void*>(uintptr_t(cpu)),
-		                                              cpu, "migration/%u");
-		if (IS_ERR(t))
-			panic("cpu_stop: no stopper thread for CPU %u (%ld)", cpu, PTR_ERR(t));
+		lib::Result<struct task_struct*> r = __kthread_create_on_cpu(
+		    cpu_stopper_thread, reinterpret_cast<void*>(uintptr_t(cpu)), cpu, "migration/%u");
+		if (r.is_err())
+			panic("cpu_stop: no stopper thread for CPU %u (%d)", cpu, -r.error());
+		struct task_struct* t = r.value();
 		sched_set_stop_task(int(cpu), t);
 		struct cpu_stopper* stopper = &cpu_stopper[cpu];
 		{

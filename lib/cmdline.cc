@@ -9,6 +9,7 @@
 #include <lib/cmdline.h>
 
 #include <limits>
+#include <uapi/asm-generic/errno-base.h>
 
 namespace lib
 {
@@ -48,9 +49,9 @@ int digit_value(char c)
 }
 
 // Parse an unsigned number with base detection, consuming as many digits as
-// possible.  Sets `used` to the characters consumed; false on overflow or if
-// no digit was found.
-bool parse_prefix(std::string_view s, unsigned long long& out, size_t& used)
+// possible.  Sets `used` to the characters consumed; ERANGE on overflow,
+// EINVAL if no digit was found.
+Result<unsigned long long> parse_prefix(std::string_view s, size_t& used)
 {
 	unsigned base = 10;
 	size_t i = 0;
@@ -68,14 +69,13 @@ bool parse_prefix(std::string_view s, unsigned long long& out, size_t& used)
 		if (d >= base)
 			break;
 		if (v > (max - d) / base)
-			return false;
+			return Error{ERANGE};
 		v = v * base + d;
 	}
 	if (i == first)
-		return false;
-	out = v;
+		return Error{EINVAL};
 	used = i;
-	return true;
+	return v;
 }
 
 std::string_view strip_newline(std::string_view s)
@@ -154,20 +154,19 @@ bool cmdline_iter::next(cmdline_param& out)
 	return true;
 }
 
-bool parse_uint(std::string_view s, unsigned long long& out)
+Result<unsigned long long> parse_uint(std::string_view s)
 {
 	s = strip_newline(s);
 	if (!s.empty() && s[0] == '+')
 		s.remove_prefix(1);
-	unsigned long long v;
 	size_t used;
-	if (!parse_prefix(s, v, used) || used != s.size())
-		return false;
-	out = v;
-	return true;
+	unsigned long long v = TRY(parse_prefix(s, used));
+	if (used != s.size())
+		return Error{EINVAL};
+	return v;
 }
 
-bool parse_int(std::string_view s, long long& out)
+Result<long long> parse_int(std::string_view s)
 {
 	s = strip_newline(s);
 	bool neg = !s.empty() && s[0] == '-';
@@ -176,32 +175,26 @@ bool parse_int(std::string_view s, long long& out)
 	else if (!s.empty() && s[0] == '+')
 		s.remove_prefix(1);
 	if (!s.empty() && (s[0] == '+' || s[0] == '-'))
-		return false; // "--5", "+-5"
-	unsigned long long mag;
-	if (!parse_uint(s, mag))
-		return false;
+		return Error{EINVAL}; // "--5", "+-5"
+	unsigned long long mag = TRY(parse_uint(s));
 	constexpr unsigned long long pos_max = std::numeric_limits<long long>::max();
 	if (neg) {
 		if (mag > pos_max + 1)
-			return false;
+			return Error{ERANGE};
 		// Two's-complement negation in unsigned space avoids overflow at
 		// LLONG_MIN.
-		out = static_cast<long long>(0 - mag);
-	} else {
-		if (mag > pos_max)
-			return false;
-		out = static_cast<long long>(mag);
+		return static_cast<long long>(0 - mag);
 	}
-	return true;
+	if (mag > pos_max)
+		return Error{ERANGE};
+	return static_cast<long long>(mag);
 }
 
-bool parse_size(std::string_view s, unsigned long long& out)
+Result<unsigned long long> parse_size(std::string_view s)
 {
 	s = strip_newline(s);
-	unsigned long long v;
 	size_t used;
-	if (!parse_prefix(s, v, used))
-		return false;
+	unsigned long long v = TRY(parse_prefix(s, used));
 	std::string_view suffix = tail(s, used);
 	unsigned shift = 0;
 	if (!suffix.empty()) {
@@ -231,47 +224,38 @@ bool parse_size(std::string_view s, unsigned long long& out)
 			shift = 10;
 			break;
 		default:
-			return false;
+			return Error{EINVAL};
 		}
 		if (suffix.size() != 1)
-			return false;
+			return Error{EINVAL};
 	}
 	if (shift && v > (std::numeric_limits<unsigned long long>::max() >> shift))
-		return false;
-	out = v << shift;
-	return true;
+		return Error{ERANGE};
+	return v << shift;
 }
 
-bool parse_bool(std::string_view s, bool& out)
+Result<bool> parse_bool(std::string_view s)
 {
 	if (s.empty())
-		return false;
+		return Error{EINVAL};
 	switch (s[0]) {
 	case 'y':
 	case 'Y':
 	case '1':
-		out = true;
 		return true;
 	case 'n':
 	case 'N':
 	case '0':
-		out = false;
-		return true;
+		return false;
 	case 'o':
 	case 'O':
-		if (s.size() < 2)
+		if (s.size() >= 2 && (s[1] == 'n' || s[1] == 'N'))
+			return true;
+		if (s.size() >= 2 && (s[1] == 'f' || s[1] == 'F'))
 			return false;
-		if (s[1] == 'n' || s[1] == 'N') {
-			out = true;
-			return true;
-		}
-		if (s[1] == 'f' || s[1] == 'F') {
-			out = false;
-			return true;
-		}
-		return false;
+		return Error{EINVAL};
 	default:
-		return false;
+		return Error{EINVAL};
 	}
 }
 

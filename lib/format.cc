@@ -514,14 +514,14 @@ int vcbprintf(format_out_fn out, void* ctx, const char* fmt, va_list ap)
 #include <kernel/params.h>
 #include <kernel/printk.h>
 
-static int no_hash_pointers_enable(std::string_view)
+static lib::Result<void> no_hash_pointers_enable(std::string_view)
 {
 	if (lib::no_hash_pointers)
-		return 0;
+		return lib::ok();
 	lib::no_hash_pointers = true;
 	pr_warn("no_hash_pointers: %%p prints raw kernel addresses on the console and in the log;\n");
 	pr_warn("no_hash_pointers: they reveal the kernel's layout, which KASLR hides. Debugging only.\n");
-	return 0;
+	return lib::ok();
 }
 early_param("no_hash_pointers", no_hash_pointers_enable);
 

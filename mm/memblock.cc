@@ -118,11 +118,11 @@ const char* rewrite_op_name(rewrite_op op)
 }
 
 /* apply op to [base, base + size) of type; all or nothing */
-int memblock_rewrite(memblock_type* type, phys_addr_t base, phys_addr_t size, rewrite_op op, int nid)
+lib::Result<void> memblock_rewrite(memblock_type* type, phys_addr_t base, phys_addr_t size, rewrite_op op, int nid)
 {
 	size = memblock_cap_size(base, size);
 	if (size == 0)
-		return 0;
+		return lib::ok();
 	const phys_addr_t end = base + size;
 
 	unsigned long max = type->max < INIT_MEMBLOCK_REGIONS ? type->max : INIT_MEMBLOCK_REGIONS;
@@ -155,11 +155,11 @@ int memblock_rewrite(memblock_type* type, phys_addr_t base, phys_addr_t size, re
 	if (out.overflow) {
 		pr_err("memblock: %s: no room to %s [mem 0x%016llx-0x%016llx] (%lu regions max)\n", type->name,
 		       rewrite_op_name(op), (ull)base, (ull)(end - 1), type->max);
-		return -ENOMEM;
+		return lib::Error{ENOMEM};
 	}
 	lib::memcpy(type->regions, memblock_scratch, out.cnt * sizeof(memblock_region));
 	type->cnt = out.cnt;
-	return 0;
+	return lib::ok();
 }
 
 /* index of the region of type containing addr, or -1 */
@@ -254,7 +254,7 @@ phys_addr_t memblock_alloc_range_nid(phys_addr_t size, phys_addr_t align, phys_a
 		addr = memblock_find_in_range_node(size, align, start, end, NUMA_NO_NODE);
 	if (!addr)
 		return 0;
-	if (memblock_reserve(addr, size) != 0)
+	if (memblock_reserve(addr, size).is_err())
 		return 0;
 	return addr;
 }
@@ -283,46 +283,46 @@ void memblock_dump(const memblock_type& type)
 }
 } // namespace
 
-int memblock_add_node(phys_addr_t base, phys_addr_t size, int nid)
+lib::Result<void> memblock_add_node(phys_addr_t base, phys_addr_t size, int nid)
 {
 	if (nid < NUMA_NO_NODE)
-		return -EINVAL;
+		return lib::Error{EINVAL};
 	return memblock_rewrite(&memblock.memory, base, size, rewrite_op::add, nid);
 }
 
-int memblock_add(phys_addr_t base, phys_addr_t size)
+lib::Result<void> memblock_add(phys_addr_t base, phys_addr_t size)
 {
 	return memblock_add_node(base, size, MEMBLOCK_DEFAULT_NID);
 }
 
-int memblock_remove(phys_addr_t base, phys_addr_t size)
+lib::Result<void> memblock_remove(phys_addr_t base, phys_addr_t size)
 {
 	return memblock_rewrite(&memblock.memory, base, size, rewrite_op::remove, NUMA_NO_NODE);
 }
 
-int memblock_reserve(phys_addr_t base, phys_addr_t size)
+lib::Result<void> memblock_reserve(phys_addr_t base, phys_addr_t size)
 {
 	return memblock_rewrite(&memblock.reserved, base, size, rewrite_op::add, MEMBLOCK_RESERVED_NID);
 }
 
-int memblock_reserve_named(phys_addr_t base, phys_addr_t size, const char* what)
+lib::Result<void> memblock_reserve_named(phys_addr_t base, phys_addr_t size, const char* what)
 {
-	int ret = memblock_reserve(base, size);
+	lib::Result<void> ret = memblock_reserve(base, size);
 	size = memblock_cap_size(base, size);
-	if (ret == 0 && size != 0)
+	if (ret.is_ok() && size != 0)
 		pr_info("memblock: reserve [mem 0x%016llx-0x%016llx] %s\n", (ull)base, (ull)(base + size - 1), what);
 	return ret;
 }
 
-int memblock_phys_free(phys_addr_t base, phys_addr_t size)
+lib::Result<void> memblock_phys_free(phys_addr_t base, phys_addr_t size)
 {
 	return memblock_rewrite(&memblock.reserved, base, size, rewrite_op::remove, NUMA_NO_NODE);
 }
 
-int memblock_set_node(phys_addr_t base, phys_addr_t size, int nid)
+lib::Result<void> memblock_set_node(phys_addr_t base, phys_addr_t size, int nid)
 {
 	if (nid < NUMA_NO_NODE)
-		return -EINVAL;
+		return lib::Error{EINVAL};
 	return memblock_rewrite(&memblock.memory, base, size, rewrite_op::set_node, nid);
 }
 
@@ -407,12 +407,12 @@ void memblock_for_each_free_range(int nid, memblock_range_fn fn, void* arg)
 /* memblock=debug: dump the regions at boot, as Linux's memblock_debug */
 bool memblock_debug;
 
-static int early_memblock(std::string_view val)
+static lib::Result<void> early_memblock(std::string_view val)
 {
 	if (val != "debug")
-		return -1;
+		return lib::Error{EINVAL};
 	memblock_debug = true;
-	return 0;
+	return lib::ok();
 }
 early_param("memblock", early_memblock);
 

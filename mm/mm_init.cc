@@ -124,7 +124,7 @@ void free_area_init_node(int nid)
 				e - s - present);
 		uintptr_t vstart = reinterpret_cast<uintptr_t>(pfn_to_page(s));
 		uintptr_t vend = reinterpret_cast<uintptr_t>(pfn_to_page(e));
-		if (!vmemmap_populate(vstart, vend, nid))
+		if (vmemmap_populate(vstart, vend, nid).is_err())
 			panic("mm: out of memory for the struct pages of node %d zone %s", nid, zone_names[z]);
 		init_struct_pages(s, e, z, nid);
 	}

@@ -42,6 +42,7 @@
 #include <lib/cmdline.h>
 #include <lib/format.h>
 #include <lib/string.h>
+#include <uapi/asm-generic/errno-base.h>
 #include <new>
 
 pg_data_t* node_data[MAX_NUMNODES];
@@ -331,8 +332,9 @@ struct page* get_page_from_freelist(gfp_t /*gfp*/, unsigned order, unsigned allo
 	return nullptr;
 }
 
-/* GFP zone modifiers -> highest usable zone; -1 for an impossible request */
-int gfp_zone(gfp_t gfp)
+/* GFP zone modifiers -> highest usable zone; EINVAL for an impossible
+ * request (DMA and DMA32 at once) */
+lib::Result<unsigned> gfp_zone(gfp_t gfp)
 {
 	gfp_t z = gfp & GFP_ZONEMASK;
 	if (z & (__GFP_DMA | __GFP_DMA32))
@@ -343,7 +345,7 @@ int gfp_zone(gfp_t gfp)
 		return ZONE_DMA;
 	if (z == __GFP_DMA32)
 		return ZONE_DMA32;
-	return -1;
+	return lib::Error{EINVAL};
 }
 
 bool free_pages_prepare(struct page* page, unsigned order, uintptr_t caller)
@@ -432,11 +434,12 @@ struct page* alloc_pages_checked(gfp_t gfp, unsigned order, int preferred_nid, u
 		warn_alloc(gfp, order, "order >= MAX_ORDER");
 		return nullptr;
 	}
-	int highest = gfp_zone(gfp);
-	if (highest < 0) {
+	lib::Result<unsigned> zone = gfp_zone(gfp);
+	if (zone.is_err()) {
 		warn_alloc(gfp, order, "impossible zone modifiers");
 		return nullptr;
 	}
+	int highest = int(zone.value());
 	if (preferred_nid < 0 || unsigned(preferred_nid) >= MAX_NUMNODES || !NODE_DATA(preferred_nid))
 		preferred_nid = 0;
 	if (!NODE_DATA(preferred_nid)) {
@@ -477,13 +480,10 @@ unsigned long int_sqrt(unsigned long x)
 	return r;
 }
 
-int set_page_poison(std::string_view val)
+lib::Result<void> set_page_poison(std::string_view val)
 {
-	bool on;
-	if (!lib::parse_bool(val.empty() ? std::string_view("1") : val, on))
-		return -1;
-	page_poisoning_enabled = on;
-	return 0;
+	page_poisoning_enabled = TRY(lib::parse_bool(val.empty() ? std::string_view("1") : val));
+	return lib::ok();
 }
 } // namespace
 early_param("page_poison", set_page_poison);

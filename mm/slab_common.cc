@@ -27,6 +27,7 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/format.h>
+#include <lib/scope.h>
 #include <lib/string.h>
 #include <mm/page_alloc.h>
 #include <uapi/asm-generic/errno-base.h>
@@ -109,31 +110,25 @@ struct kmem_cache* find_mergeable(unsigned size, unsigned align, slab_flags_t fl
 	return nullptr;
 }
 
-struct kmem_cache* create_cache(const char* name, unsigned size, unsigned align, slab_flags_t flags,
-                                void (*ctor)(void*), int* err)
+lib::Result<struct kmem_cache*> create_cache(const char* name, unsigned size, unsigned align, slab_flags_t flags,
+                                             void (*ctor)(void*))
 {
 	auto* s = static_cast<struct kmem_cache*>(kmem_cache_zalloc(kmem_cache_cache, GFP_KERNEL));
-	if (!s) {
-		*err = -ENOMEM;
-		return nullptr;
-	}
+	if (!s)
+		return lib::Error{ENOMEM};
+	lib::scope_exit undo_s([s] { kmem_cache_free(kmem_cache_cache, s); });
 	char* copy = kstrdup(name, GFP_KERNEL);
-	if (!copy) {
-		kmem_cache_free(kmem_cache_cache, s);
-		*err = -ENOMEM;
-		return nullptr;
-	}
+	if (!copy)
+		return lib::Error{ENOMEM};
+	lib::scope_exit undo_copy([copy] { kfree(copy); });
 	s->name = copy;
 	s->name_allocated = true;
 	s->size = s->object_size = size;
 	s->align = calculate_alignment(flags, align, size);
 	s->ctor = ctor;
-	*err = __kmem_cache_create(s, flags);
-	if (*err) {
-		kfree(copy);
-		kmem_cache_free(kmem_cache_cache, s);
-		return nullptr;
-	}
+	TRY(__kmem_cache_create(s, flags));
+	undo_copy.release();
+	undo_s.release();
 	s->refcount = 1;
 	slab_caches.add(&s->list);
 	return s;
@@ -213,9 +208,8 @@ void create_boot_cache(struct kmem_cache* s, const char* name, unsigned int size
 	if (size && !(size & (size - 1)) && size > align)
 		align = size;
 	s->align = calculate_alignment(flags, align, size);
-	int err = __kmem_cache_create(s, kmem_cache_flags(flags, name));
-	if (err)
-		panic("Creation of kmalloc slab %s size=%u failed. Reason %d", name, size, err);
+	if (lib::Result<void> r = __kmem_cache_create(s, kmem_cache_flags(flags, name)); r.is_err())
+		panic("Creation of kmalloc slab %s size=%u failed. Reason %d", name, size, -r.error());
 	s->refcount = -1; /* exempt from merging for now */
 }
 
@@ -253,36 +247,44 @@ void report_bad_kfree(const void* x, const char* why, unsigned long caller)
 
 /* ------------------------------------------------------ caches */
 
+namespace
+{
+/* kmem_cache_create's work: an alias of a mergeable cache, or a new one */
+lib::Result<struct kmem_cache*> lookup_or_create_cache(const char* name, unsigned int size, unsigned int align,
+                                                       slab_flags_t flags, void (*ctor)(void*))
+{
+	if (slab_state < UP)
+		return lib::Error{EBUSY};
+	if (!name || !size || size > KMALLOC_MAX_SIZE || (align & (align - 1)))
+		return lib::Error{EINVAL};
+	flags = kmem_cache_flags(flags & SLAB_FLAGS_PERMITTED, name);
+	lib::spin_lock_guard g(slab_lock);
+	if (struct kmem_cache* s = find_mergeable(size, align, flags, ctor)) { /* __kmem_cache_alias */
+		s->refcount++;
+		if (size > s->object_size)
+			s->object_size = size;
+		if (align_up(size, sizeof(void*)) > s->inuse)
+			s->inuse = unsigned(align_up(size, sizeof(void*)));
+		return s;
+	}
+	return create_cache(name, size, align, flags, ctor);
+}
+} // namespace
+
 struct kmem_cache* kmem_cache_create(const char* name, unsigned int size, unsigned int align, slab_flags_t flags,
                                      void (*ctor)(void*))
 {
-	int err = 0;
-	struct kmem_cache* s = nullptr;
-	if (slab_state < UP)
-		err = -EBUSY;
-	else if (!name || !size || size > KMALLOC_MAX_SIZE || (align & (align - 1)))
-		err = -EINVAL;
-	if (!err) {
-		flags = kmem_cache_flags(flags & SLAB_FLAGS_PERMITTED, name);
-		lib::spin_lock_guard g(slab_lock);
-		s = find_mergeable(size, align, flags, ctor);
-		if (s) { /* __kmem_cache_alias */
-			s->refcount++;
-			if (size > s->object_size)
-				s->object_size = size;
-			if (align_up(size, sizeof(void*)) > s->inuse)
-				s->inuse = unsigned(align_up(size, sizeof(void*)));
-		} else {
-			s = create_cache(name, size, align, flags, ctor, &err);
-		}
-	}
-	if (!s) {
+	lib::Result<struct kmem_cache*> s = lookup_or_create_cache(name, size, align, flags, ctor);
+	if (s.is_err()) {
+		/* NULL to the caller, as Linux's; the errno only in the report */
 		if (flags & SLAB_PANIC)
-			panic("kmem_cache_create: Failed to create slab '%s'. Error %d", name ? name : "(null)", err);
-		pr_warn("kmem_cache_create(%s) failed with error %d\n", name ? name : "(null)", err);
+			panic("kmem_cache_create: Failed to create slab '%s'. Error %d", name ? name : "(null)",
+			      -s.error());
+		pr_warn("kmem_cache_create(%s) failed with error %d\n", name ? name : "(null)", -s.error());
 		dump_stack();
+		return nullptr;
 	}
-	return s;
+	return s.value();
 }
 
 void kmem_cache_destroy(struct kmem_cache* s)
@@ -292,7 +294,7 @@ void kmem_cache_destroy(struct kmem_cache* s)
 	lib::spin_lock_guard g(slab_lock);
 	if (s->refcount < 0 || --s->refcount > 0)
 		return; /* the boot caches stay; an alias drops its reference */
-	if (__kmem_cache_shutdown(s)) {
+	if (__kmem_cache_shutdown(s).is_err()) {
 		pr_err("kmem_cache_destroy %s: Slab cache still has objects\n", s->name);
 		dump_stack();
 		s->refcount = 1; /* kept, as Linux does: free the objects and destroy again */

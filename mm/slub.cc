@@ -222,8 +222,9 @@ unsigned calc_slab_order(unsigned size, unsigned min_objects, unsigned max_order
 	return order;
 }
 
-/* Linux's calculate_order: as few wasted bytes as possible, up to order 3 */
-int calculate_order(unsigned size)
+/* Linux's calculate_order: as few wasted bytes as possible, up to order 3;
+ * ENOSYS (Linux's value) when not even MAX_ORDER - 1 holds one object */
+lib::Result<unsigned> calculate_order(unsigned size)
 {
 	unsigned min_objects = slub_min_objects;
 	if (!min_objects)
@@ -235,21 +236,22 @@ int calculate_order(unsigned size)
 		for (unsigned fraction = 16; fraction >= 4; fraction /= 2) {
 			unsigned order = calc_slab_order(size, min_objects, slub_max_order, fraction);
 			if (order <= slub_max_order)
-				return int(order);
+				return order;
 		}
 		min_objects--;
 	}
 	unsigned order = calc_slab_order(size, 1, slub_max_order, 1);
 	if (order <= slub_max_order)
-		return int(order);
+		return order;
 	order = calc_slab_order(size, 1, MAX_ORDER - 1, 1);
 	if (order < MAX_ORDER)
-		return int(order);
-	return -ENOSYS;
+		return order;
+	return lib::Error{ENOSYS};
 }
 
-/* Linux's calculate_sizes: where the free pointer, red zones, tracks go */
-bool calculate_sizes(struct kmem_cache* s)
+/* Linux's calculate_sizes: where the free pointer, red zones, tracks go;
+ * EINVAL when no slab order fits the object */
+lib::Result<void> calculate_sizes(struct kmem_cache* s)
 {
 	slab_flags_t flags = s->flags;
 	unsigned size = unsigned(align_up(s->object_size, sizeof(void*)));
@@ -282,9 +284,10 @@ bool calculate_sizes(struct kmem_cache* s)
 	size = unsigned(align_up(size, s->align));
 	s->size = size;
 	s->reciprocal_size = ~0ULL / size + 1;
-	int order = calculate_order(size);
-	if (order < 0)
-		return false;
+	lib::Result<unsigned> r = calculate_order(size);
+	if (r.is_err())
+		return lib::Error{EINVAL};
+	unsigned order = r.value();
 	s->allocflags = 0;
 	if (order)
 		s->allocflags |= __GFP_COMP;
@@ -294,11 +297,13 @@ bool calculate_sizes(struct kmem_cache* s)
 		s->allocflags |= GFP_DMA32;
 	if (s->flags & SLAB_RECLAIM_ACCOUNT)
 		s->allocflags |= __GFP_RECLAIMABLE;
-	s->oo_order = unsigned(order);
-	s->oo_objects = order_objects(unsigned(order), size);
+	s->oo_order = order;
+	s->oo_objects = order_objects(order, size);
 	s->min_order = get_order(size);
 	s->min_objects = order_objects(s->min_order, size);
-	return s->oo_objects != 0;
+	if (!s->oo_objects)
+		return lib::Error{EINVAL};
+	return lib::ok();
 }
 
 /* the gfp bits a slab allocation inherits from the object allocation */
@@ -691,7 +696,7 @@ void free_kmem_cache_nodes(struct kmem_cache* s)
 	}
 }
 
-bool init_kmem_cache_nodes(struct kmem_cache* s)
+lib::Result<void> init_kmem_cache_nodes(struct kmem_cache* s)
 {
 	for (unsigned nid = 0; nid < MAX_NUMNODES; nid++) {
 		if (!NODE_DATA(nid))
@@ -703,11 +708,11 @@ bool init_kmem_cache_nodes(struct kmem_cache* s)
 		auto* n = static_cast<struct kmem_cache_node*>(
 		    kmem_cache_alloc_node(kmem_cache_node_cache, GFP_KERNEL, int(nid)));
 		if (!n)
-			return false;
+			return lib::Error{ENOMEM};
 		init_kmem_cache_node(n);
 		s->node[nid] = n;
 	}
-	return true;
+	return lib::ok();
 }
 
 struct kmem_cache_cpu* cpu_area(struct kmem_cache* s)
@@ -741,9 +746,10 @@ struct kmem_cache* bootstrap(struct kmem_cache* static_cache)
 	return s;
 }
 
-int setup_slub_nomerge(std::string_view)
+lib::Result<void> setup_slub_nomerge(std::string_view)
 {
-	return slub_nomerge = true, 0;
+	slub_nomerge = true;
+	return lib::ok();
 }
 } // namespace
 early_param("slub_nomerge", setup_slub_nomerge);
@@ -772,7 +778,7 @@ unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigne
 	return unsigned(align_up(align, sizeof(void*)));
 }
 
-int __kmem_cache_create(struct kmem_cache* s, slab_flags_t flags)
+lib::Result<void> __kmem_cache_create(struct kmem_cache* s, slab_flags_t flags)
 {
 	/* every cache has nr_cpu_ids CPU slabs: the count may not grow after
 	 * kmem_cache_init (setup_arch fixes it from the MADT before mm init) */
@@ -780,19 +786,18 @@ int __kmem_cache_create(struct kmem_cache* s, slab_flags_t flags)
 		panic("SLUB: nr_cpu_ids grew from %u to %u after kmem_cache_init", slub_nr_cpu_ids, nr_cpu_ids);
 	s->flags = flags;
 	s->random = get_random_long();
-	if (!calculate_sizes(s))
-		return -EINVAL;
+	TRY(calculate_sizes(s));
 	unsigned long mp = ilog2(s->size) / 2;
 	s->min_partial = mp < MIN_PARTIAL ? MIN_PARTIAL : mp > MAX_PARTIAL ? MAX_PARTIAL : mp;
 	s->cpu_slab = cpu_area(s);
 	for (unsigned cpu = 0; cpu < nr_cpu_ids; cpu++)
 		s->cpu_slab[cpu] = kmem_cache_cpu{};
 	s->list.init();
-	if (!init_kmem_cache_nodes(s)) {
+	if (lib::Result<void> r = init_kmem_cache_nodes(s); r.is_err()) {
 		free_kmem_cache_nodes(s);
-		return -ENOMEM;
+		return r;
 	}
-	return 0;
+	return lib::ok();
 }
 
 void* slab_alloc_node(struct kmem_cache* s, gfp_t gfpflags, int node, unsigned long caller)
@@ -905,14 +910,16 @@ bool shrink_node(struct kmem_cache* s, struct kmem_cache_node* n, bool report)
 	return n->nr_partial || n->nr_slabs.load(std::memory_order_relaxed);
 }
 
-int __kmem_cache_shutdown(struct kmem_cache* s)
+lib::Result<void> __kmem_cache_shutdown(struct kmem_cache* s)
 {
 	flush_all(s);
-	int err = 0;
+	bool busy = false;
 	for (auto* n : s->node)
 		if (n && shrink_node(s, n, true))
-			err = -EBUSY;
-	return err;
+			busy = true;
+	if (busy)
+		return lib::Error{EBUSY};
+	return lib::ok();
 }
 
 void __kmem_cache_release(struct kmem_cache* s)

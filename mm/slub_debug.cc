@@ -35,6 +35,7 @@
 #include <kernel/smp.h>
 #include <lib/format.h>
 #include <lib/string.h>
+#include <uapi/asm-generic/errno-base.h>
 #if !__STDC_HOSTED__
 #include <kernel/sched.h>
 #endif
@@ -386,7 +387,7 @@ slab_flags_t kmem_cache_flags(slab_flags_t flags, const char* name)
 using namespace slub;
 
 /* slub_debug[=options[,cache names]]: F Z P U (T A O accepted, ignored), - off */
-int setup_slub_debug(std::string_view val)
+lib::Result<void> setup_slub_debug(std::string_view val)
 {
 	slab_flags_t flags = 0;
 	bool any_letter = false;
@@ -425,14 +426,14 @@ int setup_slub_debug(std::string_view val)
 	if (i < val.size()) { /* ",name[,name...]" */
 		std::string_view names = val.substr(i + 1);
 		if (names.size() >= sizeof(slub_debug_names))
-			return -1;
+			return lib::Error{EINVAL};
 		lib::memcpy(slub_debug_names, names.data(), names.size());
 		slub_debug_names[names.size()] = '\0';
 	}
-	return 0;
+	return lib::ok();
 }
 
-static int setup_slub_debug_param(std::string_view val)
+static lib::Result<void> setup_slub_debug_param(std::string_view val)
 {
 	return setup_slub_debug(val);
 }

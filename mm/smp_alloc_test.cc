@@ -72,7 +72,7 @@ struct task_struct* bound_thread(int (*fn)(void*), void* data, unsigned cpu, con
 	if (IS_ERR(k))
 		return nullptr;
 	*bound = cpu;
-	if (kthread_bind(k, cpu)) {
+	if (kthread_bind(k, cpu).is_err()) {
 		kthread_stop(k);
 		return nullptr;
 	}
@@ -340,7 +340,7 @@ int storm_fn(void* data)
 		if (!st->ipi_cpu[i])
 			continue;
 		if (st->ipi_cpu[i] == raw_smp_processor_id() ||
-		    smp_call_function_single(int(st->ipi_cpu[i]), storm_ipi, &storm_workers[i], 0)) {
+		    smp_call_function_single(int(st->ipi_cpu[i]), storm_ipi, &storm_workers[i], 0).is_err()) {
 			__atomic_fetch_add(&st->ipi_errors, 1, __ATOMIC_RELAXED);
 			__atomic_fetch_add(&st->finished, st->nworkers, __ATOMIC_RELEASE); /* the test ends */
 			return wait_for_stop(-1);

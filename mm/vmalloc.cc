@@ -165,11 +165,11 @@ struct vm_struct* __get_vm_area_node(unsigned long size, unsigned long align, un
 		vm_obj_free(va);
 		return nullptr;
 	}
-	bool ok;
+	lib::Result<void> placed = lib::ok();
 	{
 		lib::spin_lock_irqsave_guard g(vmap_area_lock);
-		ok = vmap_areas.alloc(va, span, align);
-		if (ok) {
+		placed = vmap_areas.alloc(va, span, align);
+		if (placed.is_ok()) {
 			area->addr = reinterpret_cast<void*>(va->va_start);
 			area->size = span;
 			area->flags = flags;
@@ -177,7 +177,7 @@ struct vm_struct* __get_vm_area_node(unsigned long size, unsigned long align, un
 			va->vm = area;
 		}
 	}
-	if (!ok) {
+	if (placed.is_err()) {
 		vm_obj_free(area);
 		vm_obj_free(va);
 		return nullptr;

@@ -15,6 +15,7 @@
  */
 #pragma once
 #include <cstdint>
+#include <lib/result.h>
 
 /* register offsets (Linux's apicdef.h) */
 #define APIC_ID 0x20
@@ -70,8 +71,8 @@ extern unsigned boot_cpu_physical_apicid;
 /* logical CPU -> APIC ID (Linux: x86_cpu_to_apicid); BAD_APICID if none */
 #define BAD_APICID 0xFFFFu
 extern unsigned x86_cpu_to_apicid[];
-/* wait for the ICR to go idle; false on a 1-second timeout */
-bool apic_wait_icr_idle();
+/* wait for the ICR to go idle; ETIMEDOUT after a second */
+lib::Result<void> apic_wait_icr_idle();
 /* send an interrupt command (low word: vector | delivery mode ...) to apicid */
 void apic_icr_write(uint32_t low, unsigned apicid);
 /* an AP's local APIC: same set-up as the boot CPU's (setup_local_APIC) */

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <arch/segment.h>
+#include <lib/result.h>
 
 struct [[gnu::packed]] x86_hw_tss {
 	uint32_t reserved1;
@@ -20,8 +21,9 @@ static_assert(sizeof(x86_hw_tss) == 104);
 /* load cpu's GDT, TSS (with its IST stacks) and segment registers; on
  * an AP the exception stacks must have been set up first */
 void cpu_init_gdt_tss(unsigned cpu = 0);
-/* an AP's exception stacks (vmalloc, guarded); false when out of memory */
-bool alloc_exception_stacks(unsigned cpu);
+/* an AP's exception stacks (vmalloc, guarded); ENOMEM.  Those allocated
+ * stay on failure, and a second call allocates only the missing ones */
+lib::Result<void> alloc_exception_stacks(unsigned cpu);
 /* build the IDT (every vector) and load it */
 void idt_setup();
 /* load the (built) IDT on this CPU */

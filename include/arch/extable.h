@@ -16,6 +16,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <lib/result.h>
 
 struct pt_regs;
 
@@ -30,7 +31,7 @@ bool fixup_exception(struct pt_regs* regs);
 
 /*
  * Copy size bytes from kernel address src without oopsing if it is not
- * mapped: 0, -EFAULT if a page is missing, -ERANGE for an address that is
- * not a kernel one (user half, non-canonical), as Linux's.
+ * mapped: EFAULT if a page is missing, ERANGE for an address that is not
+ * a kernel one (user half, non-canonical), as Linux's.
  */
-long copy_from_kernel_nofault(void* dst, const void* src, size_t size);
+lib::Result<void> copy_from_kernel_nofault(void* dst, const void* src, size_t size);

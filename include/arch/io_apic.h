@@ -20,6 +20,7 @@
  */
 #pragma once
 #include <cstdint>
+#include <lib/result.h>
 
 #define MAX_IO_APICS 8
 
@@ -51,9 +52,9 @@ void ioapic_write_entry(int apic, int pin, IO_APIC_route_entry e);
 
 /* mask every pin of every IO-APIC (Linux: clear_IO_APIC at setup) */
 void setup_IO_APIC();
-/* program gsi to deliver vector to the boot CPU, left masked; false if
+/* program gsi to deliver vector to the boot CPU, left masked; EINVAL if
  * no IO-APIC serves it */
-bool ioapic_route_gsi(uint32_t gsi, uint8_t vector, bool level, bool active_low);
+lib::Result<void> ioapic_route_gsi(uint32_t gsi, uint8_t vector, bool level, bool active_low);
 void mask_ioapic_gsi(uint32_t gsi);
 void unmask_ioapic_gsi(uint32_t gsi);
 bool ioapic_gsi_masked(uint32_t gsi);

@@ -93,9 +93,9 @@ constexpr unsigned pte_index(uintptr_t va)
 
 /* Back the struct page array for [start, end) of the vmemmap region with
  * memory of node nid (2 MiB pages where possible, like Linux's
- * vmemmap_populate_hugepages).  Returns false when memory runs out.
+ * vmemmap_populate_hugepages).  ENOMEM when memory runs out.
  * Early boot only: tables and backing come from memblock. */
-bool vmemmap_populate(uintptr_t start, uintptr_t end, int nid);
+lib::Result<void> vmemmap_populate(uintptr_t start, uintptr_t end, int nid);
 /* memory backing the vmemmap so far (the boot report shows it) */
 extern unsigned long vmemmap_bytes;
 

@@ -6,11 +6,13 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <lib/result.h>
 
 namespace serial8250
 {
-/* program the UART at io base `port` (0x3f8 = ttyS0) for `baud` 8N1, FIFOs on */
-bool init(uint16_t port, uint32_t baud);
+/* program the UART at io base `port` (0x3f8 = ttyS0) for `baud` 8N1, FIFOs
+ * on; ENODEV when no UART answers there */
+lib::Result<void> init(uint16_t port, uint32_t baud);
 /* ttyS0 at 115200 becomes printk's early_console (first C++ code) */
 void early_console_init();
 } // namespace serial8250

@@ -32,8 +32,8 @@ static inline void reinit_completion(struct completion* x)
 void wait_for_completion(struct completion* x);
 /* 0 on timeout, else the jiffies left (at least 1) */
 unsigned long wait_for_completion_timeout(struct completion* x, unsigned long timeout);
-/* no signals yet: always 0 */
-int wait_for_completion_interruptible(struct completion* x);
+/* no signals yet: always succeeds (then: ERESTARTSYS) */
+lib::Result<void> wait_for_completion_interruptible(struct completion* x);
 bool try_wait_for_completion(struct completion* x);
 bool completion_done(struct completion* x);
 void complete(struct completion* x);

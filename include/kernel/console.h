@@ -41,14 +41,16 @@
  */
 #pragma once
 #include <cstdint>
+#include <lib/result.h>
 
 struct console {
 	char name[16]; /* "ttyS": console=ttyS0 matches name + index */
 	/* print len bytes; a record may come in several calls (stamp, text, "\n") */
 	void (*write)(console* co, const char* s, unsigned len);
-	/* options: the text after ',' in console= (nullptr: none); 0 or -errno */
-	int (*setup)(console* co, char* options);
-	int (*exit)(console* co); /* on unregister_console; may be nullptr */
+	/* options: the text after ',' in console= (nullptr: none); Linux's
+	 * int-returning ops return a Result here, as every fallible function */
+	lib::Result<void> (*setup)(console* co, char* options);
+	lib::Result<void> (*exit)(console* co); /* on unregister_console; may be nullptr */
 	short flags;              /* CON_* */
 	short index;              /* -1: any; set from console= or 0 on registration */
 	void* data;               /* the driver's */
@@ -65,11 +67,12 @@ enum : short {
 };
 
 void register_console(console* newcon);
-/* 0, or -ENODEV when newcon is not registered */
-int unregister_console(console* con);
+/* ENODEV when con is not registered, else what its ->exit says */
+lib::Result<void> unregister_console(console* con);
 
-/* as console=name<idx>,options; the last one added is preferred; 0 or -E2BIG */
-int add_preferred_console(const char* name, int idx, const char* options);
+/* as console=name<idx>,options; the last one added is preferred; E2BIG
+ * when the table is full */
+lib::Result<void> add_preferred_console(const char* name, int idx, const char* options);
 
 /* the console for a crash before any console registered (may be nullptr) */
 extern console* early_console;
@@ -80,7 +83,7 @@ extern console* early_console;
  * names).  Entries live in .con_initcall.init between __con_initcall_start
  * and __con_initcall_end.
  */
-using initcall_t = int (*)();
+using initcall_t = lib::Result<void> (*)(); /* Linux's: int (*)(void) */
 #define console_initcall(fn)                                                                                           \
 	static const initcall_t __con_initcall_##fn                                                                    \
 	    __attribute__((used, section(".con_initcall.init"), aligned(alignof(initcall_t)))) = fn

@@ -4,6 +4,8 @@
  *   KTEST(buddy, split_order5) {
  *           KEXPECT_EQ(order_for(128 * 1024), 5);
  *           KASSERT_TRUE(page != nullptr);   // stops this test on failure
+ *           KEXPECT_ERR(kthread_bind(p, NR_CPUS), EINVAL); // a lib::Result
+ *           KASSERT_OK(set_cpus_allowed_ptr(p, mask));    // ok, or stop
  *   }
  *
  * Cases are placed in the .ktest section next to the code they test and
@@ -116,6 +118,17 @@ template <typename T> long long ktest_value(T v)
 		}                                                                                                      \
 	} while (0)
 
+/* a lib::Result: success, or the error e (a positive errno: ENOMEM) */
+#define __KTEST_RESULT(r, want_err, on_fail)                                                                           \
+	do {                                                                                                           \
+		auto&& __r = (r);                                                                                      \
+		int __got = __r.is_ok() ? 0 : __r.error();                                                             \
+		if (__got != (want_err)) {                                                                             \
+			__ktest.fail(__FILE__, __LINE__, "Expected %s to be %s%d, but it is %s%d", #r,                 \
+			             (want_err) ? "error " : "ok ", (want_err), __got ? "error " : "ok ", __got);      \
+			on_fail;                                                                                       \
+		}                                                                                                      \
+	} while (0)
 #define KEXPECT_EQ(a, b) __KTEST_BINARY(a, ==, b, (void)0)
 #define KEXPECT_NE(a, b) __KTEST_BINARY(a, !=, b, (void)0)
 #define KEXPECT_LT(a, b) __KTEST_BINARY(a, <, b, (void)0)
@@ -125,6 +138,8 @@ template <typename T> long long ktest_value(T v)
 #define KEXPECT_TRUE(c) __KTEST_TRUE(c, true, (void)0)
 #define KEXPECT_FALSE(c) __KTEST_TRUE(c, false, (void)0)
 #define KEXPECT_STREQ(a, b) __KTEST_STREQ(a, b, (void)0)
+#define KEXPECT_OK(r) __KTEST_RESULT(r, 0, (void)0)
+#define KEXPECT_ERR(r, e) __KTEST_RESULT(r, e, (void)0)
 #define KASSERT_EQ(a, b) __KTEST_BINARY(a, ==, b, return )
 #define KASSERT_NE(a, b) __KTEST_BINARY(a, !=, b, return )
 #define KASSERT_LT(a, b) __KTEST_BINARY(a, <, b, return )
@@ -133,3 +148,5 @@ template <typename T> long long ktest_value(T v)
 #define KASSERT_GE(a, b) __KTEST_BINARY(a, >=, b, return )
 #define KASSERT_TRUE(c) __KTEST_TRUE(c, true, return )
 #define KASSERT_FALSE(c) __KTEST_TRUE(c, false, return )
+#define KASSERT_OK(r) __KTEST_RESULT(r, 0, return )
+#define KASSERT_ERR(r, e) __KTEST_RESULT(r, e, return )

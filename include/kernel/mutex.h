@@ -19,8 +19,8 @@ struct mutex {
 #define DEFINE_MUTEX(name) struct mutex name
 void mutex_init(struct mutex* lock);
 void mutex_lock(struct mutex* lock);
-/* no signals yet: always 0 */
-int mutex_lock_interruptible(struct mutex* lock);
+/* no signals yet: always succeeds (then: ERESTARTSYS, EINTR) */
+lib::Result<void> mutex_lock_interruptible(struct mutex* lock);
 /* 1 if acquired */
 int mutex_trylock(struct mutex* lock);
 void mutex_unlock(struct mutex* lock);
@@ -37,9 +37,9 @@ struct semaphore {
 };
 void sema_init(struct semaphore* sem, int val);
 void down(struct semaphore* sem);
-int down_interruptible(struct semaphore* sem);         /* no signals: 0 */
-int down_trylock(struct semaphore* sem);               /* 0 if acquired (Linux's inverted sense) */
-int down_timeout(struct semaphore* sem, long jiffies); /* 0 or -ETIME */
+lib::Result<void> down_interruptible(struct semaphore* sem);         /* no signals: succeeds */
+int down_trylock(struct semaphore* sem);                             /* 0 if acquired (Linux's inverted sense) */
+lib::Result<void> down_timeout(struct semaphore* sem, long jiffies); /* ETIME after jiffies */
 void up(struct semaphore* sem);
 
 /* ---- reader-writer semaphore ---- */

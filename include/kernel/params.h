@@ -4,19 +4,25 @@
  * unknown_bootoption).
  *
  * A parameter is registered beside the code that uses it:
- *     static int setup_foo(std::string_view val) { ...; return 0; }
+ *     static lib::Result<void> setup_foo(std::string_view val)
+ *     {
+ *             foo = TRY(lib::parse_uint(val));
+ *             return {};
+ *     }
  *     early_param("foo", setup_foo);   // parsed in setup_arch, very early
  *     __setup("foo", setup_foo);       // parsed later in start_kernel
  * The handler gets the text after '=' (empty when there is none) and
- * returns 0, or a negative value for a malformed value, which is logged.
+ * returns success, or an error (EINVAL) for a malformed value, which is
+ * logged (Linux's handlers return 0 or -EINVAL the same way).
  * Entries live in the .init.setup section between __setup_start/_end.
  */
 #pragma once
+#include <lib/result.h>
 #include <string_view>
 
 struct obs_kernel_param {
 	const char* str;
-	int (*setup_func)(std::string_view val);
+	lib::Result<void> (*setup_func)(std::string_view val);
 	bool early;
 };
 

@@ -4,7 +4,7 @@
  *
  *   pid_map m(bits, capacity);   // storage: capacity bits, zeroed
  *   m.set_pid_max(32768);
- *   int pid = m.alloc();         // 1, 2, 3 ... or -EAGAIN
+ *   int pid = TRY(m.alloc());    // 1, 2, 3 ... or Error{EAGAIN}
  *   m.free(pid);
  *
  * Data structures: class pid_map, a bitmap with one bit per pid in
@@ -16,7 +16,7 @@
  * Allocation as Linux's alloc_pid: the lowest free pid at or above the
  * cursor; when none is free up to pid_max, the search wraps around to
  * RESERVED_PIDS (300) - to 1 while the cursor has not yet passed 300, so
- * the first pids are 1, 2, 3 - and -EAGAIN when no pid is free at all.
+ * the first pids are 1, 2, 3 - and EAGAIN when no pid is free at all.
  * A pid whose bit is set (a live task) is never handed out again.
  *
  * Invariants: bit 0 is always set (pid 0 is the idle task's, never
@@ -28,6 +28,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <lib/result.h>
 
 #define PID_MAX_DEFAULT 0x8000          /* 32768 */
 #define PID_MAX_LIMIT (4 * 1024 * 1024) /* 64-bit: 4M */
@@ -49,15 +50,15 @@ public:
 
 	void attach(unsigned long* bits, size_t capacity);
 
-	/* 0, or -EINVAL when n is outside [pid_max_min, pid_max_max] or above
-	 * the storage; lowering it below a live pid is refused (-EBUSY) */
-	int set_pid_max(int n);
+	/* EINVAL when n is outside [pid_max_min, pid_max_max] or above the
+	 * storage; lowering it below a live pid is refused (EBUSY) */
+	lib::Result<void> set_pid_max(int n);
 	int pid_max() const { return pid_max_; }
 
-	/* a new pid, or -EAGAIN when all of [1, pid_max) are taken */
-	int alloc();
-	/* give pid back; false when it was not allocated (a bug in the caller) */
-	bool free(int pid);
+	/* a new pid, or EAGAIN when all of [1, pid_max) are taken */
+	lib::Result<int> alloc();
+	/* give pid back; EINVAL when it was not allocated (a bug in the caller) */
+	lib::Result<void> free(int pid);
 	bool test(int pid) const;
 
 	int cursor() const { return cursor_; }
@@ -78,9 +79,10 @@ private:
 extern int pid_max; /* pid_max= on the command line, 301..4194304 */
 /* allocate the map for pid_max; start_kernel calls it after parse_args */
 void pid_idr_init();
-/* a new pid number or -EAGAIN / -ENOMEM (Linux's alloc_pid returns a
- * struct pid; there is none yet, the number is the id) */
-int alloc_pid();
+/* a new pid number, or EAGAIN (all taken) / ENOMEM (before
+ * pid_idr_init) as Linux's alloc_pid; Linux returns a struct pid, there is
+ * none yet: the number is the id */
+lib::Result<int> alloc_pid();
 void free_pid(int nr);
 /* the map's state, for tests */
 int pid_nr_allocated();

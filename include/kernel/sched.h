@@ -71,6 +71,7 @@
 #include <kernel/lockdep.h>
 #include <lib/list.h>
 #include <lib/rbtree.h>
+#include <lib/result.h>
 #include <lib/spinlock.h>
 
 typedef int pid_t;
@@ -445,10 +446,10 @@ static inline unsigned int task_cpu(const struct task_struct* p)
  * or with both run queues locked (kernel/sched/sched.h) */
 void set_task_cpu(struct task_struct* p, unsigned int cpu);
 /* run p only on new_mask's CPUs, moving it now if it is elsewhere (through
- * that CPU's stopper, migration/N, if it is queued or running): 0, or
- * -EINVAL if no CPU of the mask is online or p may not move (an idle or
- * per-CPU thread).  May sleep. */
-int set_cpus_allowed_ptr(struct task_struct* p, const struct cpumask* new_mask);
+ * that CPU's stopper, migration/N, if it is queued or running); EINVAL if
+ * no CPU of the mask is online or p may not move (an idle or per-CPU
+ * thread), and then p keeps its old mask.  May sleep. */
+lib::Result<void> set_cpus_allowed_ptr(struct task_struct* p, const struct cpumask* new_mask);
 /* wait until p is off every CPU and queue: 1, or 0 if its state is not
  * match_state (when non-zero) */
 int wait_task_inactive(struct task_struct* p, unsigned int match_state);

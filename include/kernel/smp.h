@@ -26,6 +26,7 @@
 
 #ifndef __ASSEMBLY__
 #include <cstddef>
+#include <lib/result.h>
 
 inline constexpr unsigned NR_CPUS = 64;
 
@@ -65,8 +66,8 @@ static inline unsigned smp_processor_id()
 extern unsigned nr_cpu_ids;
 
 typedef void (*smp_call_func_t)(void* info);
-/* func(info) on cpu; -ENXIO if cpu is not online.  wait: until it returned */
-int smp_call_function_single(int cpu, smp_call_func_t func, void* info, int wait);
+/* func(info) on cpu; ENXIO if cpu is not online.  wait: until it returned */
+lib::Result<void> smp_call_function_single(int cpu, smp_call_func_t func, void* info, int wait);
 /* func(info) on every other online CPU */
 void smp_call_function(smp_call_func_t func, void* info, int wait);
 /* func(info) on every online CPU, this one included */

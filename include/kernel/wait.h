@@ -13,8 +13,9 @@
  * the state back to TASK_RUNNING, so schedule() does not sleep and the
  * condition is tested again: no lost wake-ups.
  *
- * wait_event_interruptible: there are no signals yet, so it never
- * returns -ERESTARTSYS; it sleeps in TASK_INTERRUPTIBLE (state 'S').
+ * wait_event_interruptible: a lib::Result<void>; there are no signals
+ * yet, so it never fails with ERESTARTSYS; it sleeps in
+ * TASK_INTERRUPTIBLE (state 'S').
  *
  * Invariants: an entry is on at most one queue, linked iff queued.
  * Lock order: wq_head->lock (irqsave) -> rq->lock.
@@ -22,6 +23,7 @@
 #pragma once
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
+#include <lib/result.h>
 
 struct wait_queue_entry;
 typedef int (*wait_queue_func_t)(struct wait_queue_entry* wq_entry, unsigned mode, int flags, void* key);
@@ -104,9 +106,10 @@ template <typename Cond> long __wait_event_common(struct wait_queue_head* wq, un
 
 #define wait_event(wq, condition)                                                                                      \
 	((void)__wait_event_common(&(wq), TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, [&] { return !!(condition); }))
-/* no signals yet: always 0 */
+/* no signals yet: always succeeds */
 #define wait_event_interruptible(wq, condition)                                                                        \
-	((void)__wait_event_common(&(wq), TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, [&] { return !!(condition); }), 0)
+	((void)__wait_event_common(&(wq), TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, [&] { return !!(condition); }),    \
+	 lib::ok())
 /* 0 if condition is still false after timeout jiffies, else the jiffies left (at least 1) */
 #define wait_event_timeout(wq, condition, timeout)                                                                     \
 	__wait_event_common(&(wq), TASK_UNINTERRUPTIBLE, long(timeout), [&] { return !!(condition); })

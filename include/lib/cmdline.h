@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstddef>
+#include <lib/result.h>
 #include <string_view>
 
 namespace lib
@@ -60,19 +61,21 @@ constexpr bool cmdline_isspace(char c)
 
 // Integer parsing like kstrtoull/kstrtoll with base 0: "0x"/"0X" prefix is
 // hex, a leading 0 is octal, otherwise decimal.  An optional leading '+'
-// (and '-' for parse_int) and one trailing '\n' are accepted.  Returns false
-// on empty input, stray characters or overflow; out is untouched then.
-bool parse_uint(std::string_view s, unsigned long long& out);
-bool parse_int(std::string_view s, long long& out);
+// (and '-' for parse_int) and one trailing '\n' are accepted.  As Linux's:
+// EINVAL for empty input or stray characters, ERANGE on overflow.
+//     unsigned long long n = TRY(lib::parse_uint(val));
+Result<unsigned long long> parse_uint(std::string_view s);
+Result<long long> parse_int(std::string_view s);
 
 // Size with an optional binary suffix, like memparse: K, M, G, T, P, E
 // (either case) multiply by 2^10 ... 2^60.  "512M", "0x1000", "4k".
-// Stricter than memparse: anything after the suffix, or overflow, fails.
-bool parse_size(std::string_view s, unsigned long long& out);
+// Stricter than memparse: anything after the suffix fails (EINVAL), and
+// so does overflow (ERANGE).
+Result<unsigned long long> parse_size(std::string_view s);
 
 // Boolean like kstrtobool: decided by the first one or two characters:
-// y/Y/1 and on/oN/On/ON -> true; n/N/0 and off (o + f/F) -> false.
-// As in Linux, trailing characters are ignored ("yes" is true).
-bool parse_bool(std::string_view s, bool& out);
+// y/Y/1 and on/oN/On/ON -> true; n/N/0 and off (o + f/F) -> false; else
+// EINVAL.  As in Linux, trailing characters are ignored ("yes" is true).
+Result<bool> parse_bool(std::string_view s);
 
 } // namespace lib

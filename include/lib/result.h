@@ -166,6 +166,18 @@ public:
 		return is_ok() ? static_cast<long>(value_) : -static_cast<long>(err_);
 	}
 
+	// For tests and assertions: equal to an Error when it holds that errno,
+	// to a value when it holds an equal T (`EXPECT_EQ(alloc(), 300)`,
+	// `EXPECT_EQ(alloc(), Error{EAGAIN})`).
+	friend constexpr bool operator==(const Result& r, const Error& e) { return r.err_ == e.code(); }
+	template <class U>
+	requires(!std::is_same_v<std::remove_cvref_t<U>, Result> && !std::is_same_v<std::remove_cvref_t<U>, Error> &&
+	         std::equality_comparable_with<const T&, const U&>) friend constexpr bool
+	operator==(const Result& r, const U& v)
+	{
+		return r.is_ok() && r.value_ == v;
+	}
+
 private:
 	void destroy()
 	{
@@ -205,6 +217,9 @@ public:
 	constexpr void value() const { LIB_ASSERT(is_ok()); }
 
 	[[nodiscard]] constexpr long to_syscall_ret() const { return is_ok() ? 0L : -static_cast<long>(err_); }
+
+	friend constexpr bool operator==(const Result& r, const Error& e) { return r.err_ == e.code(); }
+	friend constexpr bool operator==(const Result&, const Result&) = default;
 
 private:
 	int err_ = 0;

@@ -31,6 +31,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <kernel/numa.h>
+#include <lib/result.h>
 
 
 inline constexpr unsigned long INIT_MEMBLOCK_REGIONS = 128;
@@ -65,25 +66,25 @@ struct memblock {
 extern struct memblock memblock;
 
 /*
- * Adding and removing ranges.  All return 0, -ENOMEM when the region array
- * would overflow (nothing is changed then), or -EINVAL for a bad nid.
- * size == 0 is a successful no-op.
+ * Adding and removing ranges.  All fail with ENOMEM when the region array
+ * would overflow (nothing is changed then, and the overflow is logged), or
+ * EINVAL for a bad nid.  size == 0 is a successful no-op.
  *
  * memblock_add puts memory on node 0, the only node until NUMA code calls
  * memblock_set_node (Linux: MAX_NUMNODES with CONFIG_NUMA, 0 without).
  * Where an added range overlaps existing memory, the existing part keeps
  * its node.
  */
-int memblock_add(phys_addr_t base, phys_addr_t size);
-int memblock_add_node(phys_addr_t base, phys_addr_t size, int nid);
-int memblock_remove(phys_addr_t base, phys_addr_t size);
-int memblock_reserve(phys_addr_t base, phys_addr_t size);
+lib::Result<void> memblock_add(phys_addr_t base, phys_addr_t size);
+lib::Result<void> memblock_add_node(phys_addr_t base, phys_addr_t size, int nid);
+lib::Result<void> memblock_remove(phys_addr_t base, phys_addr_t size);
+lib::Result<void> memblock_reserve(phys_addr_t base, phys_addr_t size);
 /* memblock_reserve, and log "memblock: reserve [mem a-b] what" */
-int memblock_reserve_named(phys_addr_t base, phys_addr_t size, const char* what);
+lib::Result<void> memblock_reserve_named(phys_addr_t base, phys_addr_t size, const char* what);
 /* un-reserve: the range becomes free again (if it is memory) */
-int memblock_phys_free(phys_addr_t base, phys_addr_t size);
+lib::Result<void> memblock_phys_free(phys_addr_t base, phys_addr_t size);
 /* split memory at base and base + size; the memory inside is on node nid */
-int memblock_set_node(phys_addr_t base, phys_addr_t size, int nid);
+lib::Result<void> memblock_set_node(phys_addr_t base, phys_addr_t size, int nid);
 
 void memblock_set_current_limit(phys_addr_t limit);
 

@@ -50,6 +50,7 @@
 #include <string_view>
 #include <kernel/smp.h>
 #include <lib/list.h>
+#include <lib/result.h>
 #include <lib/spinlock.h>
 #include <mm/gfp.h>
 #include <mm/mmzone.h>
@@ -218,7 +219,7 @@ void get_slabinfo(struct kmem_cache* s, struct slabinfo* info);
 
 /* ---- slub_debug and test hooks ---- */
 /* parse a slub_debug= value ("", "FZP", "FZ,kmalloc-64,foo"); the boot parameter calls this */
-int setup_slub_debug(std::string_view val);
+lib::Result<void> setup_slub_debug(std::string_view val);
 /* the decoded free pointer stored in a free object */
 void* slab_get_freepointer(struct kmem_cache* s, void* object);
 /* host tests: forget every cache (the machine under them is new) */
@@ -236,10 +237,11 @@ extern bool slub_nomerge;
 extern std::atomic<long> large_kmalloc_pages;
 
 slab_flags_t kmem_cache_flags(slab_flags_t flags, const char* name);
-/* fill in sizes, order, nodes of a zeroed cache with name/object_size/align/ctor set */
-int __kmem_cache_create(struct kmem_cache* s, slab_flags_t flags);
-/* 0, or -EBUSY when objects remain (reported) */
-int __kmem_cache_shutdown(struct kmem_cache* s);
+/* fill in sizes, order, nodes of a zeroed cache with name/object_size/align/ctor
+ * set; EINVAL (no slab order fits), ENOMEM */
+lib::Result<void> __kmem_cache_create(struct kmem_cache* s, slab_flags_t flags);
+/* EBUSY when objects remain (reported) */
+lib::Result<void> __kmem_cache_shutdown(struct kmem_cache* s);
 void __kmem_cache_release(struct kmem_cache* s);
 unsigned int kmem_cache_object_bytes(); /* sizeof(kmem_cache) + the per-CPU array */
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size);

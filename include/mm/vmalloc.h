@@ -45,7 +45,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <lib/list.h>
+#include <lib/result.h>
 #include <mm/gfp.h>
+#include <uapi/asm-generic/errno-base.h>
 
 struct page;
 
@@ -118,25 +120,29 @@ public:
 
 	/*
 	 * Place va at the lowest address aligned to align (a power of two)
-	 * where size bytes fit: first fit.  Returns false when no gap is big
-	 * enough; va is then untouched.
+	 * where size bytes fit: first fit.  EBUSY when no gap is big enough
+	 * (Linux's alloc_vmap_area), EINVAL for a zero size or a bad align;
+	 * va is then untouched.
 	 */
-	bool alloc(vmap_area* va, unsigned long size, unsigned long align)
+	lib::Result<void> alloc(vmap_area* va, unsigned long size, unsigned long align)
 	{
 		if (size == 0 || align == 0 || (align & (align - 1)))
-			return false;
+			return lib::Error{EINVAL};
 		unsigned long addr;
 		if (!align_up(start_, align, &addr))
-			return false;
+			return lib::Error{EBUSY};
 		for (vmap_area& busy : busy_) {
-			if (addr <= busy.va_start && busy.va_start - addr >= size)
-				return insert(va, addr, size, area_list::node(busy));
+			if (addr <= busy.va_start && busy.va_start - addr >= size) {
+				insert(va, addr, size, area_list::node(busy));
+				return lib::ok();
+			}
 			if (busy.va_end > addr && !align_up(busy.va_end, align, &addr))
-				return false;
+				return lib::Error{EBUSY};
 		}
-		if (addr <= end_ && end_ - addr >= size)
-			return insert(va, addr, size, busy_.head());
-		return false;
+		if (addr > end_ || end_ - addr < size)
+			return lib::Error{EBUSY};
+		insert(va, addr, size, busy_.head());
+		return lib::ok();
 	}
 
 	/* the busy area containing addr (Linux's __find_vmap_area) */
@@ -184,6 +190,7 @@ public:
 	}
 
 private:
+	/* v rounded up to align in *out; false when that wraps past ~0 */
 	static bool align_up(unsigned long v, unsigned long align, unsigned long* out)
 	{
 		unsigned long r = (v + align - 1) & ~(align - 1);
@@ -191,7 +198,7 @@ private:
 		return r >= v;
 	}
 	/* link va before the node `before` (the head: at the end) */
-	bool insert(vmap_area* va, unsigned long addr, unsigned long size, lib::list_head* before)
+	void insert(vmap_area* va, unsigned long addr, unsigned long size, lib::list_head* before)
 	{
 		va->va_start = addr;
 		va->va_end = addr + size;
@@ -199,7 +206,6 @@ private:
 		before->add_tail(&va->list);
 		nr_areas_++;
 		busy_bytes_ += size;
-		return true;
 	}
 
 	unsigned long start_ = 0;

@@ -39,10 +39,10 @@ int nr_deps;
 bool deps_full_warned;
 bool deps_full_printed;
 
-int lockdep_setup(std::string_view)
+lib::Result<void> lockdep_setup(std::string_view)
 {
 	debug_locks = true;
-	return 0;
+	return lib::ok();
 }
 
 /* deps[] index of from->to or -1; lockdep_lock held */

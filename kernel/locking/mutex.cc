@@ -93,10 +93,10 @@ void mutex_lock(struct mutex* lock)
 	lock->wait_lock.unlock_irqrestore(flags);
 }
 
-int mutex_lock_interruptible(struct mutex* lock)
+lib::Result<void> mutex_lock_interruptible(struct mutex* lock)
 {
 	mutex_lock(lock);
-	return 0;
+	return lib::ok();
 }
 
 void mutex_unlock(struct mutex* lock)
@@ -119,8 +119,8 @@ void sema_init(struct semaphore* sem, int val)
 
 namespace
 {
-/* 0, or -ETIME after timeout jiffies */
-int __down_common(struct semaphore* sem, long timeout)
+/* ETIME after timeout jiffies */
+lib::Result<void> __down_common(struct semaphore* sem, long timeout)
 {
 	might_sleep();
 	unsigned long flags = arch_local_irq_save();
@@ -128,19 +128,19 @@ int __down_common(struct semaphore* sem, long timeout)
 	if (sem->count > 0) {
 		sem->count--;
 		sem->lock.unlock_irqrestore(flags);
-		return 0;
+		return lib::ok();
 	}
 	struct semaphore_waiter waiter;
 	waiter.task = current;
 	waiter.up = false;
 	sem->wait_list.add_tail(&waiter.list);
-	int ret = 0;
+	lib::Result<void> ret = lib::ok();
 	for (;;) {
 		if (waiter.up)
 			break;
 		if (timeout <= 0) {
 			waiter.list.del();
-			ret = -ETIME;
+			ret = lib::Error{ETIME};
 			break;
 		}
 		__set_current_state(TASK_UNINTERRUPTIBLE);
@@ -157,15 +157,15 @@ int __down_common(struct semaphore* sem, long timeout)
 
 void down(struct semaphore* sem)
 {
-	__down_common(sem, MAX_SCHEDULE_TIMEOUT);
+	WARN_ON(__down_common(sem, MAX_SCHEDULE_TIMEOUT).is_err()); /* no timeout: cannot fail */
 }
 
-int down_interruptible(struct semaphore* sem)
+lib::Result<void> down_interruptible(struct semaphore* sem)
 {
 	return __down_common(sem, MAX_SCHEDULE_TIMEOUT);
 }
 
-int down_timeout(struct semaphore* sem, long timeout)
+lib::Result<void> down_timeout(struct semaphore* sem, long timeout)
 {
 	return __down_common(sem, timeout);
 }

@@ -33,6 +33,7 @@
 #include <lib/spinlock.h>
 #include <lib/cmdline.h>
 #include <kernel/preempt.h>
+#include <uapi/asm-generic/errno-base.h>
 
 int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 bool oops_in_progress;
@@ -130,13 +131,13 @@ void try_enable_default_console(console* newcon)
 {
 	if (newcon->index < 0)
 		newcon->index = 0;
-	if (!newcon->setup || newcon->setup(newcon, nullptr) == 0)
+	if (!newcon->setup || newcon->setup(newcon, nullptr).is_ok())
 		newcon->flags |= CON_ENABLED;
 }
 
 /* a console= entry names it: set it up with the entry's options; 0, the
  * setup's error, or -ENOENT when no entry matches */
-int try_enable_preferred_console(console* newcon)
+lib::Result<void> try_enable_preferred_console(console* newcon)
 {
 	for (int i = 0; i < MAX_CMDLINECONSOLES && console_cmdline[i].name[0]; i++) {
 		struct console_cmdline& c = console_cmdline[i];
@@ -146,20 +147,17 @@ int try_enable_preferred_console(console* newcon)
 			continue;
 		if (newcon->index < 0)
 			newcon->index = short(c.index);
-		if (newcon->setup) {
-			int err = newcon->setup(newcon, c.has_options ? c.options : nullptr);
-			if (err)
-				return err;
-		}
+		if (newcon->setup)
+			TRY(newcon->setup(newcon, c.has_options ? c.options : nullptr));
 		newcon->flags |= CON_ENABLED;
 		if (i == preferred_console)
 			newcon->flags |= CON_CONSDEV;
-		return 0;
+		return lib::ok();
 	}
 	/* enabled by default above, or by its driver (CON_ENABLED preset) */
 	if (newcon->flags & CON_ENABLED)
-		return 0;
-	return -ENOENT;
+		return lib::ok();
+	return lib::Error{ENOENT};
 }
 } // namespace
 
@@ -181,19 +179,19 @@ void register_console(console* newcon)
 	short index = newcon->index;
 	if (preferred_console < 0 && !realcon_enabled)
 		try_enable_default_console(newcon);
-	int err = try_enable_preferred_console(newcon);
-	if (err && !realcon_enabled && !(newcon->flags & CON_BOOT)) {
+	bool enabled = try_enable_preferred_console(newcon).is_ok();
+	if (!enabled && !realcon_enabled && !(newcon->flags & CON_BOOT)) {
 		/* not Linux: console= named nothing usable, and staying silent
 		 * would hide the whole boot; take this console as the default */
 		newcon->index = index;
 		try_enable_default_console(newcon);
 		if (newcon->flags & CON_ENABLED) {
-			err = 0;
+			enabled = true;
 			pr_warn("printk: console= names no working console; enabling %s%d\n", newcon->name,
 			        newcon->index);
 		}
 	}
-	if (err)
+	if (!enabled)
 		return;
 
 	{
@@ -215,13 +213,13 @@ void register_console(console* newcon)
 	        newcon->index);
 }
 
-int unregister_console(console* con)
+lib::Result<void> unregister_console(console* con)
 {
 	bool found = false;
 	for (console* c = console_drivers; c; c = c->next)
 		found |= c == con;
 	if (!found)
-		return -ENODEV;
+		return lib::Error{ENODEV};
 	pr_info("printk: %sconsole [%s%d] disabled\n", (con->flags & CON_BOOT) ? "boot" : "", con->name,
 	        con->index);
 	{
@@ -240,20 +238,20 @@ int unregister_console(console* con)
 	}
 	if (con->exit)
 		return con->exit(con);
-	return 0;
+	return lib::ok();
 }
 
-int add_preferred_console(const char* name, int idx, const char* options)
+lib::Result<void> add_preferred_console(const char* name, int idx, const char* options)
 {
 	int i = 0;
 	for (; i < MAX_CMDLINECONSOLES && console_cmdline[i].name[0]; i++) {
 		if (lib::strcmp(console_cmdline[i].name, name) == 0 && console_cmdline[i].index == idx) {
 			preferred_console = i;
-			return 0;
+			return lib::ok();
 		}
 	}
 	if (i == MAX_CMDLINECONSOLES)
-		return -E2BIG;
+		return lib::Error{E2BIG};
 	struct console_cmdline& c = console_cmdline[i];
 	lib::strscpy(c.name, name, sizeof(c.name));
 	c.index = idx;
@@ -261,13 +259,14 @@ int add_preferred_console(const char* name, int idx, const char* options)
 	if (options)
 		lib::strscpy(c.options, options, sizeof(c.options));
 	preferred_console = i;
-	return 0;
+	return lib::ok();
 }
 
 void console_init()
 {
 	for (const initcall_t* call = __con_initcall_start; call < __con_initcall_end; call++)
-		(*call)();
+		if (lib::Result<void> r = (*call)(); r.is_err())
+			pr_err("printk: a console initcall failed: %d\n", -r.error());
 }
 
 /* no lock: the CPU that oopses may hold it */
@@ -361,27 +360,27 @@ int printk(const char* fmt, ...)
 }
 
 /* loglevel=N: console prints levels below N (Linux: early_param("loglevel")) */
-static int __init_loglevel(std::string_view val)
+static lib::Result<void> __init_loglevel(std::string_view val)
 {
-	long long v;
-	if (!lib::parse_int(val, v) || v < 0 || v > CONSOLE_LOGLEVEL_MOTORMOUTH)
-		return -1;
+	long long v = TRY(lib::parse_int(val));
+	if (v < 0 || v > CONSOLE_LOGLEVEL_MOTORMOUTH)
+		return lib::Error{EINVAL};
 	console_loglevel = int(v);
-	return 0;
+	return lib::ok();
 }
 early_param("loglevel", __init_loglevel);
 
-static int __init_quiet(std::string_view)
+static lib::Result<void> __init_quiet(std::string_view)
 {
 	console_loglevel = CONSOLE_LOGLEVEL_QUIET;
-	return 0;
+	return lib::ok();
 }
 early_param("quiet", __init_quiet);
 
-static int __init_debug(std::string_view)
+static lib::Result<void> __init_debug(std::string_view)
 {
 	console_loglevel = CONSOLE_LOGLEVEL_MOTORMOUTH;
-	return 0;
+	return lib::ok();
 }
 early_param("debug", __init_debug);
 
@@ -390,7 +389,7 @@ early_param("debug", __init_debug);
  * name "ttyS", index 1, options "9600"; a bare number means ttyS.  Matched
  * against the consoles as they register.
  */
-static int console_setup(std::string_view val)
+static lib::Result<void> console_setup(std::string_view val)
 {
 	char buf[sizeof(console_cmdline[0].name) + 4];
 	std::string_view dev = val.substr(0, val.find(','));
@@ -419,9 +418,9 @@ static int console_setup(std::string_view val)
 		options[len] = '\0';
 		opts = options;
 	}
-	if (add_preferred_console(buf, idx, opts) < 0)
+	if (add_preferred_console(buf, idx, opts).is_err())
 		pr_warn("printk: too many console= entries; ignoring '%.*s'\n", int(val.size()), val.data());
-	return 0;
+	return lib::ok();
 }
 early_param("console", console_setup);
 

@@ -131,11 +131,11 @@ void capture_write(console*, const char* s, unsigned n)
 	cap.len += n;
 }
 
-int capture_setup(console*, char* options)
+lib::Result<void> capture_setup(console*, char* options)
 {
 	cap.setups++;
 	lib::strscpy(cap.options, options ? options : "(none)", sizeof(cap.options));
-	return 0;
+	return lib::ok();
 }
 
 bool captured(const char* want)
@@ -176,9 +176,9 @@ KTEST(printk, console_gets_lines_after_registration)
 	pr_debug("ktest console: too quiet\n");
 	pr_info("ktest console: part ");
 	pr_cont("two\n");
-	KEXPECT_EQ(unregister_console(&con), 0);
+	KEXPECT_OK(unregister_console(&con));
 	pr_info("ktest console: after unregistration\n");
-	KEXPECT_EQ(unregister_console(&con), -ENODEV);
+	KEXPECT_ERR(unregister_console(&con), ENODEV);
 	KEXPECT_FALSE(con.flags & CON_ENABLED);
 
 	KEXPECT_TRUE(captured("printk: console [ktestcon0] enabled\n"));
@@ -200,7 +200,7 @@ KTEST(printk, console_printbuffer_replays_log)
 	pr_info("ktest console: logged before registration\n");
 	pr_debug("ktest console: logged too quietly\n");
 	register_console(&con);
-	KEXPECT_EQ(unregister_console(&con), 0);
+	KEXPECT_OK(unregister_console(&con));
 	KEXPECT_TRUE(captured("] ktest console: logged before registration\n"));
 	KEXPECT_FALSE(captured("logged too quietly"));
 	/* the whole log, not just the tail: its first line is the TSC's */
@@ -215,7 +215,7 @@ KTEST(printk, console_not_enabled_unless_selected)
 	register_console(&con);
 	KEXPECT_FALSE(con.flags & CON_ENABLED);
 	KEXPECT_EQ(cap.total, 0u);
-	KEXPECT_EQ(unregister_console(&con), -ENODEV);
+	KEXPECT_ERR(unregister_console(&con), ENODEV);
 }
 
 /* console=ktestcon3,opts (here through add_preferred_console): matched by
@@ -224,7 +224,7 @@ KTEST(printk, console_selected_by_name)
 {
 	loglevel_scope lv;
 	console con = make_test_console(0, -1);
-	KASSERT_EQ(add_preferred_console("ktestcon", 3, "9600n8"), 0);
+	KASSERT_OK(add_preferred_console("ktestcon", 3, "9600n8"));
 	register_console(&con);
 	KASSERT_TRUE(con.flags & CON_ENABLED);
 	KEXPECT_EQ(con.index, 3);
@@ -232,7 +232,7 @@ KTEST(printk, console_selected_by_name)
 	KEXPECT_STREQ(cap.options, "9600n8");
 	KEXPECT_TRUE(con.flags & CON_CONSDEV);
 	pr_info("ktest console: selected\n");
-	KEXPECT_EQ(unregister_console(&con), 0);
+	KEXPECT_OK(unregister_console(&con));
 	KEXPECT_FALSE(con.flags & CON_CONSDEV);
 	KEXPECT_TRUE(captured("] ktest console: selected\n"));
 	KEXPECT_TRUE(captured("printk: console [ktestcon3] enabled\n"));

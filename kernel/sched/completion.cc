@@ -70,10 +70,10 @@ unsigned long wait_for_completion_timeout(struct completion* x, unsigned long ti
 	return (unsigned long)do_wait_for_common(x, long(timeout), TASK_UNINTERRUPTIBLE);
 }
 
-int wait_for_completion_interruptible(struct completion* x)
+lib::Result<void> wait_for_completion_interruptible(struct completion* x)
 {
 	do_wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_INTERRUPTIBLE);
-	return 0;
+	return lib::ok();
 }
 
 bool try_wait_for_completion(struct completion* x)

@@ -162,8 +162,7 @@ struct task_struct* pick_next_task(struct rq* rq)
  * autoreaped kernel thread, then put_task_struct_rcu_user) */
 void release_dead_task(struct task_struct* prev)
 {
-	int err = release_task(prev);
-	WARN_ON(err);
+	WARN_ON(release_task(prev).is_err());
 }
 
 } // namespace
@@ -838,20 +837,20 @@ int migration_cpu_stop(void* data)
 }
 } // namespace
 
-int set_cpus_allowed_ptr(struct task_struct* p, const struct cpumask* new_mask)
+lib::Result<void> set_cpus_allowed_ptr(struct task_struct* p, const struct cpumask* new_mask)
 {
 	if (!p || !new_mask)
-		return -EINVAL;
+		return lib::Error{EINVAL};
 	struct cpumask old_mask = p->cpus_mask;
 	for (int tries = 0;; tries++) {
 		unsigned long flags;
 		struct rq* rq = task_rq_lock(p, &flags);
-		int ret = 0;
+		lib::Result<void> ret = lib::ok();
 		bool done = true;
 		if (!cpumask_intersects(new_mask, cpu_online_mask))
-			ret = -EINVAL;
+			ret = lib::Error{EINVAL};
 		else if (is_idle_task(p) || (kthread_is_per_cpu(p) && !cpumask_equal(new_mask, &p->cpus_mask)))
-			ret = -EINVAL; /* a per-CPU thread stays where it is */
+			ret = lib::Error{EINVAL}; /* a per-CPU thread stays where it is */
 		else {
 			if (tries == 0)
 				do_set_cpus_allowed(p, new_mask);
@@ -868,12 +867,11 @@ int set_cpus_allowed_ptr(struct task_struct* p, const struct cpumask* new_mask)
 		if (done)
 			return ret;
 		struct migration_arg arg = {p};
-		ret = stop_one_cpu(cpu, migration_cpu_stop, &arg);
-		if (!ret && tries > 1000) {
-			WARN_ON(1);
-			ret = -EBUSY;
-		}
-		if (ret) { /* not moved: the old mask stands (it is still on one of those CPUs) */
+		if (stop_one_cpu(cpu, migration_cpu_stop, &arg).is_err()) /* no stopper there */
+			ret = lib::Error{ENOENT};
+		else if (WARN_ON(tries > 1000))
+			ret = lib::Error{EBUSY};
+		if (ret.is_err()) { /* not moved: the old mask stands (it is still on one of those CPUs) */
 			rq = task_rq_lock(p, &flags);
 			do_set_cpus_allowed(p, &old_mask);
 			task_rq_unlock(rq, p, flags);
@@ -886,7 +884,7 @@ void sched_init_smp()
 {
 	cpu_stop_init(); /* migration/N on every online CPU */
 	/* init may run anywhere now (Linux: housekeeping_cpumask) */
-	if (set_cpus_allowed_ptr(current, cpu_possible_mask) < 0)
+	if (set_cpus_allowed_ptr(current, cpu_possible_mask).is_err())
 		BUG();
 	current->flags &= ~PF_NO_SETAFFINITY;
 	pr_info("sched: %u run queues, load balancing on\n", num_online_cpus());

@@ -22,6 +22,7 @@
 #include <kernel/irqflags.h>
 #include <kernel/kthread.h>
 #include <kernel/ktest.h>
+#include <kernel/panic.h>
 #include <kernel/sched/types.h>
 #include <kernel/time.h>
 #include "sched.h"
@@ -56,7 +57,7 @@ struct task_struct* bound_thread(int (*fn)(void*), const char* name)
 {
 	struct task_struct* k = kthread_create(fn, nullptr, "%s", name);
 	if (!IS_ERR(k))
-		kthread_bind(k, 0);
+		WARN_ON(kthread_bind(k, 0).is_err());
 	return k;
 }
 

@@ -16,11 +16,13 @@
  * Data: per-test statics; no locks beyond those of the code under test.
  */
 #include "sched.h"
+#include <lib/ref.h>
 #include <lib/string.h>
 #include <kernel/completion.h>
 #include <kernel/jiffies.h>
 #include <kernel/kthread.h>
 #include <kernel/ktest.h>
+#include <kernel/panic.h>
 #include <kernel/pid.h>
 #include <kernel/time.h>
 #include <kernel/wait.h>
@@ -110,8 +112,8 @@ KTEST(kthread, stop_before_first_wakeup_is_eintr)
 	struct task_struct* k = kthread_create(never_called, nullptr, "ktest-new");
 	KASSERT_FALSE(IS_ERR(k));
 	KEXPECT_EQ(task_state_to_char(k), 'D');
-	KEXPECT_EQ(kthread_bind(k, 0), 0);
-	KEXPECT_EQ(kthread_bind(k, 7), -EINVAL);
+	KEXPECT_OK(kthread_bind(k, 0));
+	KEXPECT_ERR(kthread_bind(k, 7), EINVAL);
 	KEXPECT_EQ(kthread_stop(k), -EINTR);
 }
 
@@ -154,7 +156,7 @@ KTEST(kthread, stop_and_wake_after_exit_are_harmless)
 {
 	struct task_struct* k = kthread_create(return_5_at_once, nullptr, "ktest-exits");
 	KASSERT_FALSE(IS_ERR(k));
-	get_task_struct(k);
+	lib::ref<task_struct> hold = lib::get_ref(k); /* put at the end of the case */
 	int threads_before = nr_threads;
 	KEXPECT_EQ(wake_up_process(k), 1);
 	KASSERT_TRUE(wait_dead(k));
@@ -164,7 +166,6 @@ KTEST(kthread, stop_and_wake_after_exit_are_harmless)
 	KEXPECT_EQ(int(k->on_rq), 0);
 	KEXPECT_EQ(kthread_stop(k), 5);
 	KEXPECT_EQ(kthread_stop(k), 5); /* again: the same answer */
-	put_task_struct(k);
 }
 
 /* impossible priorities and nice levels are refused, nothing changes */
@@ -348,7 +349,7 @@ KTEST(wait, completion_and_timeouts)
 	KEXPECT_GE(jiffies - j0, 3ul);
 	flag = 1;
 	KEXPECT_GT(wait_event_timeout(wq, read_once(flag) != 0, 3), 0);
-	KEXPECT_EQ(wait_event_interruptible(wq, read_once(flag) != 0), 0);
+	KEXPECT_OK(wait_event_interruptible(wq, read_once(flag) != 0));
 	KEXPECT_EQ(wake_up_process(current), 0); /* running: nothing to wake */
 }
 
@@ -404,8 +405,8 @@ void run_hogs(int nice_a, int nice_b, unsigned ms, struct hog_run* r)
 	if (IS_ERR(a) || IS_ERR(b))
 		return;
 	/* one run queue's shares: both on the runner's CPU 0 (ktest.h) */
-	kthread_bind(a, 0);
-	kthread_bind(b, 0);
+	WARN_ON(kthread_bind(a, 0).is_err());
+	WARN_ON(kthread_bind(b, 0).is_err());
 	set_user_nice(a, nice_a);
 	set_user_nice(b, nice_b);
 	wake_up_process(a);
@@ -502,11 +503,11 @@ KTEST(sched, fifo_thread_preempts_a_fair_one_on_wakeup)
 {
 	struct task_struct* k = kthread_create(fifo_fn, nullptr, "ktest-fifo");
 	KASSERT_FALSE(IS_ERR(k));
-	KEXPECT_EQ(kthread_bind(k, 0), 0);
+	KEXPECT_OK(kthread_bind(k, 0));
 	sched_set_fifo(k);
 	KEXPECT_EQ(k->policy, unsigned(SCHED_FIFO));
 	KEXPECT_EQ(k->prio, MAX_RT_PRIO - 1 - MAX_RT_PRIO / 2);
-	get_task_struct(k);
+	lib::ref<task_struct> hold = lib::get_ref(k);
 	fifo_saw = -1;
 	write_once(fifo_flag, 0);
 	wake_up_process(k);
@@ -514,7 +515,6 @@ KTEST(sched, fifo_thread_preempts_a_fair_one_on_wakeup)
 	write_once(fifo_flag, 1);
 	KEXPECT_EQ(fifo_saw, 0);
 	KEXPECT_EQ(kthread_stop(k), SCHED_FIFO);
-	put_task_struct(k);
 }
 
 namespace
@@ -573,13 +573,12 @@ KTEST(sched, rr_threads_of_equal_priority_alternate)
 	struct task_struct* k1 = kthread_create(rr_fn, &a1, "ktest-rr1");
 	KASSERT_FALSE(IS_ERR(k0));
 	KASSERT_FALSE(IS_ERR(k1));
-	KEXPECT_EQ(kthread_bind(k0, 0), 0);
-	KEXPECT_EQ(kthread_bind(k1, 0), 0);
+	KEXPECT_OK(kthread_bind(k0, 0));
+	KEXPECT_OK(kthread_bind(k1, 0));
 	struct sched_param sp = {10};
 	KEXPECT_EQ(sched_setscheduler_nocheck(k0, SCHED_RR, &sp), 0);
 	KEXPECT_EQ(sched_setscheduler_nocheck(k1, SCHED_RR, &sp), 0);
-	get_task_struct(k0);
-	get_task_struct(k1);
+	lib::ref<task_struct> hold0 = lib::get_ref(k0), hold1 = lib::get_ref(k1); /* read after the stop */
 	unsigned long until = jiffies + 4 * RR_TIMESLICE + RR_TIMESLICE / 2;
 	a0 = {0, until, 0};
 	a1 = {1, until, 0};
@@ -595,8 +594,6 @@ KTEST(sched, rr_threads_of_equal_priority_alternate)
 	KEXPECT_GE(rr_switches, 4);
 	KEXPECT_GE(a0.ticks, (unsigned long)RR_TIMESLICE);
 	KEXPECT_GE(a1.ticks, (unsigned long)RR_TIMESLICE);
-	put_task_struct(k0);
-	put_task_struct(k1);
 }
 
 namespace
@@ -792,8 +789,8 @@ KTEST_EXPLICIT_ONLY(bench, sched)
 	KASSERT_FALSE(IS_ERR(a));
 	KASSERT_FALSE(IS_ERR(b));
 	/* one CPU's switches (the cross-CPU hand-over is bench.sched_smp) */
-	KEXPECT_EQ(kthread_bind(a, 0), 0);
-	KEXPECT_EQ(kthread_bind(b, 0), 0);
+	KEXPECT_OK(kthread_bind(a, 0));
+	KEXPECT_OK(kthread_bind(b, 0));
 	unsigned long sw = nr_context_switches();
 	uint64_t t0 = local_clock();
 	wake_up_process(a);

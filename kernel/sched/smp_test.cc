@@ -93,7 +93,7 @@ struct spinner_set {
 		if (IS_ERR(t))
 			return false;
 		k[n++] = t;
-		return bind_to >= NR_CPUS || kthread_bind(t, bind_to) == 0;
+		return bind_to >= NR_CPUS || kthread_bind(t, bind_to).is_ok();
 	}
 	bool create(unsigned count, unsigned bind_to = NR_CPUS)
 	{
@@ -284,7 +284,7 @@ void move_running_spinner(ktest& __ktest, bool fifo99)
 	KASSERT_EQ(read_once(set.s[0].last_cpu), 1u);
 	struct cpumask to = cpumask_of(target);
 	uint64_t migrations = k->se.nr_migrations;
-	KEXPECT_EQ(set_cpus_allowed_ptr(k, &to), 0);
+	KEXPECT_OK(set_cpus_allowed_ptr(k, &to));
 	KEXPECT_EQ(task_cpu(k), target); /* moved before the call returns */
 	KEXPECT_GT(k->se.nr_migrations, migrations);
 	for (int i = 0; i < 1000 && read_once(set.s[0].last_cpu) != target; i++)
@@ -292,7 +292,7 @@ void move_running_spinner(ktest& __ktest, bool fifo99)
 	KEXPECT_EQ(read_once(set.s[0].last_cpu), target);
 	KEXPECT_EQ(k->nr_cpus_allowed, 1);
 	/* widening keeps it where it is */
-	KEXPECT_EQ(set_cpus_allowed_ptr(k, cpu_possible_mask), 0);
+	KEXPECT_OK(set_cpus_allowed_ptr(k, cpu_possible_mask));
 	KEXPECT_EQ(k->nr_cpus_allowed, int(cpumask_weight(cpu_possible_mask)));
 	KEXPECT_EQ(task_cpu(k), target);
 }
@@ -320,38 +320,41 @@ KTEST(sched_smp, impossible_affinity_is_refused)
 	struct task_struct* k = set.k[0];
 	struct cpumask before = k->cpus_mask;
 	struct cpumask none = {};
-	KEXPECT_EQ(set_cpus_allowed_ptr(k, &none), -EINVAL);
+	KEXPECT_ERR(set_cpus_allowed_ptr(k, &none), EINVAL);
 	struct cpumask offline = {};
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
 		if (!cpu_online(cpu))
 			cpumask_set_cpu(cpu, &offline);
 	if (cpumask_weight(&offline))
-		KEXPECT_EQ(set_cpus_allowed_ptr(k, &offline), -EINVAL);
+		KEXPECT_ERR(set_cpus_allowed_ptr(k, &offline), EINVAL);
 	KEXPECT_TRUE(cpumask_equal(&k->cpus_mask, &before)); /* nothing changed */
-	KEXPECT_EQ(set_cpus_allowed_ptr(nullptr, cpu_possible_mask), -EINVAL);
+	KEXPECT_ERR(set_cpus_allowed_ptr(nullptr, cpu_possible_mask), EINVAL);
 	/* a per-CPU thread and an idle task stay put */
 	struct cpumask cpu0 = cpumask_of(0);
 	if (num_online_cpus() > 1)
-		KEXPECT_EQ(set_cpus_allowed_ptr(cpu_stopper_task(1), &cpu0), -EINVAL);
-	KEXPECT_EQ(set_cpus_allowed_ptr(&init_task, cpu_possible_mask), -EINVAL);
+		KEXPECT_ERR(set_cpus_allowed_ptr(cpu_stopper_task(1), &cpu0), EINVAL);
+	KEXPECT_ERR(set_cpus_allowed_ptr(&init_task, cpu_possible_mask), EINVAL);
 	/* kthread_bind: only an online CPU, only before the first run */
-	KEXPECT_EQ(kthread_bind(k, NR_CPUS), -EINVAL);
+	KEXPECT_ERR(kthread_bind(k, NR_CPUS), EINVAL);
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
 		if (!cpu_online(cpu)) {
-			KEXPECT_EQ(kthread_bind(k, cpu), -EINVAL);
+			KEXPECT_ERR(kthread_bind(k, cpu), EINVAL);
 			break;
 		}
-	KEXPECT_TRUE(IS_ERR(kthread_create_on_cpu(spinner_fn, nullptr, NR_CPUS, "ktest-nocpu/%u")));
-	/* no stopper there: nothing runs, -ENOENT */
-	KEXPECT_EQ(stop_one_cpu(NR_CPUS, [](void*) { return 1; }, nullptr), -ENOENT);
+	KEXPECT_ERR(__kthread_create_on_cpu(spinner_fn, nullptr, NR_CPUS, "ktest-nocpu/%u"), EINVAL);
+	KEXPECT_EQ(PTR_ERR(kthread_create_on_cpu(spinner_fn, nullptr, NR_CPUS, "ktest-nocpu/%u")), long(-EINVAL));
+	/* no stopper there: nothing runs, ENOENT */
+	KEXPECT_ERR(stop_one_cpu(NR_CPUS, [](void*) { return 1; }, nullptr), ENOENT);
+	/* with a stopper: fn ran, and its own result comes back */
+	KEXPECT_EQ(stop_one_cpu(0, [](void*) { return 7; }, nullptr).value_or(-1), 7);
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
 		if (!cpu_online(cpu)) {
-			KEXPECT_EQ(stop_one_cpu(cpu, [](void*) { return 1; }, nullptr), -ENOENT);
+			KEXPECT_ERR(stop_one_cpu(cpu, [](void*) { return 1; }, nullptr), ENOENT);
 			break;
 		}
 	set.wake();
 	msleep(5);
-	KEXPECT_EQ(kthread_bind(k, 0), -EINVAL); /* it has run */
+	KEXPECT_ERR(kthread_bind(k, 0), EINVAL); /* it has run */
 	set.stop();
 }
 
@@ -380,8 +383,8 @@ KTEST(sched_smp, a_cpu_going_idle_pulls_a_queued_task)
 	KEXPECT_EQ(task_cpu(pair.k[0]), 1u);
 	KEXPECT_EQ(task_cpu(pair.k[1]), 1u);
 	/* free to move now; CPU 1 is in the mask so neither moves yet */
-	KEXPECT_EQ(set_cpus_allowed_ptr(pair.k[0], cpu_possible_mask), 0);
-	KEXPECT_EQ(set_cpus_allowed_ptr(pair.k[1], cpu_possible_mask), 0);
+	KEXPECT_OK(set_cpus_allowed_ptr(pair.k[0], cpu_possible_mask));
+	KEXPECT_OK(set_cpus_allowed_ptr(pair.k[1], cpu_possible_mask));
 	unsigned long newidle0 = read_once(runqueues[0].nr_newidle_pulls);
 	msleep(20); /* CPU 0 goes idle here */
 	unsigned long pulled = read_once(runqueues[0].nr_newidle_pulls) - newidle0;
@@ -418,7 +421,7 @@ KTEST(sched_smp, periodic_balance_spreads_tasks_queued_on_one_cpu)
 	};
 	unsigned long pulls = periodic_pulls();
 	for (unsigned i = 0; i < n; i++)
-		KEXPECT_EQ(set_cpus_allowed_ptr(set.k[i], cpu_possible_mask), 0);
+		KEXPECT_OK(set_cpus_allowed_ptr(set.k[i], cpu_possible_mask));
 	unsigned used = 0;
 	/* a few ticks of the idle CPUs do it; the window is wide for vCPUs
 	 * that a loaded host leaves unscheduled */
@@ -521,8 +524,8 @@ KTEST_EXPLICIT_ONLY(bench, sched_smp)
 		x.peer[i] = kthread_create(xping_fn, &args[i], "bench-xping%d", i);
 		KASSERT_FALSE(IS_ERR(x.peer[i]));
 	}
-	KEXPECT_EQ(kthread_bind(x.peer[0], 0), 0);
-	KEXPECT_EQ(kthread_bind(x.peer[1], other), 0);
+	KEXPECT_OK(kthread_bind(x.peer[0], 0));
+	KEXPECT_OK(kthread_bind(x.peer[1], other));
 	unsigned resched0 = irq_stat[0].irq_resched_count + irq_stat[other].irq_resched_count;
 	uint64_t t0 = local_clock();
 	wake_up_process(x.peer[0]);
@@ -543,7 +546,7 @@ KTEST_EXPLICIT_ONLY(bench, sched_smp)
 	t0 = local_clock();
 	int bad = 0;
 	for (int i = 0; i < calls; i++)
-		bad += smp_call_function_single(int(other), noop, nullptr, 1) != 0;
+		bad += smp_call_function_single(int(other), noop, nullptr, 1).is_err();
 	ns = local_clock() - t0;
 	KEXPECT_EQ(bad, 0);
 	printk(KERN_INFO "# bench: smp_call_function_single round trip (CPU 0 -> %u, wait): %llu ns\n", other,

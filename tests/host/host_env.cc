@@ -12,6 +12,7 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/console.h>
+#include <uapi/asm-generic/errno-base.h>
 
 #include <arch/current.h>
 #include <kernel/cpumask.h>
@@ -36,22 +37,23 @@ void host_set_nr_cpus(unsigned n)
 // target CPU in turn (host_cpu switched for the call).  That is the
 // kernel's guarantee only if the threads playing those CPUs are not inside
 // the allocator meanwhile: tests call these with the other threads quiet.
-int smp_call_function_single(int cpu, smp_call_func_t func, void* info, int)
+lib::Result<void> smp_call_function_single(int cpu, smp_call_func_t func, void* info, int)
 {
 	if (cpu < 0 || !cpu_online(unsigned(cpu)))
-		return -6; /* ENXIO */
+		return lib::Error{ENXIO};
 	unsigned self = host_cpu;
 	host_cpu = unsigned(cpu);
 	func(info);
 	host_cpu = self;
-	return 0;
+	return lib::ok();
 }
 void smp_call_function(smp_call_func_t func, void* info, int wait)
 {
 	unsigned cpu;
 	for_each_online_cpu(cpu)
 		if (cpu != host_cpu)
-			smp_call_function_single(int(cpu), func, info, wait);
+			if (smp_call_function_single(int(cpu), func, info, wait).is_err())
+				abort(); /* an online CPU refused: the host harness is broken */
 }
 void on_each_cpu(smp_call_func_t func, void* info, int wait)
 {

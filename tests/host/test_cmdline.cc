@@ -2,6 +2,7 @@
 #include <lib/cmdline.h>
 
 #include <gtest/gtest.h>
+#include <uapi/asm-generic/errno-base.h>
 
 #include <string>
 #include <vector>
@@ -157,90 +158,56 @@ TEST(Cmdline, ViewsPointIntoInput)
 
 TEST(ParseInt, Unsigned)
 {
-	unsigned long long v = 99;
-	EXPECT_TRUE(lib::parse_uint("0", v));
-	EXPECT_EQ(v, 0u);
-	EXPECT_TRUE(lib::parse_uint("12345", v));
-	EXPECT_EQ(v, 12345u);
-	EXPECT_TRUE(lib::parse_uint("0x1F", v));
-	EXPECT_EQ(v, 0x1fu);
-	EXPECT_TRUE(lib::parse_uint("0XfF", v));
-	EXPECT_EQ(v, 0xffu);
-	EXPECT_TRUE(lib::parse_uint("0755", v));
-	EXPECT_EQ(v, 0755u);
-	EXPECT_TRUE(lib::parse_uint("+7", v));
-	EXPECT_EQ(v, 7u);
-	EXPECT_TRUE(lib::parse_uint("42\n", v));
-	EXPECT_EQ(v, 42u);
-	EXPECT_TRUE(lib::parse_uint("18446744073709551615", v));
-	EXPECT_EQ(v, 18446744073709551615ULL);
-	EXPECT_TRUE(lib::parse_uint("0xffffffffffffffff", v));
-	EXPECT_EQ(v, ~0ULL);
-	EXPECT_TRUE(lib::parse_uint("01777777777777777777777", v));
-	EXPECT_EQ(v, ~0ULL);
+	EXPECT_EQ(lib::parse_uint("0"), 0u);
+	EXPECT_EQ(lib::parse_uint("12345"), 12345u);
+	EXPECT_EQ(lib::parse_uint("0x1F"), 0x1fu);
+	EXPECT_EQ(lib::parse_uint("0XfF"), 0xffu);
+	EXPECT_EQ(lib::parse_uint("0755"), 0755u);
+	EXPECT_EQ(lib::parse_uint("+7"), 7u);
+	EXPECT_EQ(lib::parse_uint("42\n"), 42u);
+	EXPECT_EQ(lib::parse_uint("18446744073709551615"), 18446744073709551615ULL);
+	EXPECT_EQ(lib::parse_uint("0xffffffffffffffff"), ~0ULL);
+	EXPECT_EQ(lib::parse_uint("01777777777777777777777"), ~0ULL);
 
-	v = 99;
-	for (const char* bad :
-	     {"", "+", "-1", "abc", "12a", "0x", "0xg", "09", "0x1 ", " 1", "1\n\n", "18446744073709551616",
-	      "0x10000000000000000", "02000000000000000000000", "99999999999999999999999"}) {
-		EXPECT_FALSE(lib::parse_uint(bad, v)) << "'" << bad << "'";
-		EXPECT_EQ(v, 99u) << "output modified on failure for '" << bad << "'";
-	}
+	for (const char* bad : {"", "+", "-1", "abc", "12a", "0x", "0xg", "09", "0x1 ", " 1", "1\n\n"})
+		EXPECT_EQ(lib::parse_uint(bad), lib::Error{EINVAL}) << "'" << bad << "'";
+	for (const char* big :
+	     {"18446744073709551616", "0x10000000000000000", "02000000000000000000000", "99999999999999999999999"})
+		EXPECT_EQ(lib::parse_uint(big), lib::Error{ERANGE}) << "'" << big << "'";
 }
 
 TEST(ParseInt, Signed)
 {
-	long long v = 5;
-	EXPECT_TRUE(lib::parse_int("-42", v));
-	EXPECT_EQ(v, -42);
-	EXPECT_TRUE(lib::parse_int("+42", v));
-	EXPECT_EQ(v, 42);
-	EXPECT_TRUE(lib::parse_int("-0x10", v));
-	EXPECT_EQ(v, -16);
-	EXPECT_TRUE(lib::parse_int("9223372036854775807", v));
-	EXPECT_EQ(v, LLONG_MAX);
-	EXPECT_TRUE(lib::parse_int("-9223372036854775808", v));
-	EXPECT_EQ(v, LLONG_MIN);
-	EXPECT_TRUE(lib::parse_int("-0", v));
-	EXPECT_EQ(v, 0);
+	EXPECT_EQ(lib::parse_int("-42"), -42);
+	EXPECT_EQ(lib::parse_int("+42"), 42);
+	EXPECT_EQ(lib::parse_int("-0x10"), -16);
+	EXPECT_EQ(lib::parse_int("9223372036854775807"), LLONG_MAX);
+	EXPECT_EQ(lib::parse_int("-9223372036854775808"), LLONG_MIN);
+	EXPECT_EQ(lib::parse_int("-0"), 0);
 
-	v = 5;
-	for (const char* bad : {"", "-", "--1", "+-1", "-+1", "9223372036854775808", "-9223372036854775809",
-	                        "18446744073709551615", "1-", "x"}) {
-		EXPECT_FALSE(lib::parse_int(bad, v)) << "'" << bad << "'";
-		EXPECT_EQ(v, 5);
-	}
+	for (const char* bad : {"", "-", "--1", "+-1", "-+1", "1-", "x"})
+		EXPECT_EQ(lib::parse_int(bad), lib::Error{EINVAL}) << "'" << bad << "'";
+	for (const char* big : {"9223372036854775808", "-9223372036854775809", "18446744073709551615"})
+		EXPECT_EQ(lib::parse_int(big), lib::Error{ERANGE}) << "'" << big << "'";
 }
 
 TEST(ParseSize, Suffixes)
 {
-	unsigned long long v = 0;
-	EXPECT_TRUE(lib::parse_size("4096", v));
-	EXPECT_EQ(v, 4096u);
-	EXPECT_TRUE(lib::parse_size("4k", v));
-	EXPECT_EQ(v, 4096u);
-	EXPECT_TRUE(lib::parse_size("512M", v));
-	EXPECT_EQ(v, 512ULL << 20);
-	EXPECT_TRUE(lib::parse_size("2G", v));
-	EXPECT_EQ(v, 2ULL << 30);
-	EXPECT_TRUE(lib::parse_size("1T", v));
-	EXPECT_EQ(v, 1ULL << 40);
-	EXPECT_TRUE(lib::parse_size("3p", v));
-	EXPECT_EQ(v, 3ULL << 50);
-	EXPECT_TRUE(lib::parse_size("15E", v));
-	EXPECT_EQ(v, 15ULL << 60);
-	EXPECT_TRUE(lib::parse_size("0x100000", v));
-	EXPECT_EQ(v, 0x100000u);
-	EXPECT_TRUE(lib::parse_size("0x10M", v));
-	EXPECT_EQ(v, 16ULL << 20);
-	EXPECT_TRUE(lib::parse_size("0", v));
-	EXPECT_EQ(v, 0u);
+	EXPECT_EQ(lib::parse_size("4096"), 4096u);
+	EXPECT_EQ(lib::parse_size("4k"), 4096u);
+	EXPECT_EQ(lib::parse_size("512M"), 512ULL << 20);
+	EXPECT_EQ(lib::parse_size("2G"), 2ULL << 30);
+	EXPECT_EQ(lib::parse_size("1T"), 1ULL << 40);
+	EXPECT_EQ(lib::parse_size("3p"), 3ULL << 50);
+	EXPECT_EQ(lib::parse_size("15E"), 15ULL << 60);
+	EXPECT_EQ(lib::parse_size("0x100000"), 0x100000u);
+	EXPECT_EQ(lib::parse_size("0x10M"), 16ULL << 20);
+	EXPECT_EQ(lib::parse_size("0"), 0u);
 
-	v = 7;
-	for (const char* bad : {"", "M", "12Q", "12MB", "1 M", "16E", "17179869184G", "99999999999999999999"}) {
-		EXPECT_FALSE(lib::parse_size(bad, v)) << "'" << bad << "'";
-		EXPECT_EQ(v, 7u);
-	}
+	for (const char* bad : {"", "M", "12Q", "12MB", "1 M"})
+		EXPECT_EQ(lib::parse_size(bad), lib::Error{EINVAL}) << "'" << bad << "'";
+	for (const char* big : {"16E", "17179869184G", "99999999999999999999"})
+		EXPECT_EQ(lib::parse_size(big), lib::Error{ERANGE}) << "'" << big << "'";
 }
 
 TEST(ParseBool, LikeKstrtobool)
@@ -257,13 +224,11 @@ TEST(ParseBool, LikeKstrtobool)
 	    {"true", false, false}, {"2", false, false},  {"x", false, false},
 	};
 	for (const auto& c : cases) {
-		bool v = !c.value; // sentinel opposite of expectation
-		bool before = v;
-		EXPECT_EQ(lib::parse_bool(c.s, v), c.ok) << "'" << c.s << "'";
+		lib::Result<bool> r = lib::parse_bool(c.s);
 		if (c.ok)
-			EXPECT_EQ(v, c.value) << "'" << c.s << "'";
+			EXPECT_EQ(r, c.value) << "'" << c.s << "'";
 		else
-			EXPECT_EQ(v, before) << "'" << c.s << "'";
+			EXPECT_EQ(r, lib::Error{EINVAL}) << "'" << c.s << "'";
 	}
 }
 

@@ -106,48 +106,48 @@ TEST_F(Memblock, StartsEmpty)
 
 TEST_F(Memblock, AddKeepsSortedAndMergesAdjacent)
 {
-	ASSERT_EQ(memblock_add(0x5000, 0x1000), 0);
-	ASSERT_EQ(memblock_add(0x1000, 0x1000), 0);
+	ASSERT_EQ(memblock_add(0x5000, 0x1000), lib::ok());
+	ASSERT_EQ(memblock_add(0x1000, 0x1000), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x1000, 0x2000, 0}, {0x5000, 0x6000, 0}}));
 	// touching on the left of one and the right of the other: all merge
-	ASSERT_EQ(memblock_add(0x2000, 0x1000), 0);
-	ASSERT_EQ(memblock_add(0x4000, 0x1000), 0);
+	ASSERT_EQ(memblock_add(0x2000, 0x1000), lib::ok());
+	ASSERT_EQ(memblock_add(0x4000, 0x1000), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x1000, 0x3000, 0}, {0x4000, 0x6000, 0}}));
-	ASSERT_EQ(memblock_add(0x3000, 0x1000), 0);
+	ASSERT_EQ(memblock_add(0x3000, 0x1000), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x1000, 0x6000, 0}}));
 	EXPECT_EQ(memblock_phys_mem_size(), 0x5000u);
 }
 
 TEST_F(Memblock, AddOverlapping)
 {
-	ASSERT_EQ(memblock_add(0x1000, 0x2000), 0);
-	ASSERT_EQ(memblock_add(0x2000, 0x3000), 0);
+	ASSERT_EQ(memblock_add(0x1000, 0x2000), lib::ok());
+	ASSERT_EQ(memblock_add(0x2000, 0x3000), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x1000, 0x5000, 0}}));
 	// contained: nothing changes
-	ASSERT_EQ(memblock_add(0x2000, 0x1000), 0);
+	ASSERT_EQ(memblock_add(0x2000, 0x1000), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x1000, 0x5000, 0}}));
 	// covering several regions and the gaps between them
-	ASSERT_EQ(memblock_add(0x8000, 0x1000), 0);
-	ASSERT_EQ(memblock_add(0xa000, 0x1000), 0);
-	ASSERT_EQ(memblock_add(0x0, 0x10000), 0);
+	ASSERT_EQ(memblock_add(0x8000, 0x1000), lib::ok());
+	ASSERT_EQ(memblock_add(0xa000, 0x1000), lib::ok());
+	ASSERT_EQ(memblock_add(0x0, 0x10000), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x0, 0x10000, 0}}));
 	EXPECT_EQ(memblock_phys_mem_size(), 0x10000u);
 }
 
 TEST_F(Memblock, AddOverlapKeepsExistingNodeAndNodesDoNotMerge)
 {
-	ASSERT_EQ(memblock_add_node(0x2000, 0x1000, 1), 0);
-	ASSERT_EQ(memblock_add_node(0x0, 0x4000, 2), 0);
+	ASSERT_EQ(memblock_add_node(0x2000, 0x1000, 1), lib::ok());
+	ASSERT_EQ(memblock_add_node(0x0, 0x4000, 2), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x0, 0x2000, 2}, {0x2000, 0x3000, 1}, {0x3000, 0x4000, 2}}));
-	ASSERT_EQ(memblock_add_node(0x4000, 0x1000, 3), 0);
+	ASSERT_EQ(memblock_add_node(0x4000, 0x1000, 3), lib::ok());
 	EXPECT_EQ(mem().size(), 4u);
 	EXPECT_EQ(mem().back(), (range{0x4000, 0x5000, 3}));
 }
 
 TEST_F(Memblock, RemoveSplitsARegionInTheMiddle)
 {
-	ASSERT_EQ(memblock_add(0x0, 0x10000), 0);
-	ASSERT_EQ(memblock_remove(0x4000, 0x2000), 0);
+	ASSERT_EQ(memblock_add(0x0, 0x10000), lib::ok());
+	ASSERT_EQ(memblock_remove(0x4000, 0x2000), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x0, 0x4000, 0}, {0x6000, 0x10000, 0}}));
 	EXPECT_FALSE(memblock_is_memory(0x4000));
 	EXPECT_FALSE(memblock_is_memory(0x5fff));
@@ -157,26 +157,26 @@ TEST_F(Memblock, RemoveSplitsARegionInTheMiddle)
 
 TEST_F(Memblock, RemoveAcrossRegionsTrimsBothEnds)
 {
-	ASSERT_EQ(memblock_add(0x0, 0x3000), 0);
-	ASSERT_EQ(memblock_add(0x4000, 0x1000), 0);
-	ASSERT_EQ(memblock_add(0x6000, 0x3000), 0);
-	ASSERT_EQ(memblock_remove(0x2000, 0x5000), 0);
+	ASSERT_EQ(memblock_add(0x0, 0x3000), lib::ok());
+	ASSERT_EQ(memblock_add(0x4000, 0x1000), lib::ok());
+	ASSERT_EQ(memblock_add(0x6000, 0x3000), lib::ok());
+	ASSERT_EQ(memblock_remove(0x2000, 0x5000), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x0, 0x2000, 0}, {0x7000, 0x9000, 0}}));
 	// removing what is not there is fine
-	ASSERT_EQ(memblock_remove(0x20000, 0x1000), 0);
+	ASSERT_EQ(memblock_remove(0x20000, 0x1000), lib::ok());
 	EXPECT_EQ(mem().size(), 2u);
-	ASSERT_EQ(memblock_remove(0x0, 0x100000), 0);
+	ASSERT_EQ(memblock_remove(0x0, 0x100000), lib::ok());
 	EXPECT_TRUE(mem().empty());
 }
 
 TEST_F(Memblock, FreeRangesAreMemoryMinusReserved)
 {
-	ASSERT_EQ(memblock_add(0x0, 0x10000), 0);
-	ASSERT_EQ(memblock_add(0x20000, 0x10000), 0);
-	ASSERT_EQ(memblock_reserve(0x0, 0x1000), 0);
-	ASSERT_EQ(memblock_reserve(0x4000, 0x2000), 0);
-	ASSERT_EQ(memblock_reserve(0xf000, 0x12000), 0); // straddles the hole
-	ASSERT_EQ(memblock_reserve(0x40000, 0x1000), 0); // not memory at all
+	ASSERT_EQ(memblock_add(0x0, 0x10000), lib::ok());
+	ASSERT_EQ(memblock_add(0x20000, 0x10000), lib::ok());
+	ASSERT_EQ(memblock_reserve(0x0, 0x1000), lib::ok());
+	ASSERT_EQ(memblock_reserve(0x4000, 0x2000), lib::ok());
+	ASSERT_EQ(memblock_reserve(0xf000, 0x12000), lib::ok()); // straddles the hole
+	ASSERT_EQ(memblock_reserve(0x40000, 0x1000), lib::ok()); // not memory at all
 	EXPECT_EQ(free_ranges(), (std::vector<range>{{0x1000, 0x4000, 0}, {0x6000, 0xf000, 0}, {0x21000, 0x30000, 0}}));
 	EXPECT_EQ(memblock_reserved_size(), 0x1000u + 0x2000 + 0x12000 + 0x1000);
 	EXPECT_TRUE(memblock_is_reserved(0x4000));
@@ -184,13 +184,13 @@ TEST_F(Memblock, FreeRangesAreMemoryMinusReserved)
 	EXPECT_FALSE(memblock_is_reserved(0x6000));
 
 	// freeing the end of a reservation trims it
-	ASSERT_EQ(memblock_phys_free(0x20000, 0x1000), 0);
+	ASSERT_EQ(memblock_phys_free(0x20000, 0x1000), lib::ok());
 	EXPECT_EQ(res(), (std::vector<range>{
 	                     {0x0, 0x1000, 0}, {0x4000, 0x6000, 0}, {0xf000, 0x20000, 0}, {0x40000, 0x41000, 0}}));
 	EXPECT_EQ(free_ranges(), (std::vector<range>{{0x1000, 0x4000, 0}, {0x6000, 0xf000, 0}, {0x20000, 0x30000, 0}}));
 	// freeing the middle of a reservation splits it
-	ASSERT_EQ(memblock_reserve(0x8000, 0x3000), 0);
-	ASSERT_EQ(memblock_phys_free(0x9000, 0x1000), 0);
+	ASSERT_EQ(memblock_reserve(0x8000, 0x3000), lib::ok());
+	ASSERT_EQ(memblock_phys_free(0x9000, 0x1000), lib::ok());
 	EXPECT_TRUE(memblock_is_reserved(0x8fff));
 	EXPECT_FALSE(memblock_is_reserved(0x9000));
 	EXPECT_TRUE(memblock_is_reserved(0xa000));
@@ -199,21 +199,21 @@ TEST_F(Memblock, FreeRangesAreMemoryMinusReserved)
 	                                             {0x9000, 0xa000, 0},
 	                                             {0xb000, 0xf000, 0},
 	                                             {0x20000, 0x30000, 0}}));
-	ASSERT_EQ(memblock_phys_free(0x0, 0x100000), 0);
+	ASSERT_EQ(memblock_phys_free(0x0, 0x100000), lib::ok());
 	EXPECT_EQ(memblock.reserved.cnt, 0u);
 	EXPECT_EQ(free_ranges(), (std::vector<range>{{0x0, 0x10000, 0}, {0x20000, 0x30000, 0}}));
 }
 
 TEST_F(Memblock, FreeRangesFilterByNode)
 {
-	ASSERT_EQ(memblock_add_node(0x0, 0x4000, 0), 0);
-	ASSERT_EQ(memblock_add_node(0x4000, 0x4000, 1), 0);
-	ASSERT_EQ(memblock_reserve(0x3000, 0x2000), 0);
+	ASSERT_EQ(memblock_add_node(0x0, 0x4000, 0), lib::ok());
+	ASSERT_EQ(memblock_add_node(0x4000, 0x4000, 1), lib::ok());
+	ASSERT_EQ(memblock_reserve(0x3000, 0x2000), lib::ok());
 	EXPECT_EQ(free_ranges(0), (std::vector<range>{{0x0, 0x3000, 0}}));
 	EXPECT_EQ(free_ranges(1), (std::vector<range>{{0x5000, 0x8000, 1}}));
 	EXPECT_TRUE(free_ranges(2).empty());
 	// touching ranges of different nodes stay separate
-	ASSERT_EQ(memblock_phys_free(0x3000, 0x2000), 0);
+	ASSERT_EQ(memblock_phys_free(0x3000, 0x2000), lib::ok());
 	EXPECT_EQ(free_ranges(), (std::vector<range>{{0x0, 0x4000, 0}, {0x4000, 0x8000, 1}}));
 	std::vector<range> all;
 	for_each_mem_range([&](phys_addr_t b, phys_addr_t e, int n) { all.push_back({b, e, n}); });
@@ -222,7 +222,7 @@ TEST_F(Memblock, FreeRangesFilterByNode)
 
 TEST_F(Memblock, AllocIsTopDownAlignedAndReserves)
 {
-	ASSERT_EQ(memblock_add(0x0, 0x100000), 0);
+	ASSERT_EQ(memblock_add(0x0, 0x100000), lib::ok());
 	phys_addr_t a = memblock_phys_alloc(0x1000, 0x1000);
 	EXPECT_EQ(a, 0xff000u);
 	EXPECT_TRUE(memblock_is_reserved(a));
@@ -241,8 +241,8 @@ TEST_F(Memblock, AllocIsTopDownAlignedAndReserves)
 
 TEST_F(Memblock, AllocStaysInsideTheRangeAndAvoidsReservations)
 {
-	ASSERT_EQ(memblock_add(0x0, 0x100000), 0);
-	ASSERT_EQ(memblock_reserve(0x38000, 0x8000), 0);
+	ASSERT_EQ(memblock_add(0x0, 0x100000), lib::ok());
+	ASSERT_EQ(memblock_reserve(0x38000, 0x8000), lib::ok());
 	// [0x30000, 0x40000): the top half is reserved, so the top free page is below it
 	EXPECT_EQ(memblock_phys_alloc_range(0x2000, 0x1000, 0x30000, 0x40000), 0x36000u);
 	// exactly the remaining room
@@ -264,7 +264,7 @@ TEST_F(Memblock, AllocStaysInsideTheRangeAndAvoidsReservations)
 
 TEST_F(Memblock, AllocNeverReturnsPageZero)
 {
-	ASSERT_EQ(memblock_add(0x0, 0x2000), 0);
+	ASSERT_EQ(memblock_add(0x0, 0x2000), lib::ok());
 	EXPECT_EQ(memblock_phys_alloc(0x1000, 0x1000), 0x1000u);
 	EXPECT_EQ(memblock_phys_alloc(0x1000, 0x1000), 0u);
 	EXPECT_FALSE(memblock_is_reserved(0x0));
@@ -272,7 +272,7 @@ TEST_F(Memblock, AllocNeverReturnsPageZero)
 
 TEST_F(Memblock, AllocRespectsCurrentLimit)
 {
-	ASSERT_EQ(memblock_add(0x0, 0x100000), 0);
+	ASSERT_EQ(memblock_add(0x0, 0x100000), lib::ok());
 	memblock_set_current_limit(0x10000);
 	EXPECT_EQ(memblock_phys_alloc(0x1000, 0x1000), 0xf000u);
 	EXPECT_EQ(memblock_phys_alloc_try_nid(0x1000, 0x1000, 0), 0xe000u);
@@ -283,8 +283,8 @@ TEST_F(Memblock, AllocRespectsCurrentLimit)
 
 TEST_F(Memblock, AllocDoesNotStraddleRegions)
 {
-	ASSERT_EQ(memblock_add_node(0x1000, 0x2000, 0), 0);
-	ASSERT_EQ(memblock_add_node(0x3000, 0x2000, 1), 0);
+	ASSERT_EQ(memblock_add_node(0x1000, 0x2000, 0), lib::ok());
+	ASSERT_EQ(memblock_add_node(0x3000, 0x2000, 1), lib::ok());
 	// 0x3000 bytes would fit across the node boundary but fits in no region
 	EXPECT_EQ(memblock_phys_alloc(0x3000, 0x1000), 0u);
 	EXPECT_EQ(memblock_phys_alloc(0x2000, 0x1000), 0x3000u);
@@ -292,9 +292,9 @@ TEST_F(Memblock, AllocDoesNotStraddleRegions)
 
 TEST_F(Memblock, AllocTryNidPrefersTheNodeAndFallsBack)
 {
-	ASSERT_EQ(memblock_add_node(0x0, 0x10000, 0), 0);
-	ASSERT_EQ(memblock_add_node(0x10000, 0x10000, 1), 0);
-	ASSERT_EQ(memblock_add_node(0x20000, 0x10000, 2), 0);
+	ASSERT_EQ(memblock_add_node(0x0, 0x10000, 0), lib::ok());
+	ASSERT_EQ(memblock_add_node(0x10000, 0x10000, 1), lib::ok());
+	ASSERT_EQ(memblock_add_node(0x20000, 0x10000, 2), lib::ok());
 	EXPECT_EQ(memblock_phys_alloc_try_nid(0x1000, 0x1000, 1), 0x1f000u);
 	EXPECT_EQ(memblock_phys_alloc_try_nid(0x1000, 0x1000, 0), 0xf000u);
 	EXPECT_EQ(memblock_phys_alloc_try_nid(0x1000, 0x1000, NUMA_NO_NODE), 0x2f000u);
@@ -310,36 +310,36 @@ TEST_F(Memblock, AllocTryNidPrefersTheNodeAndFallsBack)
 
 TEST_F(Memblock, SetNodeSplitsAtTheBoundaries)
 {
-	ASSERT_EQ(memblock_add(0x0, 0x10000), 0);
-	ASSERT_EQ(memblock_set_node(0x4000, 0x4000, 1), 0);
+	ASSERT_EQ(memblock_add(0x0, 0x10000), lib::ok());
+	ASSERT_EQ(memblock_set_node(0x4000, 0x4000, 1), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x0, 0x4000, 0}, {0x4000, 0x8000, 1}, {0x8000, 0x10000, 0}}));
 	// across a boundary: pieces of one node merge again
-	ASSERT_EQ(memblock_set_node(0x6000, 0x4000, 1), 0);
+	ASSERT_EQ(memblock_set_node(0x6000, 0x4000, 1), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x0, 0x4000, 0}, {0x4000, 0xa000, 1}, {0xa000, 0x10000, 0}}));
-	ASSERT_EQ(memblock_set_node(0x0, 0x100000, 0), 0);
+	ASSERT_EQ(memblock_set_node(0x0, 0x100000, 0), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x0, 0x10000, 0}}));
 	// holes are not filled
-	ASSERT_EQ(memblock_add(0x20000, 0x1000), 0);
-	ASSERT_EQ(memblock_set_node(0x0, 0x100000, 3), 0);
+	ASSERT_EQ(memblock_add(0x20000, 0x1000), lib::ok());
+	ASSERT_EQ(memblock_set_node(0x0, 0x100000, 3), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x0, 0x10000, 3}, {0x20000, 0x21000, 3}}));
 	EXPECT_EQ(memblock_phys_mem_size(), 0x11000u);
 }
 
 TEST_F(Memblock, InvalidNodeIsRejected)
 {
-	EXPECT_EQ(memblock_add_node(0x0, 0x1000, -2), -EINVAL);
-	EXPECT_EQ(memblock_set_node(0x0, 0x1000, -5), -EINVAL);
+	EXPECT_EQ(memblock_add_node(0x0, 0x1000, -2), lib::Error{EINVAL});
+	EXPECT_EQ(memblock_set_node(0x0, 0x1000, -5), lib::Error{EINVAL});
 	EXPECT_TRUE(mem().empty());
 }
 
 TEST_F(Memblock, ZeroSizeIsANoOp)
 {
-	ASSERT_EQ(memblock_add(0x1000, 0x1000), 0);
-	EXPECT_EQ(memblock_add(0x5000, 0), 0);
-	EXPECT_EQ(memblock_reserve(0x1000, 0), 0);
-	EXPECT_EQ(memblock_remove(0x1000, 0), 0);
-	EXPECT_EQ(memblock_set_node(0x1000, 0, 4), 0);
-	EXPECT_EQ(memblock_reserve_named(0x1000, 0, "nothing"), 0);
+	ASSERT_EQ(memblock_add(0x1000, 0x1000), lib::ok());
+	EXPECT_EQ(memblock_add(0x5000, 0), lib::ok());
+	EXPECT_EQ(memblock_reserve(0x1000, 0), lib::ok());
+	EXPECT_EQ(memblock_remove(0x1000, 0), lib::ok());
+	EXPECT_EQ(memblock_set_node(0x1000, 0, 4), lib::ok());
+	EXPECT_EQ(memblock_reserve_named(0x1000, 0, "nothing"), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x1000, 0x2000, 0}}));
 	EXPECT_EQ(memblock.reserved.cnt, 0u);
 }
@@ -347,7 +347,7 @@ TEST_F(Memblock, ZeroSizeIsANoOp)
 TEST_F(Memblock, WrappingRangesAreClamped)
 {
 	const phys_addr_t top = PHYS_ADDR_MAX - 0xfff; // 0xffff_ffff_ffff_f000
-	ASSERT_EQ(memblock_add(top, 0x10000), 0);
+	ASSERT_EQ(memblock_add(top, 0x10000), lib::ok());
 	ASSERT_EQ(memblock.memory.cnt, 1u);
 	EXPECT_EQ(memblock.memory.regions[0].base, top);
 	EXPECT_EQ(memblock.memory.regions[0].size, 0xfffu);
@@ -355,13 +355,13 @@ TEST_F(Memblock, WrappingRangesAreClamped)
 	EXPECT_TRUE(memblock_is_memory(PHYS_ADDR_MAX - 1));
 	EXPECT_FALSE(memblock_is_memory(top - 1));
 
-	ASSERT_EQ(memblock_reserve(PHYS_ADDR_MAX - 0x10, PHYS_ADDR_MAX), 0);
+	ASSERT_EQ(memblock_reserve(PHYS_ADDR_MAX - 0x10, PHYS_ADDR_MAX), lib::ok());
 	EXPECT_EQ(memblock_reserved_size(), 0x10u);
 	EXPECT_EQ(free_ranges(), (std::vector<range>{{top, PHYS_ADDR_MAX - 0x10, 0}}));
 
-	ASSERT_EQ(memblock_add(0x0, PHYS_ADDR_MAX), 0);
+	ASSERT_EQ(memblock_add(0x0, PHYS_ADDR_MAX), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x0, PHYS_ADDR_MAX, 0}}));
-	ASSERT_EQ(memblock_remove(0x1000, PHYS_ADDR_MAX), 0);
+	ASSERT_EQ(memblock_remove(0x1000, PHYS_ADDR_MAX), lib::ok());
 	EXPECT_EQ(mem(), (std::vector<range>{{0x0, 0x1000, 0}}));
 }
 
@@ -369,34 +369,34 @@ TEST_F(Memblock, ExhaustionFailsAndChangesNothing)
 {
 	// 128 disjoint regions fill the array
 	for (unsigned long i = 0; i < INIT_MEMBLOCK_REGIONS; i++)
-		ASSERT_EQ(memblock_add(i * 0x2000, 0x1000), 0) << i;
+		ASSERT_EQ(memblock_add(i * 0x2000, 0x1000), lib::ok()) << i;
 	ASSERT_EQ(memblock.memory.cnt, INIT_MEMBLOCK_REGIONS);
 	const auto before = mem();
 
-	EXPECT_EQ(memblock_add(INIT_MEMBLOCK_REGIONS * 0x2000, 0x1000), -ENOMEM);
+	EXPECT_EQ(memblock_add(INIT_MEMBLOCK_REGIONS * 0x2000, 0x1000), lib::Error{ENOMEM});
 	EXPECT_EQ(mem(), before);
 	// splitting a region needs one more slot
-	EXPECT_EQ(memblock_remove(0x100, 0x100), -ENOMEM);
-	EXPECT_EQ(memblock_set_node(0x100, 0x100, 1), -ENOMEM);
+	EXPECT_EQ(memblock_remove(0x100, 0x100), lib::Error{ENOMEM});
+	EXPECT_EQ(memblock_set_node(0x100, 0x100, 1), lib::Error{ENOMEM});
 	EXPECT_EQ(mem(), before);
 	// a bigger failing change: filling every hole with another node
-	EXPECT_EQ(memblock_add_node(0x1000, INIT_MEMBLOCK_REGIONS * 0x2000, 1), -ENOMEM);
+	EXPECT_EQ(memblock_add_node(0x1000, INIT_MEMBLOCK_REGIONS * 0x2000, 1), lib::Error{ENOMEM});
 	EXPECT_EQ(mem(), before);
 
 	// what fits once merged succeeds even when the array is full
-	EXPECT_EQ(memblock_add(0x1000, 0x1000), 0); // bridges regions 0 and 1
+	EXPECT_EQ(memblock_add(0x1000, 0x1000), lib::ok()); // bridges regions 0 and 1
 	EXPECT_EQ(memblock.memory.cnt, INIT_MEMBLOCK_REGIONS - 1);
-	EXPECT_EQ(memblock_remove(0x0, 0x1000), 0); // trims, no new region
+	EXPECT_EQ(memblock_remove(0x0, 0x1000), lib::ok()); // trims, no new region
 	EXPECT_EQ(memblock.memory.cnt, INIT_MEMBLOCK_REGIONS - 1);
-	EXPECT_EQ(memblock_add(INIT_MEMBLOCK_REGIONS * 0x2000, 0x1000), 0); // the slot freed by the bridge
+	EXPECT_EQ(memblock_add(INIT_MEMBLOCK_REGIONS * 0x2000, 0x1000), lib::ok()); // the slot freed by the bridge
 	EXPECT_EQ(memblock.memory.cnt, INIT_MEMBLOCK_REGIONS);
 }
 
 TEST_F(Memblock, AllocFailsCleanlyWhenReservedIsFull)
 {
-	ASSERT_EQ(memblock_add(0x0, 0x1000000), 0);
+	ASSERT_EQ(memblock_add(0x0, 0x1000000), lib::ok());
 	for (unsigned long i = 0; i < INIT_MEMBLOCK_REGIONS; i++)
-		ASSERT_EQ(memblock_reserve(0x2000 + i * 0x2000, 0x1000), 0) << i;
+		ASSERT_EQ(memblock_reserve(0x2000 + i * 0x2000, 0x1000), lib::ok()) << i;
 	const auto before = res();
 	// the top of memory is free but reserving it needs a new region
 	EXPECT_EQ(memblock_phys_alloc(0x1000, 0x1000), 0u);
@@ -408,9 +408,9 @@ TEST_F(Memblock, AllocFailsCleanlyWhenReservedIsFull)
 
 TEST_F(Memblock, QueriesAndDump)
 {
-	ASSERT_EQ(memblock_add(0x100000, 0x100000), 0);
-	ASSERT_EQ(memblock_add_node(0x9000, 0x1000, 1), 0);
-	ASSERT_EQ(memblock_reserve_named(0x100000, 0x2000, "kernel"), 0);
+	ASSERT_EQ(memblock_add(0x100000, 0x100000), lib::ok());
+	ASSERT_EQ(memblock_add_node(0x9000, 0x1000, 1), lib::ok());
+	ASSERT_EQ(memblock_reserve_named(0x100000, 0x2000, "kernel"), lib::ok());
 	EXPECT_EQ(memblock_start_of_DRAM(), 0x9000u);
 	EXPECT_EQ(memblock_end_of_DRAM(), 0x200000u);
 	EXPECT_EQ(memblock_phys_mem_size(), 0x101000u);
@@ -534,7 +534,7 @@ TEST_F(Memblock, RandomizedAgainstPageModel)
 		const phys_addr_t base = first * P, size = len * P;
 		page_model next = m;
 		int op = rnd(0, 9);
-		int ret = 0;
+		lib::Result<void> ret = lib::ok();
 		SCOPED_TRACE(::testing::Message()
 		             << "step " << step << " op " << op << " pages " << first << "+" << len);
 
@@ -608,7 +608,7 @@ TEST_F(Memblock, RandomizedAgainstPageModel)
 				ASSERT_EQ(got, expect * P);
 				m = next;
 			}
-			ret = 0;
+			ret = lib::ok();
 			next = m;
 			break;
 		}
@@ -616,10 +616,10 @@ TEST_F(Memblock, RandomizedAgainstPageModel)
 
 		if (op <= 6) {
 			if (next.fits()) {
-				ASSERT_EQ(ret, 0);
+				ASSERT_EQ(ret, lib::ok());
 				m = next;
 			} else {
-				ASSERT_EQ(ret, -ENOMEM);
+				ASSERT_EQ(ret, lib::Error{ENOMEM});
 				enomem++;
 			}
 		}

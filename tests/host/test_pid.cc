@@ -14,11 +14,13 @@
 namespace
 {
 
+using lib::Error;
+
 struct map_with_storage {
 	explicit map_with_storage(int max, size_t capacity = PID_MAX_LIMIT)
 	    : storage(pid_map::longs_for(capacity), 0), map(storage.data(), capacity)
 	{
-		EXPECT_EQ(map.set_pid_max(max), 0);
+		EXPECT_TRUE(map.set_pid_max(max).is_ok());
 	}
 	std::vector<unsigned long> storage;
 	pid_map map;
@@ -39,11 +41,11 @@ TEST(PidMap, FreedPidNotReusedBeforeWrap)
 {
 	map_with_storage m(PID_MAX_DEFAULT);
 	for (int i = 1; i <= 10; i++)
-		m.map.alloc();
-	EXPECT_TRUE(m.map.free(5));
+		ASSERT_TRUE(m.map.alloc().is_ok());
+	EXPECT_EQ(m.map.free(5), lib::ok());
 	EXPECT_EQ(m.map.alloc(), 11); // lowest free above the last, not 5
-	EXPECT_FALSE(m.map.free(5));  // already free
-	EXPECT_FALSE(m.map.free(0));  // never
+	EXPECT_EQ(m.map.free(5), Error{EINVAL}); // already free
+	EXPECT_EQ(m.map.free(0), Error{EINVAL}); // never
 }
 
 TEST(PidMap, WrapsToReservedPids)
@@ -51,32 +53,32 @@ TEST(PidMap, WrapsToReservedPids)
 	map_with_storage m(1000);
 	for (int i = 1; i < 1000; i++)
 		ASSERT_EQ(m.map.alloc(), i);
-	EXPECT_EQ(m.map.alloc(), -EAGAIN);
+	EXPECT_EQ(m.map.alloc(), Error{EAGAIN});
 	// free some below 300 and some above: the wrap starts at 300
-	m.map.free(5);
-	m.map.free(299);
-	m.map.free(300);
-	m.map.free(700);
+	EXPECT_TRUE(m.map.free(5).is_ok());
+	EXPECT_TRUE(m.map.free(299).is_ok());
+	EXPECT_TRUE(m.map.free(300).is_ok());
+	EXPECT_TRUE(m.map.free(700).is_ok());
 	EXPECT_EQ(m.map.alloc(), 300);
 	EXPECT_EQ(m.map.alloc(), 700);
 	// only pids below RESERVED_PIDS are left: never handed out after a wrap
-	EXPECT_EQ(m.map.alloc(), -EAGAIN);
+	EXPECT_EQ(m.map.alloc(), Error{EAGAIN});
 }
 
 TEST(PidMap, SkipsLivePidsAfterWrap)
 {
 	map_with_storage m(400);
 	for (int i = 1; i < 400; i++)
-		m.map.alloc();
+		ASSERT_TRUE(m.map.alloc().is_ok());
 	for (int p = 300; p < 400; p += 2)
-		m.map.free(p); // 300, 302, ... free; odd ones live
+		EXPECT_TRUE(m.map.free(p).is_ok()); // 300, 302, ... free; odd ones live
 	for (int p = 300; p < 400; p += 2)
 		ASSERT_EQ(m.map.alloc(), p);
-	EXPECT_EQ(m.map.alloc(), -EAGAIN);
+	EXPECT_EQ(m.map.alloc(), Error{EAGAIN});
 	// cursor continues above the last: free 350 and 310, next is 350? no:
 	// the last handed out was 398, so the search wraps to 300 and finds 310
-	m.map.free(350);
-	m.map.free(310);
+	EXPECT_TRUE(m.map.free(350).is_ok());
+	EXPECT_TRUE(m.map.free(310).is_ok());
 	EXPECT_EQ(m.map.alloc(), 310);
 	EXPECT_EQ(m.map.alloc(), 350);
 }
@@ -86,9 +88,9 @@ TEST(PidMap, Exhaustion)
 	map_with_storage m(pid_max_min); // 301: pids 1..300
 	for (int i = 1; i < pid_max_min; i++)
 		ASSERT_EQ(m.map.alloc(), i);
-	EXPECT_EQ(m.map.alloc(), -EAGAIN);
+	EXPECT_EQ(m.map.alloc(), Error{EAGAIN});
 	EXPECT_EQ(m.map.nr_allocated(), pid_max_min - 1);
-	m.map.free(300);
+	EXPECT_TRUE(m.map.free(300).is_ok());
 	EXPECT_EQ(m.map.alloc(), 300);
 }
 
@@ -96,23 +98,23 @@ TEST(PidMap, PidMaxBounds)
 {
 	std::vector<unsigned long> storage(pid_map::longs_for(PID_MAX_LIMIT), 0);
 	pid_map m(storage.data(), PID_MAX_LIMIT);
-	EXPECT_EQ(m.alloc(), -EAGAIN); // no pid_max yet
-	EXPECT_EQ(m.set_pid_max(RESERVED_PIDS), -EINVAL);
-	EXPECT_EQ(m.set_pid_max(0), -EINVAL);
-	EXPECT_EQ(m.set_pid_max(PID_MAX_LIMIT + 1), -EINVAL);
-	EXPECT_EQ(m.set_pid_max(pid_max_min), 0);
-	EXPECT_EQ(m.set_pid_max(PID_MAX_LIMIT), 0);
+	EXPECT_EQ(m.alloc(), Error{EAGAIN}); // no pid_max yet
+	EXPECT_EQ(m.set_pid_max(RESERVED_PIDS), Error{EINVAL});
+	EXPECT_EQ(m.set_pid_max(0), Error{EINVAL});
+	EXPECT_EQ(m.set_pid_max(PID_MAX_LIMIT + 1), Error{EINVAL});
+	EXPECT_EQ(m.set_pid_max(pid_max_min), lib::ok());
+	EXPECT_EQ(m.set_pid_max(PID_MAX_LIMIT), lib::ok());
 	// the top of the range is usable
-	EXPECT_EQ(m.set_pid_max(PID_MAX_LIMIT), 0);
+	EXPECT_EQ(m.set_pid_max(PID_MAX_LIMIT), lib::ok());
 	std::vector<unsigned long> small(pid_map::longs_for(1000), 0);
 	pid_map s(small.data(), 1000);
-	EXPECT_EQ(s.set_pid_max(1001), -EINVAL); // above the storage
-	EXPECT_EQ(s.set_pid_max(1000), 0);
+	EXPECT_EQ(s.set_pid_max(1001), Error{EINVAL}); // above the storage
+	EXPECT_EQ(s.set_pid_max(1000), lib::ok());
 	for (int i = 1; i < 600; i++)
-		s.alloc();
-	EXPECT_EQ(s.set_pid_max(500), -EBUSY); // would strand live pids
-	EXPECT_EQ(s.set_pid_max(600), 0);
-	EXPECT_EQ(s.alloc(), -EAGAIN);
+		ASSERT_TRUE(s.alloc().is_ok());
+	EXPECT_EQ(s.set_pid_max(500), Error{EBUSY}); // would strand live pids
+	EXPECT_EQ(s.set_pid_max(600), lib::ok());
+	EXPECT_EQ(s.alloc(), Error{EAGAIN});
 }
 
 TEST(PidMap, LimitReachesTheTop)
@@ -120,9 +122,9 @@ TEST(PidMap, LimitReachesTheTop)
 	map_with_storage m(PID_MAX_LIMIT);
 	int last = 0;
 	for (int i = 1; i < PID_MAX_LIMIT; i++)
-		last = m.map.alloc();
+		last = m.map.alloc().value();
 	EXPECT_EQ(last, PID_MAX_LIMIT - 1);
-	EXPECT_EQ(m.map.alloc(), -EAGAIN);
+	EXPECT_EQ(m.map.alloc(), Error{EAGAIN});
 }
 
 TEST(PidMap, RandomAgainstModel)
@@ -133,7 +135,8 @@ TEST(PidMap, RandomAgainstModel)
 	int cursor = 1;
 	for (int step = 0; step < 20000; step++) {
 		if (live.empty() || rng() % 3) {
-			int pid = m.map.alloc();
+			lib::Result<int> got = m.map.alloc();
+			int pid = got.is_ok() ? got.value() : -got.error();
 			// model: lowest free >= cursor, else wrap to 300 (or 1 before 300 was passed)
 			int pid_min = cursor > RESERVED_PIDS ? RESERVED_PIDS : 1;
 			int want = -EAGAIN;
@@ -151,7 +154,7 @@ TEST(PidMap, RandomAgainstModel)
 		} else {
 			auto it = live.begin();
 			std::advance(it, rng() % live.size());
-			ASSERT_TRUE(m.map.free(*it));
+			ASSERT_TRUE(m.map.free(*it).is_ok());
 			live.erase(it);
 		}
 		ASSERT_EQ(m.map.nr_allocated(), int(live.size()));

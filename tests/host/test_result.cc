@@ -225,6 +225,27 @@ TEST(Result, ValueFromRvalueIsByValue)
 	EXPECT_EQ(Result<std::string>(Error{ENOENT}).value_or("dflt"), "dflt");
 }
 
+TEST(Result, Comparisons)
+{
+	Result<int> ok = 300;
+	Result<int> bad = Error{EAGAIN};
+	EXPECT_TRUE(ok == 300);
+	EXPECT_FALSE(ok == 301);
+	EXPECT_TRUE(ok != Error{EAGAIN});
+	EXPECT_TRUE(bad == Error{EAGAIN});
+	EXPECT_FALSE(bad == Error{ENOMEM});
+	EXPECT_FALSE(bad == 0); // an error equals no value, not even 0
+	EXPECT_EQ(bad, Error{EAGAIN});
+	EXPECT_EQ(ok, 300);
+	Result<void> v;
+	EXPECT_TRUE(v == lib::ok());
+	EXPECT_FALSE(v == Error{EINVAL});
+	Result<void> e = Error{EINVAL};
+	EXPECT_EQ(e, Error{EINVAL});
+	EXPECT_NE(e, lib::ok());
+	static_assert(Result<int>(7) == 7 && Result<int>(Error{EIO}) == Error{EIO});
+}
+
 TEST(Result, Constexpr)
 {
 	constexpr Result<int> r = 3;

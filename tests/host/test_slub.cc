@@ -34,7 +34,7 @@ struct SlubMachine {
 		kmem_cache_reset_for_test();
 		lib::no_hash_pointers = true; /* the reports' 0x%p show the address */
 		if (slub_debug) {
-			EXPECT_EQ(setup_slub_debug(slub_debug), 0);
+			EXPECT_TRUE(setup_slub_debug(slub_debug).is_ok());
 		}
 		kmem_cache_init();
 	}

@@ -27,7 +27,7 @@ struct Areas {
 	{
 		storage.emplace_back();
 		vmap_area* va = &storage.back();
-		return a.alloc(va, size, align) ? va : nullptr;
+		return a.alloc(va, size, align).is_ok() ? va : nullptr;
 	}
 };
 
@@ -64,10 +64,11 @@ TEST(VmallocAreas, AlignmentLeavesAGapThatFirstFitReuses)
 	ASSERT_TRUE(big2);
 	EXPECT_EQ(big2->va_start, BASE + 32 * PG);
 	EXPECT_TRUE(t.a.check());
-	// bad alignments are refused
-	EXPECT_EQ(t.alloc(PG, 3 * PG), nullptr);
-	EXPECT_EQ(t.alloc(PG, 0), nullptr);
-	EXPECT_EQ(t.alloc(0), nullptr);
+	// bad alignments and sizes are refused
+	vmap_area probe{};
+	EXPECT_EQ(t.a.alloc(&probe, PG, 3 * PG), lib::Error{EINVAL});
+	EXPECT_EQ(t.a.alloc(&probe, PG, 0), lib::Error{EINVAL});
+	EXPECT_EQ(t.a.alloc(&probe, 0, PG), lib::Error{EINVAL});
 }
 
 TEST(VmallocAreas, GuardPageSeparatesAreas)
@@ -146,7 +147,7 @@ TEST(VmallocAreas, ExhaustionFailsWithoutSideEffects)
 		ASSERT_NE(t.alloc(2 * PG), nullptr);
 	vmap_area probe{};
 	probe.va_start = 123;
-	EXPECT_FALSE(t.a.alloc(&probe, PG, PG));
+	EXPECT_EQ(t.a.alloc(&probe, PG, PG), lib::Error{EBUSY});
 	EXPECT_EQ(probe.va_start, 123u); // untouched on failure
 	EXPECT_EQ(t.alloc(17 * PG), nullptr);
 	EXPECT_EQ(t.a.nr_areas(), 8u);

@@ -33,6 +33,7 @@
 #include <lib/cmdline.h>
 #include <lib/string.h>
 #include <kernel/params.h>
+#include <uapi/asm-generic/errno-base.h>
 
 extern "C" char _text[], _end[];
 extern "C" uint64_t boot_pdpt_kernel[];
@@ -156,15 +157,23 @@ template <typename T> T read_phys(uint64_t pa)
 	return v;
 }
 
-/* Fill m from the loader's information (through the identity map); false
+/* Fill m from the loader's information (through the identity map); EINVAL
  * when it is unusable, and then the kernel stays where it is. */
-bool read_loader_map(uint32_t protocol, uint32_t info_pa, loader_map& m)
+/* a map with no RAM in it tells nothing about where the kernel may go */
+lib::Result<void> loader_map_usable(const loader_map& m)
+{
+	if (m.nr_ram == 0)
+		return lib::Error{EINVAL};
+	return lib::ok();
+}
+
+lib::Result<void> read_loader_map(uint32_t protocol, uint32_t info_pa, loader_map& m)
 {
 	if (!info_pa)
-		return false;
+		return lib::Error{EINVAL};
 	if (protocol == BOOT_PROTO_PVH) {
 		if (read_phys<uint32_t>(info_pa) != 0x336ec578 || read_phys<uint32_t>(info_pa + 4) < 1)
-			return false;
+			return lib::Error{EINVAL};
 		uint32_t nr_modules = read_phys<uint32_t>(info_pa + 12);
 		uint64_t modlist = read_phys<uint64_t>(info_pa + 16), cmdline = read_phys<uint64_t>(info_pa + 24);
 		uint64_t memmap = read_phys<uint64_t>(info_pa + 40);
@@ -179,13 +188,13 @@ bool read_loader_map(uint32_t protocol, uint32_t info_pa, loader_map& m)
 		for (uint32_t i = 0; i < entries && i < E820_MAX_ENTRIES; i++)
 			if (read_phys<uint32_t>(memmap + i * 24 + 16) == uint32_t(e820_type::ram))
 				m.add_ram(read_phys<uint64_t>(memmap + i * 24), read_phys<uint64_t>(memmap + i * 24 + 8));
-		return m.nr_ram > 0;
+		return loader_map_usable(m);
 	}
 	if (protocol != BOOT_PROTO_MB2)
-		return false;
+		return lib::Error{EINVAL};
 	uint32_t total = read_phys<uint32_t>(info_pa);
 	if (total < 16 || total > (1u << 20))
-		return false;
+		return lib::Error{EINVAL};
 	m.add_avoid(info_pa, total);
 	for (uint32_t off = 8; off + 8 <= total;) {
 		uint32_t type = read_phys<uint32_t>(info_pa + off), size = read_phys<uint32_t>(info_pa + off + 4);
@@ -203,7 +212,7 @@ bool read_loader_map(uint32_t protocol, uint32_t info_pa, loader_map& m)
 		}
 		off += (size + 7) & ~7u;
 	}
-	return m.nr_ram > 0;
+	return loader_map_usable(m);
 }
 
 /* A random 2 MiB-aligned slot for [0, size) in RAM in [16 MiB, 4 GiB),
@@ -276,9 +285,9 @@ extern "C" unsigned long kaslr_early(uint32_t protocol, uint32_t info_pa)
 					       : kaslr_get_random_long() % vslots) *
 			 PMD_SIZE;
 	static loader_map map; /* large: not on the boot stack */
-	uint64_t new_phys = move_phys && read_loader_map(protocol, info_pa, map)
-				    ? choose_phys(map, phys_start, span, forced)
-				    : phys_start;
+	uint64_t new_phys = move_phys && read_loader_map(protocol, info_pa, map).is_ok()
+	                        ? choose_phys(map, phys_start, span, forced)
+	                        : phys_start;
 	uint64_t pdelta = new_phys - phys_start;
 	if (!vdelta && !pdelta)
 		return 0;
@@ -323,11 +332,19 @@ extern "C" unsigned long kaslr_early(uint32_t protocol, uint32_t info_pa)
 }
 
 /* Both are decided in kaslr_early; registered so they are not "unknown". */
-static int nokaslr_param(std::string_view) { return 0; }
-static int kaslr_param(std::string_view) { return 0; }
-static int kaslr_mode_param(std::string_view val)
+static lib::Result<void> nokaslr_param(std::string_view)
 {
-	return val == "virtual" || val == "physical" ? 0 : -1;
+	return lib::ok();
+}
+static lib::Result<void> kaslr_param(std::string_view)
+{
+	return lib::ok();
+}
+static lib::Result<void> kaslr_mode_param(std::string_view val)
+{
+	if (val != "virtual" && val != "physical")
+		return lib::Error{EINVAL};
+	return lib::ok();
 }
 early_param("nokaslr", nokaslr_param);
 early_param("kaslr", kaslr_param);

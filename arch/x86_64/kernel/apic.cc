@@ -35,6 +35,7 @@
 #include <kernel/printk.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
+#include <uapi/asm-generic/errno.h>
 
 unsigned boot_cpu_physical_apicid;
 uint64_t lapic_timer_frequency;
@@ -102,23 +103,25 @@ unsigned read_apic_id()
 	return apic_read(APIC_ID) >> 24;
 }
 
-bool apic_wait_icr_idle()
+lib::Result<void> apic_wait_icr_idle()
 {
 	/* delivery takes a bus cycle on hardware, nothing under QEMU */
 	uint64_t start = rdtsc();
 	while (apic_read(APIC_ICR) & APIC_ICR_BUSY) {
 		if (rdtsc() - start > tsc_khz * 1000)
-			return false;
+			return lib::Error{ETIMEDOUT};
 		cpu_relax();
 	}
-	return true;
+	return lib::ok();
 }
 
 void apic_icr_write(uint32_t low, unsigned apicid)
 {
 	/* ICR2 then ICR: writing the low word sends; no interrupt between */
 	unsigned long flags = arch_local_irq_save();
-	apic_wait_icr_idle();
+	/* a previous send still stuck shows in its sender's own wait: the
+	 * timeout is dropped here, and the new command goes out regardless */
+	(void)apic_wait_icr_idle();
 	apic_write(APIC_ICR2, apicid << 24);
 	apic_write(APIC_ICR, low);
 	arch_local_irq_restore(flags);

@@ -30,6 +30,7 @@
 #include <cstddef>
 #include <kernel/sched.h>
 #include <mm/vmalloc.h>
+#include <uapi/asm-generic/errno-base.h>
 
 namespace
 {
@@ -63,7 +64,7 @@ struct [[gnu::packed]] desc_ptr {
 
 extern "C" char init_stack[];
 
-bool alloc_exception_stacks(unsigned cpu)
+lib::Result<void> alloc_exception_stacks(unsigned cpu)
 {
 	/* one vmalloc area each: each gets its unmapped page below (Linux's
 	 * cpu_entry_area guard pages between the IST stacks) */
@@ -71,9 +72,9 @@ bool alloc_exception_stacks(unsigned cpu)
 		if (!stack)
 			stack = static_cast<char*>(vmalloc(EXCEPTION_STKSZ));
 		if (!stack)
-			return false;
+			return lib::Error{ENOMEM};
 	}
-	return true;
+	return lib::ok();
 }
 
 x86_hw_tss* cpu_tss_of(unsigned cpu)

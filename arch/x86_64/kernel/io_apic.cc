@@ -25,6 +25,7 @@
 #include <kernel/printk.h>
 #include <lib/spinlock.h>
 #include <lib/string.h>
+#include <uapi/asm-generic/errno-base.h>
 
 namespace
 {
@@ -196,11 +197,11 @@ void setup_IO_APIC()
 		pr_warn("APIC: no IO-APIC in the MADT: device interrupts cannot be routed\n");
 }
 
-bool ioapic_route_gsi(uint32_t gsi, uint8_t vector, bool level, bool active_low)
+lib::Result<void> ioapic_route_gsi(uint32_t gsi, uint8_t vector, bool level, bool active_low)
 {
 	int apic = mp_find_ioapic(gsi);
 	if (apic < 0)
-		return false;
+		return lib::Error{EINVAL};
 	IO_APIC_route_entry e{};
 	e.vector = vector;
 	e.delivery_mode = 0;     /* fixed */
@@ -210,7 +211,7 @@ bool ioapic_route_gsi(uint32_t gsi, uint8_t vector, bool level, bool active_low)
 	e.masked = 1;
 	e.destid_0_7 = boot_cpu_physical_apicid & 0xff;
 	ioapic_write_entry(apic, mp_find_ioapic_pin(apic, gsi), e);
-	return true;
+	return lib::ok();
 }
 
 void mask_ioapic_gsi(uint32_t gsi)

@@ -243,9 +243,9 @@ lib::Result<void> request_irq(unsigned int irq, irq_handler_t handler, unsigned 
 	d.dev_id = dev_id;
 	d.depth = 0;
 	d.handler = handler;
-	if (!ioapic_route_gsi(gsi, uint8_t(ISA_IRQ_VECTOR(irq)), level, active_low)) {
+	if (lib::Result<void> r = ioapic_route_gsi(gsi, uint8_t(ISA_IRQ_VECTOR(irq)), level, active_low); r.is_err()) {
 		d.handler = nullptr;
-		return lib::Error(EINVAL);
+		return r;
 	}
 	unmask_ioapic_gsi(gsi);
 	return {};

@@ -6,11 +6,13 @@
 #include <arch/e820.h>
 #include <arch/boot.h>
 #include <kernel/params.h>
+#include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <drivers/acpi.h>
 #include <arch/apic.h>
 #include <lib/cmdline.h>
 #include <mm/memblock.h>
+#include <uapi/asm-generic/errno-base.h>
 
 e820_table e820_table_kernel;
 void init_mem_mapping();
@@ -62,13 +64,13 @@ void apply_mem_limit()
 	print_table("user", t);
 }
 
-int parse_memopt(std::string_view val)
+lib::Result<void> parse_memopt(std::string_view val)
 {
-	unsigned long long v;
-	if (!lib::parse_size(val, v) || v == 0)
-		return -1;
+	unsigned long long v = TRY(lib::parse_size(val));
+	if (v == 0)
+		return lib::Error{EINVAL};
 	mem_limit = v;
-	return 0;
+	return lib::ok();
 }
 } // namespace
 early_param("mem", parse_memopt);
@@ -93,21 +95,29 @@ uint64_t e820__end_of_ram()
 	return end;
 }
 
+/* a range the allocators must never hand out: boot cannot go on without */
+static void reserve_or_panic(phys_addr_t base, phys_addr_t size, const char* what)
+{
+	if (memblock_reserve_named(base, size, what).is_err())
+		panic("memblock: cannot reserve %s", what);
+}
+
 /* usable RAM -> memblock.memory; what must never be handed out -> reserved */
 void e820__memblock_setup()
 {
 	for (uint32_t i = 0; i < e820_table_kernel.nr_entries; i++) {
 		const e820_entry& e = e820_table_kernel.entries[i];
-		if (e.type == e820_type::ram)
-			memblock_add(e.addr, e.size);
+		/* RAM that does not fit is left unused (memblock logs it) */
+		if (e.type == e820_type::ram && memblock_add(e.addr, e.size).is_err())
+			continue;
 	}
-	memblock_reserve_named(__pa(_text), uint64_t(_end - _text), "kernel image");
+	reserve_or_panic(__pa(_text), uint64_t(_end - _text), "kernel image");
 	if (boot_params.info_size)
-		memblock_reserve_named(boot_params.info_start, boot_params.info_size, "boot loader information");
+		reserve_or_panic(boot_params.info_start, boot_params.info_size, "boot loader information");
 	for (uint32_t i = 0; i < boot_params.nr_modules; i++)
-		memblock_reserve_named(boot_params.modules[i].start, boot_params.modules[i].size, "boot module");
+		reserve_or_panic(boot_params.modules[i].start, boot_params.modules[i].size, "boot module");
 	reserve_real_mode(); /* the APs' trampoline page, before the low 1 MiB goes */
-	memblock_reserve_named(0, 1 << 20, "low 1 MiB (BIOS data, real-mode area)");
+	reserve_or_panic(0, 1 << 20, "low 1 MiB (BIOS data, real-mode area)");
 }
 
 void setup_arch()
@@ -118,8 +128,8 @@ void setup_arch()
 	e820__memblock_setup();
 	/* RAM the direct map could not cover must never be handed out */
 	phys_addr_t mapped = __pa(high_memory);
-	if (e820__end_of_ram() > mapped)
-		memblock_remove(mapped, PHYS_ADDR_MAX - mapped);
+	if (e820__end_of_ram() > mapped && memblock_remove(mapped, PHYS_ADDR_MAX - mapped).is_err())
+		panic("memblock: cannot remove the RAM above the direct map");
 	acpi_boot_table_init();
 	acpi_boot_init(); /* the MADT: local APIC, IO-APICs, overrides, the CPUs */
 	prefill_possible_map(); /* nr_cpu_ids, before any per-CPU allocation */

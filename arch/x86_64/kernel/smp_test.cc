@@ -20,7 +20,7 @@
 #include <mm/vmalloc.h>
 #include <uapi/asm-generic/errno-base.h>
 
-int do_boot_cpu(unsigned apicid, int cpu, unsigned timeout_ms); /* smpboot.cc */
+lib::Result<void> do_boot_cpu(unsigned apicid, int cpu, unsigned timeout_ms); /* smpboot.cc */
 extern unsigned setup_max_cpus;                                  /* maxcpus= */
 
 namespace
@@ -61,7 +61,7 @@ void count_on(void* arg)
 
 struct nofault_read {
 	const void* addr;
-	long ret;
+	lib::Result<void> ret;
 	uint64_t value;
 };
 
@@ -99,7 +99,7 @@ KTEST(smp, call_function_single_runs_on_the_target_in_hardirq)
 	for_each_online_cpu(cpu)
 	{
 		call_record r;
-		KEXPECT_EQ(smp_call_function_single(int(cpu), record_call, &r, 1), 0);
+		KEXPECT_OK(smp_call_function_single(int(cpu), record_call, &r, 1));
 		KEXPECT_EQ(r.cpu, int(cpu));
 		KEXPECT_EQ(r.calls, 1);
 		KEXPECT_TRUE(r.irqs_off);
@@ -118,7 +118,7 @@ KTEST(smp, async_call_completes)
 	if (target == NR_CPUS)
 		KTEST_SKIP("needs 2 CPUs");
 	call_record r;
-	KASSERT_EQ(smp_call_function_single(int(target), record_call, &r, 0), 0);
+	KASSERT_OK(smp_call_function_single(int(target), record_call, &r, 0));
 	uint64_t end = ktime_get_ns() + 1000000000ULL;
 	while (!__atomic_load_n(&r.calls, __ATOMIC_ACQUIRE) && ktime_get_ns() < end)
 		cpu_relax();
@@ -138,10 +138,10 @@ KTEST(smp, on_each_cpu_runs_once_everywhere)
 KTEST(smp, calls_to_a_cpu_not_online_are_enxio)
 {
 	call_record r;
-	KEXPECT_EQ(smp_call_function_single(int(NR_CPUS), record_call, &r, 1), -ENXIO);
-	KEXPECT_EQ(smp_call_function_single(-1, record_call, &r, 1), -ENXIO);
+	KEXPECT_ERR(smp_call_function_single(int(NR_CPUS), record_call, &r, 1), ENXIO);
+	KEXPECT_ERR(smp_call_function_single(-1, record_call, &r, 1), ENXIO);
 	if (nr_cpu_ids < NR_CPUS)
-		KEXPECT_EQ(smp_call_function_single(int(nr_cpu_ids), record_call, &r, 1), -ENXIO);
+		KEXPECT_ERR(smp_call_function_single(int(nr_cpu_ids), record_call, &r, 1), ENXIO);
 	KEXPECT_EQ(r.calls, 0);
 }
 
@@ -172,17 +172,17 @@ KTEST(tlb, vfree_shoots_down_other_cpus_translations)
 		KASSERT_TRUE(p != nullptr);
 		*p = 0x5eed0000u + unsigned(round);
 		/* the other CPU reads it: its TLB now holds the translation */
-		nofault_read r{p, -1, 0};
-		KASSERT_EQ(smp_call_function_single(int(target), read_nofault, &r, 1), 0);
-		KEXPECT_EQ(r.ret, 0);
+		nofault_read r{p, lib::Error{EINVAL}, 0};
+		KASSERT_OK(smp_call_function_single(int(target), read_nofault, &r, 1));
+		KEXPECT_OK(r.ret);
 		KEXPECT_EQ(r.value, 0x5eed0000u + unsigned(round));
 		unsigned tlb_before = irq_stat[target].irq_tlb_count;
 		vfree(p);
 		KEXPECT_GT(irq_stat[target].irq_tlb_count, tlb_before);
 		/* a stale entry would still read the freed page */
-		nofault_read after{p, -1, 0};
-		KASSERT_EQ(smp_call_function_single(int(target), read_nofault, &after, 1), 0);
-		KEXPECT_EQ(after.ret, -EFAULT);
+		nofault_read after{p, lib::Error{EINVAL}, 0};
+		KASSERT_OK(smp_call_function_single(int(target), read_nofault, &after, 1));
+		KEXPECT_ERR(after.ret, EFAULT);
 	}
 }
 
@@ -205,28 +205,28 @@ KTEST(tlb, vfree_with_interrupts_off_is_deferred)
 	KEXPECT_EQ(nr_vfree_deferred(), 0ul);
 	KEXPECT_TRUE(find_vm_area(p) == nullptr);
 	uint64_t v;
-	KEXPECT_EQ(copy_from_kernel_nofault(&v, p, sizeof(v)), -EFAULT);
+	KEXPECT_ERR(copy_from_kernel_nofault(&v, p, sizeof(v)), EFAULT);
 	unsigned target = other_cpu();
 	if (target != NR_CPUS) {
-		nofault_read r{p, -1, 0};
-		KEXPECT_EQ(smp_call_function_single(int(target), read_nofault, &r, 1), 0);
-		KEXPECT_EQ(r.ret, -EFAULT);
+		nofault_read r{p, lib::Error{EINVAL}, 0};
+		KEXPECT_OK(smp_call_function_single(int(target), read_nofault, &r, 1));
+		KEXPECT_ERR(r.ret, EFAULT);
 	}
 }
 
 KTEST(tlb, copy_from_kernel_nofault_refuses_and_survives)
 {
 	uint64_t v = 0, src = 0x1122334455667788ULL;
-	KEXPECT_EQ(copy_from_kernel_nofault(&v, &src, sizeof(v)), 0);
+	KEXPECT_OK(copy_from_kernel_nofault(&v, &src, sizeof(v)));
 	KEXPECT_EQ(v, src);
-	/* a user address and a non-canonical one: -ERANGE, no access made */
-	KEXPECT_EQ(copy_from_kernel_nofault(&v, reinterpret_cast<void*>(0x1000), 8), -ERANGE);
-	KEXPECT_EQ(copy_from_kernel_nofault(&v, reinterpret_cast<void*>(0x0000900000000000UL), 8), -ERANGE);
-	/* an unmapped kernel address: the fault is fixed up, -EFAULT */
+	/* a user address and a non-canonical one: ERANGE, no access made */
+	KEXPECT_ERR(copy_from_kernel_nofault(&v, reinterpret_cast<void*>(0x1000), 8), ERANGE);
+	KEXPECT_ERR(copy_from_kernel_nofault(&v, reinterpret_cast<void*>(0x0000900000000000UL), 8), ERANGE);
+	/* an unmapped kernel address: the fault is fixed up, EFAULT */
 	void* q = vmalloc(PAGE_SIZE);
 	KASSERT_TRUE(q != nullptr);
 	vfree(q);
-	KEXPECT_EQ(copy_from_kernel_nofault(&v, q, 8), -EFAULT);
+	KEXPECT_ERR(copy_from_kernel_nofault(&v, q, 8), EFAULT);
 }
 
 /* bad input: a CPU that never answers is reported and skipped */
@@ -237,7 +237,7 @@ KTEST(smp, a_cpu_that_does_not_start_is_reported_and_skipped)
 	if (cpu >= NR_CPUS)
 		KTEST_SKIP("every logical CPU number is in use");
 	unsigned online = num_online_cpus();
-	KEXPECT_EQ(do_boot_cpu(0xf0, int(cpu), 200), -EIO);
+	KEXPECT_ERR(do_boot_cpu(0xf0, int(cpu), 200), EIO);
 	KEXPECT_TRUE(ktest_log_contains("(APIC ID 0xf0) did not start in 200 ms, skipped"));
 	KEXPECT_FALSE(cpu_online(cpu));
 	KEXPECT_EQ(num_online_cpus(), online);

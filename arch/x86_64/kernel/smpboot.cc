@@ -43,7 +43,6 @@
 #include <arch/pgtable.h>
 #include <arch/processor.h>
 #include <kernel/cpumask.h>
-#include <kernel/err.h>
 #include <kernel/irqflags.h>
 #include <kernel/params.h>
 #include <kernel/preempt.h>
@@ -54,6 +53,7 @@
 #include <kernel/time.h>
 #include <lib/cmdline.h>
 #include <lib/format.h>
+#include <lib/scope.h>
 #include <lib/string.h>
 #include <mm/memblock.h>
 #include <mm/page_alloc.h>
@@ -82,26 +82,24 @@ phys_addr_t real_mode_page; /* the trampoline's page, below 1 MiB */
 uint64_t kernel_cr3;        /* the boot CPU's page table, for the APs */
 volatile int cpu_callin = -1; /* the AP in flight writes its number here */
 
-int nosmp_param(std::string_view)
+lib::Result<void> nosmp_param(std::string_view)
 {
 	setup_max_cpus = 0;
-	return 0;
+	return lib::ok();
 }
-int maxcpus_param(std::string_view v)
+lib::Result<void> maxcpus_param(std::string_view v)
 {
-	unsigned long long n;
-	if (!lib::parse_uint(v, n))
-		return -1;
+	unsigned long long n = TRY(lib::parse_uint(v));
 	setup_max_cpus = n > NR_CPUS ? NR_CPUS : unsigned(n);
-	return 0;
+	return lib::ok();
 }
-int nr_cpus_param(std::string_view v)
+lib::Result<void> nr_cpus_param(std::string_view v)
 {
-	unsigned long long n;
-	if (!lib::parse_uint(v, n) || n == 0)
-		return -1;
+	unsigned long long n = TRY(lib::parse_uint(v));
+	if (n == 0)
+		return lib::Error{EINVAL};
 	setup_possible_cpus = n > NR_CPUS ? NR_CPUS : unsigned(n);
-	return 0;
+	return lib::ok();
 }
 
 void reset_apicid_map()
@@ -128,16 +126,17 @@ void free_trampoline_pgd()
 	}
 }
 
-uint64_t build_trampoline_pgd()
+/* the trampoline's page table (in tramp_pages); its physical address */
+lib::Result<uint64_t> build_trampoline_pgd()
 {
 	struct page** pages = tramp_pages;
+	lib::scope_exit undo([] { free_trampoline_pgd(); });
 	for (int i = 0; i < 3; i++) {
 		pages[i] = alloc_pages(GFP_KERNEL | __GFP_DMA32 | __GFP_ZERO, 0);
-		if (!pages[i]) {
-			free_trampoline_pgd();
-			return 0;
-		}
+		if (!pages[i])
+			return lib::Error{ENOMEM};
 	}
+	undo.release();
 	auto* pgd = static_cast<uint64_t*>(page_address(pages[0]));
 	auto* pud = static_cast<uint64_t*>(page_address(pages[1]));
 	auto* pmd = static_cast<uint64_t*>(page_address(pages[2]));
@@ -156,16 +155,16 @@ uint32_t wakeup_secondary_cpu_via_init(unsigned apicid, phys_addr_t start_eip)
 {
 	apic_write(APIC_ESR, 0);
 	apic_icr_write(APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT, apicid);
-	bool send_ok = apic_wait_icr_idle();
+	bool send_ok = apic_wait_icr_idle().is_ok();
 	udelay(10);
 	apic_icr_write(APIC_INT_LEVELTRIG | APIC_DM_INIT, apicid); /* deassert */
-	send_ok &= apic_wait_icr_idle();
+	send_ok &= apic_wait_icr_idle().is_ok();
 	uint32_t accept = 0;
 	for (int j = 1; j <= 2 && send_ok; j++) {
 		apic_write(APIC_ESR, 0);
 		apic_icr_write(APIC_DM_STARTUP | uint32_t(start_eip >> 12), apicid);
 		udelay(j == 1 ? 10 : 300);
-		send_ok &= apic_wait_icr_idle();
+		send_ok &= apic_wait_icr_idle().is_ok();
 		udelay(10);
 		apic_write(APIC_ESR, 0);
 		accept = apic_read(APIC_ESR) & 0xEF;
@@ -245,31 +244,27 @@ void reserve_real_mode()
 		pr_warn("smpboot: no free page below 640 KiB for the real-mode trampoline: no APs\n");
 		return;
 	}
-	real_mode_page = p;
-	memblock_reserve_named(p, PAGE_SIZE, "real-mode trampoline");
+	/* memblock_phys_alloc_range reserved it; this only names it in the log */
+	if (memblock_reserve_named(p, PAGE_SIZE, "real-mode trampoline").is_ok())
+		real_mode_page = p;
 }
 
 /*
  * Start one AP with the given APIC ID as logical CPU cpu; timeout_ms for
- * its sign of life.  0, or -EIO (reported) if it never answers.  Also the
- * entry point of the bad-input ktest, which aims it at an APIC ID no CPU
- * has.
+ * its sign of life.  EIO (reported) if it never answers, ENODEV without a
+ * trampoline page, ENOMEM.  Also the entry point of the bad-input ktest,
+ * which aims it at an APIC ID no CPU has.
  */
-int do_boot_cpu(unsigned apicid, int cpu, unsigned timeout_ms)
+lib::Result<void> do_boot_cpu(unsigned apicid, int cpu, unsigned timeout_ms)
 {
 	if (!real_mode_page)
-		return -ENODEV;
+		return lib::Error{ENODEV};
 	/* what can fail comes first: nothing may point at a half-made CPU */
-	if (!alloc_exception_stacks(unsigned(cpu)))
-		return -ENOMEM;
-	uint64_t pgd = build_trampoline_pgd();
-	if (!pgd)
-		return -ENOMEM;
-	struct task_struct* idle = fork_idle(cpu);
-	if (IS_ERR(idle)) {
-		free_trampoline_pgd();
-		return int(PTR_ERR(idle));
-	}
+	TRY(alloc_exception_stacks(unsigned(cpu)));
+	uint64_t pgd = TRY(build_trampoline_pgd());
+	lib::scope_exit undo_pgd([] { free_trampoline_pgd(); });
+	struct task_struct* idle = TRY(fork_idle(cpu));
+	undo_pgd.release(); /* the AP runs on them: freed once it is up */
 	irq_init_percpu_irqstack(unsigned(cpu));
 	struct pcpu_hot* hot = &pcpu_hot[cpu];
 	hot->cpu_number = unsigned(cpu);
@@ -304,20 +299,21 @@ int do_boot_cpu(unsigned apicid, int cpu, unsigned timeout_ms)
 		/* a CPU that has not read its word yet halts when it does; one
 		 * still in real mode is put back to waiting for a STARTUP */
 		__atomic_store_n(&smpboot_initial_gs, 0, __ATOMIC_SEQ_CST);
+		/* best effort: the CPU is given up on either way */
 		apic_icr_write(APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT, apicid);
-		apic_wait_icr_idle();
+		(void)apic_wait_icr_idle();
 		apic_icr_write(APIC_INT_LEVELTRIG | APIC_DM_INIT, apicid);
-		apic_wait_icr_idle();
+		(void)apic_wait_icr_idle();
 		/* its idle task, stacks and trampoline tables are kept (a CPU
 		 * that slipped through runs on them) */
 		for (auto& p : tramp_pages)
 			p = nullptr;
-		return -EIO;
+		return lib::Error{EIO};
 	}
 	/* the AP is on the kernel page table now: the trampoline's tables go */
 	__atomic_store_n(&smpboot_initial_gs, 0, __ATOMIC_SEQ_CST);
 	free_trampoline_pgd();
-	return 0;
+	return lib::ok();
 }
 
 /* kernel_init, before the scheduler's SMP set-up (Linux: smp_init) */
@@ -341,7 +337,7 @@ void smp_init()
 			n = lib::snprintf(line, sizeof(line), ".... node  #0, CPUs:     ");
 			any = true;
 		}
-		if (do_boot_cpu(x86_cpu_to_apicid[cpu], int(cpu), 10000) == 0 && n < int(sizeof(line)) - 8)
+		if (do_boot_cpu(x86_cpu_to_apicid[cpu], int(cpu), 10000).is_ok() && n < int(sizeof(line)) - 8)
 			n += lib::snprintf(line + n, sizeof(line) - size_t(n),  " #%u", cpu);
 	}
 	if (any)

@@ -63,15 +63,15 @@ bool kernel_address(uintptr_t a)
 }
 } // namespace
 
-long copy_from_kernel_nofault(void* dst, const void* src, size_t size)
+lib::Result<void> copy_from_kernel_nofault(void* dst, const void* src, size_t size)
 {
 	uintptr_t s = reinterpret_cast<uintptr_t>(src);
 	if (!kernel_address(s) || (size && !kernel_address(s + size - 1)) || s + size < s)
-		return -ERANGE;
+		return lib::Error{ERANGE};
 	auto* d = static_cast<uint8_t*>(dst);
 	const auto* p = static_cast<const uint8_t*>(src);
 	for (size_t i = 0; i < size; i++)
 		if (get_kernel_byte_nofault(&d[i], &p[i]))
-			return -EFAULT;
-	return 0;
+			return lib::Error{EFAULT};
+	return lib::ok();
 }

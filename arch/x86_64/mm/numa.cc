@@ -9,6 +9,7 @@
  * must not overlap (ACPI requires it); coverage is checked by bytes.
  */
 #include <drivers/acpi.h>
+#include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/string.h>
 #include <mm/memblock.h>
@@ -84,10 +85,13 @@ bool acpi_numa_init()
 					pr_info("ACPI: SRAT: Node %d PXM %u [mem 0x%08llx-0x%08llx]\n", node,
 						ma.proximity_domain, (unsigned long long)base,
 						(unsigned long long)(base + len - 1));
-					memblock_set_node(base, len, node);
-					if (nr_srat_ranges < MAX_SRAT_RANGES)
-						srat_ranges[nr_srat_ranges++] = {base, base + len};
-					any = true;
+					/* no room to split: the range keeps its old node (logged),
+					 * and the SRAT then does not cover all memory */
+					if (memblock_set_node(base, len, node).is_ok()) {
+						if (nr_srat_ranges < MAX_SRAT_RANGES)
+							srat_ranges[nr_srat_ranges++] = {base, base + len};
+						any = true;
+					}
 				}
 			}
 		}
@@ -108,5 +112,6 @@ void x86_numa_init()
 		pr_info("No NUMA configuration found\n");
 	pr_info("Faking a node at [mem 0x%016llx-0x%016llx]\n", (unsigned long long)memblock_start_of_DRAM(),
 		(unsigned long long)memblock_end_of_DRAM() - 1);
-	memblock_set_node(0, PHYS_ADDR_MAX, 0);
+	/* one node for everything: no split, it cannot run out of regions */
+	WARN_ON(memblock_set_node(0, PHYS_ADDR_MAX, 0).is_err());
 }

@@ -53,12 +53,12 @@ phys_addr_t alloc_zeroed(phys_addr_t size, int nid)
 }
 
 /* early: the next-level table under table[idx], allocated from memblock */
-uint64_t* next_table(uint64_t* table, unsigned idx, int nid)
+lib::Result<uint64_t*> next_table(uint64_t* table, unsigned idx, int nid)
 {
 	if (!(table[idx] & _PAGE_PRESENT)) {
 		phys_addr_t pa = alloc_zeroed(PAGE_SIZE, nid);
 		if (!pa)
-			return nullptr;
+			return lib::Error{ENOMEM};
 		table[idx] = pa | TABLE_FLAGS;
 	}
 	return static_cast<uint64_t*>(__va(table[idx] & PTE_PFN_MASK));
@@ -83,16 +83,14 @@ inline uint64_t* table_of(uint64_t entry)
 }
 
 /* late: the table under *entry, allocated from the buddy allocator when
- * absent.  NULL with *err set when memory is short (ENOMEM) or a large
- * page is in the way (EINVAL). */
-uint64_t* table_alloc_kernel(uint64_t* entry, int* err)
+ * absent.  ENOMEM when memory is short, EINVAL when a large page is in
+ * the way. */
+lib::Result<uint64_t*> table_alloc_kernel(uint64_t* entry)
 {
 	if (!(__atomic_load_n(entry, __ATOMIC_ACQUIRE) & _PAGE_PRESENT)) {
 		struct page* pg = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
-		if (!pg) {
-			*err = ENOMEM;
-			return nullptr;
-		}
+		if (!pg)
+			return lib::Error{ENOMEM};
 		{
 			lib::spin_lock_guard g(kernel_pgtable_lock);
 			if (!(*entry & _PAGE_PRESENT)) {
@@ -103,27 +101,25 @@ uint64_t* table_alloc_kernel(uint64_t* entry, int* err)
 		if (pg) /* another mapper installed one first */
 			__free_page(pg);
 	}
-	if (*entry & _PAGE_PSE) {
-		*err = EINVAL;
-		return nullptr;
-	}
+	if (*entry & _PAGE_PSE)
+		return lib::Error{EINVAL};
 	return table_of(*entry);
 }
 
 /* the PTE for va, with the PMD and PTE tables allocated as needed; the
- * PML4 entry must exist already (the shared-kernel-half invariant) */
-uint64_t* pte_alloc_kernel(uintptr_t va, int* err)
+ * PML4 entry must exist already (the shared-kernel-half invariant):
+ * EINVAL if it does not */
+lib::Result<uint64_t*> pte_alloc_kernel(uintptr_t va)
 {
 	uint64_t pgd = init_top_pgt[pgd_index(va)];
 	if (!(pgd & _PAGE_PRESENT)) {
 		pr_err("vmap: no PGD entry for %#lx: the kernel half of init_top_pgt was not preallocated\n",
 		       (unsigned long)va);
-		*err = EINVAL;
-		return nullptr;
+		return lib::Error{EINVAL};
 	}
-	uint64_t* pmd = table_alloc_kernel(&table_of(pgd)[pud_index(va)], err);
-	uint64_t* pte = pmd ? table_alloc_kernel(&pmd[pmd_index(va)], err) : nullptr;
-	return pte ? &pte[pte_index(va)] : nullptr;
+	uint64_t* pmd = TRY(table_alloc_kernel(&table_of(pgd)[pud_index(va)]));
+	uint64_t* pte = TRY(table_alloc_kernel(&pmd[pmd_index(va)]));
+	return &pte[pte_index(va)];
 }
 
 /* Map [addr, end): the pfn of page i comes from pfn_of(i).  A new PTE
@@ -133,14 +129,10 @@ template <typename PfnOf> lib::Result<void> map_range(uintptr_t addr, uintptr_t 
 	uint64_t flags = massage_pgprot(prot);
 	uint64_t* pte = nullptr;
 	for (unsigned long i = 0; addr < end; addr += PAGE_SIZE, i++) {
-		if (!pte || !(addr & (PMD_SIZE - 1))) {
-			int err = 0;
-			pte = pte_alloc_kernel(addr, &err);
-			if (!pte)
-				return lib::Error{err};
-		} else {
+		if (!pte || !(addr & (PMD_SIZE - 1)))
+			pte = TRY(pte_alloc_kernel(addr));
+		else
 			pte++;
-		}
 		if (WARN_ON(*pte & _PAGE_PRESENT))
 			return lib::Error{EBUSY};
 		unsigned long pfn = pfn_of(i);
@@ -154,14 +146,12 @@ template <typename PfnOf> lib::Result<void> map_range(uintptr_t addr, uintptr_t 
 
 unsigned long vmemmap_bytes;
 
-bool vmemmap_populate(uintptr_t start, uintptr_t end, int nid)
+lib::Result<void> vmemmap_populate(uintptr_t start, uintptr_t end, int nid)
 {
 	start &= ~(PAGE_SIZE - 1);
 	for (uintptr_t va = start; va < end;) {
-		uint64_t* pud = next_table(init_top_pgt, idx(va, PGDIR_SHIFT), nid);
-		uint64_t* pmd = pud ? next_table(pud, idx(va, PUD_SHIFT), nid) : nullptr;
-		if (!pmd)
-			return false;
+		uint64_t* pud = TRY(next_table(init_top_pgt, idx(va, PGDIR_SHIFT), nid));
+		uint64_t* pmd = TRY(next_table(pud, idx(va, PUD_SHIFT), nid));
 		uint64_t& pmde = pmd[idx(va, PMD_SHIFT)];
 		if (pmde & _PAGE_PSE) { /* a 2 MiB page covers it already */
 			va = (va | (PMD_SIZE - 1)) + 1;
@@ -175,20 +165,18 @@ bool vmemmap_populate(uintptr_t start, uintptr_t end, int nid)
 				continue;
 			}
 		}
-		uint64_t* pte = next_table(pmd, idx(va, PMD_SHIFT), nid);
-		if (!pte)
-			return false;
+		uint64_t* pte = TRY(next_table(pmd, idx(va, PMD_SHIFT), nid));
 		uint64_t& ptee = pte[idx(va, PAGE_SHIFT)];
 		if (!(ptee & _PAGE_PRESENT)) {
 			phys_addr_t pa = alloc_zeroed(PAGE_SIZE, nid);
 			if (!pa)
-				return false;
+				return lib::Error{ENOMEM};
 			ptee = pa | DATA_FLAGS;
 			vmemmap_bytes += PAGE_SIZE;
 		}
 		va += PAGE_SIZE;
 	}
-	return true;
+	return lib::ok();
 }
 
 uint64_t massage_pgprot(pgprot_t prot)

@@ -68,21 +68,21 @@ void serial8250_console_write(console* co, const char* s, unsigned n)
 }
 
 /* options: "<baud>[parity bits flow]" as console=ttyS0,115200n8; only the baud is used */
-int serial8250_console_setup(console* co, char* options)
+lib::Result<void> serial8250_console_setup(console* co, char* options)
 {
 	if (co->index < 0 || co->index >= UART_NR)
-		return -ENODEV;
+		return lib::Error{ENODEV};
 	uint32_t baud = UART_CLOCK;
 	if (options && *options >= '0' && *options <= '9') {
 		baud = 0;
 		for (const char* p = options; *p >= '0' && *p <= '9' && baud <= UART_CLOCK; p++)
 			baud = baud * 10 + uint32_t(*p - '0');
 	}
-	if (!serial8250::init(serial8250_ports[co->index], baud)) {
+	if (serial8250::init(serial8250_ports[co->index], baud).is_err()) {
 		pr_warn("serial8250: no UART at ttyS%d\n", co->index);
-		return -ENODEV;
+		return lib::Error{ENODEV};
 	}
-	return 0;
+	return lib::ok();
 }
 
 console serial8250_console = {
@@ -96,10 +96,10 @@ console serial8250_console = {
 	.next = nullptr,
 };
 
-int univ8250_console_init()
+lib::Result<void> univ8250_console_init()
 {
 	register_console(&serial8250_console);
-	return 0;
+	return lib::ok();
 }
 console_initcall(univ8250_console_init);
 
@@ -123,12 +123,12 @@ console early_serial_console = {
 namespace serial8250
 {
 
-bool init(uint16_t port, uint32_t baud)
+lib::Result<void> init(uint16_t port, uint32_t baud)
 {
 	/* scratch-register probe: no UART reads back 0xff */
 	outb(0x5a, port + UART_SCR);
 	if (inb(port + UART_SCR) != 0x5a)
-		return false;
+		return lib::Error{ENODEV};
 	if (baud == 0 || baud > UART_CLOCK)
 		baud = UART_CLOCK;
 	uint16_t div = uint16_t(UART_CLOCK / baud);
@@ -139,12 +139,12 @@ bool init(uint16_t port, uint32_t baud)
 	outb(UART_LCR_WLEN8, port + UART_LCR);
 	outb(0x07, port + UART_FCR); /* enable and clear FIFOs */
 	outb(0x03, port + UART_MCR); /* DTR | RTS */
-	return true;
+	return lib::ok();
 }
 
 void early_console_init()
 {
-	if (init(serial8250_ports[0], UART_CLOCK))
+	if (init(serial8250_ports[0], UART_CLOCK).is_ok())
 		early_console = &early_serial_console;
 }
 

@@ -20,11 +20,12 @@ void fork_init(); /* the task_struct and signal caches; start_kernel calls it */
 struct task_struct* alloc_task_struct_node(int node);
 void free_task_struct(struct task_struct* tsk);
 /* THREAD_SIZE bytes from vmalloc, zeroed, THREAD_SIZE aligned, an
- * unmapped page on either side; returns the bottom, sets tsk->stack */
-void* alloc_thread_stack_node(struct task_struct* tsk, int node);
+ * unmapped page on either side, into tsk->stack; ENOMEM */
+lib::Result<void> alloc_thread_stack_node(struct task_struct* tsk, int node);
 void free_thread_stack(struct task_struct* tsk);
-/* a copy of orig with its own stack, usage 1, lists empty; not linked, no pid */
-struct task_struct* dup_task_struct(struct task_struct* orig, int node);
+/* a copy of orig with its own stack, usage 1, lists empty; not linked, no
+ * pid; ENOMEM */
+lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int node);
 
 static inline struct task_struct* get_task_struct(struct task_struct* t)
 {
@@ -33,6 +34,15 @@ static inline struct task_struct* get_task_struct(struct task_struct* t)
 }
 /* drop a reference; the last one frees the stack and the task_struct */
 void put_task_struct(struct task_struct* t);
+/* lib::ref<task_struct> holds one of these references (<lib/ref.h>) */
+static inline void ref_get(struct task_struct* t)
+{
+	get_task_struct(t);
+}
+static inline void ref_put(struct task_struct* t)
+{
+	put_task_struct(t);
+}
 
 /*
  * A new task, a child of current, with a fresh pid, on the task list and
@@ -40,14 +50,14 @@ void put_task_struct(struct task_struct* t);
  * sched_fork (nothing runs it until copy_thread and wake_up_new_task, as
  * kernel_thread does).  clone_flags: CLONE_THREAD joins current's thread
  * group (tgid, group_leader, signal), else it leads a new one.  PF_KTHREAD
- * and comm are inherited; callers set their own.  Returns NULL with *err
- * (-ENOMEM, -EAGAIN) on failure, having undone everything.
+ * and comm are inherited; callers set their own.  ENOMEM or EAGAIN (no
+ * pid left) on failure, having undone everything.
  */
-struct task_struct* copy_process(unsigned long clone_flags, int node, int* err);
+lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int node);
 /* unlink p from every list, free its pid, drop the list's reference
- * (Linux: release_task of an exited task).  -EINVAL for an idle task or
- * current, -EBUSY while p has children or, as a leader, other threads */
-int release_task(struct task_struct* p);
+ * (Linux: release_task of an exited task).  EINVAL for an idle task or
+ * current, EBUSY while p has children or, as a leader, other threads */
+lib::Result<void> release_task(struct task_struct* p);
 
 /*
  * Fault injection for the tests (Linux: /proc/self/fail-nth): when > 0,
@@ -61,8 +71,8 @@ bool should_fail_alloc();
 /* make idle cpu's idle task ("swapper/<cpu>"), its rq's curr (Linux: init_idle) */
 void init_idle(struct task_struct* idle, int cpu);
 /* a new idle task for an AP: pid 0, on no list, ready to run on its stack
- * (Linux: fork_idle); ERR_PTR(-ENOMEM) */
-struct task_struct* fork_idle(int cpu);
+ * (Linux: fork_idle); ENOMEM */
+lib::Result<struct task_struct*> fork_idle(int cpu);
 [[noreturn]] void do_task_dead(); /* TASK_DEAD: switch away for good */
 /* sched_fork: scheduler fields of a new task (copy_process) */
 void sched_fork(struct task_struct* p);
@@ -70,5 +80,6 @@ void sched_fork(struct task_struct* p);
 /* arch: create the initial switch frame of a new kernel thread that will
  * run fn(arg) (Linux: copy_thread with args->fn) */
 int copy_thread(struct task_struct* p, int (*fn)(void*), void* arg);
-/* a kernel thread running fn(arg), child of current (Linux: kernel_thread) */
-pid_t kernel_thread(int (*fn)(void*), void* arg, const char* name, unsigned long flags);
+/* a kernel thread running fn(arg), child of current, started; its pid, or
+ * copy_process's error (Linux: kernel_thread) */
+lib::Result<pid_t> kernel_thread(int (*fn)(void*), void* arg, const char* name, unsigned long flags);
