@@ -431,8 +431,8 @@ static inline int task_nice(const struct task_struct* p)
 {
 	return PRIO_TO_NICE(p->static_prio);
 }
-/* -EINVAL for an impossible policy/priority */
-int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct sched_param* param);
+/* EINVAL for an impossible policy/priority */
+lib::Result<void> sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct sched_param* param);
 void sched_set_fifo(struct task_struct* p); /* SCHED_FIFO at MAX_RT_PRIO/2 */
 /* cpu's stopper: the stop class, above every RT task (shown as SCHED_FIFO 99) */
 void sched_set_stop_task(int cpu, struct task_struct* p);

@@ -603,17 +603,17 @@ void set_user_nice(struct task_struct* p, long nice)
 	task_rq_unlock(rq, p, flags);
 }
 
-int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct sched_param* param)
+lib::Result<void> sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct sched_param* param)
 {
 	if (!p || !param)
-		return -EINVAL;
+		return lib::Error{EINVAL};
 	bool rt = rt_policy(policy);
 	if (!rt && policy != SCHED_NORMAL && policy != SCHED_BATCH && policy != SCHED_IDLE)
-		return -EINVAL;
+		return lib::Error{EINVAL};
 	if (rt ? (param->sched_priority < 1 || param->sched_priority > MAX_RT_PRIO - 1) : param->sched_priority != 0)
-		return -EINVAL;
+		return lib::Error{EINVAL};
 	if (is_idle_task(p) || READ_TASK_STATE(p) == TASK_DEAD || p->sched_class == &stop_sched_class)
-		return -EINVAL;
+		return lib::Error{EINVAL};
 	unsigned long flags;
 	struct rq* rq = task_rq_lock(p, &flags);
 	update_rq_clock(rq);
@@ -639,13 +639,13 @@ int sched_setscheduler_nocheck(struct task_struct* p, int policy, const struct s
 	else if (queued)
 		check_preempt_curr(rq, p, 0);
 	task_rq_unlock(rq, p, flags);
-	return 0;
+	return lib::ok();
 }
 
 void sched_set_fifo(struct task_struct* p)
 {
 	struct sched_param sp = {MAX_RT_PRIO / 2};
-	WARN_ON(sched_setscheduler_nocheck(p, SCHED_FIFO, &sp) != 0);
+	WARN_ON(sched_setscheduler_nocheck(p, SCHED_FIFO, &sp).is_err());
 }
 
 /* p becomes cpu's stop task: the stop class, shown as SCHED_FIFO 99

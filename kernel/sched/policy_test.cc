@@ -61,7 +61,7 @@ struct task_struct* bound_thread(int (*fn)(void*), const char* name)
 	return k;
 }
 
-int set_policy(struct task_struct* p, int policy)
+lib::Result<void> set_policy(struct task_struct* p, int policy)
 {
 	struct sched_param sp = {0};
 	return sched_setscheduler_nocheck(p, policy, &sp);
@@ -73,14 +73,14 @@ KTEST(sched_policy, idle_policy_has_weight_3)
 	struct task_struct* k = bound_thread(sleep_until_stopped, "ktest-idlew");
 	KASSERT_FALSE(IS_ERR(k));
 	KEXPECT_EQ(k->se.load.weight, 1024ul);
-	KEXPECT_EQ(set_policy(k, SCHED_IDLE), 0);
+	KEXPECT_OK(set_policy(k, SCHED_IDLE));
 	KEXPECT_EQ(k->policy, unsigned(SCHED_IDLE));
 	KEXPECT_EQ(k->se.load.weight, (unsigned long)WEIGHT_IDLEPRIO);
 	set_user_nice(k, -5); /* the nice level does not lift it */
 	KEXPECT_EQ(k->se.load.weight, (unsigned long)WEIGHT_IDLEPRIO);
-	KEXPECT_EQ(set_policy(k, SCHED_BATCH), 0);
+	KEXPECT_OK(set_policy(k, SCHED_BATCH));
 	KEXPECT_EQ(k->se.load.weight, (unsigned long)sched_prio_to_weight[20 - 5]); /* nice -5: 3121 */
-	KEXPECT_EQ(set_policy(k, SCHED_NORMAL), 0);
+	KEXPECT_OK(set_policy(k, SCHED_NORMAL));
 	set_user_nice(k, 0);
 	KEXPECT_EQ(k->se.load.weight, 1024ul);
 	kthread_stop(k);
@@ -94,7 +94,7 @@ KTEST(sched_policy, idle_spinner_gets_a_tiny_share)
 	struct task_struct* normal = bound_thread(spin_fn, "ktest-nice0");
 	KASSERT_FALSE(IS_ERR(idle));
 	KASSERT_FALSE(IS_ERR(normal));
-	KEXPECT_EQ(set_policy(idle, SCHED_IDLE), 0);
+	KEXPECT_OK(set_policy(idle, SCHED_IDLE));
 	wake_up_process(idle);
 	wake_up_process(normal);
 	msleep(20); /* settle */
@@ -131,7 +131,7 @@ bool wakeup_preempts(int policy, const char* name, bool run_ahead)
 	struct task_struct* k = bound_thread(sleep_until_stopped, name);
 	if (IS_ERR(k))
 		return false;
-	set_policy(k, policy);
+	WARN_ON(set_policy(k, policy).is_err());
 	/* let it reach its first sleep in kthread() */
 	msleep(5);
 	if (run_ahead)
@@ -174,9 +174,9 @@ KTEST(sched_policy, idle_wakee_does_not_preempt)
 KTEST(sched_policy, idle_runner_is_preempted_by_any_normal_wakee)
 {
 	KEXPECT_FALSE(wakeup_preempts(SCHED_NORMAL, "ktest-wake-normal", false));
-	KASSERT_EQ(set_policy(current, SCHED_IDLE), 0);
+	KASSERT_OK(set_policy(current, SCHED_IDLE));
 	bool preempted = wakeup_preempts(SCHED_NORMAL, "ktest-wake-normal", false);
-	KEXPECT_EQ(set_policy(current, SCHED_NORMAL), 0);
+	KEXPECT_OK(set_policy(current, SCHED_NORMAL));
 	KEXPECT_TRUE(preempted);
 	KEXPECT_EQ(current->se.load.weight, 1024ul);
 }

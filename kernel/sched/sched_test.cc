@@ -123,11 +123,11 @@ KTEST(kthread, bad_input_is_refused)
 	KEXPECT_EQ(kthread_stop(&init_task), -EINVAL);
 	KEXPECT_EQ(kthread_stop(nullptr), -EINVAL);
 	struct sched_param sp = {100};
-	KEXPECT_EQ(sched_setscheduler_nocheck(current, SCHED_FIFO, &sp), -EINVAL);
+	KEXPECT_ERR(sched_setscheduler_nocheck(current, SCHED_FIFO, &sp), EINVAL);
 	sp.sched_priority = 5;
-	KEXPECT_EQ(sched_setscheduler_nocheck(current, SCHED_NORMAL, &sp), -EINVAL);
-	KEXPECT_EQ(sched_setscheduler_nocheck(current, 42, &sp), -EINVAL);
-	KEXPECT_EQ(sched_setscheduler_nocheck(&init_task, SCHED_FIFO, &sp), -EINVAL);
+	KEXPECT_ERR(sched_setscheduler_nocheck(current, SCHED_NORMAL, &sp), EINVAL);
+	KEXPECT_ERR(sched_setscheduler_nocheck(current, 42, &sp), EINVAL);
+	KEXPECT_ERR(sched_setscheduler_nocheck(&init_task, SCHED_FIFO, &sp), EINVAL);
 }
 
 namespace
@@ -176,14 +176,14 @@ KTEST(kthread, impossible_priorities_are_einval)
 	int prio = k->prio, static_prio = k->static_prio;
 	unsigned policy = k->policy;
 	struct sched_param sp = {0};
-	KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_FIFO, &sp), -EINVAL);
+	KEXPECT_ERR(sched_setscheduler_nocheck(k, SCHED_FIFO, &sp), EINVAL);
 	sp.sched_priority = 100;
-	KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_FIFO, &sp), -EINVAL);
-	KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_RR, &sp), -EINVAL);
+	KEXPECT_ERR(sched_setscheduler_nocheck(k, SCHED_FIFO, &sp), EINVAL);
+	KEXPECT_ERR(sched_setscheduler_nocheck(k, SCHED_RR, &sp), EINVAL);
 	sp.sched_priority = -1;
-	KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_RR, &sp), -EINVAL);
-	KEXPECT_EQ(sched_setscheduler_nocheck(k, -1, &sp), -EINVAL);
-	KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_FIFO, nullptr), -EINVAL);
+	KEXPECT_ERR(sched_setscheduler_nocheck(k, SCHED_RR, &sp), EINVAL);
+	KEXPECT_ERR(sched_setscheduler_nocheck(k, -1, &sp), EINVAL);
+	KEXPECT_ERR(sched_setscheduler_nocheck(k, SCHED_FIFO, nullptr), EINVAL);
 	/* set_user_nice() is void in Linux too: out of range is ignored */
 	set_user_nice(k, 20);
 	set_user_nice(k, -21);
@@ -576,8 +576,8 @@ KTEST(sched, rr_threads_of_equal_priority_alternate)
 	KEXPECT_OK(kthread_bind(k0, 0));
 	KEXPECT_OK(kthread_bind(k1, 0));
 	struct sched_param sp = {10};
-	KEXPECT_EQ(sched_setscheduler_nocheck(k0, SCHED_RR, &sp), 0);
-	KEXPECT_EQ(sched_setscheduler_nocheck(k1, SCHED_RR, &sp), 0);
+	KEXPECT_OK(sched_setscheduler_nocheck(k0, SCHED_RR, &sp));
+	KEXPECT_OK(sched_setscheduler_nocheck(k1, SCHED_RR, &sp));
 	lib::ref<task_struct> hold0 = lib::get_ref(k0), hold1 = lib::get_ref(k1); /* read after the stop */
 	unsigned long until = jiffies + 4 * RR_TIMESLICE + RR_TIMESLICE / 2;
 	a0 = {0, until, 0};

@@ -157,7 +157,7 @@ KTEST(sched_smp, every_cpu_has_a_stopper_bound_at_the_top_priority)
 		KEXPECT_TRUE(kthread_is_per_cpu(t));
 		KEXPECT_TRUE(t->sched_class == &stop_sched_class);
 		struct sched_param sp = {1};
-		KEXPECT_EQ(sched_setscheduler_nocheck(t, SCHED_FIFO, &sp), -EINVAL);
+		KEXPECT_ERR(sched_setscheduler_nocheck(t, SCHED_FIFO, &sp), EINVAL);
 	}
 	KEXPECT_TRUE(cpu_stopper_task(NR_CPUS) == nullptr);
 }
@@ -271,7 +271,7 @@ void move_running_spinner(ktest& __ktest, bool fifo99)
 	unsigned target = some_other_cpu(1);
 	if (fifo99) {
 		struct sched_param sp = {MAX_RT_PRIO - 1};
-		KEXPECT_EQ(sched_setscheduler_nocheck(k, SCHED_FIFO, &sp), 0);
+		KEXPECT_OK(sched_setscheduler_nocheck(k, SCHED_FIFO, &sp));
 		/* with 2 CPUs it lands on CPU 0 and starves this thread (no RT
 		 * throttling): it gives up after a number of loops there, not
 		 * after a time (a stalled vCPU ran it too little: issue 20) */
