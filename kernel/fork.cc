@@ -341,7 +341,8 @@ int nr_processes()
 {
 	lib::spin_lock_irqsave_guard g(tasklist_lock);
 	int n = 0;
-	for ([[maybe_unused]] struct task_struct& p : processes())
+	struct task_struct* p;
+	for_each_process(p)
 		n++;
 	return n;
 }

@@ -45,8 +45,9 @@ bool mapped(uintptr_t addr)
 bool on_task_list(struct task_struct* t)
 {
 	lib::spin_lock_irqsave_guard g(tasklist_lock);
-	for (struct task_struct& p : processes())
-		if (&p == t)
+	struct task_struct* p;
+	for_each_process(p)
+		if (p == t)
 			return true;
 	return false;
 }
@@ -54,9 +55,9 @@ bool on_task_list(struct task_struct* t)
 bool on_children(struct task_struct* parent, struct task_struct* child)
 {
 	lib::spin_lock_irqsave_guard g(tasklist_lock);
-	for (lib::list_head* n = parent->children.next; n != &parent->children; n = n->next)
-		if (reinterpret_cast<char*>(n) - offsetof(struct task_struct, sibling) ==
-		    reinterpret_cast<char*>(child))
+	struct task_struct* p;
+	list_for_each_entry(p, &parent->children, sibling)
+		if (p == child)
 			return true;
 	return false;
 }
@@ -105,10 +106,10 @@ KTEST(task, task_list_is_a_circle_through_init_task)
 	KEXPECT_TRUE(p == &init_task);
 	/* and init_task's thread list holds init_task */
 	bool found = false;
-	for (struct task_struct& t : threads_of(&init_task))
-		found |= &t == &init_task;
-	KEXPECT_TRUE(found);
 	struct task_struct *g2, *t;
+	for_each_thread(&init_task, t)
+		found |= t == &init_task;
+	KEXPECT_TRUE(found);
 	unsigned n = 0;
 	for_each_process_thread(g2, t) n += t != nullptr;
 	KEXPECT_EQ(n, unsigned(nr_threads));

@@ -185,10 +185,10 @@ namespace
 bool an_exiting_task_is_left()
 {
 	lib::spin_lock_irqsave_guard g(tasklist_lock);
-	for (struct task_struct& p : processes())
-		for (struct task_struct& t : threads_of(&p))
-			if (t.flags & PF_EXITING)
-				return true;
+	struct task_struct *p, *t;
+	for_each_process_thread(p, t)
+		if (t->flags & PF_EXITING)
+			return true;
 	return false;
 }
 } // namespace

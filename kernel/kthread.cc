@@ -195,10 +195,8 @@ int kthreadd(void*)
 				lib::spin_lock_irqsave_guard g(kthread_create_lock);
 				if (kthread_create_list.empty())
 					break;
-				lib::list_head* n = kthread_create_list.next;
-				n->del_init();
-				create = reinterpret_cast<struct kthread_create_info*>(
-				    reinterpret_cast<char*>(n) - offsetof(struct kthread_create_info, list));
+				create = list_first_entry(&kthread_create_list, struct kthread_create_info, list);
+				create->list.del_init();
 			}
 			create_kthread(create);
 		}

@@ -55,7 +55,7 @@ namespace
 constexpr unsigned CSD_FLAG_LOCK = 1;
 
 struct call_single_data {
-	lib::list_head node; /* first: the queue's entries are csds */
+	lib::list_head node; /* on a call_queue's list */
 	smp_call_func_t func;
 	void* info;
 	unsigned flags;
@@ -126,7 +126,7 @@ void generic_smp_call_function_single_interrupt()
 			lib::spin_lock_guard g(q.lock);
 			if (q.list.empty())
 				return;
-			csd = reinterpret_cast<call_single_data*>(q.list.next); /* node is the first member */
+			csd = list_first_entry(&q.list, call_single_data, node);
 			csd->node.del();
 		}
 		smp_call_func_t func = csd->func;

@@ -63,10 +63,8 @@ int cpu_stopper_thread(void* data)
 		{
 			lib::spin_lock_irqsave_guard g(stopper->lock);
 			if (!stopper->works.empty()) {
-				lib::list_head* n = stopper->works.next;
-				n->del_init();
-				work = reinterpret_cast<struct cpu_stop_work*>(reinterpret_cast<char*>(n) -
-				                                               offsetof(struct cpu_stop_work, list));
+				work = list_first_entry(&stopper->works, struct cpu_stop_work, list);
+				work->list.del_init();
 			}
 		}
 		if (!work) {

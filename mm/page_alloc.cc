@@ -142,11 +142,6 @@ inline void del_from_free_list(struct page* page, struct zone* zone, unsigned or
 	add_nr_free(&zone->free_area[order], -1);
 }
 
-inline struct page* page_of_lru(lib::list_head* l)
-{
-	return reinterpret_cast<struct page*>(reinterpret_cast<char*>(l) - offsetof(struct page, lru));
-}
-
 /* Is `buddy` the free head of a block of exactly `order` in this zone? */
 inline bool page_is_buddy(const struct zone* zone, unsigned long buddy_pfn, const struct page* buddy,
 			  unsigned order)
@@ -193,7 +188,7 @@ struct page* __rmqueue_smallest(struct zone* zone, unsigned order)
 		struct free_area& area = zone->free_area[current_order];
 		if (area.free_list.empty())
 			continue;
-		struct page* page = page_of_lru(area.free_list.next);
+		struct page* page = list_first_entry(&area.free_list, struct page, lru);
 		del_from_free_list(page, zone, current_order);
 		expand(zone, page, order, current_order);
 		zone->nr_free_pages.fetch_sub(1L << order, std::memory_order_relaxed);
@@ -222,7 +217,7 @@ void free_pcppages_bulk(struct zone* zone, int count, struct per_cpu_pages* pcp)
 {
 	lib::spin_lock_guard g(zone->lock);
 	while (count-- > 0 && !pcp->list.empty()) {
-		struct page* page = page_of_lru(pcp->list.prev);
+		struct page* page = list_last_entry(&pcp->list, struct page, lru);
 		page->lru.del();
 		pcp->count--;
 		__free_one_page(page, page_to_pfn(page), zone, 0);
@@ -247,7 +242,7 @@ struct page* rmqueue_pcplist(struct zone* zone)
 	if (pcp->list.empty())
 		pcp->count += rmqueue_bulk(zone, pcp->batch, &pcp->list);
 	if (!pcp->list.empty()) {
-		page = page_of_lru(pcp->list.next);
+		page = list_first_entry(&pcp->list, struct page, lru);
 		page->lru.del();
 		pcp->count--;
 	}

@@ -92,9 +92,8 @@ struct kmem_cache* find_mergeable(unsigned size, unsigned align, slab_flags_t fl
 	align = calculate_alignment(flags, align, size);
 	size = unsigned(align_up(size, align));
 	/* oldest first, as Linux's list_for_each_entry_reverse */
-	for (lib::list_head* l = slab_caches.prev; l != &slab_caches; l = l->prev) {
-		auto* s = reinterpret_cast<struct kmem_cache*>(reinterpret_cast<char*>(l) -
-		                                               offsetof(struct kmem_cache, list));
+	struct kmem_cache* s;
+	list_for_each_entry_reverse(s, &slab_caches, list) {
 		if (slab_unmergeable(s))
 			continue;
 		if (size > s->size)
@@ -415,9 +414,8 @@ size_t render_slabinfo(char* buf, size_t size)
 	                    " : tunables <limit> <batchcount> <sharedfactor>"
 	                    " : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
 	lib::spin_lock_guard g(slab_lock);
-	for (lib::list_head* l = slab_caches.next; l != &slab_caches; l = l->next) {
-		auto* s = reinterpret_cast<struct kmem_cache*>(reinterpret_cast<char*>(l) -
-		                                               offsetof(struct kmem_cache, list));
+	struct kmem_cache* s;
+	list_for_each_entry(s, &slab_caches, list) {
 		struct slabinfo info;
 		get_slabinfo(s, &info);
 		n += lib::scnprintf(buf + n, size - n, "%-17s %6lu %6lu %6u %4u %4d", s->name, info.active_objs,

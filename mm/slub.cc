@@ -121,10 +121,6 @@ constexpr bool is_power_of_2(unsigned long v)
 	return v && !(v & (v - 1));
 }
 
-inline struct page* slab_of_lru(lib::list_head* l)
-{
-	return reinterpret_cast<struct page*>(reinterpret_cast<char*>(l) - offsetof(struct page, lru));
-}
 inline bool node_online(int nid)
 {
 	return nid >= 0 && unsigned(nid) < MAX_NUMNODES && NODE_DATA(nid);
@@ -452,7 +448,7 @@ struct page* get_partial_node(struct kmem_cache_node* n, void** freelist)
 	lib::spin_lock_guard g(n->list_lock);
 	if (n->partial.empty())
 		return nullptr;
-	struct page* page = slab_of_lru(n->partial.next);
+	struct page* page = list_first_entry(&n->partial, struct page, lru);
 	remove_partial(n, page);
 	*freelist = page->freelist;
 	page->freelist = nullptr;
@@ -585,7 +581,7 @@ __attribute__((noinline)) void* alloc_debug(struct kmem_cache* s, gfp_t gfp, int
 			lib::spin_lock_irqsave_guard g(n->list_lock);
 			if (n->partial.empty())
 				continue;
-			struct page* page = slab_of_lru(n->partial.next);
+			struct page* page = list_first_entry(&n->partial, struct page, lru);
 			void* object = page->freelist;
 			if (!alloc_debug_processing(s, page, object, caller)) {
 				page->freelist = nullptr;
@@ -736,10 +732,11 @@ struct kmem_cache* bootstrap(struct kmem_cache* static_cache)
 		if (!n)
 			continue;
 		lib::spin_lock_irqsave_guard g(n->list_lock);
-		for (lib::list_head* l = n->partial.next; l != &n->partial; l = l->next)
-			slab_of_lru(l)->slab_cache = s;
-		for (lib::list_head* l = n->full.next; l != &n->full; l = l->next)
-			slab_of_lru(l)->slab_cache = s;
+		struct page* page;
+		list_for_each_entry(page, &n->partial, lru)
+			page->slab_cache = s;
+		list_for_each_entry(page, &n->full, lru)
+			page->slab_cache = s;
 	}
 	s->list.init();
 	slab_caches.add(&s->list);
@@ -877,9 +874,8 @@ bool shrink_node(struct kmem_cache* s, struct kmem_cache_node* n, bool report)
 	lib::list_head discard;
 	{
 		lib::spin_lock_irqsave_guard g(n->list_lock);
-		for (lib::list_head *l = n->partial.next, *next; l != &n->partial; l = next) {
-			next = l->next;
-			struct page* page = slab_of_lru(l);
+		struct page *page, *next;
+		list_for_each_entry_safe(page, next, &n->partial, lru) {
 			if (!page->inuse) {
 				remove_partial(n, page);
 				discard.add(&page->lru);
@@ -903,7 +899,7 @@ bool shrink_node(struct kmem_cache* s, struct kmem_cache_node* n, bool report)
 		}
 	}
 	while (!discard.empty()) {
-		struct page* page = slab_of_lru(discard.next);
+		struct page* page = list_first_entry(&discard, struct page, lru);
 		page->lru.del();
 		discard_slab(s, page);
 	}
@@ -993,10 +989,9 @@ void get_slabinfo(struct kmem_cache* s, struct slabinfo* info)
 		nr_slabs += (unsigned long)n->nr_slabs.load(std::memory_order_relaxed);
 		nr_objs += (unsigned long)n->total_objects.load(std::memory_order_relaxed);
 		lib::spin_lock_irqsave_guard g(n->list_lock); /* count_partial */
-		for (lib::list_head* l = n->partial.next; l != &n->partial; l = l->next) {
-			struct page* page = slab_of_lru(l);
+		struct page* page;
+		list_for_each_entry(page, &n->partial, lru)
 			nr_free += page->objects - page->inuse;
-		}
 	}
 	info->active_objs = nr_objs - nr_free;
 	info->num_objs = nr_objs;

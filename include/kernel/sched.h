@@ -6,7 +6,7 @@
  * What lives next to it, as in Linux's split of the same header:
  *   <kernel/sched/signal.h>     struct signal_struct, the task list and
  *                               thread-group walkers (for_each_process,
- *                               for_each_thread, processes()...)
+ *                               for_each_thread, do_each_thread...)
  *   <kernel/sched/task.h>       fork/exit: copy_process, get/put_task_struct,
  *                               kernel_thread, tasklist_lock
  *   <kernel/sched/task_stack.h> the kernel stack of a task

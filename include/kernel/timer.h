@@ -65,8 +65,7 @@ int del_timer_sync(struct timer_list* timer);
 #define timer_delete_sync(t) del_timer_sync(t)
 
 #define from_timer(var, callback_timer, timer_fieldname)                                                               \
-	reinterpret_cast<decltype(var)>(reinterpret_cast<char*>(callback_timer) -                                      \
-	                                offsetof(std::remove_pointer_t<decltype(var)>, timer_fieldname))
+	container_of(callback_timer, std::remove_pointer_t<decltype(var)>, timer_fieldname)
 
 /* set up TIMER_SOFTIRQ (start_kernel) */
 void init_timers();

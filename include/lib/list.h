@@ -9,9 +9,15 @@
  *     list, and also the sentinel head of each list.  A list is circular:
  *     head.next is the first element, head.prev the last, and an empty list
  *     is a head pointing at itself.
- *   - lib::intrusive_list<T, &T::member>: a typed owner of one head.  It
- *     turns list_head pointers back into T (owner()) so callers never do
- *     pointer arithmetic themselves.
+ *   - Linux's macros list_entry, list_first_entry[_or_null],
+ *     list_for_each_entry[_reverse|_safe]: from a list_head to its entry
+ *     (container_of, <lib/container_of.h>) and the walks.  Kernel code
+ *     uses these; nothing else turns a list_head into its entry.
+ *   - lib::intrusive_list<T, &T::member>: the same list_head as a head a
+ *     class keeps to itself (vmap_area_allocator's busy list): typed
+ *     push_back/pop_front/front, and range-for, which walks as
+ *     list_for_each_entry (.safe() as list_for_each_entry_safe); owner()
+ *     is list_entry.  A head in a kernel structure stays a list_head.
  *
  * Invariants:
  *   - For every node n on a list: n->next->prev == n and n->prev->next == n.
@@ -28,12 +34,12 @@
  */
 #pragma once
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
 #include <lib/assert.h>
+#include <lib/container_of.h>
 
 namespace lib
 {
@@ -164,6 +170,50 @@ inline bool list_empty(const list_head* head)
 	return head->empty();
 }
 
+} // namespace lib
+
+/*
+ * Linux's list macros: the one way to get from a list_head to its entry and
+ * to walk a list (see "One way to list" in CONTRIBUTING.md).  head is a
+ * lib::list_head*, member the name of the entry's list_head (may be nested,
+ * as `rt.run_list`), pos (and n) entry pointers the caller declares.  As in
+ * Linux, after a walk that did not break, pos is the bogus "entry" of the
+ * head itself: test a search with list_entry_is_head, never dereference it.
+ */
+#define __list_entry_type(pos) std::remove_reference_t<decltype(*(pos))>
+
+/* the entry whose member ptr is */
+#define list_entry(ptr, type, member) container_of(ptr, type, member)
+/* the first/last entry; the list must not be empty */
+#define list_first_entry(head, type, member) list_entry((head)->next, type, member)
+#define list_last_entry(head, type, member) list_entry((head)->prev, type, member)
+/* the first entry, or NULL when the list is empty */
+#define list_first_entry_or_null(head, type, member) ((head)->empty() ? nullptr : list_first_entry(head, type, member))
+/* the entry after/before pos on its list (the head's bogus entry at the end) */
+#define list_next_entry(pos, member) list_entry((pos)->member.next, __list_entry_type(pos), member)
+#define list_prev_entry(pos, member) list_entry((pos)->member.prev, __list_entry_type(pos), member)
+/* whether pos is the bogus entry of head: the walk's end */
+#define list_entry_is_head(pos, head, member) (&(pos)->member == (head))
+
+/* every list_head on the list (pos: lib::list_head*); the body must not unlink pos */
+#define list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
+/* every entry, first to last; the body must not unlink pos */
+#define list_for_each_entry(pos, head, member)                                                                         \
+	for (pos = list_first_entry(head, __list_entry_type(pos), member); !list_entry_is_head(pos, head, member);     \
+	     pos = list_next_entry(pos, member))
+/* every entry, last to first; the body must not unlink pos */
+#define list_for_each_entry_reverse(pos, head, member)                                                                 \
+	for (pos = list_last_entry(head, __list_entry_type(pos), member); !list_entry_is_head(pos, head, member);      \
+	     pos = list_prev_entry(pos, member))
+/* every entry, n fetched before the body runs: the body may unlink (or move)
+ * pos, but not n */
+#define list_for_each_entry_safe(pos, n, head, member)                                                                 \
+	for (pos = list_first_entry(head, __list_entry_type(pos), member), n = list_next_entry(pos, member);           \
+	     !list_entry_is_head(pos, head, member); pos = n, n = list_next_entry(n, member))
+
+namespace lib
+{
+
 /*
  * Typed list of T linked through the list_head member `Member`.
  *
@@ -186,14 +236,12 @@ public:
 	intrusive_list(const intrusive_list&) = delete;
 	intrusive_list& operator=(const intrusive_list&) = delete;
 
-	// container_of(node, T, Member).
-	static T* owner(list_head* node)
-	{
-		return reinterpret_cast<T*>(reinterpret_cast<char*>(node) - member_offset());
-	}
+	// list_entry(node, T, Member): container_of with the member as a
+	// template parameter.
+	static T* owner(list_head* node) { return detail::container_of_at<T, list_head>(node, member_offset(Member)); }
 	static const T* owner(const list_head* node)
 	{
-		return reinterpret_cast<const T*>(reinterpret_cast<const char*>(node) - member_offset());
+		return detail::container_of_at<T, list_head>(node, member_offset(Member));
 	}
 
 	static list_head* node(T& obj) { return &(obj.*Member); }
@@ -342,17 +390,6 @@ public:
 	safe_range safe() { return safe_range(&head_); }
 
 private:
-	// Offset of Member inside T.  The Itanium C++ ABI (used by GCC/Clang on
-	// x86_64) represents a data member pointer as its byte offset, so
-	// bit-casting it gives offsetof() without forming a reference to a
-	// non-existent object (the null-pointer trick is UB and trips UBSan).
-	static ptrdiff_t member_offset()
-	{
-		static_assert(sizeof(Member) == sizeof(ptrdiff_t),
-		              "data member pointer is not a plain offset on this ABI");
-		return std::bit_cast<ptrdiff_t>(Member);
-	}
-
 	list_head head_;
 };
 

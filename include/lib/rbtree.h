@@ -24,6 +24,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <lib/container_of.h>
+
 struct rb_node {
 	unsigned long __rb_parent_color;
 	struct rb_node* rb_right;
@@ -57,7 +59,7 @@ static inline bool rb_is_red(const struct rb_node* n)
 {
 	return !rb_is_black(n);
 }
-#define rb_entry(ptr, type, member) reinterpret_cast<type*>(reinterpret_cast<char*>(ptr) - offsetof(type, member))
+#define rb_entry(ptr, type, member) container_of(ptr, type, member)
 #define RB_EMPTY_ROOT(root) ((root)->rb_node == nullptr)
 /* a node not in any tree points at itself (RB_CLEAR_NODE) */
 #define RB_EMPTY_NODE(node) ((node)->__rb_parent_color == reinterpret_cast<unsigned long>(node))

@@ -36,10 +36,6 @@ struct semaphore_waiter {
 	struct task_struct* task;
 	bool up;
 };
-template <typename T> T* waiter_of(lib::list_head* n)
-{
-	return reinterpret_cast<T*>(reinterpret_cast<char*>(n) - offsetof(T, list));
-}
 } // namespace
 
 /* ---------------------------------------------------------------- mutex */
@@ -106,7 +102,7 @@ void mutex_unlock(struct mutex* lock)
 	lock->owner.store(nullptr, std::memory_order_release);
 	lib::spin_lock_irqsave_guard g(lock->wait_lock);
 	if (!lock->wait_list.empty())
-		wake_up_process(waiter_of<struct mutex_waiter>(lock->wait_list.next)->task);
+		wake_up_process(list_first_entry(&lock->wait_list, struct mutex_waiter, list)->task);
 }
 
 /* ------------------------------------------------------------ semaphore */
@@ -187,7 +183,7 @@ void up(struct semaphore* sem)
 		sem->count++;
 		return;
 	}
-	auto* w = waiter_of<struct semaphore_waiter>(sem->wait_list.next);
+	auto* w = list_first_entry(&sem->wait_list, struct semaphore_waiter, list);
 	w->list.del();
 	w->up = true;
 	wake_up_process(w->task);

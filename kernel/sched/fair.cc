@@ -41,7 +41,7 @@ namespace
 {
 inline struct task_struct* task_of(struct sched_entity* se)
 {
-	return reinterpret_cast<struct task_struct*>(reinterpret_cast<char*>(se) - offsetof(struct task_struct, se));
+	return container_of(se, struct task_struct, se);
 }
 inline struct sched_entity* se_of(struct rb_node* n)
 {

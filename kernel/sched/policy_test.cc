@@ -19,6 +19,7 @@
  * All test threads are bound to CPU 0, the runner's (ktest.h).
  * Data: per-test statics; no locks beyond those of the code under test.
  */
+#include <kernel/compiler.h>
 #include <kernel/irqflags.h>
 #include <kernel/kthread.h>
 #include <kernel/ktest.h>
@@ -29,15 +30,6 @@
 
 namespace
 {
-template <typename T> T read_once(const T& v)
-{
-	return __atomic_load_n(&v, __ATOMIC_RELAXED);
-}
-template <typename T> void write_once(T& v, T x)
-{
-	__atomic_store_n(&v, x, __ATOMIC_RELAXED);
-}
-
 int sleep_until_stopped(void*)
 {
 	while (!kthread_should_stop())
@@ -48,7 +40,7 @@ int sleep_until_stopped(void*)
 bool spin_stop;
 int spin_fn(void*)
 {
-	while (!read_once(spin_stop))
+	while (!READ_ONCE(spin_stop))
 		;
 	return sleep_until_stopped(nullptr);
 }
@@ -89,7 +81,7 @@ KTEST(sched_policy, idle_policy_has_weight_3)
 /* nice 0 against SCHED_IDLE on one CPU: weights 1024:3, i.e. 99.7 % : 0.3 % */
 KTEST(sched_policy, idle_spinner_gets_a_tiny_share)
 {
-	write_once(spin_stop, false);
+	WRITE_ONCE(spin_stop, false);
 	struct task_struct* idle = bound_thread(spin_fn, "ktest-schedidle");
 	struct task_struct* normal = bound_thread(spin_fn, "ktest-nice0");
 	KASSERT_FALSE(IS_ERR(idle));
@@ -105,7 +97,7 @@ KTEST(sched_policy, idle_spinner_gets_a_tiny_share)
 	 * vruntime then jumps 341 times as far, and it waits out the rest */
 	uint64_t stall = idle->stats.exec_max;
 	uint64_t ri_less_stall = ri > stall ? ri - stall : 0;
-	write_once(spin_stop, true);
+	WRITE_ONCE(spin_stop, true);
 	kthread_stop(idle);
 	kthread_stop(normal);
 	KASSERT_GT(rn + ri, 0ull);

@@ -74,9 +74,7 @@ struct task_struct* pick_next_task_rt(struct rq* rq)
 	int prio = sched_find_first_bit(rt->bitmap, sizeof(rt->bitmap) / sizeof(rt->bitmap[0]));
 	if (prio < 0)
 		return nullptr;
-	lib::list_head* n = rt->queue[prio].next;
-	struct task_struct* p =
-	    reinterpret_cast<struct task_struct*>(reinterpret_cast<char*>(n) - offsetof(struct task_struct, rt.run_list));
+	struct task_struct* p = list_first_entry(&rt->queue[prio], struct task_struct, rt.run_list);
 	p->se.exec_start = rq->clock;
 	return p;
 }

@@ -18,6 +18,7 @@
 #include "sched.h"
 #include <lib/ref.h>
 #include <lib/string.h>
+#include <kernel/compiler.h>
 #include <kernel/completion.h>
 #include <kernel/jiffies.h>
 #include <kernel/kthread.h>
@@ -39,15 +40,6 @@
 
 namespace
 {
-template <typename T> T read_once(const T& v)
-{
-	return __atomic_load_n(&v, __ATOMIC_RELAXED);
-}
-template <typename T> void write_once(T& v, T x)
-{
-	__atomic_store_n(&v, x, __ATOMIC_RELAXED);
-}
-
 int return_42_when_stopped(void*)
 {
 	while (!kthread_should_stop())
@@ -68,8 +60,8 @@ struct hog {
 int hog_fn(void* data)
 {
 	auto* h = static_cast<struct hog*>(data);
-	while (!read_once(h->stop))
-		write_once(h->loops, h->loops + 1);
+	while (!READ_ONCE(h->stop))
+		WRITE_ONCE(h->loops, h->loops + 1);
 	while (!kthread_should_stop())
 		msleep(1);
 	return 0;
@@ -273,10 +265,10 @@ int ping_fn(void* data)
 {
 	auto* pp = static_cast<struct pingpong*>(data);
 	for (int i = 0; i < pp->rounds; i++) {
-		wait_event(pp->wq, read_once(pp->turn) % 2 == 0);
-		if (read_once(pp->turn) != 2 * i)
+		wait_event(pp->wq, READ_ONCE(pp->turn) % 2 == 0);
+		if (READ_ONCE(pp->turn) != 2 * i)
 			pp->errors++;
-		write_once(pp->turn, pp->turn + 1);
+		WRITE_ONCE(pp->turn, pp->turn + 1);
 		wake_up(&pp->wq);
 	}
 	complete(&pp->done);
@@ -287,10 +279,10 @@ int pong_fn(void* data)
 {
 	auto* pp = static_cast<struct pingpong*>(data);
 	for (int i = 0; i < pp->rounds; i++) {
-		wait_event(pp->wq, read_once(pp->turn) % 2 == 1);
-		if (read_once(pp->turn) != 2 * i + 1)
+		wait_event(pp->wq, READ_ONCE(pp->turn) % 2 == 1);
+		if (READ_ONCE(pp->turn) != 2 * i + 1)
 			pp->errors++;
-		write_once(pp->turn, pp->turn + 1);
+		WRITE_ONCE(pp->turn, pp->turn + 1);
 		wake_up(&pp->wq);
 	}
 	complete(&pp->done);
@@ -345,11 +337,11 @@ KTEST(wait, completion_and_timeouts)
 	static int flag;
 	flag = 0;
 	j0 = jiffies;
-	KEXPECT_EQ(wait_event_timeout(wq, read_once(flag) != 0, 3), 0);
+	KEXPECT_EQ(wait_event_timeout(wq, READ_ONCE(flag) != 0, 3), 0);
 	KEXPECT_GE(jiffies - j0, 3ul);
 	flag = 1;
-	KEXPECT_GT(wait_event_timeout(wq, read_once(flag) != 0, 3), 0);
-	KEXPECT_OK(wait_event_interruptible(wq, read_once(flag) != 0));
+	KEXPECT_GT(wait_event_timeout(wq, READ_ONCE(flag) != 0, 3), 0);
+	KEXPECT_OK(wait_event_interruptible(wq, READ_ONCE(flag) != 0));
 	KEXPECT_EQ(wake_up_process(current), 0); /* running: nothing to wake */
 }
 
@@ -362,9 +354,9 @@ KTEST(wait, msleep_lets_other_threads_run)
 	uint64_t t0 = ktime_get_ns();
 	msleep(50);
 	uint64_t slept = ktime_get_ns() - t0;
-	unsigned long loops = read_once(h.loops);
+	unsigned long loops = READ_ONCE(h.loops);
 	uint64_t hog_ns = task_sched_runtime(k);
-	write_once(h.stop, true);
+	WRITE_ONCE(h.stop, true);
 	KEXPECT_GE(slept, 50000000ull);
 	KEXPECT_GT(loops, 0ul);
 	KEXPECT_GT(hog_ns, 25000000ull); /* the hog had most of the 50 ms */
@@ -422,10 +414,10 @@ void run_hogs(int nice_a, int nice_b, unsigned ms, struct hog_run* r)
 		uint64_t charge = a->stats.exec_max > b->stats.exec_max ? a->stats.exec_max : b->stats.exec_max;
 		r->lag_bound = 2 * (sysctl_sched_latency + TICK_NSEC + charge) * NICE_0_LOAD / wmin;
 	} while (r->ra + r->rb < 3 * r->lag_bound && ktime_get_ns() < give_up);
-	r->la = read_once(ha.loops);
-	r->lb = read_once(hb.loops);
-	write_once(ha.stop, true);
-	write_once(hb.stop, true);
+	r->la = READ_ONCE(ha.loops);
+	r->lb = READ_ONCE(hb.loops);
+	WRITE_ONCE(ha.stop, true);
+	WRITE_ONCE(hb.stop, true);
 	kthread_stop(a);
 	kthread_stop(b);
 }
@@ -494,7 +486,7 @@ int fifo_saw;
 int fifo_flag;
 int fifo_fn(void*)
 {
-	fifo_saw = read_once(fifo_flag);
+	fifo_saw = READ_ONCE(fifo_flag);
 	return current->policy;
 }
 } // namespace
@@ -509,10 +501,10 @@ KTEST(sched, fifo_thread_preempts_a_fair_one_on_wakeup)
 	KEXPECT_EQ(k->prio, MAX_RT_PRIO - 1 - MAX_RT_PRIO / 2);
 	lib::ref<task_struct> hold = lib::get_ref(k);
 	fifo_saw = -1;
-	write_once(fifo_flag, 0);
+	WRITE_ONCE(fifo_flag, 0);
 	wake_up_process(k);
 	/* the FIFO thread has run and finished before we get here */
-	write_once(fifo_flag, 1);
+	WRITE_ONCE(fifo_flag, 1);
 	KEXPECT_EQ(fifo_saw, 0);
 	KEXPECT_EQ(kthread_stop(k), SCHED_FIFO);
 }
@@ -529,20 +521,20 @@ int rr_switches;
 /* context switches of the current task so far */
 unsigned long my_switches()
 {
-	return read_once(current->nvcsw) + read_once(current->nivcsw);
+	return READ_ONCE(current->nvcsw) + READ_ONCE(current->nivcsw);
 }
 int rr_fn(void* data)
 {
 	auto* a = static_cast<struct rr_arg*>(data);
-	unsigned long seen = read_once(jiffies), sw = my_switches();
+	unsigned long seen = READ_ONCE(jiffies), sw = my_switches();
 	while (time_before(seen, a->until)) {
-		if (read_once(rr_last) != a->me) {
-			write_once(rr_last, a->me);
+		if (READ_ONCE(rr_last) != a->me) {
+			WRITE_ONCE(rr_last, a->me);
 			rr_switches++;
 		}
 		/* jiffies between two reads count only with no switch away
 		 * between them: the other thread's turn is not ours */
-		unsigned long now = read_once(jiffies), sw_now = my_switches();
+		unsigned long now = READ_ONCE(jiffies), sw_now = my_switches();
 		if (sw_now == sw)
 			a->ticks += now - seen;
 		seen = now;
@@ -605,7 +597,7 @@ struct sleeper_arg {
 int sleeper_fn(void* data)
 {
 	auto* s = static_cast<struct sleeper_arg*>(data);
-	wait_event(s->wq, read_once(s->go));
+	wait_event(s->wq, READ_ONCE(s->go));
 	while (!kthread_should_stop())
 		msleep(1);
 	return 0;
@@ -627,7 +619,7 @@ KTEST(sched, show_state_lists_sleeping_threads_with_stacks)
 	KEXPECT_GE(n, 3u);
 	show_state();
 	show_task_count();
-	write_once(s.go, true);
+	WRITE_ONCE(s.go, true);
 	wake_up(&s.wq);
 	KEXPECT_EQ(kthread_stop(k), 0);
 }
@@ -658,7 +650,7 @@ int many_fn(void* data)
 	auto* s = static_cast<struct many_slot*>(data);
 	char comm[TASK_COMM_LEN];
 	lib::snprintf(comm, sizeof(comm), "kt500-%d", s->index);
-	s->current_ok = task_pid_nr(current) == read_once(s->pid) && !lib::strcmp(current->comm, comm) &&
+	s->current_ok = task_pid_nr(current) == READ_ONCE(s->pid) && !lib::strcmp(current->comm, comm) &&
 	                (current->flags & PF_KTHREAD) && current->mm == nullptr;
 	for (;;) { /* sleep until kthread_stop() wakes it */
 		set_current_state(TASK_INTERRUPTIBLE);
@@ -700,7 +692,7 @@ int many_round(struct many_slot* slots, struct task_struct** ks)
 			bad++;
 			continue;
 		}
-		write_once(slots[i].pid, task_pid_nr(ks[i]));
+		WRITE_ONCE(slots[i].pid, task_pid_nr(ks[i]));
 		wake_up_process(ks[i]);
 	}
 	for (int i = 0; i < NR_MANY; i++)

@@ -15,6 +15,7 @@
  */
 #include "sched.h"
 #include <arch/hardirq.h>
+#include <kernel/compiler.h>
 #include <kernel/completion.h>
 #include <kernel/kthread.h>
 #include <kernel/ktest.h>
@@ -30,15 +31,6 @@
 
 namespace
 {
-template <typename T> T read_once(const T& v)
-{
-	return __atomic_load_n(&v, __ATOMIC_RELAXED);
-}
-template <typename T> void write_once(T& v, T x)
-{
-	__atomic_store_n(&v, x, __ATOMIC_RELAXED);
-}
-
 /* a CPU-bound thread: spins until told, noting where it runs */
 struct spinner {
 	bool stop;
@@ -56,14 +48,14 @@ struct spinner {
 int spinner_fn(void* data)
 {
 	auto* s = static_cast<struct spinner*>(data);
-	while (!read_once(s->stop) && !(s->watch_limit && s->loops_on_watch >= s->watch_limit)) {
+	while (!READ_ONCE(s->stop) && !(s->watch_limit && s->loops_on_watch >= s->watch_limit)) {
 		unsigned cpu = raw_smp_processor_id();
-		write_once(s->last_cpu, cpu);
+		WRITE_ONCE(s->last_cpu, cpu);
 		if (s->only_cpu != NR_CPUS && cpu != s->only_cpu)
-			write_once(s->wrong_cpu, s->wrong_cpu + 1);
+			WRITE_ONCE(s->wrong_cpu, s->wrong_cpu + 1);
 		if (cpu == s->watch_cpu)
-			write_once(s->loops_on_watch, s->loops_on_watch + 1);
-		write_once(s->loops, s->loops + 1);
+			WRITE_ONCE(s->loops_on_watch, s->loops_on_watch + 1);
+		WRITE_ONCE(s->loops, s->loops + 1);
 		if (s->sleep_every && s->loops % s->sleep_every == 0) {
 			msleep(1);
 			s->sleeps++;
@@ -110,7 +102,7 @@ struct spinner_set {
 	void stop()
 	{
 		for (unsigned i = 0; i < n; i++)
-			write_once(s[i].stop, true);
+			WRITE_ONCE(s[i].stop, true);
 		for (unsigned i = 0; i < n; i++)
 			kthread_stop(k[i]);
 		n = 0;
@@ -208,9 +200,9 @@ KTEST(sched_smp, task_sched_runtime_includes_the_running_part)
 	struct spinner_set set;
 	KASSERT_TRUE(set.create(1, 1));
 	set.wake();
-	for (int i = 0; i < 1000 && read_once(set.s[0].loops) == 0; i++)
+	for (int i = 0; i < 1000 && READ_ONCE(set.s[0].loops) == 0; i++)
 		msleep(1);
-	KASSERT_GT(read_once(set.s[0].loops), 0ul);
+	KASSERT_GT(READ_ONCE(set.s[0].loops), 0ul);
 	uint64_t r1 = task_sched_runtime(set.k[0]);
 	uint64_t r2 = task_sched_runtime(set.k[0]);
 	KEXPECT_GT(r2, r1);
@@ -245,7 +237,7 @@ KTEST(sched_smp, a_thread_bound_to_cpu_2_only_ever_runs_there)
 	wake_up_process(k);
 	load.wake();
 	msleep(400);
-	write_once(bound.stop, true);
+	WRITE_ONCE(bound.stop, true);
 	kthread_stop(k);
 	load.stop();
 	printk(KERN_INFO "    # bound to CPU %u: %lu loops, %lu sleeps, %lu off its CPU\n", target, bound.loops,
@@ -279,17 +271,17 @@ void move_running_spinner(ktest& __ktest, bool fifo99)
 		set.s[0].watch_limit = 2000000;
 	}
 	set.wake();
-	for (int i = 0; i < 1000 && read_once(set.s[0].last_cpu) != 1; i++)
+	for (int i = 0; i < 1000 && READ_ONCE(set.s[0].last_cpu) != 1; i++)
 		msleep(1);
-	KASSERT_EQ(read_once(set.s[0].last_cpu), 1u);
+	KASSERT_EQ(READ_ONCE(set.s[0].last_cpu), 1u);
 	struct cpumask to = cpumask_of(target);
 	uint64_t migrations = k->se.nr_migrations;
 	KEXPECT_OK(set_cpus_allowed_ptr(k, &to));
 	KEXPECT_EQ(task_cpu(k), target); /* moved before the call returns */
 	KEXPECT_GT(k->se.nr_migrations, migrations);
-	for (int i = 0; i < 1000 && read_once(set.s[0].last_cpu) != target; i++)
+	for (int i = 0; i < 1000 && READ_ONCE(set.s[0].last_cpu) != target; i++)
 		msleep(1);
-	KEXPECT_EQ(read_once(set.s[0].last_cpu), target);
+	KEXPECT_EQ(READ_ONCE(set.s[0].last_cpu), target);
 	KEXPECT_EQ(k->nr_cpus_allowed, 1);
 	/* widening keeps it where it is */
 	KEXPECT_OK(set_cpus_allowed_ptr(k, cpu_possible_mask));
@@ -385,9 +377,9 @@ KTEST(sched_smp, a_cpu_going_idle_pulls_a_queued_task)
 	/* free to move now; CPU 1 is in the mask so neither moves yet */
 	KEXPECT_OK(set_cpus_allowed_ptr(pair.k[0], cpu_possible_mask));
 	KEXPECT_OK(set_cpus_allowed_ptr(pair.k[1], cpu_possible_mask));
-	unsigned long newidle0 = read_once(runqueues[0].nr_newidle_pulls);
+	unsigned long newidle0 = READ_ONCE(runqueues[0].nr_newidle_pulls);
 	msleep(20); /* CPU 0 goes idle here */
-	unsigned long pulled = read_once(runqueues[0].nr_newidle_pulls) - newidle0;
+	unsigned long pulled = READ_ONCE(runqueues[0].nr_newidle_pulls) - newidle0;
 	unsigned on0 = (task_cpu(pair.k[0]) == 0) + (task_cpu(pair.k[1]) == 0);
 	printk(KERN_INFO "    # newidle: CPU 0 pulled %lu, %u of the pair now on CPU 0\n", pulled, on0);
 	KEXPECT_GE(pulled, 1ul);
@@ -415,7 +407,8 @@ KTEST(sched_smp, periodic_balance_spreads_tasks_queued_on_one_cpu)
 		unsigned cpu;
 		for_each_online_cpu(cpu)
 		{
-			pulls += read_once(runqueues[cpu].nr_balance_pulls) - read_once(runqueues[cpu].nr_newidle_pulls);
+			pulls +=
+			    READ_ONCE(runqueues[cpu].nr_balance_pulls) - READ_ONCE(runqueues[cpu].nr_newidle_pulls);
 		}
 		return pulls;
 	};
@@ -452,12 +445,12 @@ KTEST(sched_smp, a_wakeup_goes_to_an_idle_cpu)
 	KASSERT_FALSE(IS_ERR(k));
 	wake_up_process(k);
 	msleep(200);
-	write_once(sleeper.stop, true);
+	WRITE_ONCE(sleeper.stop, true);
 	unsigned long wake_migrations = 0;
 	unsigned cpu;
 	for_each_online_cpu(cpu)
 	{
-		wake_migrations += read_once(runqueues[cpu].nr_wake_migrations);
+		wake_migrations += READ_ONCE(runqueues[cpu].nr_wake_migrations);
 	}
 	kthread_stop(k);
 	hog.stop();

@@ -85,18 +85,15 @@ void finish_wait(struct wait_queue_head* wq_head, struct wait_queue_entry* wq_en
 
 void __wake_up_locked(struct wait_queue_head* wq_head, unsigned mode, int nr_exclusive)
 {
-	lib::list_head* n = wq_head->head.next;
-	while (n != &wq_head->head) {
-		lib::list_head* next = n->next;
-		auto* curr = reinterpret_cast<struct wait_queue_entry*>(reinterpret_cast<char*>(n) -
-		                                                        offsetof(struct wait_queue_entry, entry));
+	struct wait_queue_entry *curr, *next;
+	/* _safe: a woken entry's func may take it off the queue */
+	list_for_each_entry_safe(curr, next, &wq_head->head, entry) {
 		unsigned flags = curr->flags;
 		int ret = curr->func(curr, mode, 0, nullptr);
 		if (ret < 0)
 			break;
 		if (ret && (flags & WQ_FLAG_EXCLUSIVE) && !--nr_exclusive)
 			break;
-		n = next;
 	}
 }
 

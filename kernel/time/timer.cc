@@ -37,11 +37,6 @@ struct timer_base {
 
 timer_base timer_bases[NR_CPUS];
 
-timer_list* entry_timer(lib::list_head* e)
-{
-	return reinterpret_cast<timer_list*>(reinterpret_cast<char*>(e) - offsetof(timer_list, entry));
-}
-
 /* a timer stays on the base of the CPU that set it up (its flags' CPU
  * bits): it fires on that CPU's tick; mod_timer does not move it (Linux
  * moves an idle timer to the arming CPU) */
@@ -55,12 +50,13 @@ void enqueue_timer(timer_base* base, timer_list* timer)
 {
 	lib::list_head* pos = &base->pending;
 	/* after every timer that expires no later: equal expiries stay FIFO */
-	for (lib::list_head* e = base->pending.prev; e != &base->pending; e = e->prev) {
-		if (time_after_eq(timer->expires, entry_timer(e)->expires)) {
-			pos = e->next;
+	timer_list* t;
+	list_for_each_entry_reverse(t, &base->pending, entry) {
+		if (time_after_eq(timer->expires, t->expires)) {
+			pos = t->entry.next;
 			break;
 		}
-		pos = e;
+		pos = &t->entry;
 	}
 	pos->add_tail(&timer->entry);
 	base->nr_pending++;
@@ -88,14 +84,14 @@ void run_timer_softirq(struct softirq_action*)
 	 * pending: mod_timer/del_timer from a callback detach it as usual. */
 	lib::list_head expired;
 	while (!base->pending.empty()) {
-		timer_list* timer = entry_timer(base->pending.next);
+		timer_list* timer = list_first_entry(&base->pending, timer_list, entry);
 		if (time_after(timer->expires, jiffies))
 			break;
 		timer->entry.del();
 		expired.add_tail(&timer->entry);
 	}
 	while (!expired.empty()) {
-		timer_list* timer = entry_timer(expired.next);
+		timer_list* timer = list_first_entry(&expired, timer_list, entry);
 		detach_if_pending(base, timer);
 		base->running_timer = timer;
 		void (*fn)(timer_list*) = timer->function;
@@ -176,7 +172,8 @@ void run_local_timers()
 	/* hard interrupt context, interrupts off: the lock cannot be held by
 	 * task context on this CPU (it takes it irqsave) */
 	base->lock.lock();
-	bool due = !base->pending.empty() && !time_after(entry_timer(base->pending.next)->expires, jiffies);
+	bool due = !base->pending.empty() &&
+	           !time_after(list_first_entry(&base->pending, timer_list, entry)->expires, jiffies);
 	base->lock.unlock();
 	if (due)
 		raise_softirq_irqoff(TIMER_SOFTIRQ);

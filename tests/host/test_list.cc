@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <vector>
 
 namespace
@@ -239,6 +240,173 @@ TEST(IntrusiveList, GlobalConstinitList)
 	EXPECT_EQ(global_tasks.front(), &a);
 	EXPECT_EQ(global_tasks.pop_front(), &a);
 	EXPECT_TRUE(global_tasks.empty());
+}
+
+// ---- container_of and Linux's list macros (the kernel's one idiom) ----
+
+struct sched_entity_like {
+	int weight;
+	lib::list_head run_list;
+};
+struct task_like {
+	int pid;
+	lib::list_head tasks;
+	sched_entity_like rt; // a list_head nested in a member, as task_struct.rt.run_list
+	explicit task_like(int p) : pid(p), rt{0, {}} {}
+};
+
+TEST(ContainerOf, DirectNestedAndConst)
+{
+	task_like t(5);
+	EXPECT_EQ(container_of(&t.tasks, task_like, tasks), &t);
+	EXPECT_EQ(container_of(&t.rt.run_list, task_like, rt.run_list), &t);
+	EXPECT_EQ(container_of(&t.rt, task_like, rt), &t);
+	const task_like& ct = t;
+	const task_like* cp = container_of(&ct.tasks, task_like, tasks); // const in, const out
+	EXPECT_EQ(cp, &t);
+	EXPECT_EQ(lib::member_offset(&task_like::tasks), offsetof(task_like, tasks));
+	// intrusive_list's owner() and list_entry are the same computation
+	EXPECT_EQ(task_list_t::owner(&global_raw_head), list_entry(&global_raw_head, task, tasks));
+}
+
+template <class F> std::vector<int> walk(F f)
+{
+	std::vector<int> out;
+	f(out);
+	return out;
+}
+
+TEST(ListMacros, EntryFirstLastOrNull)
+{
+	lib::list_head head;
+	EXPECT_EQ(list_first_entry_or_null(&head, task, tasks), nullptr);
+	task a(1), b(2), c(3);
+	lib::list_add_tail(&a.tasks, &head);
+	lib::list_add_tail(&b.tasks, &head);
+	lib::list_add_tail(&c.tasks, &head);
+	EXPECT_EQ(list_first_entry(&head, task, tasks), &a);
+	EXPECT_EQ(list_last_entry(&head, task, tasks), &c);
+	EXPECT_EQ(list_first_entry_or_null(&head, task, tasks), &a);
+	EXPECT_EQ(list_entry(b.tasks.next, task, tasks), &c);
+	EXPECT_EQ(list_next_entry(&a, tasks), &b);
+	EXPECT_EQ(list_prev_entry(&c, tasks), &b);
+	// past the last entry is the head's bogus entry
+	EXPECT_TRUE(list_entry_is_head(list_next_entry(&c, tasks), &head, tasks));
+	EXPECT_FALSE(list_entry_is_head(&c, &head, tasks));
+	while (!head.empty())
+		head.next->del();
+}
+
+TEST(ListMacros, ForEachEntryForwardReverseRaw)
+{
+	lib::list_head head;
+	task a(1), b(2), c(3);
+	head.add_tail(&a.tasks);
+	head.add_tail(&b.tasks);
+	head.add(&c.tasks); // c a b
+	task* pos;
+	EXPECT_EQ(walk([&](auto& out) {
+		          list_for_each_entry(pos, &head, tasks)
+			          out.push_back(pos->pid);
+	          }),
+	          (std::vector<int>{3, 1, 2}));
+	EXPECT_TRUE(list_entry_is_head(pos, &head, tasks)); // ran to the end
+	EXPECT_EQ(walk([&](auto& out) {
+		          list_for_each_entry_reverse(pos, &head, tasks)
+			          out.push_back(pos->pid);
+	          }),
+	          (std::vector<int>{2, 1, 3}));
+	lib::list_head* n;
+	int count = 0;
+	list_for_each(n, &head)
+		count++;
+	EXPECT_EQ(count, 3);
+	// a search that breaks leaves pos on the entry found
+	list_for_each_entry(pos, &head, tasks)
+		if (pos->pid == 1)
+			break;
+	EXPECT_EQ(pos, &a);
+	// an empty list runs no body
+	lib::list_head empty;
+	list_for_each_entry(pos, &empty, tasks)
+		ADD_FAILURE() << "walked an empty list";
+	while (!head.empty())
+		head.next->del();
+}
+
+TEST(ListMacros, ForEachEntryNestedMemberAndConst)
+{
+	lib::list_head queue;
+	task_like a(1), b(2);
+	queue.add_tail(&a.rt.run_list);
+	queue.add_tail(&b.rt.run_list);
+	task_like* pos;
+	std::vector<int> seen;
+	list_for_each_entry(pos, &queue, rt.run_list)
+		seen.push_back(pos->pid);
+	EXPECT_EQ(seen, (std::vector<int>{1, 2}));
+	EXPECT_EQ(list_first_entry(&queue, task_like, rt.run_list), &a);
+	const lib::list_head& cq = queue;
+	const task_like* cpos;
+	int sum = 0;
+	list_for_each_entry(cpos, &cq, rt.run_list)
+		sum += cpos->pid;
+	EXPECT_EQ(sum, 3);
+	queue.next->del();
+	queue.next->del();
+}
+
+TEST(ListMacros, SafeWalkMayRemoveOrMoveCurrent)
+{
+	std::vector<task> tasks;
+	tasks.reserve(6);
+	for (int i = 0; i < 6; ++i)
+		tasks.emplace_back(i);
+	lib::list_head head, other;
+	for (auto& t : tasks)
+		head.add_tail(&t.tasks);
+	task *pos, *n;
+	std::vector<int> seen;
+	list_for_each_entry_safe(pos, n, &head, tasks) {
+		seen.push_back(pos->pid);
+		if (pos->pid % 3 == 0)
+			pos->tasks.del(); // poisoned: the walk must not follow it
+		else if (pos->pid % 3 == 1)
+			pos->tasks.move_before(&other);
+	}
+	EXPECT_EQ(seen, (std::vector<int>{0, 1, 2, 3, 4, 5}));
+	seen.clear();
+	list_for_each_entry(pos, &head, tasks)
+		seen.push_back(pos->pid);
+	EXPECT_EQ(seen, (std::vector<int>{2, 5}));
+	seen.clear();
+	list_for_each_entry(pos, &other, tasks)
+		seen.push_back(pos->pid);
+	EXPECT_EQ(seen, (std::vector<int>{1, 4}));
+	list_for_each_entry_safe(pos, n, &other, tasks)
+		pos->tasks.del();
+	list_for_each_entry_safe(pos, n, &head, tasks)
+		pos->tasks.del();
+	EXPECT_TRUE(head.empty());
+	EXPECT_TRUE(other.empty());
+}
+
+TEST(ListMacros, SameNodesAsIntrusiveList)
+{
+	task a(1), b(2), c(3);
+	task_list_t list;
+	list.push_back(a);
+	list.push_back(b);
+	list.push_back(c);
+	std::vector<int> by_macro, by_range;
+	task* pos;
+	list_for_each_entry(pos, list.head(), tasks)
+		by_macro.push_back(pos->pid);
+	for (task& t : list)
+		by_range.push_back(t.pid);
+	EXPECT_EQ(by_macro, by_range);
+	while (list.pop_front()) {
+	}
 }
 
 using IntrusiveListDeathTest = ::testing::Test;

@@ -28,10 +28,8 @@ void check_invariants(Machine& m, unsigned long allocated_pages)
 		unsigned long zone_free = 0;
 		for (unsigned o = 0; o < MAX_ORDER; o++) {
 			unsigned long count = 0;
-			for (lib::list_head* l = z.free_area[o].free_list.next; l != &z.free_area[o].free_list;
-			     l = l->next) {
-				struct page* p = reinterpret_cast<struct page*>(reinterpret_cast<char*>(l) -
-										offsetof(struct page, lru));
+			struct page* p;
+			list_for_each_entry(p, &z.free_area[o].free_list, lru) {
 				unsigned long pfn = page_to_pfn(p);
 				ASSERT_TRUE(PageBuddy(p)) << "pfn " << pfn;
 				ASSERT_EQ(p->private_, o) << "pfn " << pfn;
@@ -49,9 +47,8 @@ void check_invariants(Machine& m, unsigned long allocated_pages)
 		ASSERT_EQ(zone_free, zone_nr_free(&z)) << z.name;
 		for (auto& pcp : z.pageset) {
 			int count = 0;
-			for (lib::list_head* l = pcp.list.next; l != &pcp.list; l = l->next) {
-				struct page* p = reinterpret_cast<struct page*>(reinterpret_cast<char*>(l) -
-										offsetof(struct page, lru));
+			struct page* p;
+			list_for_each_entry(p, &pcp.list, lru) {
 				unsigned long pfn = page_to_pfn(p);
 				ASSERT_FALSE(PageBuddy(p));
 				ASSERT_EQ(owner[pfn], 0) << "pcp frame " << pfn << " also free";
@@ -64,10 +61,8 @@ void check_invariants(Machine& m, unsigned long allocated_pages)
 	// no two free buddies of one order
 	for (auto& z : m.pgdat->node_zones) {
 		for (unsigned o = 0; o + 1 < MAX_ORDER; o++) {
-			for (lib::list_head* l = z.free_area[o].free_list.next; l != &z.free_area[o].free_list;
-			     l = l->next) {
-				struct page* p = reinterpret_cast<struct page*>(reinterpret_cast<char*>(l) -
-										offsetof(struct page, lru));
+			struct page* p;
+			list_for_each_entry(p, &z.free_area[o].free_list, lru) {
 				unsigned long bpfn = page_to_pfn(p) ^ (1UL << o);
 				if (!zone_spans_pfn(&z, bpfn))
 					continue;

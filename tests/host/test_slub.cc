@@ -63,11 +63,6 @@ struct page* slab_page(const void* x)
 	return compound_head(virt_to_page(x));
 }
 
-struct page* lru_page(lib::list_head* l)
-{
-	return reinterpret_cast<struct page*>(reinterpret_cast<char*>(l) - offsetof(struct page, lru));
-}
-
 // Is p the start of an object of slab `page` of cache s?
 bool is_object_start(struct kmem_cache* s, struct page* page, const void* p)
 {
@@ -116,8 +111,8 @@ void check_cache(struct kmem_cache* s, const std::set<void*>& live, long leaked 
 		if (!n)
 			continue;
 		unsigned long partial = 0;
-		for (lib::list_head* l = n->partial.next; l != &n->partial; l = l->next) {
-			struct page* page = lru_page(l);
+		struct page* page;
+		list_for_each_entry(page, &n->partial, lru) {
 			EXPECT_TRUE(PageSlab(page));
 			EXPECT_EQ(page->slab_cache, s);
 			EXPECT_EQ(page->frozen, 0);
@@ -128,8 +123,7 @@ void check_cache(struct kmem_cache* s, const std::set<void*>& live, long leaked 
 			slabs++;
 		}
 		EXPECT_EQ(partial, n->nr_partial) << s->name;
-		for (lib::list_head* l = n->full.next; l != &n->full; l = l->next) {
-			struct page* page = lru_page(l);
+		list_for_each_entry(page, &n->full, lru) {
 			EXPECT_EQ(page->inuse, page->objects);
 			EXPECT_EQ(page->freelist, nullptr);
 		}
@@ -297,7 +291,7 @@ TEST(Slub, ObjectAccountingAndPartialLists)
 	}
 	EXPECT_EQ(first->inuse, per - 5);
 	EXPECT_EQ(n->nr_partial, 1u);
-	EXPECT_EQ(lru_page(n->partial.next), first);
+	EXPECT_EQ(list_first_entry(&n->partial, struct page, lru), first);
 	check_cache(s, live);
 
 	// the CPU slab fills up; the next allocation takes the partial slab

@@ -115,10 +115,8 @@ void check_free_lists(Machine& m)
 		unsigned long pages = 0;
 		for (unsigned o = 0; o < MAX_ORDER; o++) {
 			unsigned long n = 0;
-			for (lib::list_head* l = z.free_area[o].free_list.next; l != &z.free_area[o].free_list;
-			     l = l->next) {
-				struct page* p = reinterpret_cast<struct page*>(reinterpret_cast<char*>(l) -
-				                                                offsetof(struct page, lru));
+			struct page* p;
+			list_for_each_entry(p, &z.free_area[o].free_list, lru) {
 				ASSERT_TRUE(PageBuddy(p));
 				ASSERT_EQ(p->private_, o);
 				n++;
@@ -129,7 +127,8 @@ void check_free_lists(Machine& m)
 		ASSERT_EQ(pages, zone_nr_free(&z)) << z.name;
 		for (unsigned cpu = 0; cpu < nr_cpu_ids; cpu++) {
 			int n = 0;
-			for (lib::list_head* l = z.pageset[cpu].list.next; l != &z.pageset[cpu].list; l = l->next)
+			lib::list_head* l;
+			list_for_each(l, &z.pageset[cpu].list)
 				n++;
 			ASSERT_EQ(n, z.pageset[cpu].count) << z.name << " cpu " << cpu;
 		}

@@ -7,8 +7,11 @@
  *                          task_struct.thread_node, nr_threads counts them
  *   for_each_process(p)    every thread-group leader but init_task
  *   for_each_thread(p, t)  every thread of p's group
- *   for_each_process_thread(p, t), do_each_thread/while_each_thread
- *   processes(), threads_of(p): the same as C++ ranges
+ *   for_each_process_thread(p, t)  every thread of every process
+ *   do_each_thread(g, t) { } while_each_thread(g, t)  the same, in
+ *                          Linux's older form
+ * These macros are the tree's one way to walk tasks (built on
+ * list_for_each_entry and list_entry, <lib/list.h>).
  *
  * Only the thread-group fields of signal_struct exist so far; signals
  * come with their issue.  Walkers hold tasklist_lock
@@ -16,7 +19,6 @@
  */
 #pragma once
 #include <atomic>
-#include <cstddef>
 #include <kernel/sched.h>
 #include <lib/list.h>
 
@@ -33,18 +35,10 @@ static inline int get_nr_threads(const struct task_struct* tsk)
 	return tsk->signal->nr_threads;
 }
 
-static inline struct task_struct* task_of_tasks(lib::list_head* n)
-{
-	return reinterpret_cast<struct task_struct*>(reinterpret_cast<char*>(n) - offsetof(struct task_struct, tasks));
-}
+/* the next thread-group leader on the task list (init_task after the last) */
 static inline struct task_struct* next_task(struct task_struct* p)
 {
-	return task_of_tasks(p->tasks.next);
-}
-static inline struct task_struct* task_of_thread_node(lib::list_head* n)
-{
-	return reinterpret_cast<struct task_struct*>(reinterpret_cast<char*>(n) -
-	                                             offsetof(struct task_struct, thread_node));
+	return list_next_entry(p, tasks);
 }
 /* the next thread of p's group, wrapping past the list head */
 static inline struct task_struct* next_thread(struct task_struct* p)
@@ -52,56 +46,18 @@ static inline struct task_struct* next_thread(struct task_struct* p)
 	lib::list_head* n = p->thread_node.next;
 	if (n == &p->signal->thread_head)
 		n = n->next;
-	return task_of_thread_node(n);
+	return list_entry(n, struct task_struct, thread_node);
 }
 
-/* range over a list of task_structs linked through the member at Offset */
-template <size_t Offset> class task_list_range
-{
-public:
-	explicit task_list_range(lib::list_head* head) : head_(head) {}
-	class iterator
-	{
-	public:
-		explicit iterator(lib::list_head* n) : n_(n) {}
-		struct task_struct& operator*() const
-		{
-			return *reinterpret_cast<struct task_struct*>(reinterpret_cast<char*>(n_) - Offset);
-		}
-		iterator& operator++()
-		{
-			n_ = n_->next;
-			return *this;
-		}
-		bool operator==(const iterator& o) const { return n_ == o.n_; }
-
-	private:
-		lib::list_head* n_;
-	};
-	iterator begin() const { return iterator(head_->next); }
-	iterator end() const { return iterator(head_); }
-
-private:
-	lib::list_head* head_;
-};
-
-/* for (task_struct& p : processes()): every thread-group leader but
- * init_task, as for_each_process.  Hold tasklist_lock. */
-static inline task_list_range<offsetof(struct task_struct, tasks)> processes()
-{
-	return task_list_range<offsetof(struct task_struct, tasks)>(&init_task.tasks);
-}
-/* for (task_struct& t : threads_of(p)): every thread of p's group */
-static inline task_list_range<offsetof(struct task_struct, thread_node)> threads_of(struct task_struct* p)
-{
-	return task_list_range<offsetof(struct task_struct, thread_node)>(&p->signal->thread_head);
-}
-
-/* Linux's macros; p and t are task_struct pointers the caller declares */
+/*
+ * Linux's macros, the one way to walk tasks: p, g and t are task_struct
+ * pointers the caller declares.  Hold tasklist_lock.
+ */
+/* every thread-group leader but init_task */
 #define for_each_process(p) for (p = &init_task; (p = next_task(p)) != &init_task;)
-#define for_each_thread(p, t)                                                                                          \
-	for (lib::list_head* __n = (p)->signal->thread_head.next;                                                      \
-	     __n != &(p)->signal->thread_head && ((t) = task_of_thread_node(__n), true); __n = __n->next)
+/* every thread of p's group, the leader too */
+#define for_each_thread(p, t) list_for_each_entry(t, &(p)->signal->thread_head, thread_node)
+/* every thread but the idle tasks */
 #define for_each_process_thread(p, t) for_each_process(p) for_each_thread(p, t)
 /* do_each_thread(g, t) { ... } while_each_thread(g, t); - every thread */
 #define do_each_thread(g, t)                                                                                           \
