@@ -185,6 +185,7 @@ lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int n
 	lib::memcpy(static_cast<void*>(tsk), static_cast<const void*>(orig), sizeof(*tsk));
 	tsk->lockdep_depth = 0; /* holds none of the parent's locks */
 	new (&tsk->pi_lock) lib::spinlock(); /* a waker may hold the parent's */
+	lockdep_init_map(&tsk->pi_lock);     /* a freed task's address reused */
 	tsk->worker_private = nullptr; /* the parent's struct kthread is not ours to free */
 	TRY(alloc_thread_stack_node(tsk, node));
 	undo_tsk.release();

@@ -31,7 +31,7 @@ int pid_max = PID_MAX_DEFAULT;
 namespace
 {
 lib::spinlock pidmap_lock;
-pid_map pidmap;
+pid_map pidmap GUARDED_BY(pidmap_lock);
 
 lib::Result<void> pid_max_setup(std::string_view val)
 {

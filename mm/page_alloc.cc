@@ -28,8 +28,8 @@
  * The same source builds into the host unit tests (tests/host): all it
  * needs is vmemmap_base/page_offset_base pointing at the test's arrays.
  *
- * Lock order: per_cpu_pages::lock -> zone->lock, both with interrupts
- * disabled.  Counters: nr_free_pages and managed_pages are atomics;
+ * Lock order (<kernel/lock_order.h>): per_cpu_pages::lock -> zone->lock,
+ * both with interrupts disabled.  Counters: nr_free_pages and managed_pages are atomics;
  * free_area[].nr_free and pcp->count change only under their lock and
  * are read racily where an estimate will do (watermarks, /proc).
  */
@@ -127,14 +127,14 @@ inline void add_nr_free(struct free_area* area, long delta)
 	__atomic_store_n(&area->nr_free, area->nr_free + delta, __ATOMIC_RELAXED);
 }
 
-inline void add_to_free_list(struct page* page, struct zone* zone, unsigned order)
+inline void add_to_free_list(struct page* page, struct zone* zone, unsigned order) REQUIRES(zone->lock)
 {
 	set_buddy_order(page, order);
 	zone->free_area[order].free_list.add(&page->lru);
 	add_nr_free(&zone->free_area[order], 1);
 }
 
-inline void del_from_free_list(struct page* page, struct zone* zone, unsigned order)
+inline void del_from_free_list(struct page* page, struct zone* zone, unsigned order) REQUIRES(zone->lock)
 {
 	page->lru.del();
 	clear_page_flag(page, PG_buddy);
@@ -153,7 +153,7 @@ inline bool page_is_buddy(const struct zone* zone, unsigned long buddy_pfn, cons
 }
 
 /* Put a block back, merging with free buddies up the orders. Zone lock held. */
-void __free_one_page(struct page* page, unsigned long pfn, struct zone* zone, unsigned order)
+void __free_one_page(struct page* page, unsigned long pfn, struct zone* zone, unsigned order) REQUIRES(zone->lock)
 {
 	zone->nr_free_pages.fetch_add(1L << order, std::memory_order_relaxed);
 	while (order < MAX_ORDER - 1) {
@@ -171,7 +171,7 @@ void __free_one_page(struct page* page, unsigned long pfn, struct zone* zone, un
 }
 
 /* The upper halves of a split block go back on the lower lists. */
-void expand(struct zone* zone, struct page* page, unsigned low, unsigned high)
+void expand(struct zone* zone, struct page* page, unsigned low, unsigned high) REQUIRES(zone->lock)
 {
 	unsigned long size = 1UL << high;
 	while (high > low) {
@@ -182,7 +182,7 @@ void expand(struct zone* zone, struct page* page, unsigned low, unsigned high)
 }
 
 /* Smallest order with a free block, split down to `order`. Zone lock held. */
-struct page* __rmqueue_smallest(struct zone* zone, unsigned order)
+struct page* __rmqueue_smallest(struct zone* zone, unsigned order) REQUIRES(zone->lock)
 {
 	for (unsigned current_order = order; current_order < MAX_ORDER; current_order++) {
 		struct free_area& area = zone->free_area[current_order];
@@ -213,7 +213,7 @@ int rmqueue_bulk(struct zone* zone, int count, lib::list_head* list)
 
 /* Return count pages from a per-cpu list, oldest first. pcp->lock held,
  * interrupts off. */
-void free_pcppages_bulk(struct zone* zone, int count, struct per_cpu_pages* pcp)
+void free_pcppages_bulk(struct zone* zone, int count, struct per_cpu_pages* pcp) REQUIRES(pcp->lock)
 {
 	lib::spin_lock_guard g(zone->lock);
 	while (count-- > 0 && !pcp->list.empty()) {
@@ -581,8 +581,9 @@ void free_pages_exact(void* virt, size_t size)
 
 /* --------------------------------------------------------------- set-up */
 
+/* boot, one CPU, before any allocation: nothing to lock against */
 void zone_init_free_lists(struct zone* zone, pg_data_t* pgdat, unsigned idx, unsigned long start_pfn,
-			  unsigned long spanned, unsigned long present)
+			  unsigned long spanned, unsigned long present) NO_THREAD_SAFETY_ANALYSIS
 {
 	zone->zone_pgdat = pgdat;
 	zone->idx = idx;
@@ -597,9 +598,7 @@ void zone_init_free_lists(struct zone* zone, pg_data_t* pgdat, unsigned idx, uns
 		area.nr_free = 0;
 	}
 	for (auto& pcp : zone->pageset) {
-		/* every holder has interrupts off (so cannot be preempted): the
-		 * lock need not count preemption as well */
-		new (&pcp.lock) lib::spinlock(true);
+		new (&pcp.lock) lib::spinlock();
 		pcp.list.init();
 		pcp.count = 0;
 		pcp.batch = 1;

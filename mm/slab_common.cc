@@ -16,11 +16,10 @@
  * the same DMA/reclaim flags, shares that cache; its refcount counts the
  * users, and kmem_cache_destroy only frees it when the last one goes.
  *
- * Lock order: slab_lock (the cache list, refcounts) -> the SLUB locks
- * (see mm/slub.cc).  kmalloc itself takes no lock here.  slab_lock stands
- * in for Linux's slab_mutex: process context only, interrupts left on, so
- * the GFP_KERNEL allocations made under it pass might_alloc(); it becomes
- * a mutex once sleeping locks exist.
+ * Lock order: slab_mutex (the cache list, refcounts) -> the SLUB locks
+ * (see mm/slub.cc, <kernel/lock_order.h>).  kmalloc itself takes no lock
+ * here.  slab_mutex is Linux's: a struct mutex, process context only, so
+ * the GFP_KERNEL allocations made under it may sleep.
  */
 #include <kernel/kernel.h>
 #include <mm/slab.h>
@@ -83,8 +82,9 @@ bool slab_unmergeable(const struct kmem_cache* s)
 	return slub_nomerge || (s->flags & SLAB_NEVER_MERGE) || s->ctor || s->refcount < 0;
 }
 
-/* an existing cache a new one can share (slab_lock held) */
+/* an existing cache a new one can share (slab_mutex held) */
 struct kmem_cache* find_mergeable(unsigned size, unsigned align, slab_flags_t flags, void (*ctor)(void*))
+	REQUIRES(slab_mutex)
 {
 	if (slub_nomerge || ctor || (flags & SLAB_NEVER_MERGE))
 		return nullptr;
@@ -110,7 +110,7 @@ struct kmem_cache* find_mergeable(unsigned size, unsigned align, slab_flags_t fl
 }
 
 lib::Result<struct kmem_cache*> create_cache(const char* name, unsigned size, unsigned align, slab_flags_t flags,
-                                             void (*ctor)(void*))
+                                             void (*ctor)(void*)) REQUIRES(slab_mutex)
 {
 	auto* s = static_cast<struct kmem_cache*>(kmem_cache_zalloc(kmem_cache_cache, GFP_KERNEL));
 	if (!s)
@@ -133,7 +133,8 @@ lib::Result<struct kmem_cache*> create_cache(const char* name, unsigned size, un
 	return s;
 }
 
-void new_kmalloc_cache(unsigned idx, kmalloc_cache_type type)
+/* boot (kmem_cache_init), one CPU: slab_mutex not needed yet */
+void new_kmalloc_cache(unsigned idx, kmalloc_cache_type type) NO_THREAD_SAFETY_ANALYSIS
 {
 	slab_flags_t flags = SLAB_KMALLOC | (type == KMALLOC_DMA ? SLAB_CACHE_DMA : 0);
 	auto* s = static_cast<struct kmem_cache*>(kmem_cache_zalloc(kmem_cache_cache, GFP_NOWAIT));
@@ -257,7 +258,7 @@ lib::Result<struct kmem_cache*> lookup_or_create_cache(const char* name, unsigne
 	if (!name || !size || size > KMALLOC_MAX_SIZE || (align & (align - 1)))
 		return lib::Error{EINVAL};
 	flags = kmem_cache_flags(flags & SLAB_FLAGS_PERMITTED, name);
-	lib::spin_lock_guard g(slab_lock);
+	mutex_guard g(slab_mutex);
 	if (struct kmem_cache* s = find_mergeable(size, align, flags, ctor)) { /* __kmem_cache_alias */
 		s->refcount++;
 		if (size > s->object_size)
@@ -290,7 +291,7 @@ void kmem_cache_destroy(struct kmem_cache* s)
 {
 	if (!s)
 		return;
-	lib::spin_lock_guard g(slab_lock);
+	mutex_guard g(slab_mutex);
 	if (s->refcount < 0 || --s->refcount > 0)
 		return; /* the boot caches stay; an alias drops its reference */
 	if (__kmem_cache_shutdown(s).is_err()) {
@@ -413,7 +414,7 @@ size_t render_slabinfo(char* buf, size_t size)
 	                    "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
 	                    " : tunables <limit> <batchcount> <sharedfactor>"
 	                    " : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
-	lib::spin_lock_guard g(slab_lock);
+	mutex_guard g(slab_mutex);
 	struct kmem_cache* s;
 	list_for_each_entry(s, &slab_caches, list) {
 		struct slabinfo info;

@@ -50,7 +50,7 @@
  * (get_freelist) before it leaves the slab.  Linux does the same with a
  * cmpxchg on freelist+counters; here the lock is the serialisation.
  *
- * Lock order: slab_lock -> kmem_cache_node::list_lock (irqs off) ->
+ * Lock order: slab_mutex -> kmem_cache_node::list_lock (irqs off) ->
  * per_cpu_pages::lock -> zone->lock.  A CPU's kmem_cache_cpu is guarded
  * by disabling interrupts on that CPU.  page->freelist/inuse/frozen of a
  * slab are guarded by its node's list_lock, except for a new slab no one
@@ -61,6 +61,7 @@
 #include "slab.h"
 #include <arch/archrandom.h>
 #include <arch/processor.h>
+#include <kernel/lockdep.h>
 #include <kernel/panic.h>
 #include <kernel/params.h>
 #include <kernel/printk.h>
@@ -74,7 +75,7 @@
 namespace slub
 {
 slab_state_t slab_state = DOWN;
-lib::spinlock slab_lock(true); /* preemptible: allocates while held (Linux: slab_mutex) */
+DEFINE_MUTEX(slab_mutex); /* a sleeping lock: allocates with GFP_KERNEL while held */
 lib::list_head slab_caches;
 struct kmem_cache* kmem_cache_cache;
 bool slub_nomerge;
@@ -156,7 +157,7 @@ unsigned long get_random_long()
 
 /* nr_partial changes under list_lock and is peeked at without it
  * (get_partial_node): one relaxed store per change */
-inline void add_partial(struct kmem_cache_node* n, struct page* page, bool tail)
+inline void add_partial(struct kmem_cache_node* n, struct page* page, bool tail) REQUIRES(n->list_lock)
 {
 	__atomic_store_n(&n->nr_partial, n->nr_partial + 1, __ATOMIC_RELAXED);
 	if (tail)
@@ -164,12 +165,12 @@ inline void add_partial(struct kmem_cache_node* n, struct page* page, bool tail)
 	else
 		n->partial.add(&page->lru);
 }
-inline void remove_partial(struct kmem_cache_node* n, struct page* page)
+inline void remove_partial(struct kmem_cache_node* n, struct page* page) REQUIRES(n->list_lock)
 {
 	page->lru.del();
 	__atomic_store_n(&n->nr_partial, n->nr_partial - 1, __ATOMIC_RELAXED);
 }
-inline void add_full(struct kmem_cache_node* n, struct page* page)
+inline void add_full(struct kmem_cache_node* n, struct page* page) REQUIRES(n->list_lock)
 {
 	n->full.add(&page->lru);
 }
@@ -658,10 +659,14 @@ __attribute__((noinline)) void free_debug(struct kmem_cache* s, struct page* pag
 void init_kmem_cache_node(struct kmem_cache_node* n)
 {
 	new (n) kmem_cache_node{};
+#if !__STDC_HOSTED__
+	lockdep_init_map(&n->list_lock); /* a reused address: a new lock */
+#endif
 }
 
-/* The first kmem_cache_node comes from a slab of its own cache, by hand. */
-void early_kmem_cache_node_alloc(int node)
+/* The first kmem_cache_node comes from a slab of its own cache, by hand
+ * (boot, one CPU, a node no one else sees yet: its list_lock not taken). */
+void early_kmem_cache_node_alloc(int node) NO_THREAD_SAFETY_ANALYSIS
 {
 	struct kmem_cache* s = kmem_cache_node_cache;
 	struct page* page = allocate_slab(s, GFP_KERNEL, node);
@@ -717,8 +722,9 @@ struct kmem_cache_cpu* cpu_area(struct kmem_cache* s)
 	                                                align_up(sizeof(struct kmem_cache), alignof(kmem_cache_cpu)));
 }
 
-/* move a static boot cache into an object of the kmem_cache cache */
-struct kmem_cache* bootstrap(struct kmem_cache* static_cache)
+/* move a static boot cache into an object of the kmem_cache cache
+ * (kmem_cache_init: boot, one CPU, slab_caches unlocked) */
+struct kmem_cache* bootstrap(struct kmem_cache* static_cache) NO_THREAD_SAFETY_ANALYSIS
 {
 	auto* s = static_cast<struct kmem_cache*>(kmem_cache_zalloc(kmem_cache_cache, GFP_NOWAIT));
 	if (!s)
@@ -903,7 +909,7 @@ bool shrink_node(struct kmem_cache* s, struct kmem_cache_node* n, bool report)
 		page->lru.del();
 		discard_slab(s, page);
 	}
-	return n->nr_partial || n->nr_slabs.load(std::memory_order_relaxed);
+	return __atomic_load_n(&n->nr_partial, __ATOMIC_RELAXED) || n->nr_slabs.load(std::memory_order_relaxed);
 }
 
 lib::Result<void> __kmem_cache_shutdown(struct kmem_cache* s)
@@ -998,7 +1004,8 @@ void get_slabinfo(struct kmem_cache* s, struct slabinfo* info)
 	info->num_slabs = nr_slabs;
 }
 
-void kmem_cache_init()
+/* boot, one CPU, before any other cache user: slab_caches unlocked */
+void kmem_cache_init() NO_THREAD_SAFETY_ANALYSIS
 {
 	if (slab_state != DOWN)
 		return;
@@ -1021,7 +1028,8 @@ void kmem_cache_init()
 	        slub_max_order, slub_min_objects, nr_cpu_ids, nodes);
 }
 
-void kmem_cache_reset_for_test()
+/* host tests, between tests: no other user */
+void kmem_cache_reset_for_test() NO_THREAD_SAFETY_ANALYSIS
 {
 	slab_state = DOWN;
 	slab_caches.init();

@@ -52,7 +52,7 @@
 namespace
 {
 lib::spinlock vmap_area_lock;
-constinit vmap_area_allocator vmap_areas; /* guarded by vmap_area_lock */
+constinit vmap_area_allocator vmap_areas GUARDED_BY(vmap_area_lock);
 bool vmap_initialized;
 std::atomic<unsigned long> nr_vmalloc_pages;
 
@@ -66,7 +66,7 @@ struct vm_obj {
 	vm_obj* next;
 };
 lib::spinlock vm_obj_lock;
-vm_obj* vm_obj_freelist; /* guarded by vm_obj_lock */
+vm_obj* vm_obj_freelist GUARDED_BY(vm_obj_lock);
 unsigned long vm_obj_pool_pages;
 
 /* a zeroed 128-byte object, or NULL */

@@ -2,7 +2,8 @@
 # Install the Debian 12 packages monolith needs to build, run and test,
 # if any is missing (called by `make`, `make run`, `make test`).
 set -eu
-PKGS="g++ make cmake python3 binutils libgtest-dev gdb \
+# clang: only for the lock check (tests/lint: clang++ -Wthread-safety)
+PKGS="g++ clang make cmake python3 binutils libgtest-dev gdb \
 qemu-system-x86 grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools ovmf"
 
 missing=""

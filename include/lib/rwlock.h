@@ -13,6 +13,8 @@
  * then waits for the readers to drain.  Like lib::spinlock, a held lock
  * disables preemption (no-op on the host), and the irqsave guards save
  * interrupt state before taking the lock and restore it after releasing.
+ * Lockdep does not track rwlocks yet (nothing in the kernel takes one
+ * outside its test); Clang's analysis does (<lib/thread_safety.h>).
  */
 #pragma once
 #include <atomic>
@@ -22,14 +24,14 @@
 namespace lib
 {
 
-class rwlock
+class CAPABILITY("rwlock") rwlock
 {
 public:
 	constexpr rwlock() = default;
 	rwlock(const rwlock&) = delete;
 	rwlock& operator=(const rwlock&) = delete;
 
-	void read_lock()
+	void read_lock() ACQUIRE_SHARED()
 	{
 		__spin_preempt_disable();
 		for (;;) {
@@ -40,12 +42,12 @@ public:
 			cpu_relax();
 		}
 	}
-	void read_unlock()
+	void read_unlock() RELEASE_SHARED()
 	{
 		cnts_.fetch_sub(1, std::memory_order_release);
 		__spin_preempt_enable();
 	}
-	void write_lock()
+	void write_lock() ACQUIRE()
 	{
 		__spin_preempt_disable();
 		cnts_.fetch_or(WRITER_WAITING, std::memory_order_relaxed);
@@ -63,7 +65,7 @@ public:
 			cpu_relax();
 		}
 	}
-	void write_unlock()
+	void write_unlock() RELEASE()
 	{
 		cnts_.fetch_and(~WRITER, std::memory_order_release);
 		__spin_preempt_enable();
@@ -78,11 +80,11 @@ private:
 	std::atomic<uint32_t> cnts_{0};
 };
 
-class [[nodiscard]] read_lock_guard
+class [[nodiscard]] SCOPED_CAPABILITY read_lock_guard
 {
 public:
-	explicit read_lock_guard(rwlock& l) : lock_(l) { lock_.read_lock(); }
-	~read_lock_guard() { lock_.read_unlock(); }
+	explicit read_lock_guard(rwlock& l) ACQUIRE_SHARED(l) : lock_(l) { lock_.read_lock(); }
+	~read_lock_guard() RELEASE() { lock_.read_unlock(); }
 	read_lock_guard(const read_lock_guard&) = delete;
 	read_lock_guard& operator=(const read_lock_guard&) = delete;
 
@@ -90,11 +92,11 @@ private:
 	rwlock& lock_;
 };
 
-class [[nodiscard]] write_lock_guard
+class [[nodiscard]] SCOPED_CAPABILITY write_lock_guard
 {
 public:
-	explicit write_lock_guard(rwlock& l) : lock_(l) { lock_.write_lock(); }
-	~write_lock_guard() { lock_.write_unlock(); }
+	explicit write_lock_guard(rwlock& l) ACQUIRE(l) : lock_(l) { lock_.write_lock(); }
+	~write_lock_guard() RELEASE() { lock_.write_unlock(); }
 	write_lock_guard(const write_lock_guard&) = delete;
 	write_lock_guard& operator=(const write_lock_guard&) = delete;
 
@@ -102,11 +104,14 @@ private:
 	rwlock& lock_;
 };
 
-class [[nodiscard]] read_lock_irqsave_guard
+class [[nodiscard]] SCOPED_CAPABILITY read_lock_irqsave_guard
 {
 public:
-	explicit read_lock_irqsave_guard(rwlock& l) : lock_(l), flags_(arch_local_irq_save()) { lock_.read_lock(); }
-	~read_lock_irqsave_guard()
+	explicit read_lock_irqsave_guard(rwlock& l) ACQUIRE_SHARED(l) : lock_(l), flags_(arch_local_irq_save())
+	{
+		lock_.read_lock();
+	}
+	~read_lock_irqsave_guard() RELEASE()
 	{
 		lock_.read_unlock();
 		arch_local_irq_restore(flags_);
@@ -119,11 +124,14 @@ private:
 	unsigned long flags_;
 };
 
-class [[nodiscard]] write_lock_irqsave_guard
+class [[nodiscard]] SCOPED_CAPABILITY write_lock_irqsave_guard
 {
 public:
-	explicit write_lock_irqsave_guard(rwlock& l) : lock_(l), flags_(arch_local_irq_save()) { lock_.write_lock(); }
-	~write_lock_irqsave_guard()
+	explicit write_lock_irqsave_guard(rwlock& l) ACQUIRE(l) : lock_(l), flags_(arch_local_irq_save())
+	{
+		lock_.write_lock();
+	}
+	~write_lock_irqsave_guard() RELEASE()
 	{
 		lock_.write_unlock();
 		arch_local_irq_restore(flags_);

@@ -21,8 +21,9 @@
  * of the free lists (pages on per-cpu lists are not in it, as Linux's
  * NR_FREE_PAGES); pcp->count == the length of pcp->list.
  *
- * Lock order: per_cpu_pages::lock -> zone->lock, both taken with
- * interrupts disabled.  As in Linux 6.1, pcp->lock guards a CPU's list
+ * Lock order (<kernel/lock_order.h>): per_cpu_pages::lock -> zone->lock,
+ * both taken with interrupts disabled.  As in Linux 6.1, pcp->lock is an
+ * ordinary spinlock (holding it disables preemption) guarding a CPU's list
  * and count: the owning CPU takes it with a trylock (interrupts off, on
  * its own pageset) and falls back to the buddy lists if another CPU holds
  * it; drain_zone_pages() takes it from any CPU to empty a remote list.
@@ -46,6 +47,7 @@ enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 inline constexpr unsigned long MAX_DMA_PFN = (16UL << 20) >> PAGE_SHIFT;
 inline constexpr unsigned long MAX_DMA32_PFN = (4UL << 30) >> PAGE_SHIFT;
 
+/* both under the zone's lock (GUARDED_BY on zone::free_area) */
 struct free_area {
 	lib::list_head free_list;
 	unsigned long nr_free;
@@ -53,13 +55,11 @@ struct free_area {
 
 /* one cache line per CPU: no two CPUs write the same line on their fast path */
 struct alignas(64) per_cpu_pages {
-	lib::spinlock lock;  /* guards count and list (Linux 6.1's pcp->lock); taken
-	                      * with interrupts off only, so built without the
-	                      * preempt_count work (zone_init_free_lists) */
-	int count;           /* pages on the list */
-	int high;            /* above this, batch pages go back to the buddy lists */
-	int batch;           /* chunk size for refill and drain */
-	lib::list_head list; /* order-0 pages, hottest first */
+	lib::spinlock lock;                   /* Linux 6.1's pcp->lock, taken with interrupts off */
+	int count GUARDED_BY(lock);           /* pages on the list */
+	int high;                             /* above this, batch pages go back to the buddy lists */
+	int batch;                            /* chunk size for refill and drain */
+	lib::list_head list GUARDED_BY(lock); /* order-0 pages, hottest first */
 };
 
 struct pglist_data;
@@ -76,7 +76,7 @@ struct zone {
 	const char* name;
 	unsigned idx; /* zone_type */
 	lib::spinlock lock;
-	struct free_area free_area[MAX_ORDER];
+	struct free_area free_area[MAX_ORDER] GUARDED_BY(lock);
 	std::atomic<long> nr_free_pages; /* NR_FREE_PAGES: pages on the free lists */
 };
 

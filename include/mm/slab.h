@@ -34,9 +34,9 @@
  *   - node->nr_slabs / total_objects count every slab of the node,
  *     whatever list it is on.
  *
- * Lock order: slab_lock (the cache list; creation and destruction)
- *   -> kmem_cache_node::list_lock (interrupts off)
- *   -> per_cpu_pages::lock -> zone->lock (inside the page allocator).
+ * Lock order (<kernel/lock_order.h>): slab_mutex (the cache list;
+ *   creation and destruction) -> kmem_cache_node::list_lock (interrupts
+ *   off) -> per_cpu_pages::lock -> zone->lock (inside the page allocator).
  * The per-CPU slab is touched only by its CPU with interrupts off and
  * needs no lock; another CPU that wants it emptied asks that CPU with a
  * cross-CPU call (flush_all, from kmem_cache_shrink and _destroy, which
@@ -48,6 +48,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <kernel/mutex.h>
 #include <kernel/smp.h>
 #include <lib/list.h>
 #include <lib/result.h>
@@ -134,9 +135,9 @@ struct alignas(64) kmem_cache_cpu {
 
 struct kmem_cache_node {
 	lib::spinlock list_lock;    /* guards partial, full and the freelist/inuse/frozen of this node's slabs */
-	unsigned long nr_partial;   /* slabs on partial */
-	lib::list_head partial;     /* slabs with free objects, linked through page->lru */
-	lib::list_head full;        /* debug caches only: slabs without free objects */
+	unsigned long nr_partial GUARDED_BY(list_lock); /* slabs on partial */
+	lib::list_head partial GUARDED_BY(list_lock);   /* slabs with free objects, linked through page->lru */
+	lib::list_head full GUARDED_BY(list_lock);      /* debug caches only: slabs without free objects */
 	std::atomic<long> nr_slabs; /* every slab of this node */
 	std::atomic<long> total_objects;
 };
@@ -230,8 +231,8 @@ namespace slub
 {
 enum slab_state_t { DOWN, PARTIAL, UP, FULL };
 extern slab_state_t slab_state;
-extern lib::spinlock slab_lock;             /* guards slab_caches and refcounts */
-extern lib::list_head slab_caches;          /* newest first, as /proc/slabinfo lists them */
+extern struct mutex slab_mutex; /* guards slab_caches and refcounts */
+extern lib::list_head slab_caches GUARDED_BY(slab_mutex); /* newest first, as /proc/slabinfo lists them */
 extern struct kmem_cache* kmem_cache_cache; /* "kmem_cache": where struct kmem_cache objects live */
 extern bool slub_nomerge;
 extern std::atomic<long> large_kmalloc_pages;

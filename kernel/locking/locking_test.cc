@@ -245,6 +245,103 @@ KTEST_EXPLICIT_ONLY(locking, lockdep_circular_dependency)
 	up_write(&ld_rw);
 }
 
+/* ---- lockdep and spinlocks ---- */
+namespace
+{
+lib::spinlock ld_sa, ld_sb;
+lib::untracked_spinlock ld_untracked;
+} // namespace
+
+/* spinlocks in a consistent order, a trylock in any order, and an
+ * untracked lock: no report; held_locks follows the spinlocks held */
+KTEST(locking, lockdep_spinlock_consistent_order_is_quiet)
+{
+	bool was_on = debug_locks;
+	lockdep_init_map(&ld_sa);
+	lockdep_init_map(&ld_sb);
+	for (int i = 0; i < 3; i++) {
+		lib::spin_lock_irqsave_guard a(ld_sa);
+		lib::spin_lock_guard b(ld_sb);
+		KEXPECT_EQ(current->lockdep_depth, was_on ? 2 : 0);
+	}
+	{
+		lib::spin_lock_irqsave_guard b(ld_sb);
+		KEXPECT_TRUE(ld_sa.try_lock()); /* trylock: recorded as held, no order */
+		KEXPECT_EQ(current->lockdep_depth, was_on ? 2 : 0);
+		lib::spin_lock_guard u(ld_untracked);
+		KEXPECT_EQ(current->lockdep_depth, was_on ? 2 : 0);
+		ld_sa.unlock();
+	}
+	/* a mutex then a spinlock, the same way every time */
+	mutex_init(&ld_a);
+	for (int i = 0; i < 2; i++) {
+		mutex_lock(&ld_a);
+		{
+			lib::spin_lock_irqsave_guard a(ld_sa);
+		}
+		mutex_unlock(&ld_a);
+	}
+	KEXPECT_EQ(current->lockdep_depth, 0);
+	KEXPECT_EQ(debug_locks, was_on);
+}
+
+/*
+ * Recursive locking of a spinlock: a second lock() would spin for ever
+ * after the report, so the test makes the check lock() makes before it
+ * spins.
+ */
+KTEST_EXPLICIT_ONLY(locking, lockdep_spinlock_recursive_locking)
+{
+	KEXPECT_TRUE(debug_locks);
+	lockdep_init_map(&ld_sa);
+	{
+		lib::spin_lock_irqsave_guard g(ld_sa);
+		spin_acquire(&ld_sa, false);
+	}
+	KEXPECT_FALSE(debug_locks); /* reported, then turned off */
+	KEXPECT_EQ(current->lockdep_depth, 0);
+}
+
+/* sa->sb, then sb->sa: reported at the second order's inner acquire;
+ * uncontended, so the run goes on */
+KTEST_EXPLICIT_ONLY(locking, lockdep_spinlock_circular_dependency)
+{
+	KEXPECT_TRUE(debug_locks);
+	lockdep_init_map(&ld_sa);
+	lockdep_init_map(&ld_sb);
+	{
+		lib::spin_lock_irqsave_guard a(ld_sa);
+		lib::spin_lock_guard b(ld_sb);
+	}
+	{
+		lib::spin_lock_irqsave_guard b(ld_sb);
+		lib::spin_lock_guard a(ld_sa);
+	}
+	KEXPECT_FALSE(debug_locks);
+	KEXPECT_EQ(current->lockdep_depth, 0);
+}
+
+/* a mutex taken under a spinlock it was once taken outside of: the same
+ * report between the two kinds */
+KTEST_EXPLICIT_ONLY(locking, lockdep_spinlock_mutex_circular_dependency)
+{
+	KEXPECT_TRUE(debug_locks);
+	mutex_init(&ld_a);
+	lockdep_init_map(&ld_sa);
+	mutex_lock(&ld_a);
+	{
+		lib::spin_lock_irqsave_guard s(ld_sa);
+	}
+	mutex_unlock(&ld_a);
+	{
+		lib::spin_lock_irqsave_guard s(ld_sa);
+		lock_acquire(&ld_a, "mutex", false, _THIS_IP_); /* what mutex_lock checks first */
+		lock_release(&ld_a);
+	}
+	KEXPECT_FALSE(debug_locks);
+	KEXPECT_EQ(current->lockdep_depth, 0);
+}
+
 /* the spinning reader-writer lock (include/lib/rwlock.h): readers share,
  * a writer excludes, a held lock disables preemption as Linux's rwlock_t */
 #include <lib/rwlock.h>

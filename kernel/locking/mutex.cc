@@ -14,7 +14,11 @@
  * Invariants: a mutex is released only by its owner (else a WARN); a
  * waiter sets its sleeping state while holding wait_lock, and the waker
  * wakes it while holding wait_lock, so no wake-up is lost.  No optimistic
- * spinning, no handoff flag, no priority inheritance, no lockdep.
+ * spinning, no handoff flag, no priority inheritance.  Lockdep sees
+ * mutexes and writers of rw_semaphores (<kernel/lockdep.h>).
+ *
+ * The lock and unlock functions themselves are NO_THREAD_SAFETY_ANALYSIS:
+ * they are where the capability changes hands (annotated in the header).
  *
  * Lock order: wait_lock / lock (irqsave) -> rq->lock.
  */
@@ -45,6 +49,7 @@ void mutex_init(struct mutex* lock)
 	lock->owner.store(nullptr);
 	lock->wait_list.init();
 	lockdep_init_map(lock);
+	lockdep_init_map(&lock->wait_lock);
 }
 
 namespace {
@@ -55,7 +60,7 @@ bool __mutex_trylock(struct mutex* lock)
 }
 } // namespace
 
-int mutex_trylock(struct mutex* lock)
+int mutex_trylock(struct mutex* lock) NO_THREAD_SAFETY_ANALYSIS
 {
 	if (!__mutex_trylock(lock))
 		return 0;
@@ -63,7 +68,7 @@ int mutex_trylock(struct mutex* lock)
 	return 1;
 }
 
-void mutex_lock(struct mutex* lock)
+void mutex_lock(struct mutex* lock) NO_THREAD_SAFETY_ANALYSIS
 {
 	might_sleep();
 	lock_acquire(lock, "mutex", false, _RET_IP_); /* reports before blocking */
@@ -89,13 +94,13 @@ void mutex_lock(struct mutex* lock)
 	lock->wait_lock.unlock_irqrestore(flags);
 }
 
-lib::Result<void> mutex_lock_interruptible(struct mutex* lock)
+lib::Result<void> mutex_lock_interruptible(struct mutex* lock) NO_THREAD_SAFETY_ANALYSIS
 {
 	mutex_lock(lock);
 	return lib::ok();
 }
 
-void mutex_unlock(struct mutex* lock)
+void mutex_unlock(struct mutex* lock) NO_THREAD_SAFETY_ANALYSIS
 {
 	WARN_ON(lock->owner.load() != get_current());
 	lock_release(lock);
@@ -111,6 +116,7 @@ void sema_init(struct semaphore* sem, int val)
 {
 	sem->count = unsigned(val);
 	sem->wait_list.init();
+	lockdep_init_map(&sem->lock);
 }
 
 namespace
@@ -197,9 +203,10 @@ void init_rwsem(struct rw_semaphore* sem)
 	sem->writers_waiting = 0;
 	init_waitqueue_head(&sem->wait);
 	lockdep_init_map(sem);
+	lockdep_init_map(&sem->lock);
 }
 
-int down_read_trylock(struct rw_semaphore* sem)
+int down_read_trylock(struct rw_semaphore* sem) NO_THREAD_SAFETY_ANALYSIS
 {
 	lib::spin_lock_irqsave_guard g(sem->lock);
 	if (sem->count < 0 || sem->writers_waiting)
@@ -219,7 +226,7 @@ bool __down_write_trylock(struct rw_semaphore* sem)
 }
 } // namespace
 
-int down_write_trylock(struct rw_semaphore* sem)
+int down_write_trylock(struct rw_semaphore* sem) NO_THREAD_SAFETY_ANALYSIS
 {
 	if (!__down_write_trylock(sem))
 		return 0;
@@ -227,13 +234,13 @@ int down_write_trylock(struct rw_semaphore* sem)
 	return 1;
 }
 
-void down_read(struct rw_semaphore* sem)
+void down_read(struct rw_semaphore* sem) NO_THREAD_SAFETY_ANALYSIS
 {
 	might_sleep();
 	wait_event(sem->wait, down_read_trylock(sem));
 }
 
-void down_write(struct rw_semaphore* sem)
+void down_write(struct rw_semaphore* sem) NO_THREAD_SAFETY_ANALYSIS
 {
 	might_sleep();
 	lock_acquire(sem, "rwsem", false, _RET_IP_); /* reports before blocking */
@@ -248,7 +255,7 @@ void down_write(struct rw_semaphore* sem)
 	sem->writers_waiting--;
 }
 
-void up_read(struct rw_semaphore* sem)
+void up_read(struct rw_semaphore* sem) NO_THREAD_SAFETY_ANALYSIS
 {
 	bool last;
 	{
@@ -260,7 +267,7 @@ void up_read(struct rw_semaphore* sem)
 		wake_up_all(&sem->wait);
 }
 
-void up_write(struct rw_semaphore* sem)
+void up_write(struct rw_semaphore* sem) NO_THREAD_SAFETY_ANALYSIS
 {
 	{
 		lib::spin_lock_irqsave_guard g(sem->lock);

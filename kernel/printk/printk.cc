@@ -17,7 +17,8 @@
  * early crash is never silent.  console= is parsed here into
  * console_cmdline[] and matched by register_console, as Linux does.
  *
- * Lock order: logbuf_lock is a leaf; taken with interrupts saved.  It
+ * Lock order (<kernel/lock_order.h>): logbuf_lock is the innermost lock
+ * but lockdep's; taken with interrupts saved.  It
  * also guards the console list, so a console's ->write runs under it.
  * During an oops the lock is only tried, so a CPU that faulted while
  * holding it still gets its report out; in NMI context it is only tried
@@ -44,7 +45,7 @@ constexpr size_t LOG_BUF_LEN = 1 << 17; /* CONFIG_LOG_BUF_SHIFT=17 */
 constexpr size_t LOG_LINE_MAX = 1024 - 32;
 alignas(8) char log_buf[LOG_BUF_LEN];
 constinit kmsg::ringbuffer prb(log_buf, LOG_BUF_LEN);
-lib::spinlock logbuf_lock;
+lib::untracked_spinlock logbuf_lock; /* lockdep reports through printk: not tracked */
 bool line_open;          /* the last record did not end in a newline */
 int line_level;
 console* console_drivers; /* the enabled consoles, CON_CONSDEV first */
@@ -280,7 +281,10 @@ void console_flush_on_panic()
 	}
 }
 
-int vprintk(const char* fmt, va_list ap)
+/* NO_THREAD_SAFETY_ANALYSIS: logbuf_lock is only tried during an oops or
+ * in NMI context and the line may then go out without it, which Clang's
+ * analysis cannot express */
+int vprintk(const char* fmt, va_list ap) NO_THREAD_SAFETY_ANALYSIS
 {
 	char text[LOG_LINE_MAX];
 	int level = -1;

@@ -186,7 +186,8 @@ void schedule_debug(struct task_struct* prev)
 	preempt_count_sub(extra); /* Linux: preempt_count_set(PREEMPT_DISABLED) */
 }
 
-void finish_task_switch(struct task_struct* prev)
+/* NO_THREAD_SAFETY_ANALYSIS: releases the rq->lock prev's __schedule took */
+void finish_task_switch(struct task_struct* prev) NO_THREAD_SAFETY_ANALYSIS
 {
 	struct rq* rq = this_rq();
 	/* the state first: once on_cpu is 0 a waker may run prev elsewhere */
@@ -206,7 +207,9 @@ void finish_task_switch(struct task_struct* prev)
  * every task, so the per-CPU count stays right.  preempt: an involuntary
  * switch, which keeps a task that set a sleeping state on the queue.
  */
-void __schedule(bool preempt)
+/* NO_THREAD_SAFETY_ANALYSIS: rq->lock is released by the next task
+ * (finish_task_switch), not here */
+void __schedule(bool preempt) NO_THREAD_SAFETY_ANALYSIS
 {
 	struct rq* rq = this_rq();
 	struct task_struct* prev = rq->curr;
@@ -682,7 +685,7 @@ unsigned long nr_context_switches()
 #include <kernel/stop_machine.h>
 #include <kernel/wait.h>
 
-struct rq* task_rq_lock(struct task_struct* p, unsigned long* flags)
+struct rq* task_rq_lock(struct task_struct* p, unsigned long* flags) NO_THREAD_SAFETY_ANALYSIS /* returns/takes locks by pointer; see sched.h */
 {
 	for (;;) {
 		*flags = arch_local_irq_save();
@@ -696,13 +699,13 @@ struct rq* task_rq_lock(struct task_struct* p, unsigned long* flags)
 	}
 }
 
-void task_rq_unlock(struct rq* rq, struct task_struct* p, unsigned long flags)
+void task_rq_unlock(struct rq* rq, struct task_struct* p, unsigned long flags) NO_THREAD_SAFETY_ANALYSIS /* returns/takes locks by pointer; see sched.h */
 {
 	rq->lock.unlock();
 	p->pi_lock.unlock_irqrestore(flags);
 }
 
-void double_rq_lock(struct rq* a, struct rq* b)
+void double_rq_lock(struct rq* a, struct rq* b) NO_THREAD_SAFETY_ANALYSIS /* returns/takes locks by pointer; see sched.h */
 {
 	if (a == b) {
 		a->lock.lock();
@@ -717,7 +720,7 @@ void double_rq_lock(struct rq* a, struct rq* b)
 	b->lock.lock();
 }
 
-void double_rq_unlock(struct rq* a, struct rq* b)
+void double_rq_unlock(struct rq* a, struct rq* b) NO_THREAD_SAFETY_ANALYSIS /* returns/takes locks by pointer; see sched.h */
 {
 	if (a != b)
 		b->lock.unlock();

@@ -398,7 +398,9 @@ void run_rebalance_domains(struct softirq_action*)
 }
 } // namespace
 
-int newidle_balance(struct rq* this_rq)
+/* NO_THREAD_SAFETY_ANALYSIS: drops and retakes this_rq->lock to take two
+ * rq locks in CPU order (double_lock_balance) */
+int newidle_balance(struct rq* this_rq) NO_THREAD_SAFETY_ANALYSIS
 {
 	if (!cpu_online(unsigned(this_rq->cpu)))
 		return 0;

@@ -88,8 +88,15 @@ struct rt_rq {
 	unsigned int rt_nr_running;
 };
 
+/*
+ * Every field below the lock is guarded by it (xv6's struct proc style),
+ * except cpu (constant) and curr_prio (read unlocked, see there).  Not
+ * GUARDED_BY for Clang: the lock is taken by one task and released by the
+ * next across switch_to, which the analysis cannot follow.  It is a
+ * lib::untracked_spinlock for lockdep for the same reason.
+ */
 struct rq {
-	lib::spinlock lock;
+	lib::untracked_spinlock lock;
 	unsigned int nr_running;
 	uint64_t nr_switches;
 	uint64_t clock; /* ns, updated under the lock (update_rq_clock) */

@@ -16,11 +16,13 @@
  */
 #include <kernel/jiffies.h>
 #include <kernel/timer.h>
+#include <kernel/lockdep.h>
 #include <kernel/wait.h>
 
 void init_waitqueue_head(struct wait_queue_head* wq_head)
 {
 	wq_head->head.init();
+	lockdep_init_map(&wq_head->lock); /* a reused address: a new lock */
 }
 
 int default_wake_function(struct wait_queue_entry* wq_entry, unsigned mode, int flags, void*)

@@ -12,6 +12,8 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/console.h>
+#include <kernel/mutex.h>
+#include <thread>
 #include <uapi/asm-generic/errno-base.h>
 
 #include <arch/current.h>
@@ -98,6 +100,36 @@ volatile unsigned long jiffies;
 }
 // no atomic contexts on the host: might_sleep() has nothing to check
 void __might_sleep(const char*, int) {}
+// slab_mutex: kernel/locking/mutex.cc sleeps through the scheduler; here
+// a thread that finds the mutex taken yields until it is free.  The owner
+// is an address unique to the thread (there is no task_struct).
+namespace
+{
+thread_local char host_task;
+struct task_struct* host_current() { return reinterpret_cast<struct task_struct*>(&host_task); }
+} // namespace
+void mutex_init(struct mutex* lock) { lock->owner.store(nullptr); }
+void mutex_lock(struct mutex* lock)
+{
+	for (;;) {
+		struct task_struct* expected = nullptr;
+		if (lock->owner.compare_exchange_strong(expected, host_current(), std::memory_order_acquire))
+			return;
+		if (expected == host_current()) {
+			std::fprintf(stderr, "host mutex_lock: recursive locking\n");
+			std::abort();
+		}
+		std::this_thread::yield();
+	}
+}
+void mutex_unlock(struct mutex* lock)
+{
+	if (lock->owner.load() != host_current()) {
+		std::fprintf(stderr, "host mutex_unlock: not the owner\n");
+		std::abort();
+	}
+	lock->owner.store(nullptr, std::memory_order_release);
+}
 const char* current_comm() { return "host-test"; }
 void dump_stack() { printk(KERN_DEFAULT "Call Trace: (host test: no stack dump)\n"); }
 void add_taint(taint_flag flag) { taint |= 1UL << flag; }

@@ -1,0 +1,67 @@
+/*
+ * The global lock order: every lock in the tree, outermost first (Linux
+ * keeps its order in comments at the top of mm/rmap.c and mm/filemap.c
+ * and in lockdep's run-time graph; here it is written down once).
+ *
+ * A lock may be taken while holding any lock above it, never one below.
+ * Locks on the same line are never nested in each other.  Per-file
+ * headers say "Lock order: see <kernel/lock_order.h>" plus what is
+ * particular to them; where they disagree, this table wins and the file is
+ * wrong.  lockdep (the "lockdep" boot parameter, kernel/locking/lockdep.cc)
+ * checks the order of mutexes, rw_semaphores and lib::spinlock at run
+ * time; Clang's thread-safety analysis (`ctest -L lint`) checks at
+ * compile time that the data marked GUARDED_BY is touched under its lock.
+ *
+ *  lock                          type       guards                                   owner
+ *  ----------------------------  ---------  ---------------------------------------  -----------------------------
+ *  mm->mmap_lock (not yet)       rwsem      a process's VMAs                         mm/mmap.c in Linux
+ *  inode->i_rwsem (not yet)      rwsem      a file's contents and size               fs/ in Linux
+ *  slab_mutex                    mutex      slab_caches, cache refcounts             mm/slub.cc, mm/slab_common.cc
+ *  sighand->siglock (not yet)    spinlock   signal handlers, pending signals         kernel/signal.c in Linux
+ *  tasklist_lock                 spinlock   the task list, children/sibling, thread  kernel/fork.cc
+ *                                           lists, nr_threads
+ *  kthread_create_lock           spinlock   kthread_create_list                      kernel/kthread.cc
+ *  irq_desc_lock                 spinlock   irq_desc[] handlers and state            arch/x86_64/kernel/irq.cc
+ *  stopper->lock                 spinlock   a CPU's stop_machine works               kernel/stop_machine.cc
+ *  wq_head->lock, x->wait.lock,  spinlock   a wait queue's entries; a completion's   kernel/sched/wait.cc,
+ *  mutex wait_lock, sem->lock               done; a sleeping lock's waiters          completion.cc, locking/mutex.cc
+ *  p->pi_lock                    spinlock   p's wake-up state, cpus_mask             kernel/sched/core.cc
+ *  rq->lock (lower CPU first)    untracked  the runqueue (see kernel/sched/sched.h)  kernel/sched/core.cc
+ *  pidmap_lock                   spinlock   the pid bitmap                           kernel/pid.cc
+ *  kmem_cache_node::list_lock    spinlock   a node's partial/full slabs              mm/slub.cc
+ *  per_cpu_pages::lock           spinlock   a CPU's order-0 page list and count      mm/page_alloc.cc
+ *  zone->lock                    spinlock   free_area[] (the buddy free lists)       mm/page_alloc.cc
+ *  vmap_area_lock, vm_obj_lock   spinlock   the vmap areas; vmalloc's object pool    mm/vmalloc.cc
+ *  kernel_pgtable_lock,          spinlock   kernel page-table pages; fixmap hook-up  arch/x86_64/mm/pgtable.cc,
+ *  fixmap_lock                                                                       fixmap.cc
+ *  ioapic_lock                   spinlock   I/O APIC redirection entries             arch/x86_64/kernel/io_apic.cc
+ *  timer_base.lock               spinlock   a CPU's timer list                       kernel/time/timer.cc
+ *  call_single_queue[cpu].lock   spinlock   a CPU's queued cross-CPU calls           kernel/smp.cc
+ *  logbuf_lock                   untracked  the printk ring buffer, the console      kernel/printk/printk.cc
+ *                                           list; consoles write under it
+ *  lockdep_lock                  untracked  lockdep's dependency table               kernel/locking/lockdep.cc
+ *
+ * Notes on the order:
+ *  - The issue that asked for this table listed "zone and pcp locks,
+ *    slab locks"; the tree's order (mm/slab.h) is the reverse, as in
+ *    Linux: the page allocator may be entered with a node's list_lock
+ *    held, so list_lock -> pcp -> zone.
+ *  - The runqueue locks are taken in the middle of the order because
+ *    wake-ups happen under wait-queue locks and pi_lock; nothing is taken
+ *    under rq->lock except another rq->lock (of a higher CPU) and printk.
+ *  - Everything may printk, so logbuf_lock is near the bottom; only
+ *    lockdep_lock is below it (lockdep prints after dropping it).
+ *  - "untracked" is lib::untracked_spinlock: a spinlock lockdep does not
+ *    look at (<lib/spinlock.h> says why for each).
+ *  - Interrupts: a lock also taken in interrupt context is taken with
+ *    spin_lock_irqsave_guard everywhere (timer_base, call_single_queue,
+ *    wait queues, pi_lock, rq->lock, logbuf_lock, zone and pcp locks).
+ *
+ * What each lock guards is also marked on the data itself with
+ * GUARDED_BY/REQUIRES (<lib/thread_safety.h>) where Clang can follow it;
+ * the runqueue is grouped xv6-style under its lock instead
+ * (kernel/sched/sched.h) and the task list is documented in
+ * <kernel/sched.h>.
+ */
+#pragma once
+#include <lib/thread_safety.h>
