@@ -175,7 +175,8 @@ unsigned long stack_not_used(const struct task_struct* p)
 	return reinterpret_cast<uintptr_t>(n) - reinterpret_cast<uintptr_t>(end_of_stack(p));
 }
 
-lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int node)
+/* the new task is no one else's yet: its links need no tasklist_lock */
+lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int node) NO_THREAD_SAFETY_ANALYSIS
 {
 	struct task_struct* tsk = alloc_task_struct_node(node);
 	if (!tsk)
@@ -221,7 +222,9 @@ namespace
 {
 /* the new task's signal_struct with one reference for it: current's for
  * CLONE_THREAD, else a new one (Linux: copy_signal) */
+/* a new signal_struct is no one else's yet (see dup_task_struct) */
 lib::Result<struct signal_struct*> copy_signal(unsigned long clone_flags, struct task_struct* cur, int node)
+    NO_THREAD_SAFETY_ANALYSIS
 {
 	if (clone_flags & CLONE_THREAD) {
 		ref_get(cur->signal);

@@ -60,8 +60,10 @@
  * What each lock guards is also marked on the data itself with
  * GUARDED_BY/REQUIRES (<lib/thread_safety.h>) where Clang can follow it;
  * the runqueue is grouped xv6-style under its lock instead
- * (kernel/sched/sched.h) and the task list is documented in
- * <kernel/sched.h>.
+ * (kernel/sched/sched.h).  The task list's links (tasks, children,
+ * sibling, thread_node, signal->thread_head, nr_threads) are GUARDED_BY
+ * tasklist_lock, and its walkers (next_task, next_thread,
+ * find_task_by_vpid) REQUIRE it.
  */
 #pragma once
 #include <lib/thread_safety.h>

@@ -228,6 +228,9 @@ struct thread_struct {
 	unsigned long gsbase;
 };
 
+/* the task list's lock (<kernel/sched/task.h>), guarding the links below */
+extern lib::spinlock tasklist_lock;
+
 struct task_struct {
 	/* first, as Linux (THREAD_INFO_IN_TASK): current_thread_info() == current */
 	struct thread_info thread_info;
@@ -257,7 +260,7 @@ struct task_struct {
 	int nr_cpus_allowed;
 	struct cpumask cpus_mask;
 
-	lib::list_head tasks; /* the task list (leaders), headed by init_task.tasks */
+	lib::list_head tasks GUARDED_BY(tasklist_lock); /* the task list (leaders), headed by init_task.tasks */
 
 	struct mm_struct* mm;        /* NULL for kernel threads */
 	struct mm_struct* active_mm; /* the mm it runs on: borrowed by kernel threads */
@@ -271,10 +274,10 @@ struct task_struct {
 
 	struct task_struct* real_parent;  /* the one that created it (or init after reparenting) */
 	struct task_struct* parent;       /* recipient of SIGCHLD, wait4() reports */
-	lib::list_head children;          /* its children, through their sibling */
-	lib::list_head sibling;           /* on the parent's children list */
+	lib::list_head children GUARDED_BY(tasklist_lock); /* its children, through their sibling */
+	lib::list_head sibling GUARDED_BY(tasklist_lock);  /* on the parent's children list */
 	struct task_struct* group_leader; /* the thread-group leader */
-	lib::list_head thread_node;       /* on signal->thread_head */
+	lib::list_head thread_node GUARDED_BY(tasklist_lock); /* on signal->thread_head */
 
 	uint64_t utime;          /* ns in user mode */
 	uint64_t stime;          /* ns in kernel mode */
@@ -385,8 +388,8 @@ static inline char task_state_to_char(const struct task_struct* tsk)
 }
 
 /* the task with that pid (idle tasks excluded), or NULL; hold tasklist_lock */
-struct task_struct* find_task_by_vpid(pid_t nr);
-struct task_struct* find_task_by_pid_ns(pid_t nr, void* ns);
+struct task_struct* find_task_by_vpid(pid_t nr) REQUIRES(tasklist_lock);
+struct task_struct* find_task_by_pid_ns(pid_t nr, void* ns) REQUIRES(tasklist_lock);
 /* the same, with a reference taken (put_task_struct it), lock taken inside */
 struct task_struct* find_get_task_by_vpid(pid_t nr);
 

@@ -25,23 +25,24 @@
 struct signal_struct {
 	std::atomic<int> sigcnt;    /* references: one per thread that points here */
 	std::atomic<int> live;      /* threads not yet exiting */
-	int nr_threads;             /* threads in the group; under tasklist_lock */
-	lib::list_head thread_head; /* every thread, linked through thread_node */
+	int nr_threads GUARDED_BY(tasklist_lock);             /* threads in the group */
+	lib::list_head thread_head GUARDED_BY(tasklist_lock); /* every thread, linked through thread_node */
 };
 extern struct signal_struct init_signals;
 
-static inline int get_nr_threads(const struct task_struct* tsk)
+/* a racy read without tasklist_lock, as Linux's: a figure, not a promise */
+static inline int get_nr_threads(const struct task_struct* tsk) NO_THREAD_SAFETY_ANALYSIS
 {
 	return tsk->signal->nr_threads;
 }
 
 /* the next thread-group leader on the task list (init_task after the last) */
-static inline struct task_struct* next_task(struct task_struct* p)
+static inline struct task_struct* next_task(struct task_struct* p) REQUIRES(tasklist_lock)
 {
 	return list_next_entry(p, tasks);
 }
 /* the next thread of p's group, wrapping past the list head */
-static inline struct task_struct* next_thread(struct task_struct* p)
+static inline struct task_struct* next_thread(struct task_struct* p) REQUIRES(tasklist_lock)
 {
 	lib::list_head* n = p->thread_node.next;
 	if (n == &p->signal->thread_head)
