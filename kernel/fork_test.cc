@@ -23,6 +23,7 @@
 #include <kernel/sched/task_stack.h>
 #include <uapi/linux/sched.h>
 #include <lib/ref.h>
+#include "task_footprint_test.h"
 #include <lib/string.h>
 #include <mm/mmzone.h>
 #include <mm/page_alloc.h>
@@ -30,8 +31,6 @@
 #include <mm/vmalloc.h>
 #include <uapi/asm-generic/errno-base.h>
 
-extern struct kmem_cache* task_struct_cachep; /* kernel/fork.cc */
-extern struct kmem_cache* signal_cachep;
 
 namespace
 {
@@ -242,16 +241,7 @@ KTEST(task, copy_process_failures_undo_every_step)
 		/* CLONE_THREAD takes no new signal_struct: two allocations */
 		int steps = (clone_flags & CLONE_THREAD) ? 2 : 3;
 		for (int nth = 1; nth <= steps; nth++) {
-			kmem_cache_shrink(task_struct_cachep);
-			kmem_cache_shrink(signal_cachep);
-			drain_all_pages();
-			unsigned long free_before = nr_free_pages();
-			unsigned long vm_before = vmalloc_nr_pages();
-			struct slabinfo ti, si;
-			get_slabinfo(task_struct_cachep, &ti);
-			get_slabinfo(signal_cachep, &si);
-			int threads_before = nr_threads, pids_before = pid_nr_allocated();
-			long sigcnt_before = current->signal->sigcnt.load();
+			struct task_footprint before = task_footprint::now();
 
 			fail_nth_alloc = nth;
 			lib::Result<struct task_struct*> r = copy_process(clone_flags, NUMA_NO_NODE);
@@ -263,19 +253,7 @@ KTEST(task, copy_process_failures_undo_every_step)
 				continue;
 			}
 
-			kmem_cache_shrink(task_struct_cachep);
-			kmem_cache_shrink(signal_cachep);
-			drain_all_pages();
-			struct slabinfo ta, sa;
-			get_slabinfo(task_struct_cachep, &ta);
-			get_slabinfo(signal_cachep, &sa);
-			KEXPECT_EQ(nr_threads, threads_before);
-			KEXPECT_EQ(pid_nr_allocated(), pids_before);
-			KEXPECT_EQ(ta.active_objs, ti.active_objs);
-			KEXPECT_EQ(sa.active_objs, si.active_objs);
-			KEXPECT_EQ(vmalloc_nr_pages(), vm_before);
-			KEXPECT_EQ(nr_free_pages(), free_before);
-			KEXPECT_EQ(current->signal->sigcnt.load(), sigcnt_before);
+			expect_same_footprint(__ktest, before, task_footprint::now());
 		}
 	}
 }

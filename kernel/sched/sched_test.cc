@@ -16,6 +16,7 @@
  * Data: per-test statics; no locks beyond those of the code under test.
  */
 #include "sched.h"
+#include "../task_footprint_test.h"
 #include <lib/ref.h>
 #include <lib/string.h>
 #include <kernel/compiler.h>
@@ -68,8 +69,6 @@ int hog_fn(void* data)
 }
 } // namespace
 
-extern struct kmem_cache* task_struct_cachep; /* kernel/fork.cc */
-extern struct kmem_cache* signal_cachep;
 
 /* ================================ kthread ================================ */
 
@@ -193,15 +192,7 @@ KTEST(kthread, impossible_priorities_are_einval)
 KTEST(kthread, create_out_of_memory_is_enomem_and_frees_everything)
 {
 	for (int nth = 1; nth <= 4; nth++) {
-		KASSERT_TRUE(ktest_quiesce());
-		kmem_cache_shrink(task_struct_cachep);
-		kmem_cache_shrink(signal_cachep);
-		drain_all_pages();
-		unsigned long free_before = nr_free_pages();
-		struct slabinfo ti, si;
-		get_slabinfo(task_struct_cachep, &ti);
-		get_slabinfo(signal_cachep, &si);
-		int threads_before = nr_threads, pids_before = pid_nr_allocated();
+		struct task_footprint before = task_footprint::now();
 
 		fail_nth_alloc = nth;
 		struct task_struct* k = kthread_create(never_called, nullptr, "ktest-oom");
@@ -214,18 +205,8 @@ KTEST(kthread, create_out_of_memory_is_enomem_and_frees_everything)
 		}
 		KEXPECT_EQ(PTR_ERR(k), long(-ENOMEM));
 
-		KEXPECT_TRUE(ktest_quiesce()); /* a child that failed in kthread() is released */
-		kmem_cache_shrink(task_struct_cachep);
-		kmem_cache_shrink(signal_cachep);
-		drain_all_pages();
-		struct slabinfo ta, sa;
-		get_slabinfo(task_struct_cachep, &ta);
-		get_slabinfo(signal_cachep, &sa);
-		KEXPECT_EQ(nr_threads, threads_before);
-		KEXPECT_EQ(pid_nr_allocated(), pids_before);
-		KEXPECT_EQ(ta.active_objs, ti.active_objs);
-		KEXPECT_EQ(sa.active_objs, si.active_objs);
-		KEXPECT_EQ(nr_free_pages(), free_before);
+		/* a child that failed in kthread() is released by now() */
+		expect_same_footprint(__ktest, before, task_footprint::now());
 	}
 }
 
@@ -662,24 +643,6 @@ int many_fn(void* data)
 	return s->index;
 }
 
-unsigned long active_objs(struct kmem_cache* s)
-{
-	struct slabinfo info;
-	get_slabinfo(s, &info);
-	return info.active_objs;
-}
-
-/* the caches a thread's creation touches, emptied of free slabs */
-unsigned long quiesced_free_pages()
-{
-	ktest_quiesce(); /* the last stopped threads are released */
-	kmem_cache_shrink(task_struct_cachep);
-	kmem_cache_shrink(signal_cachep);
-	kmem_cache_shrink(kmalloc_slab(64, GFP_KERNEL));
-	drain_all_pages();
-	return nr_free_pages();
-}
-
 /* one round: create NR_MANY, each checks current, stop all; errors counted */
 int many_round(struct many_slot* slots, struct task_struct** ks)
 {
@@ -720,22 +683,14 @@ KTEST(kthread, create_and_stop_500_threads_frees_everything)
 	static struct task_struct* ks[NR_MANY];
 	KEXPECT_EQ(many_round(slots, ks), 0); /* warm-up */
 	/* shrinking flushes the per-CPU slabs, which count as all active */
-	unsigned long free_before = quiesced_free_pages();
-	int threads_before = nr_threads, pids_before = pid_nr_allocated();
-	unsigned long tasks_before = active_objs(task_struct_cachep);
-	unsigned long signals_before = active_objs(signal_cachep);
+	struct task_footprint before = task_footprint::now();
 
 	KEXPECT_EQ(many_round(slots, ks), 0);
 
-	unsigned long free_after = quiesced_free_pages();
-	printk(KERN_INFO "    # 500 threads: task_struct active %lu before, %lu after\n", tasks_before,
-	       active_objs(task_struct_cachep));
-	KEXPECT_EQ(nr_threads, threads_before);
-	KEXPECT_EQ(pid_nr_allocated(), pids_before);
-	KEXPECT_EQ(active_objs(task_struct_cachep), tasks_before);
-	KEXPECT_EQ(active_objs(signal_cachep), signals_before);
-	printk(KERN_INFO "    # 500 threads: free pages %lu before, %lu after\n", free_before, free_after);
-	KEXPECT_EQ(free_after, free_before);
+	struct task_footprint after = task_footprint::now();
+	printk(KERN_INFO "    # 500 threads: task_struct active %lu before, %lu after; free pages %lu before, %lu after\n",
+	       before.task_structs, after.task_structs, before.free_pages, after.free_pages);
+	expect_same_footprint(__ktest, before, after);
 	/* the task list holds no stopped thread */
 	int left = 0;
 	{
