@@ -239,6 +239,8 @@ lib::Result<struct signal_struct*> copy_signal(unsigned long clone_flags, struct
 	sig->live.store(0);
 	sig->nr_threads = 0;
 	sig->thread_head.init();
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		sig->rlim[i] = cur->signal->rlim[i];
 	return sig;
 }
 } // namespace

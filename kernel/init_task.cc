@@ -39,6 +39,7 @@ struct signal_struct init_signals = {
     .sigcnt = 1,
     .live = 1,
     .nr_threads = 1,
+    .rlim = INIT_RLIMITS,
 };
 
 struct task_struct init_task = {

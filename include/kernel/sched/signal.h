@@ -21,13 +21,55 @@
 #include <atomic>
 #include <kernel/sched.h>
 #include <lib/list.h>
+#include <uapi/linux/resource.h>
 
 struct signal_struct {
 	std::atomic<int> sigcnt;    /* references: one per thread that points here */
 	std::atomic<int> live;      /* threads not yet exiting */
 	int nr_threads GUARDED_BY(tasklist_lock);             /* threads in the group */
 	lib::list_head thread_head GUARDED_BY(tasklist_lock); /* every thread, linked through thread_node */
+	/* resource limits of the group: copied at fork, changed by
+	 * setrlimit/prlimit64 (one writer at a time: task_lock in Linux,
+	 * nothing yet) and read racily, as Linux reads them (READ_ONCE) */
+	struct rlimit rlim[RLIM_NLIMITS];
 };
+
+/* Linux's INIT_RLIMITS (include/asm-generic/resource.h) for init_signals;
+ * RLIMIT_NOFILE 1024/4096 as Linux's INR_OPEN_CUR/INR_OPEN_MAX, stack 8 MiB,
+ * memlock 8 MiB (Linux 6.1's MLOCK_LIMIT), NPROC and SIGPENDING are sized
+ * from memory at boot by Linux (fork_init); 0 here until that lands. */
+#define INIT_RLIMITS                                                                                     \
+	{                                                                                                  \
+		{RLIM_INFINITY, RLIM_INFINITY},              /* RLIMIT_CPU */                                   \
+		    {RLIM_INFINITY, RLIM_INFINITY},          /* RLIMIT_FSIZE */                                 \
+		    {RLIM_INFINITY, RLIM_INFINITY},          /* RLIMIT_DATA */                                  \
+		    {8UL * 1024 * 1024, RLIM_INFINITY},      /* RLIMIT_STACK */                                 \
+		    {0, RLIM_INFINITY},                      /* RLIMIT_CORE */                                  \
+		    {RLIM_INFINITY, RLIM_INFINITY},          /* RLIMIT_RSS */                                   \
+		    {0, 0},                                  /* RLIMIT_NPROC */                                 \
+		    {1024, 4096},                            /* RLIMIT_NOFILE */                                \
+		    {8UL * 1024 * 1024, 8UL * 1024 * 1024},  /* RLIMIT_MEMLOCK */                               \
+		    {RLIM_INFINITY, RLIM_INFINITY},          /* RLIMIT_AS */                                    \
+		    {RLIM_INFINITY, RLIM_INFINITY},          /* RLIMIT_LOCKS */                                 \
+		    {0, 0},                                  /* RLIMIT_SIGPENDING */                            \
+		    {819200, 819200},                        /* RLIMIT_MSGQUEUE */                              \
+		    {0, 0},                                  /* RLIMIT_NICE */                                  \
+		    {0, 0},                                  /* RLIMIT_RTPRIO */                                \
+		    {RLIM_INFINITY, RLIM_INFINITY},          /* RLIMIT_RTTIME */                                \
+	}
+
+/* the soft and hard limit of resource `limit` for task (Linux: task_rlimit,
+ * task_rlimit_max); rlimit()/rlimit_max() for current */
+static inline unsigned long task_rlimit(const struct task_struct* tsk, unsigned int limit)
+{
+	return __atomic_load_n(&tsk->signal->rlim[limit].rlim_cur, __ATOMIC_RELAXED);
+}
+static inline unsigned long task_rlimit_max(const struct task_struct* tsk, unsigned int limit)
+{
+	return __atomic_load_n(&tsk->signal->rlim[limit].rlim_max, __ATOMIC_RELAXED);
+}
+#define rlimit(limit) task_rlimit(current, limit)
+#define rlimit_max(limit) task_rlimit_max(current, limit)
 extern struct signal_struct init_signals;
 
 /* a racy read without tasklist_lock, as Linux's: a figure, not a promise */
