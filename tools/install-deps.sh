@@ -2,8 +2,10 @@
 # Install the Debian 12 packages monolith needs to build, run and test,
 # if any is missing (called by `make`, `make run`, `make test`).
 set -eu
-# clang: only for the lock check (tests/lint: clang++ -Wthread-safety)
-PKGS="g++ clang make cmake python3 binutils libgtest-dev gdb \
+# clang: the lock check (tests/lint: clang++ -Wthread-safety)
+# musl-tools, gcc: the user-space test programs (user/); busybox-static: the
+# first real Linux binary the tests run
+PKGS="g++ clang make cmake python3 binutils libgtest-dev gdb musl-tools busybox-static \
 qemu-system-x86 grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools ovmf"
 
 missing=""
