@@ -29,6 +29,7 @@
 #include <kernel/kernel.h>
 #include <kernel/irqflags.h>
 #include <kernel/time.h>
+#include <kernel/timekeeping.h>
 #include <kernel/timer.h>
 #include <arch/hardirq.h>
 #include <lib/format.h>
@@ -165,6 +166,7 @@ void start_kernel()
 	pr_info("kallsyms: %zu symbols\n", kallsyms_count());
 	init_IRQ();
 	init_timers();
+	timekeeping_init(); /* CLOCK_REALTIME from the CMOS RTC */
 	time_init();
 	local_irq_enable();
 	calibrate_delay();

@@ -16,6 +16,8 @@
 #include <kernel/preempt.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
+#include <kernel/timekeeping.h>
+#include <uapi/asm-generic/errno-base.h>
 #include <lib/string.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
@@ -364,4 +366,50 @@ KTEST(timer, rearm_for_now_runs_next_tick)
 	KEXPECT_GE(rnp.runs, 2);
 	/* at most one run per tick that passed */
 	KEXPECT_LE((unsigned long)rnp.runs, rnp.last_jiffy - rnp.first_jiffy + 1);
+}
+
+/* CLOCK_REALTIME comes from the CMOS RTC, which QEMU sets from the host's
+ * clock: any boot after this code was written reads a date after 2026 */
+KTEST(time, realtime_starts_from_the_rtc)
+{
+	KEXPECT_GT(ktime_get_real_seconds(), mktime64(2026, 1, 1, 0, 0, 0));
+	KEXPECT_LT(ktime_get_real_seconds(), mktime64(2100, 1, 1, 0, 0, 0));
+	/* realtime and monotonic advance together */
+	int64_t d0 = ktime_get_real_ns() - int64_t(ktime_get_ns());
+	msleep(20);
+	int64_t d1 = ktime_get_real_ns() - int64_t(ktime_get_ns());
+	KEXPECT_LT(d1 - d0 < 0 ? d0 - d1 : d1 - d0, 1000000); /* the two reads are < 1 ms apart */
+}
+
+/* the coarse clocks are the monotonic/real time of the last tick: never
+ * ahead, and behind by less than a generous number of ticks */
+KTEST(time, coarse_clocks_follow_the_tick)
+{
+	int64_t coarse = ktime_get_coarse_ns();
+	int64_t now = int64_t(ktime_get_ns());
+	KEXPECT_LE(coarse, now);
+	KEXPECT_LT(now - coarse, int64_t(100 * TICK_NSEC)); /* a stalled vCPU may lose ticks */
+	unsigned long j = jiffies;
+	while (jiffies == j)
+		cpu_relax();
+	KEXPECT_GT(ktime_get_coarse_ns(), coarse);
+	int64_t creal = ktime_get_coarse_real_ns();
+	KEXPECT_LE(creal, ktime_get_real_ns());
+}
+
+KTEST(time, settimeofday_moves_realtime_only)
+{
+	struct timespec64 before;
+	ktime_get_real_ts64(&before);
+	int64_t mono0 = int64_t(ktime_get_ns());
+	struct timespec64 later = {before.tv_sec + 3600, before.tv_nsec};
+	KASSERT_OK(do_settimeofday64(later));
+	int64_t real = ktime_get_real_ns();
+	KEXPECT_GE(real, timespec64_to_ns(later));
+	KEXPECT_LT(real - timespec64_to_ns(later), int64_t(NSEC_PER_SEC));
+	KEXPECT_LT(int64_t(ktime_get_ns()) - mono0, int64_t(NSEC_PER_SEC)); /* monotonic did not jump */
+	struct timespec64 back = ns_to_timespec64(timespec64_to_ns(before) + (int64_t(ktime_get_ns()) - mono0));
+	KASSERT_OK(do_settimeofday64(back));
+	KEXPECT_ERR(do_settimeofday64(timespec64{1, 1000000000L}), EINVAL);
+	KEXPECT_ERR(do_settimeofday64(timespec64{-1, 0}), EINVAL);
 }

@@ -25,6 +25,12 @@
  * busy-waits with mdelay().  It never returns before ktime_get_ns() has
  * advanced by msecs (see below).
  *
+ * CLOCK_REALTIME and the coarse clocks (<kernel/timekeeping.h>): tk holds
+ * offs_real (realtime - monotonic, from the CMOS RTC at boot and from
+ * do_settimeofday64) and the monotonic time of the last tick, under the
+ * seqcount tk.seq; readers retry, writers (the tick, settimeofday) hold
+ * timekeeper_lock, a leaf taken with interrupts off.
+ *
  * Data: jiffies_64 (jiffies is the same word), written only by the tick
  * on the boot CPU (tick_do_timer_cpu), read without a lock (aligned
  * 64-bit loads).  Every CPU's tick runs update_process_times for itself:
@@ -40,6 +46,10 @@
 #include <kernel/timer.h>
 #include <kernel/sched.h>
 #include <kernel/wait.h>
+#include <kernel/seqlock.h>
+#include <uapi/asm-generic/errno-base.h>
+#include <kernel/timekeeping.h>
+#include <lib/spinlock.h>
 
 extern "C" {
 __attribute__((aligned(8))) volatile uint64_t jiffies_64 = INITIAL_JIFFIES;
@@ -48,9 +58,92 @@ extern volatile unsigned long jiffies __attribute__((alias("jiffies_64")));
 unsigned long loops_per_jiffy;
 bool tick_periodic_enabled;
 
+namespace
+{
+lib::spinlock timekeeper_lock;
+struct timekeeper {
+	seqcount_t seq;
+	int64_t offs_real;   /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
+	int64_t coarse_mono; /* CLOCK_MONOTONIC at the last tick */
+} tk GUARDED_BY(timekeeper_lock);
+
+/* a consistent snapshot of tk, without the lock */
+struct timekeeper tk_read() NO_THREAD_SAFETY_ANALYSIS
+{
+	struct timekeeper t;
+	unsigned seq;
+	do {
+		seq = read_seqcount_begin(&tk.seq);
+		t.offs_real = tk.offs_real;
+		t.coarse_mono = tk.coarse_mono;
+	} while (read_seqcount_retry(&tk.seq, seq));
+	return t;
+}
+} // namespace
+
+void timekeeping_init()
+{
+	time64_t now = read_persistent_clock64();
+	lib::spin_lock_irqsave_guard g(timekeeper_lock);
+	write_seqcount_begin(&tk.seq);
+	tk.coarse_mono = ktime_get_ns();
+	tk.offs_real = now * int64_t(NSEC_PER_SEC) - tk.coarse_mono;
+	write_seqcount_end(&tk.seq);
+}
+
+void update_wall_time()
+{
+	lib::spin_lock_irqsave_guard g(timekeeper_lock);
+	write_seqcount_begin(&tk.seq);
+	tk.coarse_mono = ktime_get_ns();
+	write_seqcount_end(&tk.seq);
+}
+
+lib::Result<void> do_settimeofday64(const struct timespec64& ts)
+{
+	if (!timespec64_valid(ts))
+		return lib::Error{EINVAL};
+	lib::spin_lock_irqsave_guard g(timekeeper_lock);
+	write_seqcount_begin(&tk.seq);
+	tk.offs_real = timespec64_to_ns(ts) - int64_t(ktime_get_ns());
+	write_seqcount_end(&tk.seq);
+	return lib::ok();
+}
+
+int64_t ktime_get_real_ns()
+{
+	return int64_t(ktime_get_ns()) + tk_read().offs_real;
+}
+int64_t ktime_get_boottime_ns()
+{
+	return int64_t(ktime_get_ns()); /* no suspend: boottime is monotonic */
+}
+int64_t ktime_get_coarse_ns()
+{
+	return tk_read().coarse_mono;
+}
+int64_t ktime_get_coarse_real_ns()
+{
+	struct timekeeper t = tk_read();
+	return t.coarse_mono + t.offs_real;
+}
+time64_t ktime_get_real_seconds()
+{
+	return ktime_get_coarse_real_ns() / int64_t(NSEC_PER_SEC);
+}
+void ktime_get_real_ts64(struct timespec64* ts)
+{
+	*ts = ns_to_timespec64(ktime_get_real_ns());
+}
+void ktime_get_ts64(struct timespec64* ts)
+{
+	*ts = ns_to_timespec64(int64_t(ktime_get_ns()));
+}
+
 void do_timer(unsigned long ticks)
 {
 	jiffies_64 = jiffies_64 + ticks; /* only the tick writes it */
+	update_wall_time();
 }
 
 static void update_process_times()
