@@ -23,6 +23,10 @@ void msleep(unsigned int msecs);
 
 /* TSC frequency in kHz, 0 before calibration */
 extern uint64_t tsc_khz;
+/* local_clock() = ((rdtsc() - tsc_base) * cyc2ns_mul) >> 32; the vDSO
+ * computes the same from copies in its data page (update_vsyscall) */
+extern uint64_t tsc_base;
+extern uint64_t cyc2ns_mul;
 void tsc_init();
 
 /* the local APIC tick is running (set by setup_boot_APIC_clock) */

@@ -69,3 +69,10 @@ void ktime_get_ts64(struct timespec64* ts);
 lib::Result<void> do_settimeofday64(const struct timespec64& ts);
 /* the tick on the boot CPU: refresh the coarse clocks */
 void update_wall_time();
+
+/* copy the clocks' parameters to the vDSO's data page (kernel/time/
+ * vsyscall.cc); the timekeeping writers call it under timekeeper_lock */
+void update_vsyscall(int64_t offs_real, int64_t coarse_mono);
+/* the page itself, mapped read-only into every process as [vvar] */
+union vdso_data_store;
+extern union vdso_data_store vdso_data_page;

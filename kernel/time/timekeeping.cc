@@ -89,6 +89,7 @@ void timekeeping_init()
 	tk.coarse_mono = ktime_get_ns();
 	tk.offs_real = now * int64_t(NSEC_PER_SEC) - tk.coarse_mono;
 	write_seqcount_end(&tk.seq);
+	update_vsyscall(tk.offs_real, tk.coarse_mono);
 }
 
 void update_wall_time()
@@ -97,6 +98,7 @@ void update_wall_time()
 	write_seqcount_begin(&tk.seq);
 	tk.coarse_mono = ktime_get_ns();
 	write_seqcount_end(&tk.seq);
+	update_vsyscall(tk.offs_real, tk.coarse_mono);
 }
 
 lib::Result<void> do_settimeofday64(const struct timespec64& ts)
@@ -107,6 +109,7 @@ lib::Result<void> do_settimeofday64(const struct timespec64& ts)
 	write_seqcount_begin(&tk.seq);
 	tk.offs_real = timespec64_to_ns(ts) - int64_t(ktime_get_ns());
 	write_seqcount_end(&tk.seq);
+	update_vsyscall(tk.offs_real, tk.coarse_mono);
 	return lib::ok();
 }
 

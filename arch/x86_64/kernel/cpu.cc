@@ -98,6 +98,12 @@ void cpu_init_gdt_tss(unsigned cpu)
 	gdt_page[GDT_ENTRY_TSS] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
 	                          (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 	gdt_page[GDT_ENTRY_TSS + 1] = base >> 32;
+	/* the CPU number for the vDSO's getcpu (Linux: setup_getcpu): a
+	 * read-only data segment, DPL 3, base 0, the limit holding the number
+	 * (node 0: CPUs are not yet mapped to nodes) */
+	uint64_t cpunode = cpu & VDSO_CPUNODE_MASK;
+	gdt_page[GDT_ENTRY_CPUNODE] = (cpunode & 0xffff) | (0xf5ULL << 40) | (((cpunode >> 16) & 0xf) << 48) |
+	                              (0x4ULL << 52);
 
 	desc_ptr gdtr{sizeof(gdt_pages[cpu]) - 1, reinterpret_cast<uint64_t>(gdt_page)};
 	asm volatile("lgdt %0" ::"m"(gdtr));

@@ -12,6 +12,7 @@
 #include <arch/hardirq.h>
 #include <arch/irqflags.h>
 #include <arch/processor.h>
+#include <arch/segment.h>
 #include <kernel/cpumask.h>
 #include <kernel/ktest.h>
 #include <kernel/preempt.h>
@@ -241,4 +242,30 @@ KTEST(smp, a_cpu_that_does_not_start_is_reported_and_skipped)
 	KEXPECT_TRUE(ktest_log_contains("(APIC ID 0xf0) did not start in 200 ms, skipped"));
 	KEXPECT_FALSE(cpu_online(cpu));
 	KEXPECT_EQ(num_online_cpus(), online);
+}
+
+namespace
+{
+void read_cpunode(void* info)
+{
+	unsigned p;
+	asm("lsl %1, %0" : "=r"(p) : "r"(__CPUNODE_SEG));
+	static_cast<unsigned*>(info)[smp_processor_id()] = p;
+}
+} // namespace
+
+/* the vDSO's getcpu reads the CPU number from the limit of a per-CPU GDT
+ * segment (LSL works at any privilege level for a DPL 3 segment) */
+KTEST(smp, cpunode_segment_holds_each_cpus_number)
+{
+	static unsigned seen[NR_CPUS];
+	for (unsigned& s : seen)
+		s = ~0u;
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (!cpu_online(cpu))
+			continue;
+		KASSERT_OK(smp_call_function_single(int(cpu), read_cpunode, seen, 1));
+		KEXPECT_EQ(seen[cpu] & VDSO_CPUNODE_MASK, cpu);
+		KEXPECT_EQ(seen[cpu] >> VDSO_CPUNODE_BITS, 0u); /* one node */
+	}
 }

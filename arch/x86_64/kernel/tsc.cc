@@ -19,12 +19,12 @@
 #include <arch/processor.h>
 
 uint64_t tsc_khz;
+uint64_t tsc_base;
+uint64_t cyc2ns_mul; /* ns per cycle, 32.32 fixed point */
 
 namespace
 {
 constexpr uint64_t PIT_TICK_RATE = 1193182;
-uint64_t tsc_base;
-uint64_t cyc2ns_mul; /* ns per cycle, 32.32 fixed point */
 
 struct pit_read {
 	uint64_t before, after; /* TSC around the counter read */
