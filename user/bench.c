@@ -1,0 +1,178 @@
+/*
+ * bench: the user-space micro-benchmarks of BENCHMARKS.md, one static
+ * program run as init on monolith and on Debian's Linux 6.1 in the same
+ * QEMU under -icount shift=0,sleep=off, where a guest nanosecond is one
+ * executed instruction (tools/bench/user.sh prints the ratios).
+ *
+ *     bench [name...]      run the named benchmarks (default: all)
+ *
+ * Each prints "bench: <name> <ns> ns/op (<ops> ops)".  Figures only:
+ * nothing here passes or fails.
+ *   getpid     the raw system call, syscall(SYS_getpid)
+ *   pagefault  mmap 4 MiB anonymous, touch every page, munmap; per page
+ *   brk        grow the break by 1 MiB and touch it, shrink back; per page
+ *   mmap       mmap + munmap of 1 MiB, untouched; per pair
+ *   exec       execve of this program itself, 200 times in a chain; per exec
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/reboot.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void report(const char* name, uint64_t ns, uint64_t ops)
+{
+	printf("bench: %s %llu ns/op (%llu ops)\n", name, (unsigned long long)(ns / ops), (unsigned long long)ops);
+	fflush(stdout);
+}
+
+static void bench_getpid(void)
+{
+	const uint64_t n = 100000;
+	for (int i = 0; i < 1000; i++) /* warm up */
+		syscall(SYS_getpid);
+	uint64_t t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		syscall(SYS_getpid);
+	report("getpid", now_ns() - t0, n);
+}
+
+static void bench_pagefault(void)
+{
+	const size_t len = 4 << 20, pages = len / 4096, rounds = 8;
+	uint64_t total = 0;
+	for (size_t r = 0; r < rounds; r++) {
+		uint64_t t0 = now_ns();
+		volatile char* p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			printf("bench: pagefault: mmap failed\n");
+			return;
+		}
+		for (size_t i = 0; i < len; i += 4096)
+			p[i] = 1;
+		munmap((void*)p, len);
+		total += now_ns() - t0;
+	}
+	report("pagefault", total, pages * rounds);
+}
+
+static void bench_brk(void)
+{
+	const size_t len = 1 << 20, pages = len / 4096, rounds = 16;
+	uintptr_t base = (uintptr_t)syscall(SYS_brk, 0);
+	uint64_t total = 0;
+	for (size_t r = 0; r < rounds; r++) {
+		uint64_t t0 = now_ns();
+		if ((uintptr_t)syscall(SYS_brk, base + len) != base + len) {
+			printf("bench: brk: cannot grow\n");
+			return;
+		}
+		for (size_t i = 0; i < len; i += 4096)
+			((volatile char*)base)[i] = 1;
+		syscall(SYS_brk, base);
+		total += now_ns() - t0;
+	}
+	report("brk", total, pages * rounds);
+}
+
+static void bench_mmap(void)
+{
+	const uint64_t n = 2000;
+	uint64_t t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++) {
+		void* p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			printf("bench: mmap: failed\n");
+			return;
+		}
+		munmap(p, 1 << 20);
+	}
+	report("mmap", now_ns() - t0, n);
+}
+
+/* the exec chain: argv = bench exec-chain <left> <start_ns> <next...> */
+static void exec_next(char* self, int left, uint64_t start, char** rest, int nrest)
+{
+	char l[32], s[32];
+	snprintf(l, sizeof(l), "%d", left);
+	snprintf(s, sizeof(s), "%llu", (unsigned long long)start);
+	char* argv[64] = {self, "exec-chain", l, s};
+	int n = 4;
+	for (int i = 0; i < nrest && n < 63; i++)
+		argv[n++] = rest[i];
+	argv[n] = NULL;
+	char* envp[] = {NULL};
+	execve("/proc/self/exe", argv, envp);
+	execve(self, argv, envp); /* without /proc */
+	printf("bench: exec: execve failed\n");
+}
+
+static int run(const char* name)
+{
+	if (!strcmp(name, "getpid"))
+		bench_getpid();
+	else if (!strcmp(name, "pagefault"))
+		bench_pagefault();
+	else if (!strcmp(name, "brk"))
+		bench_brk();
+	else if (!strcmp(name, "mmap"))
+		bench_mmap();
+	else
+		return -1;
+	return 0;
+}
+
+static void finish(void)
+{
+	printf("bench: done\n");
+	fflush(stdout);
+	if (getpid() == 1) {
+		reboot(RB_POWER_OFF);
+		for (;;)
+			pause();
+	}
+	exit(0);
+}
+
+int main(int argc, char** argv)
+{
+	static char* all[] = {"getpid", "pagefault", "brk", "mmap", "exec"};
+	char** names = argc > 1 ? argv + 1 : all;
+	int n = argc > 1 ? argc - 1 : 5;
+	const int chain = 200;
+
+	if (argc >= 4 && !strcmp(argv[1], "exec-chain")) {
+		int left = atoi(argv[2]);
+		uint64_t start = strtoull(argv[3], NULL, 10);
+		if (left > 0)
+			exec_next(argv[0], left - 1, start, argv + 4, argc - 4);
+		report("exec", now_ns() - start, chain);
+		names = argv + 4;
+		n = argc - 4;
+		for (int i = 0; i < n; i++)
+			run(names[i]);
+		finish();
+	}
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(names[i], "exec")) {
+			/* the rest runs after the chain, in the last program */
+			exec_next(argv[0], chain - 1, now_ns(), names + i + 1, n - i - 1);
+			return 1;
+		}
+		if (run(names[i]) < 0)
+			printf("bench: unknown benchmark %s\n", names[i]);
+	}
+	finish();
+}
