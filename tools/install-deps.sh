@@ -2,8 +2,10 @@
 # Install the Debian 12 packages monolith needs to build, run and test,
 # if any is missing (called by `make`, `make run`, `make test`).
 set -eu
-# clang: only for the lock check (tests/lint: clang++ -Wthread-safety)
-PKGS="g++ clang make cmake python3 binutils libgtest-dev gdb \
+# clang: only for the lock check (tests/lint: clang++ -Wthread-safety) and
+# the fuzz targets (tests/fuzz): libFuzzer is libclang-rt-dev, which clang
+# only Recommends; zlib1g-dev: the reference fuzz_inflate compares with
+PKGS="g++ clang libclang-rt-dev zlib1g-dev make cmake python3 binutils libgtest-dev gdb \
 qemu-system-x86 grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools ovmf"
 
 missing=""
