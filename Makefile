@@ -8,7 +8,7 @@ MEM ?= 512M
 SMP ?= 2
 QEMU_COMMON = -machine pc -m $(MEM) -smp $(SMP) -no-reboot
 
-.PHONY: all deps build run run-bios run-uefi test test-host soak debug iso clean
+.PHONY: all deps build run run-bios run-uefi test test-host fuzz soak debug iso clean
 
 all: build
 
@@ -42,6 +42,16 @@ test: build
 
 test-host: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -L host
+
+# one fuzz target for longer than make test's FUZZ_SECONDS (tests/fuzz/):
+# make fuzz T=inflate SECONDS=600; new inputs go to build/tests/fuzz/work/T/
+T ?= inflate
+SECONDS ?= 600
+fuzz: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) --target fuzz_$(T)
+	$(BUILD)/tests/fuzz/fuzz_$(T) -max_total_time=$(SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix=$(BUILD)/tests/fuzz/artifacts/$(T)- \
+		$$(tr ';' ' ' < $(BUILD)/tests/fuzz/fuzz_$(T).corpus)
 
 # the QEMU tests many times, to find flakes (not part of make test):
 # N whole-suite boots on each of SOAK_SMP's CPU counts (SMP=4 for one count),

@@ -2,10 +2,12 @@
 # Install the Debian 12 packages monolith needs to build, run and test,
 # if any is missing (called by `make`, `make run`, `make test`).
 set -eu
-# clang: the lock check (tests/lint: clang++ -Wthread-safety)
+# clang: the lock check (tests/lint: clang++ -Wthread-safety) and the fuzz
+# targets (tests/fuzz): libFuzzer is libclang-rt-dev, which clang only
+# Recommends; zlib1g-dev: the reference fuzz_inflate compares with.
 # musl-tools, gcc: the user-space test programs (user/); busybox-static: the
 # first real Linux binary the tests run
-PKGS="g++ clang make cmake python3 binutils libgtest-dev gdb musl-tools busybox-static \
+PKGS="g++ clang libclang-rt-dev zlib1g-dev make cmake python3 binutils libgtest-dev gdb musl-tools busybox-static \
 qemu-system-x86 grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools ovmf"
 
 missing=""
