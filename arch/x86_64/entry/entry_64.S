@@ -46,6 +46,7 @@
  */
 #include <arch/processor.h>
 #include <arch/segment.h>
+#include <arch/smap.h>
 #include <kernel/smp.h>
 
 #define ENOSYS 38
@@ -117,6 +118,7 @@ irq_entries_end:
 common_entry:
 	PUSH_REGS_AFTER_RDI
 	cld
+	ASM_CLAC			/* an interrupted usercopy's SMAP window stays closed here */
 	movl %edi, %ebx			/* the vector, kept across the calls */
 	testb $3, CS(%rsp)
 	jnz .Lfrom_user
