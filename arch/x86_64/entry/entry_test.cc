@@ -20,6 +20,7 @@
 #include <kernel/ktest.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/sched/task.h>
 #include <kernel/smp.h>
 #include <kernel/cpumask.h>
 #include <kernel/uaccess.h>
@@ -394,26 +395,66 @@ KTEST(user_fpu, initial_state)
 	KEXPECT_EQ(r[4] & 0xffff, 0); /* FSW: no exception, stack top 0 */
 }
 
-/* two tasks on one CPU, each with its own XMM/YMM/MXCSR values, yielding
- * to each other: each sees its own */
-KTEST(user_fpu, two_tasks_keep_their_registers)
+namespace
+{
+/* two tasks on one CPU running utprog_fpu with their own seeds: both must
+ * exit 0; returns the involuntary switches they had */
+unsigned long run_two_fpu_tasks(ktest& __ktest, long rounds, long yield)
 {
 	lib::scope_exit cleanup([] { user_test::unmap_all(); });
-	KASSERT_OK(MAP_PROG(fpu));
-	KASSERT_OK(user_test::map_page(STACK, nullptr, 0, true, false));
-	KASSERT_OK(user_test::map_page(STACK2, nullptr, 0, true, false));
+	if (MAP_PROG(fpu).is_err() || user_test::map_page(STACK, nullptr, 0, true, false).is_err() ||
+	    user_test::map_page(STACK2, nullptr, 0, true, false).is_err()) {
+		__ktest.fail(__FILE__, __LINE__, "cannot map the user pages");
+		return 0;
+	}
 	long avx = (fpu_kernel_cfg.features & XFEATURE_MASK_YMM) ? 1 : 0;
 	long* a = results(STACK);
 	long* b = results(STACK2);
 	a[0] = 0x1111111100000001L; /* rounding mode 1 */
 	b[0] = 0x2222222200000002L; /* rounding mode 2 */
 	a[1] = b[1] = avx;
+	a[3] = b[3] = rounds;
+	a[4] = b[4] = yield;
 	user_test::user_task ta, tb;
-	unsigned cpu = raw_smp_processor_id() == 0 && num_online_cpus() > 1 ? 1 : 0;
-	KASSERT_OK(user_test::start(ta, CODE, STACK + PAGE_SIZE, "fpu_a", int(cpu)));
-	KASSERT_OK(user_test::start(tb, CODE, STACK2 + PAGE_SIZE, "fpu_b", int(cpu)));
+	/* not the ktest's CPU 0 when there is another: the two only compete
+	 * with each other there */
+	int cpu = num_online_cpus() > 1 ? 1 : 0;
+	if (user_test::start(ta, CODE, STACK + PAGE_SIZE, "fpu_a", cpu).is_err())
+		return 0;
+	if (user_test::start(tb, CODE, STACK2 + PAGE_SIZE, "fpu_b", cpu).is_err()) {
+		user_test::wait(ta);
+		return 0;
+	}
+	struct task_struct* pa = ta.task;
+	struct task_struct* pb = tb.task;
+	get_task_struct(pa);
+	get_task_struct(pb);
 	KEXPECT_EQ(user_test::wait(ta), 0 << 8);
 	KEXPECT_EQ(user_test::wait(tb), 0 << 8);
+	unsigned long involuntary = pa->nivcsw + pb->nivcsw;
+	put_task_struct(pa);
+	put_task_struct(pb);
 	pr_info("user_fpu: %s, %u-byte state%s\n", fpu_kernel_cfg.xsave ? "XSAVE" : "FXSAVE", fpu_kernel_cfg.size,
 	        avx ? ", AVX checked" : "");
+	return involuntary;
+}
+} // namespace
+
+/* each with its own XMM/YMM/MXCSR values, yielding to each other: each
+ * sees its own */
+KTEST(user_fpu, two_tasks_keep_their_registers)
+{
+	run_two_fpu_tasks(__ktest, 50, 1);
+}
+
+/* the same, spinning in user mode until the timer preempts them: the
+ * interrupt from user mode, its exit work's schedule() and the switch
+ * save and restore the registers of a task that did not ask to stop */
+KTEST(user_fpu, preempted_tasks_keep_their_registers)
+{
+	unsigned long involuntary = 0;
+	/* a slow host may let one finish inside a time slice: more rounds then */
+	for (long rounds = 200000; rounds <= 3200000 && !involuntary && !__ktest.failed(); rounds *= 4)
+		involuntary = run_two_fpu_tasks(__ktest, rounds, 0);
+	KEXPECT_GT(involuntary, 0UL);
 }

@@ -150,10 +150,12 @@ END fpuinit
 
 /*
  * The FPU across context switches: 0(%rbx) holds a seed, 8(%rbx) 1 if the
- * CPU has AVX.  Load seed + i into XMM i (0..13; 14 and 15 are scratch),
- * the upper halves of YMM0..7 with seed + 100 + i (AVX), MXCSR with the
- * rounding mode seed & 3, then yield 50 times checking all of them after
- * each; exit_group(0) if they held, 1 + the register that changed if not.
+ * CPU has AVX, 24(%rbx) the rounds, 32(%rbx) 1 to yield in each round (0:
+ * spin, and let the timer interrupt preempt it in user mode).  Load
+ * seed + i into XMM i (0..13; 14 and 15 are scratch), the upper halves of
+ * YMM0..7 with seed + 100 + i (AVX), MXCSR with the rounding mode seed & 3,
+ * then check all of them in every round; exit_group(0) if they held,
+ * 1 + the register that changed if not.
  */
 	.macro LOADX i
 	movq 0(%rbx), %rax
@@ -216,9 +218,11 @@ PROG fpu
 	orl $0x1f80, %eax
 	movl %eax, 16(%rbx)		/* the MXCSR it wants */
 	ldmxcsr 16(%rbx)
-	movl $50, %r12d
-2:	SYS __NR_sched_yield
-	CHECKX 0
+	movq 24(%rbx), %r12
+2:	cmpq $0, 32(%rbx)
+	je 4f
+	SYS __NR_sched_yield
+4:	CHECKX 0
 	CHECKX 1
 	CHECKX 2
 	CHECKX 3
@@ -247,7 +251,7 @@ PROG fpu
 	CHECKY 5
 	CHECKY 6
 	CHECKY 7
-3:	decl %r12d
+3:	decq %r12
 	jnz 2b
 	EXIT_GROUP 0
 .Lfpu_fail:
