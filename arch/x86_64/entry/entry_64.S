@@ -122,9 +122,6 @@ common_entry:
 	movl %edi, %ebx			/* the vector, kept across the calls */
 	testb $3, CS(%rsp)
 	jnz .Lfrom_user
-	leaq irq_return_iret(%rip), %rax
-	cmpq %rax, RIP(%rsp)
-	je .Lbad_iret
 	/* from kernel mode: an IST vector checks which GS base is loaded */
 	xorl %r12d, %r12d
 	cmpl $1, %ebx
@@ -135,6 +132,14 @@ common_entry:
 	je .Lparanoid
 	cmpl $18, %ebx
 	je .Lparanoid
+	/* #NP, #SS, #GP on the IRET to user mode: the user GS base is loaded */
+	leaq irq_return_iret(%rip), %rax
+	cmpq %rax, RIP(%rsp)
+	jne .Lkernel_call
+	cmpl $11, %ebx
+	jb .Lkernel_call
+	cmpl $13, %ebx
+	jbe .Lbad_iret
 .Lkernel_call:
 	movq %rsp, %rdi
 	movl %ebx, %esi
@@ -160,6 +165,7 @@ common_entry:
 .Lbad_iret:
 	/* the IRET to user mode faulted: the user GS base is loaded */
 	swapgs
+	xorl %ebp, %ebp			/* the frame chain ends at the user boundary */
 	movq %rsp, %rdi
 	subq $8, %rsp
 	call fixup_bad_iret		/* the user-mode frame to handle instead */
@@ -168,6 +174,7 @@ common_entry:
 
 .Lfrom_user:
 	swapgs
+	xorl %ebp, %ebp			/* the frame chain ends at the user boundary */
 	/* an IST vector from user mode is on its IST stack: move the frame
 	 * to the task stack, where the exit work may sleep (Linux: sync_regs) */
 	movq %rsp, %rdi
@@ -175,7 +182,6 @@ common_entry:
 	call sync_regs
 	movq %rax, %rsp
 .Lfrom_user_swapped:
-	xorl %ebp, %ebp			/* the frame chain ends at the user boundary */
 	movq %rsp, %rdi
 	movl %ebx, %esi
 	subq $8, %rsp
