@@ -296,3 +296,23 @@ PROG tls
 	movq %rax, 64(%rbx)
 	EXIT_GROUP 0
 END tls
+
+/* bench.getpid: 0(%rbx) getpid calls, the TSC cycles they took at 8(%rbx) */
+PROG getpid_loop
+	leaq -1(%rsp), %rbx
+	andq $-4096, %rbx
+	movq 0(%rbx), %r12
+	rdtsc
+	shlq $32, %rdx
+	orq %rax, %rdx
+	movq %rdx, %r13
+1:	SYS __NR_getpid
+	decq %r12
+	jnz 1b
+	rdtsc
+	shlq $32, %rdx
+	orq %rax, %rdx
+	subq %r13, %rdx
+	movq %rdx, 8(%rbx)
+	EXIT_GROUP 0
+END getpid_loop
