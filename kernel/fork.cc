@@ -39,6 +39,7 @@
  * reparenting of children on release (release_task refuses a task that
  * has any), no RCU-delayed free.
  */
+#include <arch/fpu.h>
 #include <arch/pgtable.h>
 #include <kernel/panic.h>
 #include <kernel/kthread.h>
@@ -50,6 +51,7 @@
 #include <kernel/sched/stat.h>
 #include <kernel/sched/task.h>
 #include <kernel/sched/task_stack.h>
+#include <kernel/syscalls.h>
 #include <uapi/linux/sched.h>
 #include <kernel/time.h>
 #include <lib/ref.h>
@@ -112,6 +114,7 @@ void fork_init()
 	    kmem_cache_create("task_struct", sizeof(struct task_struct), 64, SLAB_PANIC | SLAB_ACCOUNT, nullptr);
 	signal_cachep = kmem_cache_create("signal_cache", sizeof(struct signal_struct), 0,
 	                                  SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_ACCOUNT, nullptr);
+	fpstate_cache_init(); /* Linux sizes task_struct with the FPU state instead */
 	lib::spin_lock_irqsave_guard g(tasklist_lock);
 	if (!init_task.thread_node.linked())
 		init_signals.thread_head.add_tail(&init_task.thread_node);
@@ -188,7 +191,13 @@ lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int n
 	new (&tsk->pi_lock) lib::spinlock(); /* a waker may hold the parent's */
 	lockdep_init_map(&tsk->pi_lock);     /* a freed task's address reused */
 	tsk->worker_private = nullptr; /* the parent's struct kthread is not ours to free */
+	tsk->vfork_done = nullptr;
+	tsk->pending = {};
+	tsk->set_child_tid = tsk->clear_child_tid = user_ptr<int>();
+	TRY(fpu_clone(tsk, orig)); /* arch_dup_task_struct: the user FPU registers */
+	lib::scope_exit undo_fpu([tsk] { fpstate_free(tsk); });
 	TRY(alloc_thread_stack_node(tsk, node));
+	undo_fpu.release();
 	undo_tsk.release();
 	set_task_stack_end_magic(tsk);
 	clear_tsk_thread_flag(tsk, TIF_NEED_RESCHED);
@@ -214,6 +223,7 @@ void put_task_struct(struct task_struct* t)
 	if (WARN_ON(t == &init_task))
 		return;
 	free_kthread_struct(t);
+	fpstate_free(t);
 	free_thread_stack(t);
 	free_task_struct(t);
 }
@@ -364,4 +374,13 @@ void __set_task_comm(struct task_struct* tsk, const char* buf, bool)
 	char tmp[TASK_COMM_LEN] = {};
 	lib::strscpy(tmp, buf, sizeof(tmp)); /* truncates; the tail stays zero (strscpy_pad) */
 	lib::memcpy(tsk->comm, tmp, sizeof(tmp));
+}
+
+/* Linux: kernel/fork.c; glibc and musl call it at start-up with the
+ * thread's tid word, cleared (and futex-woken, with the processes issue)
+ * when the thread exits */
+SYSCALL_DEFINE1(set_tid_address, user_ptr<int>, tidptr)
+{
+	current->clear_child_tid = tidptr;
+	return task_pid_nr(current);
 }

@@ -163,21 +163,29 @@ int ktest_run(const char* glob)
 	return total_fail;
 }
 
-bool ktest_log_contains(const char* needle)
+int ktest_log_count(const char* needle)
 {
 	struct ctx {
 		const char* needle;
 		size_t len;
-		bool found;
-	} c{needle, lib::strlen(needle), false};
+		int count;
+	} c{needle, lib::strlen(needle), 0};
 	kmsg::for_each_record(
 		[](const kmsg::record& r, void* arg) {
 			ctx* c = static_cast<ctx*>(arg);
-			for (size_t i = 0; i + c->len <= r.text_len && !c->found; i++)
-				c->found = lib::memcmp(r.text + i, c->needle, c->len) == 0;
+			for (size_t i = 0; i + c->len <= r.text_len; i++)
+				if (lib::memcmp(r.text + i, c->needle, c->len) == 0) {
+					c->count++;
+					break;
+				}
 		},
 		&c);
-	return c.found;
+	return c.count;
+}
+
+bool ktest_log_contains(const char* needle)
+{
+	return ktest_log_count(needle) > 0;
 }
 
 namespace

@@ -31,6 +31,7 @@
  * sets its mask under pi_lock; kthread_create_on_cpu marks it per-CPU.
  */
 #include <kernel/completion.h>
+#include <kernel/exit.h>
 #include <kernel/kthread.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -88,6 +89,7 @@ int kthread(void* _create)
 	self->data = create->data;
 	init_completion(&self->exited);
 	current->worker_private = self;
+	current->vfork_done = &self->exited; /* do_exit completes it (Linux: the same) */
 	/* asleep until woken: the creator names it and may bind it first */
 	__set_current_state(TASK_UNINTERRUPTIBLE);
 	create->result = current;
@@ -109,6 +111,21 @@ void create_kthread(struct kthread_create_info* create)
 }
 } // namespace
 
+lib::Result<pid_t> user_mode_thread(int (*fn)(void*), void* arg, unsigned long flags)
+{
+	struct task_struct* p = TRY(copy_process(CLONE_VM | CLONE_UNTRACED | flags, NUMA_NO_NODE));
+	/* not PF_KTHREAD: when fn returns, ret_from_fork goes to user mode;
+	 * fn (kernel_init, a test) starts with the user FPU's initial state */
+	p->flags &= ~PF_KTHREAD;
+	p->mm = nullptr; /* the mm comes from exec (or the test helper) */
+	p->worker_private = nullptr;
+	p->vfork_done = nullptr;
+	copy_thread(p, fn, arg);
+	pid_t pid = p->pid;
+	wake_up_new_task(p);
+	return pid;
+}
+
 lib::Result<pid_t> kernel_thread(int (*fn)(void*), void* arg, const char* name, unsigned long flags)
 {
 	struct task_struct* p = TRY(copy_process(CLONE_VM | CLONE_UNTRACED | flags, NUMA_NO_NODE));
@@ -125,12 +142,9 @@ lib::Result<pid_t> kernel_thread(int (*fn)(void*), void* arg, const char* name, 
 
 void kthread_exit(long ret)
 {
-	current->flags |= PF_EXITING; /* as do_exit: until release_task unlinks it */
-	if (struct kthread* self = to_kthread(current)) {
+	if (struct kthread* self = to_kthread(current))
 		self->result = int(ret);
-		complete_all(&self->exited);
-	}
-	do_task_dead();
+	do_exit(0); /* PF_EXITING, then completes self->exited (vfork_done) */
 }
 
 /* where every kernel thread goes when its function returns (process.cc) */

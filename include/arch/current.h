@@ -44,11 +44,19 @@ struct pcpu_hot {
 	bool hardirq_stack_inuse = false;
 	uint32_t softirq_pending = 0; /* bit n: softirq n raised (Linux: local_softirq_pending()) */
 	uintptr_t boot_stack = 0;     /* an AP's first stack (its idle task's top), for secondary_startup_64 */
+	/* the running task's stack top, where entry_SYSCALL_64 builds struct
+	 * pt_regs; equal to TSS.sp0 (both set by __switch_to) */
+	uintptr_t top_of_stack = 0;
+	/* entry_SYSCALL_64 parks the user %rsp here while it switches stacks
+	 * (Linux uses the TSS's unused sp2 slot) */
+	uintptr_t user_sp = 0;
 };
 static_assert(offsetof(struct pcpu_hot, current_task) == PCPU_HOT_CURRENT_TASK);
 static_assert(offsetof(struct pcpu_hot, preempt_count) == PCPU_HOT_PREEMPT_COUNT);
 static_assert(offsetof(struct pcpu_hot, cpu_number) == PCPU_HOT_CPU_NUMBER);
 static_assert(offsetof(struct pcpu_hot, boot_stack) == PCPU_HOT_BOOT_STACK);
+static_assert(offsetof(struct pcpu_hot, top_of_stack) == PCPU_HOT_TOP_OF_STACK);
+static_assert(offsetof(struct pcpu_hot, user_sp) == PCPU_HOT_USER_SP);
 
 extern struct pcpu_hot pcpu_hot[NR_CPUS];
 

@@ -29,6 +29,10 @@ void idt_setup();
 /* load the (built) IDT on this CPU */
 void load_idt();
 
+/* make this CPU ready for user mode: SYSCALL MSRs, SMEP/SMAP, FPU (the
+ * boot CPU, cpu 0, also probes what the machine has) */
+void cpu_init(unsigned cpu);
+
 /* point this CPU's GS base at its pcpu_hot */
 void setup_percpu_gs(unsigned cpu);
 /* the top of this CPU's exception stack for IST slot ist_index (0: #DF) */

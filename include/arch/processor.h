@@ -9,12 +9,40 @@
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
+/* SYSCALL/SYSRET (Linux: asm/msr-index.h) */
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
+#define MSR_SYSCALL_MASK 0xc0000084
+#define EFER_SCE (1UL << 0)  /* SYSCALL/SYSRET enable */
+#define EFER_NX (1UL << 11)  /* no-execute enable */
 
+#define X86_CR0_MP (1UL << 1)
+#define X86_CR0_EM (1UL << 2)
+#define X86_CR0_TS (1UL << 3)
+#define X86_CR0_NE (1UL << 5)
 #define X86_CR0_WP (1UL << 16)
 #define X86_CR0_PG (1UL << 31)
 #define X86_CR4_PGE (1UL << 7)
+#define X86_CR4_OSFXSR (1UL << 9)
+#define X86_CR4_OSXMMEXCPT (1UL << 10)
+#define X86_CR4_FSGSBASE (1UL << 16)
+#define X86_CR4_OSXSAVE (1UL << 18)
+#define X86_CR4_SMEP (1UL << 20)
+#define X86_CR4_SMAP (1UL << 21)
 
+/* RFLAGS (Linux: uapi/asm/processor-flags.h) */
+#define X86_EFLAGS_CF (1UL << 0)
+#define X86_EFLAGS_FIXED (1UL << 1) /* always 1 */
+#define X86_EFLAGS_TF (1UL << 8)
 #define X86_EFLAGS_IF (1UL << 9)
+#define X86_EFLAGS_DF (1UL << 10)
+#define X86_EFLAGS_IOPL (3UL << 12)
+#define X86_EFLAGS_NT (1UL << 14)
+#define X86_EFLAGS_RF (1UL << 16)
+#define X86_EFLAGS_VM (1UL << 17)
+#define X86_EFLAGS_AC (1UL << 18)
+#define X86_EFLAGS_ID (1UL << 21)
 
 #ifndef __ASSEMBLY__
 #include <cstdint>

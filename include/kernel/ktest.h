@@ -51,6 +51,8 @@ inline constexpr unsigned KTEST_EXPLICIT = 1;
 
 /* whether any record in the kernel log contains needle (tests of reports) */
 bool ktest_log_contains(const char* needle);
+/* how many records of the kernel log contain needle */
+int ktest_log_count(const char* needle);
 
 /*
  * Wait until global counts (free pages, slab objects, tasks) stop moving:

@@ -63,12 +63,14 @@
  */
 #pragma once
 #include <arch/current.h>
+#include <arch/fpu.h>
 #include <arch/page.h>
 #include <atomic>
 #include <cstdint>
 #include <kernel/cpumask.h>
 #include <kernel/jiffies.h>
 #include <kernel/lockdep.h>
+#include <kernel/uaccess.h>
 #include <lib/list.h>
 #include <lib/rbtree.h>
 #include <lib/result.h>
@@ -187,6 +189,14 @@ struct mm_struct;     /* the address-space work defines it; NULL for kernel thre
 struct cred;          /* <kernel/cred.h> */
 struct signal_struct; /* <kernel/sched/signal.h> */
 struct sched_param;   /* <kernel/sched/types.h> */
+struct completion;    /* <kernel/completion.h> */
+
+/* the signals sent to a thread and not yet delivered: bit sig - 1 (Linux:
+ * struct sigpending with its sigset_t; the siginfo queue comes with the
+ * processes issue).  Changed with atomic bit operations (kernel/signal.cc). */
+struct sigpending {
+	unsigned long signal;
+};
 
 /* ---- scheduling entities (kernel/sched/fair.cc, rt.cc) ---- */
 struct load_weight {
@@ -224,8 +234,11 @@ struct thread_struct {
 	/* the kernel stack pointer switch_to saves and loads: while the task
 	 * is switched out it points at struct inactive_task_frame */
 	unsigned long sp;
+	/* the user's FS and GS bases (arch_prctl), saved and loaded by
+	 * __switch_to through the MSRs for a task that runs user code */
 	unsigned long fsbase;
 	unsigned long gsbase;
+	struct fpu fpu; /* the user's FPU/SSE/AVX registers (<arch/fpu.h>) */
 };
 
 /* the task list's lock (<kernel/sched/task.h>), guarding the links below */
@@ -292,6 +305,13 @@ struct task_struct {
 	char comm[TASK_COMM_LEN]; /* executable name without path; set_task_comm */
 
 	struct signal_struct* signal;
+	struct sigpending pending; /* kernel/signal.cc */
+
+	/* completed when the task releases its mm in do_exit (Linux: the
+	 * vfork parent's wait; a kthread's `exited` for kthread_stop) */
+	struct completion* vfork_done;
+	user_ptr<int> set_child_tid;   /* CLONE_CHILD_SETTID */
+	user_ptr<int> clear_child_tid; /* CLONE_CHILD_CLEARTID, set_tid_address */
 
 	void* worker_private; /* struct kthread of a kthread_create()d thread */
 

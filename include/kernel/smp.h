@@ -23,6 +23,8 @@
 #define PCPU_HOT_PREEMPT_COUNT 8
 #define PCPU_HOT_CPU_NUMBER 12
 #define PCPU_HOT_BOOT_STACK 32
+#define PCPU_HOT_TOP_OF_STACK 40 /* entry_SYSCALL_64's kernel stack */
+#define PCPU_HOT_USER_SP 48      /* entry_SYSCALL_64's scratch slot for the user %rsp */
 
 #ifndef __ASSEMBLY__
 #include <cstddef>

@@ -682,6 +682,7 @@ unsigned long nr_context_switches()
  * migration_cpu_stop, sched_init_smp).
  * ================================================================ */
 #include <kernel/kthread.h>
+#include <kernel/syscalls.h>
 #include <kernel/stop_machine.h>
 #include <kernel/wait.h>
 
@@ -891,4 +892,11 @@ void sched_init_smp()
 		BUG();
 	current->flags &= ~PF_NO_SETAFFINITY;
 	pr_info("sched: %u run queues, load balancing on\n", num_online_cpus());
+}
+
+/* Linux: kernel/sched/core.c do_sched_yield; always succeeds */
+SYSCALL_DEFINE0(sched_yield)
+{
+	yield();
+	return 0;
 }

@@ -17,13 +17,21 @@
  * the boot task), the IRQ stacks and the exception stacks, and, while
  * show_stack() walks a sleeping task, that task's stack (stack_walk_task;
  * set and cleared by the walker, one walk at a time).
+ * cpu_init() (every CPU, Linux: cpu_init/syscall_init/setup_smep/
+ * setup_smap/fpu__init_cpu) makes a CPU ready for user mode: SYSCALL's
+ * MSRs (STAR with Linux's selectors, LSTAR = entry_SYSCALL_64, CSTAR =
+ * ignore_sysret, SYSCALL_MASK = TF DF IF IOPL AC NT, EFER.SCE), SMEP and
+ * SMAP when CPUID has them, the FPU (fpu/init.cc).  NX is on since the
+ * first page tables (head.S, the AP trampoline), when the CPU has it.
  * get_stack_guard_info() tells whether an address lies in the unmapped
  * page just below current's stack (Linux: get_stack_guard_info in
  * asm/stacktrace.h): a task stack from vmalloc has no mapping there, so
  * running off its bottom faults (VMAP_STACK).
  */
 #include <arch/desc.h>
+#include <arch/fpu.h>
 #include <arch/hardirq.h>
+#include <arch/smap.h>
 #include <arch/page.h>
 #include <arch/current.h>
 #include <arch/processor.h>
@@ -189,4 +197,55 @@ bool get_stack_bounds(uintptr_t sp, uintptr_t* lo, uintptr_t* hi, const char** n
 void update_task_stack(uintptr_t sp0)
 {
 	cpu_tss[smp_processor_id()].sp0 = sp0; /* called with interrupts off (switch_to) */
+}
+
+extern "C" char entry_SYSCALL_64[], ignore_sysret[];
+bool x86_smap_enabled;
+bool x86_smep_enabled;
+
+namespace
+{
+constexpr uint32_t CPUID_7_EBX_SMEP = 1u << 7;
+constexpr uint32_t CPUID_7_EBX_SMAP = 1u << 20;
+
+void syscall_init()
+{
+	/* SYSCALL: CS = __KERNEL_CS, SS = __KERNEL_CS + 8; SYSRET to 64-bit
+	 * mode: CS = __USER32_CS + 16 = __USER_CS, SS = __USER32_CS + 8 =
+	 * __USER_DS (the GDT's order is made for this) */
+	wrmsr(MSR_STAR, (uint64_t(__USER32_CS) << 48) | (uint64_t(__KERNEL_CS) << 32));
+	wrmsr(MSR_LSTAR, reinterpret_cast<uint64_t>(entry_SYSCALL_64));
+	/* no IA32 emulation: a SYSCALL from compatibility mode gets -ENOSYS */
+	wrmsr(MSR_CSTAR, reinterpret_cast<uint64_t>(ignore_sysret));
+	wrmsr(MSR_SYSCALL_MASK,
+	      X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_IF | X86_EFLAGS_IOPL | X86_EFLAGS_AC | X86_EFLAGS_NT);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+void setup_smep_smap(bool boot_cpu)
+{
+	uint32_t ebx = cpuid(0).eax >= 7 ? cpuid(7, 0).ebx : 0;
+	if (boot_cpu) {
+		x86_smep_enabled = ebx & CPUID_7_EBX_SMEP;
+		x86_smap_enabled = ebx & CPUID_7_EBX_SMAP;
+	}
+	uint64_t cr4 = read_cr4();
+	if (x86_smep_enabled)
+		cr4 |= X86_CR4_SMEP;
+	if (x86_smap_enabled)
+		cr4 |= X86_CR4_SMAP;
+	write_cr4(cr4);
+	/* the kernel runs with AC clear: no user access outside stac/clac */
+	if (x86_smap_enabled)
+		asm volatile("clac" ::: "memory");
+}
+} // namespace
+
+void cpu_init(unsigned cpu)
+{
+	if (cpu == 0)
+		fpu__init_system();
+	syscall_init();
+	setup_smep_smap(cpu == 0);
+	fpu__init_cpu();
 }

@@ -26,6 +26,7 @@ extern "C" [[noreturn]] void x86_64_start_kernel(uint32_t protocol, uint32_t inf
 	serial8250::early_console_init(); /* ttyS0, for a crash before console_init */
 	cpu_init_gdt_tss();
 	idt_setup();
+	cpu_init(0); /* SYSCALL, SMEP/SMAP, FPU */
 	tsc_init();
 	setup_boot_params(protocol, info_pa);
 	init_top_pgt[0] = 0; /* drop the identity map of the low 4 GiB */

@@ -357,6 +357,7 @@ extern "C" [[noreturn]] void start_secondary()
 	cpu_init_gdt_tss(cpu);
 	write_cr3(kernel_cr3); /* off the trampoline's identity map */
 	__flush_tlb_all();
+	cpu_init(cpu); /* SYSCALL, SMEP/SMAP, FPU: as the boot CPU */
 	setup_local_APIC();
 	setup_secondary_APIC_clock();
 	set_cpu_online(cpu, true);

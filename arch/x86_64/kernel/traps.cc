@@ -2,12 +2,24 @@
  * CPU exception handling (Linux: arch/x86/kernel/traps.c, arch/x86/mm/
  * fault.c for the page-fault report).
  *
- * do_trap() is called by entry_64.S for every vector.  There is no user
- * space yet: a CPU exception taken in the kernel is a bug, reported
- * Linux-style (die()) before the kernel panics, unless the faulting
- * instruction is in the exception table (#PF, #GP: fixup_exception,
- * <arch/extable.h>), which resumes at its fixup.  Vectors >= 32 are interrupts: common_interrupt() (irq.cc)
- * handles them; the NMI goes to exc_nmi() with NMI accounting.
+ * do_trap() is called by entry_64.S for every vector.  A CPU exception
+ * taken in the kernel is a bug, reported Linux-style (die()) before the
+ * kernel panics, unless the faulting instruction is in the exception table
+ * (#PF, #GP: fixup_exception, <arch/extable.h>: the user-memory accessors),
+ * which resumes at its fixup.  Vectors >= 32 are interrupts:
+ * common_interrupt() (irq.cc) handles them; the NMI goes to exc_nmi() with
+ * NMI accounting.
+ *
+ * From user mode (do_user_trap): an exception is the program's fault, not
+ * the kernel's: the task gets Linux's signal for it (force_sig: #DE
+ * SIGFPE, #UD SIGILL, #GP SIGSEGV, #BP SIGTRAP...) and, where Linux prints
+ * one, the same line ("traps: prog[pid] general protection fault ip:...
+ * sp:... error:0"), then leaves through the exit-to-user work, which
+ * delivers the signal.  int $0x80 has no DPL-3 gate (no IA32 emulation), so
+ * it is a #GP with error code 0x402 (vector 0x80, IDT): SIGSEGV, as Linux
+ * without IA32_EMULATION.  An interrupt from user mode runs the same exit
+ * work (a reschedule, a signal).  sync_regs and fixup_bad_iret give
+ * entry_64.S the task-stack pt_regs to handle such an entry on.
  *
  * Kernel stack overflow (Linux: traps.c exc_double_fault,
  * handle_stack_overflow; fault.c page_fault_oops with VMAP_STACK): task
@@ -32,7 +44,11 @@
 #include <kernel/printk.h>
 #include <kernel/preempt.h>
 #include <kernel/sched.h>
+#include <kernel/sched/task_stack.h>
+#include <kernel/entry-common.h>
+#include <kernel/signal.h>
 #include <lib/format.h>
+#include <lib/string.h>
 
 namespace
 {
@@ -141,8 +157,133 @@ void handle_stack_overflow(const char* message, const pt_regs* regs, uintptr_t f
 	die(message, regs, 0);
 }
 
+namespace
+{
+struct user_trap {
+	int signo;
+	int si_code;
+	const char* type; /* Linux's show_signal prefix: "trap " for do_trap's */
+	bool show;        /* Linux logs it (show_unhandled_signals) */
+};
+
+user_trap user_trap_info(unsigned vector)
+{
+	switch (vector) {
+	case 0:
+		return {SIGFPE, FPE_INTDIV, "trap ", true};
+	case 1:
+		return {SIGTRAP, TRAP_TRACE, "", false};
+	case 3:
+		return {SIGTRAP, SI_KERNEL, "trap ", true};
+	case 4:
+	case 5:
+	case 10:
+		return {SIGSEGV, SI_KERNEL, "trap ", true};
+	case 6:
+		return {SIGILL, ILL_ILLOPN, "trap ", true};
+	case 9:
+		return {SIGFPE, SI_KERNEL, "trap ", true};
+	case 11:
+	case 12:
+		return {SIGBUS, SI_KERNEL, "trap ", true};
+	case 13:
+		return {SIGSEGV, SI_KERNEL, "", true};
+	case 16:
+	case 19:
+		return {SIGFPE, SI_KERNEL, "", false}; /* Linux's math_error does not log */
+	case 17:
+		return {SIGBUS, BUS_ADRALN, "trap ", true};
+	default:
+		return {SIGSEGV, SI_KERNEL, "trap ", true};
+	}
+}
+
+/* Linux: show_signal (traps.c); print_vma_addr's " in prog[...]" needs the
+ * mm's VMAs and joins with them */
+void show_signal(struct task_struct* tsk, const char* type, const char* desc, const pt_regs* regs, long error_code)
+{
+	printk(KERN_INFO "traps: %s[%d] %s%s ip:%lx sp:%lx error:%lx\n", tsk->comm, task_pid_nr(tsk), type, desc,
+	       (unsigned long)regs->ip, (unsigned long)regs->sp, (unsigned long)error_code);
+}
+
+void do_user_trap(pt_regs* regs, unsigned vector)
+{
+	if (vector >= FIRST_EXTERNAL_VECTOR) {
+		common_interrupt(regs, vector);
+		irqentry_exit_to_user_mode(regs);
+		return;
+	}
+	if (vector == 2) {
+		exc_nmi(regs); /* NMIs stay blocked until the IRET: no exit work that may sleep */
+		return;
+	}
+	if (vector == 18 || vector == 8) {
+		/* a machine check or a double fault is the machine's problem */
+		die(exception_names[vector], regs, 0);
+	}
+	uintptr_t cr2 = vector == 14 ? read_cr2() : 0; /* before anything can fault again */
+	long err = regs->orig_ax == ~0ULL ? 0 : long(regs->orig_ax);
+	arch_local_irq_enable(); /* user mode ran with interrupts on (Linux: cond_local_irq_enable) */
+	struct task_struct* tsk = current;
+	if (vector == 14) {
+		/* interim, until the mm work's do_user_addr_fault
+		 * (arch/x86_64/mm/fault.cc) handles user faults: no VMA
+		 * can resolve one yet */
+		printk(KERN_INFO "%s[%d]: segfault at %lx ip %016lx sp %016lx error %lx\n", tsk->comm,
+		       task_pid_nr(tsk), (unsigned long)cr2, (unsigned long)regs->ip, (unsigned long)regs->sp,
+		       (unsigned long)err);
+		force_sig_fault(SIGSEGV, SEGV_MAPERR, user_ptr<void>(cr2));
+	} else {
+		user_trap t = user_trap_info(vector);
+		const char* name = exception_names[vector] ? exception_names[vector] : "reserved exception";
+		if (t.show)
+			show_signal(tsk, t.type, name, regs, err);
+		if (t.si_code == SI_KERNEL)
+			force_sig(t.signo);
+		else
+			force_sig_fault(t.signo, t.si_code, user_ptr<void>(regs->ip));
+	}
+	irqentry_exit_to_user_mode(regs);
+}
+} // namespace
+
+/* entry_64.S, on an entry from user mode: the task-stack pt_regs to work
+ * on.  An IST vector (#DB, NMI, #MC) from user mode arrived on its IST
+ * stack; the exit work may sleep, so its frame moves to the task stack
+ * (Linux: sync_regs) */
+extern "C" pt_regs* sync_regs(pt_regs* eregs)
+{
+	pt_regs* regs = current_pt_regs();
+	if (regs != eregs)
+		*regs = *eregs;
+	return regs;
+}
+
+/*
+ * entry_64.S, when the IRET that returns to user mode faults (#GP on a
+ * non-canonical %rip or a bad selector): the fault was taken in kernel mode
+ * on the stack the IRET frame sat on (the top of the task stack), with the
+ * user's registers loaded.  Rebuild it as the user-mode fault it is, at
+ * the task's pt_regs: the user's registers from this frame, ip...ss from
+ * the IRET frame at bad->sp, the error code; the caller handles it as a
+ * fault from user mode there (Linux: fixup_bad_iret).
+ */
+extern "C" pt_regs* fixup_bad_iret(pt_regs* bad)
+{
+	pt_regs tmp;
+	lib::memcpy(&tmp, bad, offsetof(pt_regs, ip)); /* general registers and the error code */
+	lib::memcpy(&tmp.ip, reinterpret_cast<const void*>(bad->sp), sizeof(pt_regs) - offsetof(pt_regs, ip));
+	pt_regs* regs = current_pt_regs();
+	*regs = tmp; /* may overlap bad: copied out first */
+	return regs;
+}
+
 extern "C" void do_trap(pt_regs* regs, unsigned vector)
 {
+	if (user_mode(regs)) {
+		do_user_trap(regs, vector);
+		return;
+	}
 	if (vector >= FIRST_EXTERNAL_VECTOR) {
 		common_interrupt(regs, vector);
 		/* back on the interrupted stack, interrupts off: preempt the

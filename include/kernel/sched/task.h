@@ -83,3 +83,9 @@ int copy_thread(struct task_struct* p, int (*fn)(void*), void* arg);
 /* a kernel thread running fn(arg), child of current, started; its pid, or
  * copy_process's error (Linux: kernel_thread) */
 lib::Result<pid_t> kernel_thread(int (*fn)(void*), void* arg, const char* name, unsigned long flags);
+/* a task that will run user code: fn(arg) runs in the kernel, sets up the
+ * user registers (start_thread on task_pt_regs(current)) and returns 0,
+ * and the task then enters user mode; not a kernel thread (no PF_KTHREAD).
+ * Its pid, or copy_process's error (Linux: user_mode_thread, which
+ * kernel_init and the usermode helpers use) */
+lib::Result<pid_t> user_mode_thread(int (*fn)(void*), void* arg, unsigned long flags);

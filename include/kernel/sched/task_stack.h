@@ -8,6 +8,7 @@
  */
 #pragma once
 #include <arch/page.h>
+#include <arch/ptrace.h>
 #include <cstdint>
 #include <kernel/sched.h>
 #include <uapi/linux/magic.h>
@@ -23,6 +24,16 @@ static inline unsigned long* end_of_stack(const struct task_struct* task)
 static inline uintptr_t task_stack_top(const struct task_struct* task)
 {
 	return reinterpret_cast<uintptr_t>(task->stack) + THREAD_SIZE;
+}
+/* the user registers, saved at the very top of the stack by every entry
+ * from user mode (Linux: task_pt_regs; no padding above them on x86_64) */
+static inline struct pt_regs* task_pt_regs(const struct task_struct* task)
+{
+	return reinterpret_cast<struct pt_regs*>(task_stack_top(task)) - 1;
+}
+static inline struct pt_regs* current_pt_regs()
+{
+	return task_pt_regs(get_current());
 }
 static inline bool task_stack_end_corrupted(const struct task_struct* task)
 {
