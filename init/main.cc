@@ -42,6 +42,7 @@
 #include <kernel/sched/task.h>
 #include <uapi/linux/sched.h>
 #include <kernel/kthread.h>
+#include <kernel/random.h>
 #include <kernel/wait.h>
 #include <arch/kaslr.h>
 #include <arch/page.h>
@@ -166,6 +167,7 @@ void start_kernel()
 	init_IRQ();
 	init_timers();
 	time_init();
+	random_init(saved_command_line); /* the CRNG: "random: crng init done" */
 	local_irq_enable();
 	calibrate_delay();
 
