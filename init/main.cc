@@ -43,6 +43,7 @@
 #include <kernel/sched/task.h>
 #include <uapi/linux/sched.h>
 #include <kernel/kthread.h>
+#include <kernel/random.h>
 #include <kernel/wait.h>
 #include <arch/kaslr.h>
 #include <arch/page.h>
@@ -168,6 +169,7 @@ void start_kernel()
 	init_timers();
 	timekeeping_init(); /* CLOCK_REALTIME from the CMOS RTC */
 	time_init();
+	random_init(saved_command_line); /* the CRNG: "random: crng init done" */
 	local_irq_enable();
 	calibrate_delay();
 

@@ -510,9 +510,9 @@ int vcbprintf(format_out_fn out, void* ctx, const char* fmt, va_list ap)
 
 #if !__STDC_HOSTED__
 /* the kernel's side: the boot parameter and the key (not in host builds) */
-#include <arch/kaslr.h>
 #include <kernel/params.h>
 #include <kernel/printk.h>
+#include <kernel/random.h>
 
 static lib::Result<void> no_hash_pointers_enable(std::string_view)
 {
@@ -525,9 +525,11 @@ static lib::Result<void> no_hash_pointers_enable(std::string_view)
 }
 early_param("no_hash_pointers", no_hash_pointers_enable);
 
+/* from the CRNG, seeded by then (random_init in start_kernel), as Linux's
+ * fill_ptr_key waits for it */
 void vsprintf_init_hashval()
 {
-	lib::siphash_key_t key{{kaslr_get_random_long(), kaslr_get_random_long()}};
+	lib::siphash_key_t key{{get_random_u64(), get_random_u64()}};
 	lib::ptr_key_init(key);
 }
 #endif

@@ -59,7 +59,7 @@
  */
 #include <kernel/kernel.h>
 #include "slab.h"
-#include <arch/archrandom.h>
+#include <kernel/random.h> /* get_random_long: the per-cache key */
 #include <arch/processor.h>
 #include <kernel/lockdep.h>
 #include <kernel/panic.h>
@@ -133,24 +133,6 @@ inline struct kmem_cache_node* get_node(const struct kmem_cache* s, int nid)
 inline struct kmem_cache_cpu* this_cpu_slab(struct kmem_cache* s)
 {
 	return &s->cpu_slab[smp_processor_id()];
-}
-
-/* ---- hardened free pointers ---- */
-
-/* A per-cache key: RDRAND when the CPU has it (not QEMU's default CPU),
- * else the TSC stirred with a counter.  Host tests build the same code. */
-unsigned long get_random_long()
-{
-	static unsigned long counter;
-	unsigned long v;
-	if (cpu_has_rdrand() && rdrand_long(&v))
-		return v;
-	unsigned long x = rdtsc() + __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED) * 0x9e3779b97f4a7c15UL;
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9UL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebUL;
-	return x ^ (x >> 31);
 }
 
 /* --------------------------------------------------------- node lists */

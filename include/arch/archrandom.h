@@ -4,7 +4,10 @@
  * hardware's entropy is drained; as Linux, rdrand_long() retries up to
  * RDRAND_RETRY_LOOPS times before it gives up.  QEMU's default CPU model
  * has no RDRAND: callers check cpu_has_rdrand() and fall back (the TSC,
- * mixed).  Also built into the host tests (mm/slub.cc).
+ * mixed).  RDSEED (Broadwell on) gives conditioned seed material
+ * rather than DRBG output and fails more readily: as Linux, it is tried
+ * once per word and the caller falls back to RDRAND.  Users: the CRNG
+ * (drivers/char/random.cc) and early KASLR (arch/x86_64/boot/kaslr.cc).
  */
 #pragma once
 #include <arch/processor.h>
@@ -27,4 +30,18 @@ static inline bool rdrand_long(unsigned long* v)
 			return true;
 	}
 	return false;
+}
+
+/* CPUID.(EAX=07H,ECX=0):EBX.RDSEED[bit 18] */
+static inline bool cpu_has_rdseed()
+{
+	return cpuid(7, 0).ebx & (1u << 18);
+}
+
+/* one seed word into *v: true, or false when the entropy source is drained */
+static inline bool rdseed_long(unsigned long* v)
+{
+	bool ok;
+	asm volatile("rdseed %0" : "=r"(*v), "=@ccc"(ok));
+	return ok;
 }

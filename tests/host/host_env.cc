@@ -143,3 +143,17 @@ void panic(const char* fmt, ...)
 	va_end(ap);
 	std::abort();
 }
+
+// The CRNG (drivers/char/random.cc) is kernel-only: SLUB's per-cache
+// freelist keys come from a fixed-seed generator here, so host runs
+// repeat (SplitMix64).
+#include <atomic>
+#include <kernel/random.h>
+uint64_t get_random_u64()
+{
+	static std::atomic<uint64_t> state{0x9e3779b97f4a7c15ull};
+	uint64_t z = state.fetch_add(0x9e3779b97f4a7c15ull, std::memory_order_relaxed);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
