@@ -41,6 +41,7 @@
 #include <kernel/cpumask.h>
 #include <kernel/mutex.h>
 #include <lib/rbtree.h>
+#include <lib/result.h>
 #include <lib/spinlock.h>
 #include <lib/thread_safety.h>
 
@@ -171,8 +172,8 @@ struct mm_struct {
 	struct vm_area_struct* mmap; /* the VMA list, lowest first */
 	struct rb_root mm_rb;
 	/* the free-range search for mmap (arch_get_unmapped_area_topdown) */
-	unsigned long (*get_unmapped_area)(struct file* filp, unsigned long addr, unsigned long len,
-	                                   unsigned long pgoff, unsigned long flags);
+	lib::Result<unsigned long> (*get_unmapped_area)(struct file* filp, unsigned long addr, unsigned long len,
+	                                                unsigned long pgoff, unsigned long flags);
 	unsigned long mmap_base;        /* the top-down search starts here */
 	unsigned long mmap_legacy_base; /* bottom-up layout (legacy_va_layout) */
 	unsigned long task_size;        /* size of the user address space */

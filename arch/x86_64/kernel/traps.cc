@@ -2,8 +2,10 @@
  * CPU exception handling (Linux: arch/x86/kernel/traps.c, arch/x86/mm/
  * fault.c for the page-fault report).
  *
- * do_trap() is called by entry_64.S for every vector.  There is no user
- * space yet: a CPU exception taken in the kernel is a bug, reported
+ * do_trap() is called by entry_64.S for every vector.  A page fault on a
+ * user address goes to do_page_fault() (arch/x86_64/mm/fault.cc) first:
+ * demand paging, copy-on-write, stack growth, SIGSEGV.  Any other CPU
+ * exception taken in the kernel is a bug, reported
  * Linux-style (die()) before the kernel panics, unless the faulting
  * instruction is in the exception table (#PF, #GP: fixup_exception,
  * <arch/extable.h>), which resumes at its fixup.  Vectors >= 32 are interrupts: common_interrupt() (irq.cc)
@@ -141,6 +143,9 @@ void handle_stack_overflow(const char* message, const pt_regs* regs, uintptr_t f
 	die(message, regs, 0);
 }
 
+/* arch/x86_64/mm/fault.cc: true when the fault is dealt with */
+bool do_page_fault(pt_regs* regs, unsigned long error_code, unsigned long address);
+
 extern "C" void do_trap(pt_regs* regs, unsigned vector)
 {
 	if (vector >= FIRST_EXTERNAL_VECTOR) {
@@ -156,6 +161,9 @@ extern "C" void do_trap(pt_regs* regs, unsigned vector)
 		exc_nmi(regs);
 		return;
 	}
+	/* a fault on a user address first: handle_mm_fault or SIGSEGV (mm/fault.cc) */
+	if (vector == 14 && do_page_fault(regs, regs->orig_ax, read_cr2()))
+		return;
 	if ((vector == 14 || vector == 13) && fixup_exception(regs))
 		return;
 	if (vector == 14) {
