@@ -62,7 +62,7 @@ lib::Result<long> get_user_pages_remote(struct mm_struct* mm, unsigned long star
 		struct vm_area_struct* vma = find_extend_vma(mm, start);
 		lib::Result<void> ok = vma ? check_vma_flags(vma, gup_flags) : lib::Result<void>(lib::Error{EFAULT});
 		if (ok.is_err())
-			return i ? lib::Result<long>(i) : lib::Result<long>(ok.error());
+			return i ? lib::Result<long>(i) : lib::Result<long>(lib::Error{ok.error()});
 		struct page* page = nullptr;
 		for (int tries = 0;; tries++) {
 			uint64_t pte = 0;
