@@ -497,3 +497,212 @@ KTEST(mm, aslr_layout)
 	KEXPECT_LT(brk, 0x800000u + 0x02000000u);
 	arch_pick_mmap_layout(t.mm);
 }
+
+extern "C" long __x64_sys_mprotect(const struct pt_regs*);
+extern "C" long __x64_sys_mremap(const struct pt_regs*);
+extern "C" long __x64_sys_madvise(const struct pt_regs*);
+extern "C" long __x64_sys_mincore(const struct pt_regs*);
+extern "C" long __x64_sys_msync(const struct pt_regs*);
+extern "C" long __x64_sys_mlock(const struct pt_regs*);
+extern "C" long __x64_sys_mlock2(const struct pt_regs*);
+extern "C" long __x64_sys_munlock(const struct pt_regs*);
+extern "C" long __x64_sys_mlockall(const struct pt_regs*);
+extern "C" long __x64_sys_munlockall(const struct pt_regs*);
+
+namespace
+{
+template <typename... A> long sys(long (*fn)(const struct pt_regs*), A... a)
+{
+	unsigned long v[6] = {(unsigned long)a...};
+	struct pt_regs r = regs_of(v[0], v[1], v[2], v[3], v[4], v[5]);
+	return fn(&r);
+}
+bool pte_writable(struct mm_struct* mm, unsigned long addr)
+{
+	mmap_read_guard g(mm);
+	uint64_t pte = 0;
+	struct vm_area_struct* v = vma_lookup(mm, addr);
+	return v && follow_page(v, addr, &pte) && (pte & _PAGE_RW);
+}
+} // namespace
+
+KTEST(mm, mprotect_splits_merges_and_write_protects)
+{
+	test_mm t;
+	KASSERT_TRUE(t.mm != nullptr);
+	struct mm_struct* mm = t.mm;
+	const unsigned long b = 0x10000000;
+	KASSERT_EQ(map_anon(b, 8 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED).value_or(0), b);
+	uint64_t x = 7;
+	KASSERT_EQ(access_remote_vm(mm, b + 2 * P, &x, 8, FOLL_WRITE), 8);
+	KEXPECT_TRUE(pte_writable(mm, b + 2 * P));
+	KEXPECT_EQ(sys(__x64_sys_mprotect, b + 2 * P, 2 * P, PROT_READ), 0);
+	unsigned long v[8][2];
+	KASSERT_EQ(vma_list(mm, v, 8), 3);
+	KEXPECT_EQ(v[1][0], b + 2 * P);
+	KEXPECT_EQ(v[1][1], b + 4 * P);
+	KEXPECT_EQ(find_vma(mm, b + 2 * P)->vm_flags & (VM_READ | VM_WRITE), VM_READ);
+	KEXPECT_EQ(mm->data_vm, 6u);
+	KEXPECT_EQ(mm->total_vm, 8u);
+	KEXPECT_FALSE(pte_writable(mm, b + 2 * P));
+	KEXPECT_TRUE(gup(mm, b + 2 * P, FOLL_WRITE) == nullptr);
+	/* back to read-write: one VMA again; the next write reuses the page */
+	KEXPECT_EQ(sys(__x64_sys_mprotect, b + 2 * P, 2 * P, PROT_READ | PROT_WRITE), 0);
+	KEXPECT_EQ(vma_list(mm, v, 8), 1);
+	KEXPECT_EQ(mm->data_vm, 8u);
+	struct page* before = gup(mm, b + 2 * P, 0);
+	if (before)
+		put_page(before); /* a pinned page would be copied, as Linux's */
+	struct page* after = gup(mm, b + 2 * P, FOLL_WRITE);
+	KEXPECT_EQ(before, after);
+	if (after)
+		put_page(after);
+	/* PROT_NONE keeps the page but refuses every access */
+	KEXPECT_EQ(sys(__x64_sys_mprotect, b + 2 * P, P, PROT_NONE), 0);
+	KEXPECT_TRUE(gup(mm, b + 2 * P, 0) == nullptr);
+	KEXPECT_EQ(get_mm_counter(mm, MM_ANONPAGES), 1u);
+	KEXPECT_EQ(sys(__x64_sys_mprotect, b + 2 * P, P, PROT_READ), 0);
+	uint64_t y = 0;
+	KEXPECT_EQ(access_remote_vm(mm, b + 2 * P, &y, 8, 0), 8);
+	KEXPECT_EQ(y, 7u);
+	/* errnos */
+	KEXPECT_EQ(sys(__x64_sys_mprotect, b + 1, P, PROT_READ), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_mprotect, b, P, 0x10), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_mprotect, b, P, PROT_READ | PROT_GROWSDOWN | PROT_GROWSUP), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_mprotect, b, P, PROT_READ | PROT_GROWSDOWN), -EINVAL); /* not a stack */
+	KEXPECT_EQ(sys(__x64_sys_mprotect, b, 0, PROT_READ), 0);
+	KEXPECT_EQ(sys(__x64_sys_mprotect, b, 9 * P, PROT_READ), -ENOMEM); /* runs into a hole */
+	KEXPECT_EQ(sys(__x64_sys_mprotect, b - P, P, PROT_READ), -ENOMEM);
+	KEXPECT_EQ(validate_mm(mm), 0);
+}
+
+KTEST(mm, mremap_grow_move_fixed_shrink)
+{
+	test_mm t;
+	KASSERT_TRUE(t.mm != nullptr);
+	struct mm_struct* mm = t.mm;
+	const unsigned long a = 0x10000000;
+	KASSERT_EQ(map_anon(a, 4 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED).value_or(0), a);
+	uint64_t mark = 0xabcdef, v = 0;
+	KASSERT_EQ(access_remote_vm(mm, a + 3 * P, &mark, 8, FOLL_WRITE), 8);
+	/* grow in place */
+	KEXPECT_EQ(sys(__x64_sys_mremap, a, 4 * P, 8 * P, 0, 0), long(a));
+	KEXPECT_EQ(find_vma(mm, a)->vm_end, a + 8 * P);
+	KEXPECT_EQ(mm->total_vm, 8u);
+	/* blocked: ENOMEM without MAYMOVE, a move with it */
+	KASSERT_EQ(map_anon(a + 8 * P, P, PROT_READ, MAP_PRIVATE | MAP_FIXED).value_or(0), a + 8 * P);
+	KEXPECT_EQ(sys(__x64_sys_mremap, a, 8 * P, 16 * P, 0, 0), -ENOMEM);
+	long moved = sys(__x64_sys_mremap, a, 8 * P, 16 * P, MREMAP_MAYMOVE, 0);
+	KASSERT_GT(moved, 0);
+	KEXPECT_NE((unsigned long)moved, a);
+	KEXPECT_EQ(find_vma(mm, a)->vm_start, a + 8 * P); /* the old range is gone */
+	KEXPECT_EQ(access_remote_vm(mm, (unsigned long)moved + 3 * P, &v, 8, 0), 8);
+	KEXPECT_EQ(v, mark);
+	KEXPECT_EQ(get_mm_counter(mm, MM_ANONPAGES), 1u);
+	KEXPECT_EQ(mm->total_vm, 17u);
+	/* MREMAP_FIXED to a chosen address, replacing what was there */
+	const unsigned long f = 0x30000000;
+	KASSERT_EQ(map_anon(f, P, PROT_READ, MAP_PRIVATE | MAP_FIXED).value_or(0), f);
+	KEXPECT_EQ(sys(__x64_sys_mremap, moved, 16 * P, 16 * P, MREMAP_MAYMOVE | MREMAP_FIXED, f), long(f));
+	KEXPECT_EQ(access_remote_vm(mm, f + 3 * P, &v, 8, 0), 8);
+	KEXPECT_EQ(v, mark);
+	KEXPECT_EQ(find_vma(mm, f)->vm_end, f + 16 * P);
+	/* shrink */
+	KEXPECT_EQ(sys(__x64_sys_mremap, f, 16 * P, 2 * P, 0, 0), long(f));
+	KEXPECT_EQ(find_vma(mm, f)->vm_end, f + 2 * P);
+	/* errnos */
+	KEXPECT_EQ(sys(__x64_sys_mremap, f, P, 2 * P, 8, 0), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_mremap, f, P, 2 * P, MREMAP_FIXED, 0x40000000), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_mremap, f + 1, P, 2 * P, 0, 0), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_mremap, f, P, 0, 0, 0), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_mremap, 0x50000000, P, 2 * P, 0, 0), -EFAULT);
+	KEXPECT_EQ(sys(__x64_sys_mremap, f, 3 * P, 4 * P, MREMAP_MAYMOVE, 0), -EFAULT); /* past the VMA */
+	KEXPECT_EQ(sys(__x64_sys_mremap, f, 2 * P, 2 * P, MREMAP_MAYMOVE | MREMAP_FIXED, f + P), -EINVAL);
+	KEXPECT_EQ(validate_mm(mm), 0);
+}
+
+KTEST(mm, madvise_mincore_msync)
+{
+	test_mm t;
+	KASSERT_TRUE(t.mm != nullptr);
+	struct mm_struct* mm = t.mm;
+	const unsigned long a = 0x10000000, vec = 0x20000000;
+	KASSERT_EQ(map_anon(a, 4 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED).value_or(0), a);
+	KASSERT_EQ(map_anon(vec, P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED).value_or(0), vec);
+	uint64_t x = 5;
+	KASSERT_EQ(access_remote_vm(mm, a + P, &x, 8, FOLL_WRITE), 8);
+	KASSERT_EQ(access_remote_vm(mm, a + 3 * P, &x, 8, FOLL_WRITE), 8);
+	KEXPECT_EQ(sys(__x64_sys_mincore, a, 4 * P, vec), 0);
+	unsigned char res[4] = {9, 9, 9, 9};
+	KEXPECT_EQ(access_remote_vm(mm, vec, res, 4, 0), 4);
+	KEXPECT_EQ(res[0], 0);
+	KEXPECT_EQ(res[1], 1);
+	KEXPECT_EQ(res[2], 0);
+	KEXPECT_EQ(res[3], 1);
+	KEXPECT_EQ(sys(__x64_sys_mincore, a + 1, P, vec), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_mincore, a, 5 * P, vec), -ENOMEM);
+	KEXPECT_EQ(sys(__x64_sys_mincore, a, P, 0x60000000), -EFAULT);
+	/* DONTNEED: the pages go, zeroes after */
+	KEXPECT_EQ(sys(__x64_sys_madvise, a, 4 * P, MADV_DONTNEED), 0);
+	KEXPECT_EQ(get_mm_counter(mm, MM_ANONPAGES), 1u); /* vec's page */
+	KEXPECT_EQ(access_remote_vm(mm, a + P, &x, 8, 0), 8);
+	KEXPECT_EQ(x, 0u);
+	/* flag advice splits and merges */
+	KEXPECT_EQ(sys(__x64_sys_madvise, a + P, P, MADV_RANDOM), 0);
+	KEXPECT_TRUE(find_vma(mm, a + P)->vm_flags & VM_RAND_READ);
+	KEXPECT_EQ(mm->map_count, 4);
+	KEXPECT_EQ(sys(__x64_sys_madvise, a + P, P, MADV_NORMAL), 0);
+	KEXPECT_EQ(mm->map_count, 2);
+	KEXPECT_EQ(sys(__x64_sys_madvise, a, P, MADV_WILLNEED), 0);
+	KEXPECT_EQ(sys(__x64_sys_madvise, a, P, MADV_SEQUENTIAL), 0);
+	KEXPECT_EQ(sys(__x64_sys_madvise, a, P, MADV_FREE), 0);
+	KEXPECT_EQ(sys(__x64_sys_madvise, a, P, 99), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_madvise, a + 1, P, MADV_NORMAL), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_madvise, a, 0, MADV_NORMAL), 0);
+	KEXPECT_EQ(sys(__x64_sys_madvise, a, 0x20000000 - 0x10000000 + P, MADV_NORMAL), -ENOMEM); /* a hole */
+	KEXPECT_EQ(sys(__x64_sys_madvise, a, P, MADV_REMOVE), -EINVAL);                      /* anonymous */
+	KEXPECT_EQ(sys(__x64_sys_madvise, a, P, MADV_POPULATE_WRITE), 0);
+	KEXPECT_EQ(get_mm_counter(mm, MM_ANONPAGES), 2u);
+	/* msync */
+	KEXPECT_EQ(sys(__x64_sys_msync, a, 4 * P, MS_SYNC), 0);
+	KEXPECT_EQ(sys(__x64_sys_msync, a, 4 * P, MS_SYNC | MS_ASYNC), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_msync, a + 1, P, MS_SYNC), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_msync, a, P, 8), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_msync, a, 5 * P, MS_SYNC), -ENOMEM);
+	KEXPECT_EQ(validate_mm(mm), 0);
+}
+
+KTEST(mm, mlock_family)
+{
+	test_mm t;
+	KASSERT_TRUE(t.mm != nullptr);
+	struct mm_struct* mm = t.mm;
+	const unsigned long a = 0x10000000;
+	KASSERT_EQ(map_anon(a, 4 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED).value_or(0), a);
+	KEXPECT_EQ(sys(__x64_sys_mlock, a + P + 100, P), 0); /* rounds out to [a+P, a+3P) */
+	KEXPECT_EQ(mm->locked_vm, 2u);
+	KEXPECT_EQ(mm->map_count, 3);
+	KEXPECT_TRUE(find_vma(mm, a + P)->vm_flags & VM_LOCKED);
+	KEXPECT_EQ(get_mm_counter(mm, MM_ANONPAGES), 2u); /* populated */
+	KEXPECT_EQ(sys(__x64_sys_madvise, a + P, P, MADV_DONTNEED), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_munlock, a, 4 * P), 0);
+	KEXPECT_EQ(mm->locked_vm, 0u);
+	KEXPECT_EQ(mm->map_count, 1);
+	KEXPECT_EQ(sys(__x64_sys_mlock2, a, P, 2), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_mlock2, a, P, MLOCK_ONFAULT), 0);
+	KEXPECT_TRUE(find_vma(mm, a)->vm_flags & VM_LOCKONFAULT);
+	/* a hole: ENOMEM, with what came before it locked, as Linux leaves it */
+	KEXPECT_EQ(sys(__x64_sys_mlock, a, 5 * P), -ENOMEM);
+	KEXPECT_EQ(mm->locked_vm, 4u);
+	KEXPECT_FALSE(find_vma(mm, a)->vm_flags & VM_LOCKONFAULT);
+	KEXPECT_EQ(sys(__x64_sys_mlockall, 0), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_mlockall, MCL_ONFAULT), -EINVAL);
+	KEXPECT_EQ(sys(__x64_sys_mlockall, MCL_FUTURE), 0);
+	unsigned long b = map_anon(0, 2 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE).value_or(0);
+	KEXPECT_TRUE(find_vma(mm, b)->vm_flags & VM_LOCKED);
+	KEXPECT_EQ(mm->locked_vm, 6u);
+	KEXPECT_EQ(sys(__x64_sys_munlockall), 0);
+	KEXPECT_EQ(mm->locked_vm, 0u);
+	KEXPECT_EQ(mm->def_flags, 0u);
+	KEXPECT_EQ(validate_mm(mm), 0);
+}
