@@ -163,6 +163,7 @@ void start_kernel()
 	parse_args();
 	pid_idr_init(); /* after parse_args: pid_max= sizes the map */
 	fork_init();
+	proc_caches_init(); /* mm_struct, vm_area_struct caches; the zero page */
 	sched_init(); /* init_task becomes this CPU's idle task */
 	pr_info("kallsyms: %zu symbols\n", kallsyms_count());
 	init_IRQ();

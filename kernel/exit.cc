@@ -3,8 +3,8 @@
  * sys_exit_group).
  *
  * do_exit(code): PF_EXITING, the exit code in tsk->exit_code, the FPU
- * registers dropped, the mm released (once the address-space work merges:
- * exit_mm), vfork_done completed (a kthread's `exited`, a vfork parent
+ * registers dropped, the mm released (exit_mm: the last user unmaps it),
+ * vfork_done completed (a kthread's `exited`, a vfork parent
  * later), then the last switch (do_task_dead); the scheduler releases the
  * dead task, as it does a kernel thread today (finish_task_switch ->
  * release_task).  do_group_exit(code) ends the thread group; single
@@ -25,6 +25,7 @@
 #include <kernel/sched.h>
 #include <kernel/sched/task.h>
 #include <kernel/syscalls.h>
+#include <mm/mm.h>
 #include <uapi/asm-generic/signal.h>
 
 namespace
@@ -47,7 +48,7 @@ void do_exit(long code)
 	tsk->flags |= PF_EXITING;
 	tsk->exit_code = int(code);
 	fpu__drop(tsk);
-	/* exit_mm(): wired when the mm work merges */
+	exit_mm();
 	complete_vfork_done(tsk);
 	do_task_dead();
 }

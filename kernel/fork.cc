@@ -35,7 +35,7 @@
  * locks.  put_task_struct may free a stack (vfree): process context only.
  *
  * Differences from Linux: no per-CPU cache of freed stacks, no
- * mm/files/fs/sighand copying (there is nothing to copy yet), no
+ * files/fs/sighand copying (there is nothing to copy yet), no
  * reparenting of children on release (release_task refuses a task that
  * has any), no RCU-delayed free.
  */
@@ -58,6 +58,7 @@
 #include <lib/scope.h>
 #include <lib/string.h>
 #include <new>
+#include <mm/mm.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include <uapi/asm-generic/errno-base.h>
@@ -255,6 +256,8 @@ lib::Result<struct signal_struct*> copy_signal(unsigned long clone_flags, struct
 }
 } // namespace
 
+lib::Result<void> copy_mm(unsigned long clone_flags, struct task_struct* tsk);
+
 lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int node)
 {
 	struct task_struct* cur = current;
@@ -262,12 +265,19 @@ lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int nod
 	 * a failed TRY returns, and the destructors undo in reverse order. */
 	lib::ref<task_struct> task = lib::adopt_ref(TRY(dup_task_struct(cur, node)));
 	lib::ref<signal_struct> sig = lib::adopt_ref(TRY(copy_signal(clone_flags, cur, node)));
+	TRY(copy_mm(clone_flags, task.get()));
+	struct task_struct* t = task.get();
+	lib::scope_exit undo_mm([t] {
+		if (t->mm)
+			mmput(t->mm);
+	});
 	int pid = TRY(alloc_pid());
 	lib::scope_exit undo_pid([pid] { free_pid(pid); });
 
-	/* Nothing fails from here on: the task owns its pid and signal_struct,
-	 * and the reference dup_task_struct gave is the task list's. */
+	/* Nothing fails from here on: the task owns its pid, signal_struct and
+	 * mm, and the reference dup_task_struct gave is the task list's. */
 	undo_pid.release();
+	undo_mm.release();
 	struct task_struct* p = task.release();
 	p->signal = sig.release();
 	p->real_cred = get_cred(cur->real_cred);
@@ -318,6 +328,9 @@ lib::Result<struct task_struct*> fork_idle(int cpu)
 	p->group_leader = p;
 	p->signal = &init_signals;
 	init_signals.sigcnt.fetch_add(1);
+	p->mm = nullptr;
+	p->active_mm = &init_mm; /* as init_task: lazy on init_mm (Linux: idle_init's mmgrab) */
+	mmgrab(&init_mm);
 	p->real_cred = get_cred(init_task.real_cred);
 	p->cred = get_cred(init_task.cred);
 	p->flags = PF_IDLE | PF_KTHREAD;
@@ -383,4 +396,233 @@ SYSCALL_DEFINE1(set_tid_address, user_ptr<int>, tidptr)
 {
 	current->clear_child_tid = tidptr;
 	return task_pid_nr(current);
+}
+
+/* ================================================================
+ * Address spaces (Linux: kernel/fork.c proc_caches_init, mm_alloc,
+ * mm_init, __mmdrop, mmput, dup_mmap, dup_mm, copy_mm, get_task_mm;
+ * kernel/exit.c exit_mm; fs/exec.c exec_mmap).
+ *
+ * An mm lives while it has users (mm_users: tasks, get_task_mm holders)
+ * and its struct while it has references (mm_count: one for all users,
+ * one per CPU or kernel thread borrowing it as active_mm).  The last
+ * mmput unmaps everything (exit_mmap) and drops the users' mm_count; the
+ * last mmdrop frees the PGD and the struct.
+ * ================================================================ */
+#include <arch/mmu_context.h>
+#include <kernel/compiler.h>
+#include <kernel/irqflags.h>
+#include <mm/mm.h>
+#include "../mm/internal.h"
+
+struct kmem_cache* mm_cachep;
+struct kmem_cache* vm_area_cachep;
+
+void proc_caches_init()
+{
+	mm_cachep = kmem_cache_create("mm_struct", sizeof(struct mm_struct), 64, SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_ACCOUNT,
+	                              nullptr);
+	vm_area_cachep = kmem_cache_create("vm_area_struct", sizeof(struct vm_area_struct), 0, SLAB_PANIC | SLAB_ACCOUNT,
+	                                   nullptr);
+	init_rwsem(&init_mm.mmap_lock);
+	for (auto& t : cpu_tlbstate)
+		t.loaded_mm = &init_mm;
+	memory_init();
+}
+
+namespace
+{
+/* a zeroed mm with its own PGD: mm_users 1, mm_count 1 (Linux: mm_init) */
+struct mm_struct* mm_init(struct mm_struct* mm)
+{
+	new (mm) mm_struct{};
+	mm->mm_rb = RB_ROOT;
+	mm->mm_users.store(1);
+	mm->mm_count.store(1);
+	init_rwsem(&mm->mmap_lock);
+	new (&mm->page_table_lock) lib::spinlock();
+	lockdep_init_map(&mm->page_table_lock);
+	mm->task_size = TASK_SIZE_MAX;
+	mm->pgd = pgd_alloc(mm);
+	if (!mm->pgd) {
+		kmem_cache_free(mm_cachep, mm);
+		return nullptr;
+	}
+	return mm;
+}
+
+struct mm_struct* allocate_mm()
+{
+	if (should_fail_alloc())
+		return nullptr;
+	return static_cast<struct mm_struct*>(kmem_cache_alloc(mm_cachep, GFP_KERNEL));
+}
+} // namespace
+
+struct mm_struct* mm_alloc()
+{
+	struct mm_struct* mm = allocate_mm();
+	return mm ? mm_init(mm) : nullptr;
+}
+
+void __mmdrop(struct mm_struct* mm)
+{
+	if (WARN_ON(mm == &init_mm))
+		return;
+	WARN_ON(mm->pgtables_bytes.load() != 0);
+	pgd_free(mm, mm->pgd);
+	kmem_cache_free(mm_cachep, mm);
+}
+
+void mmput(struct mm_struct* mm)
+{
+	if (mm->mm_users.fetch_sub(1, std::memory_order_acq_rel) != 1)
+		return;
+	{
+		mmap_write_guard g(mm); /* nobody else can take it: no users left */
+		exit_mmap(mm);
+	}
+	for (int i = 0; i < NR_MM_COUNTERS; i++)
+		WARN_ON(mm->rss_stat[i].load() != 0);
+	mmdrop(mm);
+}
+
+struct mm_struct* get_task_mm(struct task_struct* task)
+{
+	/* Linux takes task_lock; here a task's mm changes only by the task
+	 * itself (exec, exit), and the caller holds a task reference */
+	struct mm_struct* mm = READ_ONCE(task->mm);
+	if (!mm || (task->flags & PF_KTHREAD))
+		return nullptr;
+	mmget(mm);
+	return mm;
+}
+
+namespace
+{
+/* every VMA of oldmm into mm, pages shared copy-on-write (Linux: dup_mmap);
+ * the caller holds oldmm's mmap_lock for writing */
+lib::Result<void> dup_mmap(struct mm_struct* mm, struct mm_struct* oldmm)
+{
+	mm->total_vm = oldmm->total_vm;
+	mm->data_vm = oldmm->data_vm;
+	mm->exec_vm = oldmm->exec_vm;
+	mm->stack_vm = oldmm->stack_vm;
+	mm->locked_vm = 0; /* locks are not inherited */
+	struct vm_area_struct* prev = nullptr;
+	struct rb_node** rb_link = &mm->mm_rb.rb_node;
+	struct rb_node* rb_parent = nullptr;
+	for (struct vm_area_struct* mpnt = oldmm->mmap; mpnt; mpnt = mpnt->vm_next) {
+		if (mpnt->vm_flags & VM_DONTCOPY) {
+			vm_stat_account(mm, mpnt->vm_flags, -long(vma_pages(mpnt)));
+			continue;
+		}
+		struct vm_area_struct* tmp = vm_area_dup(mpnt);
+		if (!tmp)
+			return lib::Error{ENOMEM};
+		tmp->vm_mm = mm;
+		tmp->vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
+		if (tmp->vm_file)
+			get_file(tmp->vm_file);
+		if (tmp->vm_ops && tmp->vm_ops->open)
+			tmp->vm_ops->open(tmp);
+		/* in order, each after the last: link at the rightmost spot */
+		__vma_link(mm, tmp, prev, rb_link, rb_parent);
+		rb_link = &tmp->vm_rb.rb_right;
+		rb_parent = &tmp->vm_rb;
+		prev = tmp;
+		if (!(tmp->vm_flags & VM_WIPEONFORK))
+			TRY(copy_page_range(mm, oldmm, mpnt));
+	}
+	return lib::ok();
+}
+} // namespace
+
+lib::Result<struct mm_struct*> dup_mm(struct task_struct*, struct mm_struct* oldmm)
+{
+	struct mm_struct* mm = allocate_mm();
+	if (!mm)
+		return lib::Error{ENOMEM};
+	if (!mm_init(mm))
+		return lib::Error{ENOMEM};
+	lib::Result<void> r = lib::ok();
+	{
+		mmap_write_guard g(oldmm);
+		mm->get_unmapped_area = oldmm->get_unmapped_area;
+		mm->mmap_base = oldmm->mmap_base;
+		mm->mmap_legacy_base = oldmm->mmap_legacy_base;
+		mm->task_size = oldmm->task_size;
+		mm->def_flags = oldmm->def_flags & ~(VM_LOCKED | VM_LOCKONFAULT);
+		mm->start_code = oldmm->start_code;
+		mm->end_code = oldmm->end_code;
+		mm->start_data = oldmm->start_data;
+		mm->end_data = oldmm->end_data;
+		mm->start_brk = oldmm->start_brk;
+		mm->brk = oldmm->brk;
+		mm->start_stack = oldmm->start_stack;
+		mm->arg_start = oldmm->arg_start;
+		mm->arg_end = oldmm->arg_end;
+		mm->env_start = oldmm->env_start;
+		mm->env_end = oldmm->env_end;
+		mm->hiwater_rss = get_mm_rss(oldmm);
+		mm->hiwater_vm = oldmm->total_vm;
+		r = dup_mmap(mm, oldmm);
+	}
+	if (r.is_err()) { /* what was copied goes as any mm's */
+		mmput(mm);
+		return lib::Error{r.error()};
+	}
+	return mm;
+}
+
+/* the new task's mm (Linux: copy_mm): none for a kernel thread, current's
+ * for CLONE_VM, else a copy */
+lib::Result<void> copy_mm(unsigned long clone_flags, struct task_struct* tsk)
+{
+	tsk->mm = nullptr;
+	tsk->active_mm = nullptr;
+	struct mm_struct* oldmm = current->mm;
+	if (!oldmm)
+		return lib::ok();
+	struct mm_struct* mm;
+	if (clone_flags & CLONE_VM) {
+		mmget(oldmm);
+		mm = oldmm;
+	} else {
+		mm = TRY(dup_mm(tsk, oldmm));
+	}
+	tsk->mm = mm;
+	tsk->active_mm = mm;
+	return lib::ok();
+}
+
+void exit_mm()
+{
+	struct mm_struct* mm = current->mm;
+	if (!mm)
+		return;
+	/* keep it loaded lazily until the next switch: one mm_count for that */
+	mmgrab(mm);
+	unsigned long flags = arch_local_irq_save();
+	current->mm = nullptr;
+	enter_lazy_tlb(mm, current);
+	arch_local_irq_restore(flags);
+	mmput(mm);
+}
+
+void exec_mmap(struct mm_struct* mm)
+{
+	struct task_struct* tsk = current;
+	struct mm_struct* old_mm = tsk->mm;
+	unsigned long flags = arch_local_irq_save();
+	struct mm_struct* active_mm = tsk->active_mm;
+	tsk->active_mm = mm;
+	tsk->mm = mm;
+	activate_mm(active_mm, mm);
+	arch_local_irq_restore(flags);
+	if (old_mm) {
+		mmput(old_mm);
+		return;
+	}
+	mmdrop(active_mm); /* a kernel thread's borrowed mm */
 }

@@ -8,9 +8,8 @@
  * root credentials every task inherits for now.
  *
  * Invariants: init_task is pid 0, "swapper/0", PF_IDLE | PF_KTHREAD, its
- * own real_parent, parent and group leader, mm NULL, and active_mm NULL
- * (there is no init_mm until the address-space work; Linux points it at
- * &init_mm).  Everything here is constant-initialized, so `current`
+ * own real_parent, parent and group leader, mm NULL, and active_mm
+ * &init_mm (mm/init_mm.cc).  Everything here is constant-initialized, so `current`
  * works from the first instruction of x86_64_start_kernel.
  * fork_init() puts init_task on init_signals.thread_head and writes its
  * STACK_END_MAGIC; until then its thread list is empty.
@@ -18,6 +17,7 @@
  * Lock order: none here (see <kernel/sched.h>).
  */
 #include <kernel/sched.h>
+#include <mm/mm_types.h>
 #include <kernel/cred.h>
 #include <kernel/sched/signal.h>
 #include <kernel/sched/stat.h>
@@ -61,7 +61,7 @@ struct task_struct init_task = {
     .nr_cpus_allowed = int(NR_CPUS),
     .cpus_mask = {{~0UL}},
     .mm = nullptr,
-    .active_mm = nullptr,
+    .active_mm = &init_mm,
     .pid = 0,
     .tgid = 0,
     .real_parent = &init_task,

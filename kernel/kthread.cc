@@ -292,3 +292,37 @@ bool kthread_is_per_cpu(struct task_struct* p)
 	struct kthread* k = to_kthread(p);
 	return k && k->is_per_cpu;
 }
+
+/* ---- a kernel thread in a user address space (Linux: kthread_use_mm) ---- */
+#include <arch/mmu_context.h>
+#include <kernel/irqflags.h>
+#include <mm/mm.h>
+
+void kthread_use_mm(struct mm_struct* mm)
+{
+	struct task_struct* tsk = current;
+	WARN_ON_ONCE(!(tsk->flags & PF_KTHREAD));
+	WARN_ON_ONCE(tsk->mm);
+	unsigned long flags = arch_local_irq_save();
+	struct mm_struct* active_mm = tsk->active_mm;
+	if (active_mm != mm) {
+		mmgrab(mm);
+		tsk->active_mm = mm;
+	}
+	tsk->mm = mm;
+	switch_mm_irqs_off(active_mm, mm, tsk);
+	arch_local_irq_restore(flags);
+	if (active_mm != mm)
+		mmdrop(active_mm);
+}
+
+void kthread_unuse_mm(struct mm_struct* mm)
+{
+	struct task_struct* tsk = current;
+	WARN_ON_ONCE(!(tsk->flags & PF_KTHREAD));
+	WARN_ON_ONCE(tsk->mm != mm);
+	unsigned long flags = arch_local_irq_save();
+	tsk->mm = nullptr;
+	enter_lazy_tlb(mm, tsk); /* active_mm stays mm, lazily, with its mm_count */
+	arch_local_irq_restore(flags);
+}

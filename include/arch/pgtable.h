@@ -52,6 +52,10 @@ constexpr uint64_t pgprot_val(pgprot_t p)
 	return p.pgprot;
 }
 
+/* a not-present PTE that still maps its page: PROT_NONE (Linux reuses the
+ * global bit, meaningless in a non-present entry) */
+#define _PAGE_PROTNONE _PAGE_GLOBAL
+
 /* a table entry pointing at a lower-level kernel table */
 #define _KERNPG_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 /* ACCESSED and DIRTY preset, as Linux does, so the CPU never writes them */

@@ -14,7 +14,7 @@
  *
  *  lock                          type       guards                                   owner
  *  ----------------------------  ---------  ---------------------------------------  -----------------------------
- *  mm->mmap_lock (not yet)       rwsem      a process's VMAs                         mm/mmap.c in Linux
+ *  mm->mmap_lock                 rwsem      a process's VMAs and layout fields       mm/mmap.cc, mm/memory.cc
  *  inode->i_rwsem (not yet)      rwsem      a file's contents and size               fs/ in Linux
  *  slab_mutex                    mutex      slab_caches, cache refcounts             mm/slub.cc, mm/slab_common.cc
  *  sighand->siglock (not yet)    spinlock   signal handlers, pending signals         kernel/signal.c in Linux
@@ -28,6 +28,7 @@
  *  p->pi_lock                    spinlock   p's wake-up state, cpus_mask             kernel/sched/core.cc
  *  rq->lock (lower CPU first)    untracked  the runqueue (see kernel/sched/sched.h)  kernel/sched/core.cc
  *  pidmap_lock                   spinlock   the pid bitmap                           kernel/pid.cc
+ *  mm->page_table_lock           spinlock   a process's page-table pages and PTEs    mm/memory.cc
  *  kmem_cache_node::list_lock    spinlock   a node's partial/full slabs              mm/slub.cc
  *  per_cpu_pages::lock           spinlock   a CPU's order-0 page list and count      mm/page_alloc.cc
  *  zone->lock                    spinlock   free_area[] (the buddy free lists)       mm/page_alloc.cc

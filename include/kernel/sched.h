@@ -50,8 +50,10 @@
  *
  * Differences from Linux: no struct pid/pid namespaces (pid numbers are
  * the ids and find_task_by_vpid walks the list), no RCU (walkers take
- * tasklist_lock), no mm_struct yet (mm and active_mm are NULL for every
- * task: there is no init_mm until the address-space work).
+ * tasklist_lock).  mm is the task's address space (NULL for kernel
+ * threads); active_mm the one its CPU has loaded (kernel threads borrow
+ * the previous task's, lazy TLB; init_mm at boot), with an mm_count
+ * reference (<mm/mm_types.h>).
  *
  * Scheduling state: se (fair: vruntime, run_node in the cfs_rq tree), rt
  * (run_list on an rt_rq priority list), sched_class, on_rq, on_cpu, and
@@ -277,6 +279,8 @@ struct task_struct {
 
 	struct mm_struct* mm;        /* NULL for kernel threads */
 	struct mm_struct* active_mm; /* the mm it runs on: borrowed by kernel threads */
+	unsigned int personality;    /* PER_LINUX plus ADDR_NO_RANDOMIZE... (uapi/linux/personality.h) */
+	unsigned brk_randomized : 1; /* exec moved the brk start (randomize_va_space 2) */
 
 	int exit_state; /* EXIT_ZOMBIE, EXIT_DEAD */
 	int exit_code;

@@ -1,6 +1,6 @@
 /*
  * An intrusive red-black tree (Linux: include/linux/rbtree.h,
- * rbtree_types.h, lib/rbtree.c).
+ * rbtree_types.h, rbtree_augmented.h, lib/rbtree.c).
  *
  * Data structures: struct rb_node is embedded in the object it orders;
  * __rb_parent_color packs the parent pointer with the colour in bit 0
@@ -75,6 +75,25 @@ static inline void rb_link_node(struct rb_node* node, struct rb_node* parent, st
 
 void rb_insert_color(struct rb_node* node, struct rb_root* root);
 void rb_erase(struct rb_node* node, struct rb_root* root);
+
+/*
+ * Augmented trees (Linux: include/linux/rbtree_augmented.h): each node
+ * carries a value computed from itself and its subtrees.
+ *   propagate(node, stop)  recompute node and its ancestors up to stop
+ *                          (exclusive; NULL: up to the root)
+ *   copy(old, new)         new takes old's place: new->value = old->value
+ *   rotate(old, new)       new became old's parent: new->value =
+ *                          old->value, then recompute old
+ * Insert: link the node, set its value and propagate it to the root, then
+ * rb_insert_augmented.  Erase: rb_erase_augmented does the rest.
+ */
+struct rb_augment_callbacks {
+	void (*propagate)(struct rb_node* node, struct rb_node* stop);
+	void (*copy)(struct rb_node* old, struct rb_node* new_);
+	void (*rotate)(struct rb_node* old, struct rb_node* new_);
+};
+void rb_insert_augmented(struct rb_node* node, struct rb_root* root, const struct rb_augment_callbacks* augment);
+void rb_erase_augmented(struct rb_node* node, struct rb_root* root, const struct rb_augment_callbacks* augment);
 
 struct rb_node* rb_first(const struct rb_root* root);
 struct rb_node* rb_last(const struct rb_root* root);

@@ -13,7 +13,11 @@
  *   private_      buddy order while PageBuddy (Linux's page->private)
  *   compound_head tail pages of a compound page: head | 1
  *   inuse/objects/frozen, slab_cache, freelist   SLUB's slab metadata
- *   _refcount     0 while free, 1 when allocated (get_page/put_page later)
+ *   _refcount     0 while free, 1 when allocated; get_page/put_page (<mm/mm.h>)
+ *   _mapcount     user pages: the number of PTEs mapping it, minus one
+ *                 (page_mapcount); shares private_'s word, unused then
+ *   mapping       user pages: PAGE_MAPPING_ANON for anonymous memory;
+ *                 shares slab_cache's word
  *   alloc_order   debugging: the order the block was allocated with
  */
 #pragma once
@@ -58,13 +62,19 @@ struct page {
 			uint16_t objects; /* objects in the slab */
 			uint8_t frozen; /* owned by a CPU as its active slab */
 		};
+		struct {		/* a page mapped into user space */
+			int _mapcount;	/* page tables mapping it, minus one */
+		};
 	};
 	unsigned long compound_head; /* bit 0 set: this is a tail page */
 	std::atomic<int> _refcount;
 	short alloc_order;	      /* debugging; -1 while free */
 	unsigned char compound_order; /* in the head page of a compound page */
 	unsigned char pad0;
-	void* slab_cache; /* SLUB: the struct kmem_cache this slab belongs to */
+	union {
+		void* slab_cache; /* SLUB: the struct kmem_cache this slab belongs to */
+		void* mapping;	  /* user page: PAGE_MAPPING_ANON for anonymous memory */
+	};
 	void* freelist;	  /* SLUB: first free object (encoded pointer) */
 };
 static_assert(sizeof(page) == 64, "struct page is 64 bytes, as in Linux");

@@ -29,6 +29,7 @@
  * Data: system_state (written by start_kernel only), prev_jiffy (the
  * rate limit; racy by design, as Linux's).
  */
+#include <arch/mmu_context.h>
 #include <kernel/jiffies.h>
 #include <kernel/kernel.h>
 #include <kernel/panic.h>
@@ -40,6 +41,7 @@
 #include <kernel/sched/types.h>
 #include <uapi/linux/sched.h>
 #include <lib/format.h>
+#include <mm/mm.h>
 
 enum system_states system_state = SYSTEM_BOOTING;
 
@@ -195,8 +197,12 @@ void finish_task_switch(struct task_struct* prev) NO_THREAD_SAFETY_ANALYSIS
 	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
 	if (test_tsk_need_resched(current))
 		set_preempt_need_resched();
+	struct mm_struct* mm = rq->prev_mm;
+	rq->prev_mm = nullptr;
 	rq->lock.unlock();
 	arch_local_irq_enable();
+	if (mm)
+		mmdrop(mm); /* Linux: mmdrop_sched */
 	if (prev_state == TASK_DEAD)
 		release_dead_task(prev);
 }
@@ -239,10 +245,24 @@ void __schedule(bool preempt) NO_THREAD_SAFETY_ANALYSIS
 		prev->nivcsw++;
 	else
 		prev->nvcsw++;
-	/* context_switch: kernel threads would borrow prev's active_mm here
-	 * (there is no mm_struct yet: every active_mm is NULL) */
-	if (!next->mm)
+	/* context_switch: a kernel thread borrows prev's active_mm (lazy TLB,
+	 * no CR3 load); a user task loads its own.  A borrowed reference
+	 * passes from kernel thread to kernel thread, and is dropped after the
+	 * switch (rq->prev_mm) when a user task ends the borrowing. */
+	if (!next->mm) {
+		enter_lazy_tlb(prev->active_mm, next);
 		next->active_mm = prev->active_mm;
+		if (prev->mm)
+			mmgrab(prev->active_mm);
+		else
+			prev->active_mm = nullptr;
+	} else {
+		switch_mm_irqs_off(prev->active_mm, next->mm, next);
+		if (!prev->mm) {
+			rq->prev_mm = prev->active_mm;
+			prev->active_mm = nullptr;
+		}
+	}
 	prev = switch_to(prev, next);
 	finish_task_switch(prev);
 }

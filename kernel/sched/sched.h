@@ -101,6 +101,7 @@ struct rq {
 	uint64_t nr_switches;
 	uint64_t clock; /* ns, updated under the lock (update_rq_clock) */
 	struct task_struct* curr;
+	struct mm_struct* prev_mm; /* a borrowed mm to mmdrop after the switch (context_switch) */
 	int curr_prio; /* curr's prio, MAX_PRIO for idle: read unlocked by RT placement */
 	struct task_struct* idle;
 	struct task_struct* stop; /* this CPU's stopper, migration/N (stop class) */

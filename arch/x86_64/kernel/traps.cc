@@ -2,13 +2,15 @@
  * CPU exception handling (Linux: arch/x86/kernel/traps.c, arch/x86/mm/
  * fault.c for the page-fault report).
  *
- * do_trap() is called by entry_64.S for every vector.  A CPU exception
- * taken in the kernel is a bug, reported Linux-style (die()) before the
- * kernel panics, unless the faulting instruction is in the exception table
- * (#PF, #GP: fixup_exception, <arch/extable.h>: the user-memory accessors),
- * which resumes at its fixup.  Vectors >= 32 are interrupts:
- * common_interrupt() (irq.cc) handles them; the NMI goes to exc_nmi() with
- * NMI accounting.
+ * do_trap() is called by entry_64.S for every vector.  A page fault goes to
+ * do_page_fault() (arch/x86_64/mm/fault.cc) first: demand paging,
+ * copy-on-write, stack growth, SIGSEGV for a user fault.  Any other CPU
+ * exception taken in the kernel is a bug, reported Linux-style (die())
+ * before the kernel panics, unless the faulting instruction is in the
+ * exception table (#PF, #GP: fixup_exception, <arch/extable.h>: the
+ * user-memory accessors), which resumes at its fixup.  Vectors >= 32 are
+ * interrupts: common_interrupt() (irq.cc) handles them; the NMI goes to
+ * exc_nmi() with NMI accounting.
  *
  * From user mode (do_user_trap): an exception is the program's fault, not
  * the kernel's: the task gets Linux's signal for it (force_sig: #DE
@@ -157,6 +159,9 @@ void handle_stack_overflow(const char* message, const pt_regs* regs, uintptr_t f
 	die(message, regs, 0);
 }
 
+/* arch/x86_64/mm/fault.cc: true when the fault is dealt with */
+bool do_page_fault(pt_regs* regs, unsigned long error_code, unsigned long address);
+
 namespace
 {
 struct user_trap {
@@ -221,28 +226,25 @@ void do_user_trap(pt_regs* regs, unsigned vector)
 		/* a machine check or a double fault is the machine's problem */
 		die(exception_names[vector], regs, 0);
 	}
-	uintptr_t cr2 = vector == 14 ? read_cr2() : 0; /* before anything can fault again */
 	long err = regs->orig_ax == ~0ULL ? 0 : long(regs->orig_ax);
+	if (vector == 14) {
+		/* demand paging, COW, stack growth, or SIGSEGV/SIGBUS with the
+		 * "segfault at" line (arch/x86_64/mm/fault.cc); it turns
+		 * interrupts on and off itself */
+		do_page_fault(regs, (unsigned long)err, read_cr2());
+		irqentry_exit_to_user_mode(regs);
+		return;
+	}
 	arch_local_irq_enable(); /* user mode ran with interrupts on (Linux: cond_local_irq_enable) */
 	struct task_struct* tsk = current;
-	if (vector == 14) {
-		/* interim, until the mm work's do_user_addr_fault
-		 * (arch/x86_64/mm/fault.cc) handles user faults: no VMA
-		 * can resolve one yet */
-		printk(KERN_INFO "%s[%d]: segfault at %lx ip %016lx sp %016lx error %lx\n", tsk->comm,
-		       task_pid_nr(tsk), (unsigned long)cr2, (unsigned long)regs->ip, (unsigned long)regs->sp,
-		       (unsigned long)err);
-		force_sig_fault(SIGSEGV, SEGV_MAPERR, user_ptr<void>(cr2));
-	} else {
-		user_trap t = user_trap_info(vector);
-		const char* name = exception_names[vector] ? exception_names[vector] : "reserved exception";
-		if (t.show)
-			show_signal(tsk, t.type, name, regs, err);
-		if (t.si_code == SI_KERNEL)
-			force_sig(t.signo);
-		else
-			force_sig_fault(t.signo, t.si_code, user_ptr<void>(regs->ip));
-	}
+	user_trap t = user_trap_info(vector);
+	const char* name = exception_names[vector] ? exception_names[vector] : "reserved exception";
+	if (t.show)
+		show_signal(tsk, t.type, name, regs, err);
+	if (t.si_code == SI_KERNEL)
+		force_sig(t.signo);
+	else
+		force_sig_fault(t.signo, t.si_code, user_ptr<void>(regs->ip));
 	irqentry_exit_to_user_mode(regs);
 }
 } // namespace
@@ -297,6 +299,9 @@ extern "C" void do_trap(pt_regs* regs, unsigned vector)
 		exc_nmi(regs);
 		return;
 	}
+	/* a fault on a user address first: handle_mm_fault or SIGSEGV (mm/fault.cc) */
+	if (vector == 14 && do_page_fault(regs, regs->orig_ax, read_cr2()))
+		return;
 	if ((vector == 14 || vector == 13) && fixup_exception(regs))
 		return;
 	if (vector == 14) {

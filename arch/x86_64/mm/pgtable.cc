@@ -2,7 +2,8 @@
  * Kernel page tables (Linux: arch/x86/mm/init_64.c vmemmap_populate and
  * preallocate_vmalloc_pages, mm/sparse-vmemmap.c, mm/vmalloc.c
  * vmap_pages_range/vunmap_range, mm/ioremap.c ioremap_page_range,
- * arch/x86/mm/pat/set_memory.c lookup_address, arch/x86/mm/tlb.c).
+ * arch/x86/mm/pat/set_memory.c lookup_address, arch/x86/mm/tlb.c; the
+ * per-process PGDs of arch/x86/mm/pgtable.c pgd_alloc/pgd_free).
  *
  * Early: vmemmap_populate() runs before the buddy allocator exists, so its
  * page-table pages and the struct page backing come from memblock.  New
@@ -327,4 +328,27 @@ uint64_t* lookup_address(uintptr_t address, unsigned* level)
 	}
 	*level = PG_LEVEL_4K;
 	return &table_of(*pmd)[pte_index(address)];
+}
+
+/* ---- per-process PGDs (Linux: arch/x86/mm/pgtable.c pgd_alloc, pgd_ctor) ---- */
+#include <arch/mmu_context.h>
+
+uint64_t* pgd_alloc(struct mm_struct*)
+{
+	struct page* pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!pg)
+		return nullptr;
+	uint64_t* pgd = static_cast<uint64_t*>(page_address(pg));
+	/* the kernel half, once: its PML4 entries never change (the invariant
+	 * in <arch/pgtable.h>), so this copy stays true for the PGD's life */
+	for (unsigned i = PTRS_PER_TABLE / 2; i < PTRS_PER_TABLE; i++)
+		pgd[i] = init_top_pgt[i];
+	return pgd;
+}
+
+void pgd_free(struct mm_struct*, uint64_t* pgd)
+{
+	for (unsigned i = 0; i < PTRS_PER_TABLE / 2; i++)
+		WARN_ON(pgd[i]); /* free_pgtables took the user half down first */
+	__free_page(virt_to_page(pgd));
 }

@@ -17,6 +17,11 @@ extern lib::spinlock tasklist_lock;
 
 /* ---- allocation and lifetime (kernel/fork.cc) ---- */
 void fork_init(); /* the task_struct and signal caches; start_kernel calls it */
+struct mm_struct;
+/* the mm_struct and vm_area_struct caches, the zero page; after fork_init */
+void proc_caches_init();
+/* make mm current's address space for exec; the old one is mmput (Linux: fs/exec.c exec_mmap) */
+void exec_mmap(struct mm_struct* mm);
 struct task_struct* alloc_task_struct_node(int node);
 void free_task_struct(struct task_struct* tsk);
 /* THREAD_SIZE bytes from vmalloc, zeroed, THREAD_SIZE aligned, an
