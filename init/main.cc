@@ -42,6 +42,7 @@
 #include <kernel/sched/task.h>
 #include <uapi/linux/sched.h>
 #include <kernel/kthread.h>
+#include <fs/fs.h>
 #include <kernel/wait.h>
 #include <arch/kaslr.h>
 #include <arch/page.h>
@@ -161,6 +162,7 @@ void start_kernel()
 	parse_args();
 	pid_idr_init(); /* after parse_args: pid_max= sizes the map */
 	fork_init();
+	vfs_caches_init(); /* the dcache, inodes, files, and rootfs mounted at / */
 	sched_init(); /* init_task becomes this CPU's idle task */
 	pr_info("kallsyms: %zu symbols\n", kallsyms_count());
 	init_IRQ();

@@ -32,6 +32,8 @@
  */
 #include <kernel/completion.h>
 #include <kernel/kthread.h>
+#include <fs/fdtable.h>
+#include <fs/fs_struct.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/wait.h>
@@ -126,6 +128,8 @@ lib::Result<pid_t> kernel_thread(int (*fn)(void*), void* arg, const char* name, 
 void kthread_exit(long ret)
 {
 	current->flags |= PF_EXITING; /* as do_exit: until release_task unlinks it */
+	exit_files(current); /* do_exit's: close what it had open, drop root and cwd */
+	exit_fs(current);
 	if (struct kthread* self = to_kthread(current)) {
 		self->result = int(ret);
 		complete_all(&self->exited);

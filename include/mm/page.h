@@ -15,6 +15,10 @@
  *   inuse/objects/frozen, slab_cache, freelist   SLUB's slab metadata
  *   _refcount     0 while free, 1 when allocated (get_page/put_page later)
  *   alloc_order   debugging: the order the block was allocated with
+ *   mapping/index the page cache (mm/filemap.cc): the address_space a
+ *                 file page belongs to and its offset in it, in pages;
+ *                 overlay SLUB's slab_cache/freelist as in Linux (a page
+ *                 is never both a slab and a file page)
  */
 #pragma once
 #include <arch/page.h>
@@ -46,6 +50,8 @@ inline constexpr unsigned NODES_PGSHIFT = 64 - NODES_SHIFT;
 inline constexpr unsigned ZONES_PGSHIFT = NODES_PGSHIFT - ZONES_SHIFT;
 inline constexpr unsigned long PAGE_FLAGS_MASK = (1UL << ZONES_PGSHIFT) - 1;
 
+struct address_space; /* <fs/fs.h>: a file's page cache */
+
 /* Linux overlays most fields in unions; list_head has a constructor, so
  * the list sits beside the others and the rest still fits Linux's 64 bytes. */
 struct page {
@@ -64,8 +70,16 @@ struct page {
 	short alloc_order;	      /* debugging; -1 while free */
 	unsigned char compound_order; /* in the head page of a compound page */
 	unsigned char pad0;
-	void* slab_cache; /* SLUB: the struct kmem_cache this slab belongs to */
-	void* freelist;	  /* SLUB: first free object (encoded pointer) */
+	union {
+		struct {
+			void* slab_cache; /* SLUB: the struct kmem_cache this slab belongs to */
+			void* freelist;	  /* SLUB: first free object (encoded pointer) */
+		};
+		struct {				/* a page-cache page */
+			struct address_space* mapping;	/* its file's, NULL once truncated */
+			unsigned long index;		/* its offset in the file, in pages */
+		};
+	};
 };
 static_assert(sizeof(page) == 64, "struct page is 64 bytes, as in Linux");
 
@@ -111,6 +125,9 @@ inline void set_page_links(struct page* p, unsigned zone, int nid)
 }
 
 inline int page_ref_count(const struct page* p) { return p->_refcount.load(std::memory_order_relaxed); }
+/* one more holder of an allocated page (Linux: get_page); put_page is
+ * <mm/page_alloc.h>'s, the last holder frees it */
+inline void get_page(struct page* p) { p->_refcount.fetch_add(1, std::memory_order_relaxed); }
 inline void set_page_count(struct page* p, int v) { p->_refcount.store(v, std::memory_order_relaxed); }
 
 /* smallest order whose block holds size bytes (Linux: get_order) */

@@ -33,6 +33,9 @@ unsigned long get_zeroed_page(gfp_t gfp);
 
 void __free_pages(struct page* page, unsigned order);
 inline void __free_page(struct page* page) { __free_pages(page, 0); }
+/* drop one holder's reference to an order-0 page; the last frees it
+ * (Linux: put_page; __free_pages already only frees on the last put) */
+inline void put_page(struct page* page) { __free_pages(page, 0); }
 void free_pages(unsigned long addr, unsigned order);
 inline void free_page(unsigned long addr) { free_pages(addr, 0); }
 
