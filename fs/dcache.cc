@@ -424,14 +424,11 @@ void d_genocide(struct dentry* root)
 		while (next != &this_parent->d_subdirs) {
 			struct dentry* d = list_entry(next, struct dentry, d_child);
 			next = next->next;
-			if (d->d_inode && !(d->d_flags & DCACHE_GENOCIDE)) {
+			/* an unhashed one was unlinked: its pin is gone already */
+			if (d->d_inode && !(d->d_flags & (DCACHE_GENOCIDE | DCACHE_UNHASHED))) {
 				d->d_flags |= DCACHE_GENOCIDE;
-				if (--d->d_count == 0) {
-					if (WARN_ON(d->d_flags & DCACHE_UNHASHED))
-						d->d_count = 1; /* leak rather than free under the lock */
-					else
-						d_lru_add(d);
-				}
+				if (--d->d_count == 0)
+					d_lru_add(d);
 			}
 			if (!d->d_subdirs.empty()) {
 				this_parent = d;
