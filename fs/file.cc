@@ -347,7 +347,8 @@ unsigned int count_open_files(struct files_struct* files)
 	return n;
 }
 
-lib::Result<struct files_struct*> dup_fd(struct files_struct* oldf)
+/* newf is no one else's until returned: its fields need no lock */
+lib::Result<struct files_struct*> dup_fd(struct files_struct* oldf) NO_THREAD_SAFETY_ANALYSIS
 {
 	void* mem = kmem_cache_alloc(files_cachep, GFP_KERNEL);
 	if (!mem)

@@ -468,7 +468,10 @@ lib::Result<void> vfs_rename(struct inode* old_dir, struct dentry* old_dentry, s
 }
 
 /* ---- creating: the parent locked, a negative dentry for the name ---- */
+/* returns with the parent's i_rwsem held, which done_path_create drops:
+ * Clang cannot follow a lock handed to the caller */
 lib::Result<struct dentry*> filename_create(int dfd, const char* name, struct path* path, unsigned lookup_flags)
+    NO_THREAD_SAFETY_ANALYSIS
 {
 	struct qstr last;
 	int type;
@@ -499,7 +502,7 @@ lib::Result<struct dentry*> filename_create(int dfd, const char* name, struct pa
 	return dentry;
 }
 
-void done_path_create(struct path* path, struct dentry* dentry)
+void done_path_create(struct path* path, struct dentry* dentry) NO_THREAD_SAFETY_ANALYSIS
 {
 	dput(dentry);
 	inode_unlock(d_inode(path->dentry));
@@ -634,7 +637,9 @@ lib::Result<void> do_rmdir(int dfd, const char* name)
 	return do_remove(dfd, name, true);
 }
 
+/* the two parents are locked in an order decided at run time (lock_rename) */
 lib::Result<void> do_renameat2(int olddfd, const char* oldname, int newdfd, const char* newname, unsigned int flags)
+    NO_THREAD_SAFETY_ANALYSIS
 {
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
 		return lib::Error{EINVAL};

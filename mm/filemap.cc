@@ -121,6 +121,13 @@ void truncate_setsize(struct inode* inode, loff_t newsize)
 	}
 }
 
+/* pages cached in mapping (the tests) */
+unsigned long mapping_nrpages(struct address_space* mapping)
+{
+	lib::spin_lock_irqsave_guard g(mapping->i_pages_lock);
+	return mapping->nrpages;
+}
+
 /* the page at index, from the cache or new (charged, zeroed, read) and
  * added; referenced.  ENOMEM, or the fs's ENOSPC (Linux:
  * grab_cache_page_write_begin / filemap_get_pages) */
@@ -254,16 +261,10 @@ lib::Result<ssize_t> generic_file_write_iter(struct kiocb* iocb, struct iov_iter
 	if (done) {
 		inode->i_mtime = inode->i_ctime = current_time(inode);
 	}
-	inode->i_blocks = mapping->nrpages * (PAGE_SIZE / 512);
+	inode->i_blocks = mapping_nrpages(mapping) * (PAGE_SIZE / 512);
 	inode_unlock(inode);
 	if (!done && err)
 		return lib::Error{err};
 	return done;
 }
 
-/* pages cached in mapping (the tests) */
-unsigned long mapping_nrpages(struct address_space* mapping)
-{
-	lib::spin_lock_irqsave_guard g(mapping->i_pages_lock);
-	return mapping->nrpages;
-}

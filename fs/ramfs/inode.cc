@@ -19,6 +19,7 @@
 #include <fs/fs.h>
 #include <fs/mount.h>
 #include <fs/ramfs.h>
+#include <mm/pagemap.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/cmdline.h>
@@ -169,7 +170,7 @@ lib::Result<void> ramfs_symlink(struct inode* dir, struct dentry* dentry, const 
 lib::Result<void> ramfs_setsize(struct inode* inode, loff_t size)
 {
 	truncate_setsize(inode, size);
-	inode->i_blocks = inode->i_mapping->nrpages * (PAGE_SIZE / 512);
+	inode->i_blocks = mapping_nrpages(inode->i_mapping) * (PAGE_SIZE / 512);
 	inode->i_mtime = inode->i_ctime = current_time(inode);
 	return lib::ok();
 }
