@@ -50,6 +50,7 @@
 
 extern "C" void (*__init_array_start[])(), (*__init_array_end[])();
 void smp_init(); /* arch/x86_64/kernel/smpboot.cc */
+void populate_rootfs(); /* init/initramfs.cc */
 
 namespace
 {
@@ -95,6 +96,7 @@ static int kernel_init(void*)
 	smp_init(); /* the other CPUs (arch/x86_64/kernel/smpboot.cc) */
 	sched_init_smp(); /* stoppers, balancing, init may run anywhere */
 	vsprintf_init_hashval(); /* %p hashes from here on (Linux: subsys_initcall) */
+	populate_rootfs(); /* the initramfs into "/" (Linux: rootfs_initcall) */
 	system_state = SYSTEM_RUNNING;
 
 	if (ktest_glob) {
