@@ -44,6 +44,7 @@
 #include <uapi/linux/sched.h>
 #include <kernel/kthread.h>
 #include <kernel/random.h>
+#include <fs/fs.h>
 #include <kernel/wait.h>
 #include <arch/kaslr.h>
 #include <arch/page.h>
@@ -51,6 +52,7 @@
 
 extern "C" void (*__init_array_start[])(), (*__init_array_end[])();
 void smp_init(); /* arch/x86_64/kernel/smpboot.cc */
+void populate_rootfs(); /* init/initramfs.cc */
 
 namespace
 {
@@ -96,6 +98,7 @@ static int kernel_init(void*)
 	smp_init(); /* the other CPUs (arch/x86_64/kernel/smpboot.cc) */
 	sched_init_smp(); /* stoppers, balancing, init may run anywhere */
 	vsprintf_init_hashval(); /* %p hashes from here on (Linux: subsys_initcall) */
+	populate_rootfs(); /* the initramfs into "/" (Linux: rootfs_initcall) */
 	system_state = SYSTEM_RUNNING;
 
 	if (ktest_glob) {
@@ -164,6 +167,7 @@ void start_kernel()
 	pid_idr_init(); /* after parse_args: pid_max= sizes the map */
 	fork_init();
 	proc_caches_init(); /* mm_struct, vm_area_struct caches; the zero page */
+	vfs_caches_init(); /* the dcache, inodes, files, and rootfs mounted at / */
 	sched_init(); /* init_task becomes this CPU's idle task */
 	pr_info("kallsyms: %zu symbols\n", kallsyms_count());
 	init_IRQ();

@@ -4,14 +4,15 @@
  *
  * do_exit(code): PF_EXITING, the exit code in tsk->exit_code, the FPU
  * registers dropped, the mm released (exit_mm: the last user unmaps it),
- * vfork_done completed (a kthread's `exited`, a vfork parent
+ * the files closed and root/cwd dropped (exit_files, exit_fs), vfork_done
+ * completed (a kthread's `exited`, a vfork parent
  * later), then the last switch (do_task_dead); the scheduler releases the
  * dead task, as it does a kernel thread today (finish_task_switch ->
  * release_task).  do_group_exit(code) ends the thread group; single
  * threaded for now, so it is do_exit.
  *
  * Differences from Linux: no zombies and no wait4 (the processes issue),
- * no files, fs, sighand or signal teardown beyond what release_task does,
+ * no sighand or signal teardown beyond what release_task does,
  * no exit notification to a parent.
  *
  * Lock order: none held on the way; do_task_dead takes pi_lock and rq->lock.
@@ -25,6 +26,8 @@
 #include <kernel/sched.h>
 #include <kernel/sched/task.h>
 #include <kernel/syscalls.h>
+#include <fs/fdtable.h>
+#include <fs/fs_struct.h>
 #include <mm/mm.h>
 #include <uapi/asm-generic/signal.h>
 
@@ -49,6 +52,8 @@ void do_exit(long code)
 	tsk->exit_code = int(code);
 	fpu__drop(tsk);
 	exit_mm();
+	exit_files(tsk); /* close what it had open */
+	exit_fs(tsk);    /* drop root and cwd */
 	complete_vfork_done(tsk);
 	do_task_dead();
 }

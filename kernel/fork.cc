@@ -34,8 +34,12 @@
  * Lock order: tasklist_lock -> pidmap_lock -> the slab and vmalloc
  * locks.  put_task_struct may free a stack (vfree): process context only.
  *
+ * files and fs: copy_files/copy_fs share them (CLONE_FILES, CLONE_FS) or
+ * copy them (fs/file.cc dup_fd, fs/fs_struct.cc); a task gives them up in
+ * its exit path (kthread_exit), or in release_task if it never ran.
+ *
  * Differences from Linux: no per-CPU cache of freed stacks, no
- * files/fs/sighand copying (there is nothing to copy yet), no
+ * sighand copying (there is nothing to copy yet), no
  * reparenting of children on release (release_task refuses a task that
  * has any), no RCU-delayed free.
  */
@@ -52,6 +56,8 @@
 #include <kernel/sched/task.h>
 #include <kernel/sched/task_stack.h>
 #include <kernel/syscalls.h>
+#include <fs/fdtable.h>
+#include <fs/fs_struct.h>
 #include <uapi/linux/sched.h>
 #include <kernel/time.h>
 #include <lib/ref.h>
@@ -197,6 +203,8 @@ lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int n
 	tsk->set_child_tid = tsk->clear_child_tid = user_ptr<int>();
 	TRY(fpu_clone(tsk, orig)); /* arch_dup_task_struct: the user FPU registers */
 	lib::scope_exit undo_fpu([tsk] { fpstate_free(tsk); });
+	tsk->fs = nullptr;             /* copy_fs/copy_files give it its own references */
+	tsk->files = nullptr;
 	TRY(alloc_thread_stack_node(tsk, node));
 	undo_fpu.release();
 	undo_tsk.release();
@@ -265,6 +273,10 @@ lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int nod
 	 * a failed TRY returns, and the destructors undo in reverse order. */
 	lib::ref<task_struct> task = lib::adopt_ref(TRY(dup_task_struct(cur, node)));
 	lib::ref<signal_struct> sig = lib::adopt_ref(TRY(copy_signal(clone_flags, cur, node)));
+	TRY(copy_files(clone_flags, task.get()));
+	lib::scope_exit undo_files([&task] { exit_files(task.get()); });
+	TRY(copy_fs(clone_flags, task.get()));
+	lib::scope_exit undo_fs([&task] { exit_fs(task.get()); });
 	TRY(copy_mm(clone_flags, task.get()));
 	struct task_struct* t = task.get();
 	lib::scope_exit undo_mm([t] {
@@ -278,6 +290,8 @@ lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int nod
 	 * mm, and the reference dup_task_struct gave is the task list's. */
 	undo_pid.release();
 	undo_mm.release();
+	undo_fs.release();
+	undo_files.release();
 	struct task_struct* p = task.release();
 	p->signal = sig.release();
 	p->real_cred = get_cred(cur->real_cred);
@@ -334,6 +348,10 @@ lib::Result<struct task_struct*> fork_idle(int cpu)
 	p->real_cred = get_cred(init_task.real_cred);
 	p->cred = get_cred(init_task.cred);
 	p->flags = PF_IDLE | PF_KTHREAD;
+	p->fs = &init_fs; /* idle tasks share init's, and never exit */
+	init_fs.users.fetch_add(1);
+	p->files = &init_files;
+	init_files.count.fetch_add(1);
 	p->start_time = p->start_boottime = ktime_get_ns();
 	init_idle(p, cpu);
 	return p;
@@ -360,6 +378,10 @@ lib::Result<void> release_task(struct task_struct* p)
 	}
 	sig->live.fetch_sub(1);
 	put_signal_struct(sig);
+	/* a task that ran gave these up in its exit path (kthread_exit); one
+	 * that never ran (the fork tests) still holds them */
+	exit_files(p);
+	exit_fs(p);
 	put_cred(p->real_cred);
 	put_cred(p->cred);
 	put_task_struct(p);

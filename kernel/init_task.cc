@@ -5,7 +5,9 @@
  * Data structures: init_task, a static task_struct running on init_stack
  * (head.S, THREAD_SIZE aligned, in .bss: no guard page below it, as
  * Linux's init_stack); init_signals, its thread group; init_cred, the
- * root credentials every task inherits for now.
+ * root credentials every task inherits for now.  init_task's fs and files
+ * are init_fs and init_files (fs/fs_struct.cc, fs/file.cc), which every
+ * kernel thread shares (kthreadd and its children by CLONE_FS|CLONE_FILES).
  *
  * Invariants: init_task is pid 0, "swapper/0", PF_IDLE | PF_KTHREAD, its
  * own real_parent, parent and group leader, mm NULL, and active_mm
@@ -20,6 +22,8 @@
 #include <mm/mm_types.h>
 #include <kernel/cred.h>
 #include <kernel/sched/signal.h>
+#include <fs/fdtable.h>
+#include <fs/fs_struct.h>
 #include <kernel/sched/stat.h>
 #include <uapi/linux/sched.h>
 
@@ -33,6 +37,7 @@ struct cred init_cred = {
     .egid = GLOBAL_ROOT_GID,
     .fsuid = GLOBAL_ROOT_UID,
     .fsgid = GLOBAL_ROOT_GID,
+    .cap_effective = CAP_FULL_SET,
 };
 
 struct signal_struct init_signals = {
@@ -70,6 +75,8 @@ struct task_struct init_task = {
     .real_cred = &init_cred,
     .cred = &init_cred,
     .comm = "swapper/0",
+    .fs = &init_fs,
+    .files = &init_files,
     .signal = &init_signals,
     .thread = {.sp = 0, .fsbase = 0, .gsbase = 0},
 };

@@ -33,6 +33,8 @@
 #include <kernel/completion.h>
 #include <kernel/exit.h>
 #include <kernel/kthread.h>
+#include <fs/fdtable.h>
+#include <fs/fs_struct.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/wait.h>

@@ -14,13 +14,27 @@
  *
  *  lock                          type       guards                                   owner
  *  ----------------------------  ---------  ---------------------------------------  -----------------------------
- *  mm->mmap_lock                 rwsem      a process's VMAs and layout fields       mm/mmap.cc, mm/memory.cc
- *  inode->i_rwsem (not yet)      rwsem      a file's contents and size               fs/ in Linux
+ *  file->f_pos_lock              mutex      a shared file's position (read, write,   fs/read_write.cc, fs/readdir.cc
+ *                                           getdents: before the inode's lock)
+ *  namespace_sem                 rwsem      changes to the mount tree                fs/namespace.cc
+ *  rename_mutex                  mutex      one cross-directory rename at a time     fs/namei.cc
+ *  dir inode->i_rwsem            rwsem      a directory's entries (ancestor first,   fs/namei.cc, fs/libfs.cc
+ *                                           else by address: lock_rename)
+ *  inode->i_rwsem                rwsem      a file's contents, size, link count      fs/inode.cc, mm/filemap.cc
+ *  mm->mmap_lock                 rwsem      a process's VMAs and layout fields (a    mm/mmap.cc, mm/memory.cc
+ *                                           usercopy under i_rwsem may fault)
  *  slab_mutex                    mutex      slab_caches, cache refcounts             mm/slub.cc, mm/slab_common.cc
  *  sighand->siglock (not yet)    spinlock   signal handlers, pending signals         kernel/signal.c in Linux
  *  tasklist_lock                 spinlock   the task list, children/sibling, thread  kernel/fork.cc
  *                                           lists, nr_threads
  *  kthread_create_lock           spinlock   kthread_create_list                      kernel/kthread.cc
+ *  mount_lock                    spinlock   mount hash, mnt_mounts, mount list        fs/namespace.cc
+ *  dcache_lock                   spinlock   dentry hash, d_count, d_subdirs, LRU,    fs/dcache.cc
+ *                                           d_inode/d_name/d_parent changes
+ *  files->file_lock, fs->lock,   spinlock   an fd table; root/cwd; ramfs/tmpfs       fs/file.cc, fs/fs_struct.cc,
+ *  fsi->stat_lock, sb->s_inode_list_lock, file_systems_lock, sb_lock,             fs/ramfs/inode.cc, fs/super.cc,
+ *  chrdevs_lock                             counts; sb inode lists; fs types; ...    fs/filesystems.cc, char_dev.cc
+ *  mapping->i_pages_lock         spinlock   a file's page-cache tree                 mm/filemap.cc
  *  irq_desc_lock                 spinlock   irq_desc[] handlers and state            arch/x86_64/kernel/irq.cc
  *  stopper->lock                 spinlock   a CPU's stop_machine works               kernel/stop_machine.cc
  *  wq_head->lock, x->wait.lock,  spinlock   a wait queue's entries; a completion's   kernel/sched/wait.cc,

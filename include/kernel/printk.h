@@ -41,6 +41,15 @@ int vprintk(const char* fmt, va_list ap);
 #define pr_alert(fmt, ...) printk(KERN_ALERT pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_crit(fmt, ...) printk(KERN_CRIT pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_err(fmt, ...) printk(KERN_ERR pr_fmt(fmt), ##__VA_ARGS__)
+/* print at most once per call site (Linux: printk_once, pr_*_once) */
+#define printk_once(fmt, ...)                                                                                          \
+	do {                                                                                                           \
+		static bool __print_once;                                                                              \
+		if (!__atomic_exchange_n(&__print_once, true, __ATOMIC_RELAXED))                                       \
+			printk(fmt, ##__VA_ARGS__);                                                                    \
+	} while (0)
+#define pr_warn_once(fmt, ...) printk_once(KERN_WARNING pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_err_once(fmt, ...) printk_once(KERN_ERR pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_warn(fmt, ...) printk(KERN_WARNING pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_notice(fmt, ...) printk(KERN_NOTICE pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_info(fmt, ...) printk(KERN_INFO pr_fmt(fmt), ##__VA_ARGS__)

@@ -29,6 +29,9 @@
  *     children / sibling    a parent's children list links their sibling
  *     signal                struct signal_struct, shared by a thread group
  *     cred / real_cred      struct cred, shared and refcounted (init_cred)
+ *     fs / files            root+cwd+umask and the fd table, shared with
+ *                           CLONE_FS/CLONE_FILES, else copied; kernel
+ *                           threads share init_fs/init_files (fs/)
  *
  * Invariants:
  *   - Every task that has a pid > 0 and has not been released is on the
@@ -190,6 +193,8 @@ struct thread_info {
 struct mm_struct;     /* the address-space work defines it; NULL for kernel threads */
 struct cred;          /* <kernel/cred.h> */
 struct signal_struct; /* <kernel/sched/signal.h> */
+struct fs_struct;     /* <fs/fs_struct.h> */
+struct files_struct;  /* <fs/fdtable.h> */
 struct sched_param;   /* <kernel/sched/types.h> */
 struct completion;    /* <kernel/completion.h> */
 
@@ -307,6 +312,9 @@ struct task_struct {
 	const struct cred* cred;      /* effective (subjective) credentials */
 
 	char comm[TASK_COMM_LEN]; /* executable name without path; set_task_comm */
+
+	struct fs_struct* fs;       /* root, cwd, umask (<fs/fs_struct.h>); NULL once exited */
+	struct files_struct* files; /* the fd table (<fs/fdtable.h>); NULL once exited */
 
 	struct signal_struct* signal;
 	struct sigpending pending; /* kernel/signal.cc */

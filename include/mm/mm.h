@@ -89,7 +89,7 @@ int validate_mm(struct mm_struct* mm);
 /* ---- page references and mapcounts (Linux: mm.h get_page/put_page,
  * page_mapcount, PageAnon) ---- */
 #include <mm/page.h>
-#define PAGE_MAPPING_ANON ((void*)0x1)
+#define PAGE_MAPPING_ANON ((struct address_space*)0x1)
 /* the shared zero page mapped read-only on read faults of anonymous memory
  * (in .bss: never counted, never freed) */
 extern struct page* zero_page;

@@ -19,6 +19,10 @@
  *   mapping       user pages: PAGE_MAPPING_ANON for anonymous memory;
  *                 shares slab_cache's word
  *   alloc_order   debugging: the order the block was allocated with
+ *   mapping/index the page cache (mm/filemap.cc): the address_space a
+ *                 file page belongs to and its offset in it, in pages;
+ *                 overlay SLUB's slab_cache/freelist as in Linux (a page
+ *                 is never both a slab and a file page)
  */
 #pragma once
 #include <arch/page.h>
@@ -50,6 +54,8 @@ inline constexpr unsigned NODES_PGSHIFT = 64 - NODES_SHIFT;
 inline constexpr unsigned ZONES_PGSHIFT = NODES_PGSHIFT - ZONES_SHIFT;
 inline constexpr unsigned long PAGE_FLAGS_MASK = (1UL << ZONES_PGSHIFT) - 1;
 
+struct address_space; /* <fs/fs.h>: a file's page cache */
+
 /* Linux overlays most fields in unions; list_head has a constructor, so
  * the list sits beside the others and the rest still fits Linux's 64 bytes. */
 struct page {
@@ -72,10 +78,15 @@ struct page {
 	unsigned char compound_order; /* in the head page of a compound page */
 	unsigned char pad0;
 	union {
-		void* slab_cache; /* SLUB: the struct kmem_cache this slab belongs to */
-		void* mapping;	  /* user page: PAGE_MAPPING_ANON for anonymous memory */
+		struct {
+			void* slab_cache; /* SLUB: the struct kmem_cache this slab belongs to */
+			void* freelist;	  /* SLUB: first free object (encoded pointer) */
+		};
+		struct {				/* a page-cache page */
+			struct address_space* mapping;	/* its file's, NULL once truncated */
+			unsigned long index;		/* its offset in the file, in pages */
+		};
 	};
-	void* freelist;	  /* SLUB: first free object (encoded pointer) */
 };
 static_assert(sizeof(page) == 64, "struct page is 64 bytes, as in Linux");
 

@@ -91,6 +91,8 @@ def qemu_command(args, workdir):
     append = ('console=ttyS0 panic=-1 ' + args.append).strip()
     if args.boot == 'pvh':
         cmd += ['-kernel', args.kernel, '-append', append]
+        if args.initrd:
+            cmd += ['-initrd', args.initrd]
     else:
         iso = os.path.join(workdir, 'monolith.iso')
         mkiso = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'mkiso.sh')
@@ -213,6 +215,7 @@ def main():
     ap.add_argument('--expect-exit', type=int, help='QEMU exit status the run must end with')
     ap.add_argument('--expect-failure', help='the run must fail with a problem matching this regex')
     ap.add_argument('--qemu-arg', action='append', default=[])
+    ap.add_argument('--initrd', help='an initramfs for -initrd (PVH boots only)')
     args = ap.parse_args()
     if not os.path.exists(args.kernel):
         print('harness: no kernel at %s' % args.kernel, file=sys.stderr)

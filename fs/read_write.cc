@@ -1,0 +1,255 @@
+/*
+ * Reading, writing and seeking (Linux: fs/read_write.c vfs_read,
+ * vfs_write, kernel_read, kernel_write, ksys_read, ksys_write,
+ * ksys_pread64, ksys_pwrite64, vfs_readv/writev, ksys_lseek, and their
+ * system calls).
+ *
+ * Every read and write goes through the file's read_iter/write_iter with
+ * an iov_iter (<fs/uio.h>): one user buffer for read(2), the copied-in
+ * iovec array for readv(2), a kernel buffer for kernel_read.  A count is
+ * clamped to MAX_RW_COUNT, as Linux.  Files with FMODE_ATOMIC_POS (regular
+ * files, directories) hold f_pos_lock while they use and advance f_pos, so
+ * threads sharing a file do not read the same bytes twice.
+ */
+#include <fs/fdtable.h>
+#include <fs/fs.h>
+#include <kernel/printk.h>
+#include <kernel/syscalls.h>
+#include <lib/scope.h>
+#include <mm/slab.h>
+#include <uapi/asm-generic/errno-base.h>
+#include <uapi/asm-generic/errno.h>
+#include <uapi/linux/fcntl.h>
+
+namespace
+{
+int iocb_flags(struct file* file)
+{
+	return (file->f_flags & O_APPEND) ? IOCB_APPEND : 0;
+}
+
+/* f_pos under f_pos_lock for the files that want it (Linux: fdget_pos) */
+struct pos_lock {
+	struct file* f;
+	bool locked;
+	explicit pos_lock(struct file* file) : f(file), locked(file->f_mode & FMODE_ATOMIC_POS)
+	{
+		if (locked)
+			mutex_lock(&f->f_pos_lock);
+	}
+	~pos_lock() NO_THREAD_SAFETY_ANALYSIS
+	{
+		if (locked)
+			mutex_unlock(&f->f_pos_lock);
+	}
+};
+} // namespace
+
+lib::Result<ssize_t> vfs_read(struct file* file, struct iov_iter* to, loff_t* pos)
+{
+	if (!(file->f_mode & FMODE_READ))
+		return lib::Error{EBADF};
+	if (!(file->f_mode & FMODE_CAN_READ)) {
+		if (S_ISDIR(file_inode(file)->i_mode))
+			return lib::Error{EISDIR};
+		return lib::Error{EINVAL};
+	}
+	if (*pos < 0)
+		return lib::Error{EINVAL};
+	iov_iter_truncate(to, MAX_RW_COUNT);
+	struct kiocb kiocb = {file, *pos, iocb_flags(file)};
+	ssize_t n = TRY(file->f_op->read_iter(&kiocb, to));
+	*pos = kiocb.ki_pos;
+	return n;
+}
+
+lib::Result<ssize_t> vfs_write(struct file* file, struct iov_iter* from, loff_t* pos)
+{
+	if (!(file->f_mode & FMODE_WRITE))
+		return lib::Error{EBADF};
+	if (!(file->f_mode & FMODE_CAN_WRITE))
+		return lib::Error{EINVAL};
+	if (*pos < 0)
+		return lib::Error{EINVAL};
+	iov_iter_truncate(from, MAX_RW_COUNT);
+	if (!iov_iter_count(from))
+		return 0;
+	struct kiocb kiocb = {file, *pos, iocb_flags(file)};
+	ssize_t n = TRY(file->f_op->write_iter(&kiocb, from));
+	*pos = kiocb.ki_pos;
+	return n;
+}
+
+lib::Result<ssize_t> kernel_read(struct file* file, void* buf, size_t count, loff_t* pos)
+{
+	struct kvec iov = {buf, count};
+	struct iov_iter iter;
+	iov_iter_kvec(&iter, &iov, 1, count);
+	return vfs_read(file, &iter, pos);
+}
+
+lib::Result<ssize_t> kernel_write(struct file* file, const void* buf, size_t count, loff_t* pos)
+{
+	struct kvec iov = {const_cast<void*>(buf), count};
+	struct iov_iter iter;
+	iov_iter_kvec(&iter, &iov, 1, count);
+	return vfs_write(file, &iter, pos);
+}
+
+lib::Result<loff_t> vfs_llseek(struct file* file, loff_t offset, int whence)
+{
+	if (!(file->f_mode & FMODE_LSEEK) || !file->f_op->llseek)
+		return lib::Error{ESPIPE};
+	return file->f_op->llseek(file, offset, whence);
+}
+
+lib::Result<ssize_t> ksys_read(unsigned int fd, struct iov_iter* to)
+{
+	lib::ref<file> f = fdget(fd);
+	if (!f)
+		return lib::Error{EBADF};
+	pos_lock g(f.get());
+	loff_t pos = f->f_pos;
+	ssize_t n = TRY(vfs_read(f.get(), to, &pos));
+	f->f_pos = pos;
+	return n;
+}
+
+lib::Result<ssize_t> ksys_write(unsigned int fd, struct iov_iter* from)
+{
+	lib::ref<file> f = fdget(fd);
+	if (!f)
+		return lib::Error{EBADF};
+	pos_lock g(f.get());
+	loff_t pos = f->f_pos;
+	ssize_t n = TRY(vfs_write(f.get(), from, &pos));
+	f->f_pos = pos;
+	return n;
+}
+
+lib::Result<ssize_t> ksys_pread64(unsigned int fd, struct iov_iter* to, loff_t pos)
+{
+	if (pos < 0)
+		return lib::Error{EINVAL};
+	lib::ref<file> f = fdget(fd);
+	if (!f)
+		return lib::Error{EBADF};
+	if (!(f->f_mode & FMODE_PREAD))
+		return lib::Error{ESPIPE};
+	return vfs_read(f.get(), to, &pos);
+}
+
+lib::Result<ssize_t> ksys_pwrite64(unsigned int fd, struct iov_iter* from, loff_t pos)
+{
+	if (pos < 0)
+		return lib::Error{EINVAL};
+	lib::ref<file> f = fdget(fd);
+	if (!f)
+		return lib::Error{EBADF};
+	if (!(f->f_mode & FMODE_PWRITE))
+		return lib::Error{ESPIPE};
+	return vfs_write(f.get(), from, &pos);
+}
+
+lib::Result<loff_t> ksys_lseek(unsigned int fd, loff_t offset, unsigned int whence)
+{
+	if (whence > SEEK_MAX)
+		return lib::Error{EINVAL};
+	lib::ref<file> f = fdget(fd);
+	if (!f)
+		return lib::Error{EBADF};
+	pos_lock g(f.get());
+	return vfs_llseek(f.get(), offset, int(whence));
+}
+
+/* ---- the system calls ---- */
+namespace
+{
+/* readv/writev's iovec array into the kernel, checked (Linux: import_iovec) */
+lib::Result<struct iovec*> import_iovec(user_ptr<const struct iovec> uvec, unsigned long nr_segs, size_t* total)
+{
+	if (nr_segs > UIO_MAXIOV)
+		return lib::Error{EINVAL};
+	auto* iov = static_cast<struct iovec*>(kmalloc((nr_segs ? nr_segs : 1) * sizeof(struct iovec), GFP_KERNEL));
+	if (!iov)
+		return lib::Error{ENOMEM};
+	if (copy_from_user(iov, uvec, nr_segs * sizeof(struct iovec))) {
+		kfree(iov);
+		return lib::Error{EFAULT};
+	}
+	size_t sum = 0;
+	for (unsigned long i = 0; i < nr_segs; i++) {
+		if (ssize_t(iov[i].iov_len) < 0) {
+			kfree(iov);
+			return lib::Error{EINVAL};
+		}
+		size_t len = iov[i].iov_len;
+		if (len > size_t(MAX_RW_COUNT) - sum) /* clamp the total, as Linux */
+			iov[i].iov_len = len = size_t(MAX_RW_COUNT) - sum;
+		sum += len;
+	}
+	*total = sum;
+	return iov;
+}
+} // namespace
+
+SYSCALL_DEFINE3(read, unsigned int, fd, user_ptr<char>, buf, size_t, count)
+{
+	if (!access_ok(buf, count))
+		return lib::Error{EFAULT};
+	struct iov_iter iter;
+	iov_iter_ubuf(&iter, buf, count);
+	return TRY(ksys_read(fd, &iter));
+}
+
+SYSCALL_DEFINE3(write, unsigned int, fd, user_ptr<const char>, buf, size_t, count)
+{
+	if (!access_ok(buf, count))
+		return lib::Error{EFAULT};
+	struct iov_iter iter;
+	iov_iter_ubuf(&iter, user_ptr<void>(buf.addr()), count);
+	return TRY(ksys_write(fd, &iter));
+}
+
+SYSCALL_DEFINE4(pread64, unsigned int, fd, user_ptr<char>, buf, size_t, count, loff_t, pos)
+{
+	if (!access_ok(buf, count))
+		return lib::Error{EFAULT};
+	struct iov_iter iter;
+	iov_iter_ubuf(&iter, buf, count);
+	return TRY(ksys_pread64(fd, &iter, pos));
+}
+
+SYSCALL_DEFINE4(pwrite64, unsigned int, fd, user_ptr<const char>, buf, size_t, count, loff_t, pos)
+{
+	if (!access_ok(buf, count))
+		return lib::Error{EFAULT};
+	struct iov_iter iter;
+	iov_iter_ubuf(&iter, user_ptr<void>(buf.addr()), count);
+	return TRY(ksys_pwrite64(fd, &iter, pos));
+}
+
+SYSCALL_DEFINE3(readv, unsigned long, fd, user_ptr<const struct iovec>, vec, unsigned long, vlen)
+{
+	size_t total;
+	struct iovec* iov = TRY(import_iovec(vec, vlen, &total));
+	lib::scope_exit free_iov([iov] { kfree(iov); });
+	struct iov_iter iter;
+	iov_iter_init(&iter, iov, vlen, total);
+	return TRY(ksys_read(unsigned(fd), &iter));
+}
+
+SYSCALL_DEFINE3(writev, unsigned long, fd, user_ptr<const struct iovec>, vec, unsigned long, vlen)
+{
+	size_t total;
+	struct iovec* iov = TRY(import_iovec(vec, vlen, &total));
+	lib::scope_exit free_iov([iov] { kfree(iov); });
+	struct iov_iter iter;
+	iov_iter_init(&iter, iov, vlen, total);
+	return TRY(ksys_write(unsigned(fd), &iter));
+}
+
+SYSCALL_DEFINE3(lseek, unsigned int, fd, loff_t, offset, unsigned int, whence)
+{
+	return TRY(ksys_lseek(fd, offset, whence));
+}
