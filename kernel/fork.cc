@@ -64,6 +64,7 @@
 #include <lib/scope.h>
 #include <lib/string.h>
 #include <new>
+#include <fs/fs.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
@@ -447,6 +448,9 @@ void proc_caches_init()
 	vm_area_cachep = kmem_cache_create("vm_area_struct", sizeof(struct vm_area_struct), 0, SLAB_PANIC | SLAB_ACCOUNT,
 	                                   nullptr);
 	init_rwsem(&init_mm.mmap_lock);
+	/* init_task's lazy reference; the static mm_count of 1 is permanent,
+	 * so init_mm is never freed (Linux: sched_init's mmgrab) */
+	mmgrab(&init_mm);
 	for (auto& t : cpu_tlbstate)
 		t.loaded_mm = &init_mm;
 	memory_init();

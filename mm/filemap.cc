@@ -19,6 +19,7 @@
  * the write stops short).
  */
 #include <fs/fs.h>
+#include <kernel/compiler.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/string.h>
@@ -69,6 +70,7 @@ lib::Result<void> add_to_page_cache(struct page* page, struct address_space* map
 	get_page(page);
 	page->mapping = mapping;
 	page->index = index;
+	page_mapcount_reset(page); /* not mapped anywhere yet */
 	mapping->nrpages++;
 	return lib::ok();
 }
@@ -269,3 +271,30 @@ lib::Result<ssize_t> generic_file_write_iter(struct kiocb* iocb, struct iov_iter
 	return done;
 }
 
+
+/* ---- mappings (Linux: filemap_fault, generic_file_mmap) ---- */
+namespace
+{
+vm_fault_t filemap_fault(struct vm_fault* vmf)
+{
+	struct file* file = vmf->vma->vm_file;
+	struct inode* inode = file_inode(file);
+	struct address_space* mapping = inode->i_mapping;
+	loff_t size = READ_ONCE(inode->i_size);
+	if (vmf->pgoff >= (unsigned long)((size + PAGE_SIZE - 1) >> PAGE_SHIFT))
+		return VM_FAULT_SIGBUS; /* past the end of the file */
+	lib::Result<struct page*> page = get_or_create_page(file, mapping, vmf->pgoff);
+	if (page.is_err())
+		return page.error() == ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS; /* a full tmpfs: SIGBUS, as Linux's shmem */
+	vmf->page = page.value();
+	return 0;
+}
+
+const struct vm_operations_struct generic_file_vm_ops = {nullptr, nullptr, filemap_fault, nullptr};
+} // namespace
+
+lib::Result<void> generic_file_mmap(struct file*, struct vm_area_struct* vma)
+{
+	vma->vm_ops = &generic_file_vm_ops;
+	return lib::ok();
+}

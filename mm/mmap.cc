@@ -28,6 +28,11 @@
 #include <kernel/sched.h>
 #include <kernel/sched/signal.h>
 #include <kernel/syscalls.h>
+#include <fs/dcache.h>
+#include <kernel/random.h>
+#include <fs/fdtable.h>
+#include <fs/fs.h>
+#include <fs/mount.h>
 #include <lib/string.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
@@ -43,50 +48,42 @@ unsigned long mmap_min_addr = 65536;    /* CONFIG_DEFAULT_MMAP_MIN_ADDR (Debian)
 int sysctl_legacy_va_layout = 0;
 
 /* ================================================================
- * The hooks the VFS branch fills in.  Until fs/ is merged there are no
- * struct files: mmap of a file descriptor fails with EBADF at the system
- * call, and these are never reached with a file.  The lead wires them to
- * get_file/fput and f_op->mmap at the merge.
+ * File mappings: the VFS side (Linux: do_mmap's file checks, call_mmap)
  * ================================================================ */
-__attribute__((weak)) lib::Result<void> mmap_file(struct file*, struct vm_area_struct*)
+/* may this file be mapped so, and by which vm_ops: the open mode against
+ * the protection (EACCES), a noexec mount against PROT_EXEC (EPERM), then
+ * the file's f_op->mmap (ENODEV without one) */
+lib::Result<void> mmap_file(struct file* file, struct vm_area_struct* vma)
 {
-	static bool warned;
-	if (!warned) {
-		warned = true;
-		pr_warn("mmap: file mappings need the VFS (not merged yet)\n");
-	}
-	return lib::Error{ENODEV};
+	if (!(file->f_mode & FMODE_READ))
+		return lib::Error{EACCES};
+	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE) && !(file->f_mode & FMODE_WRITE))
+		return lib::Error{EACCES};
+	if ((vma->vm_flags & VM_SHARED) && !(file->f_mode & FMODE_WRITE))
+		vma->vm_flags &= ~VM_MAYWRITE; /* mprotect may not make it writable later */
+	if ((vma->vm_flags & VM_EXEC) && (file->f_path.mnt->mnt_flags & MNT_NOEXEC))
+		return lib::Error{EPERM};
+	if (!file->f_op->mmap)
+		return lib::Error{ENODEV};
+	return file->f_op->mmap(file, vma);
 }
-__attribute__((weak)) struct file* get_file(struct file* f)
+/* the name print_vma_addr shows: the file's last path component, copied
+ * NUL-terminated into buf (a rename may change it: under dcache_lock) */
+void vma_file_name(struct file* file, char* buf, size_t size)
 {
-	return f;
+	lib::spin_lock_guard g(dcache_lock);
+	const struct qstr& n = file->f_path.dentry->d_name;
+	size_t len = n.len < size - 1 ? n.len : size - 1;
+	lib::memcpy(buf, n.name, len);
+	buf[len] = '\0';
 }
-__attribute__((weak)) void fput(struct file*) {}
-/* the name print_vma_addr shows (the file's last path component); NULL: none */
-__attribute__((weak)) const char* vma_file_name(struct file*)
+/* the file of descriptor fd with a reference (EBADF) */
+lib::Result<struct file*> mmap_fget(unsigned int fd)
 {
-	return nullptr;
-}
-/* the file of descriptor fd with a reference (EBADF until the VFS) */
-__attribute__((weak)) lib::Result<struct file*> mmap_fget(unsigned int)
-{
-	return lib::Error{EBADF};
-}
-
-/* Random numbers until the entry branch's CRNG (get_random_long in Linux's
- * drivers/char/random.c) is merged: RDRAND, or the TSC scrambled.  Weak:
- * the real one replaces it. */
-__attribute__((weak)) unsigned long get_random_long()
-{
-	unsigned long v;
-	if (cpu_has_rdrand() && rdrand_long(&v))
-		return v;
-	v = rdtsc();
-	v ^= v >> 33;
-	v *= 0xff51afd7ed558ccdUL;
-	v ^= v >> 33;
-	v *= 0xc4ceb9fe1a85ec53UL;
-	return v ^ (v >> 33);
+	struct file* file = fget(fd);
+	if (!file)
+		return lib::Error{EBADF};
+	return file;
 }
 
 /* ================================================================

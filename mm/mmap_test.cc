@@ -12,7 +12,9 @@
  * such an access outside stac/clac faults by design (the lead wraps it).
  */
 #include <arch/mmu_context.h>
+#include <arch/processor.h>
 #include <kernel/irqflags.h>
+#include <arch/smap.h>
 #include <kernel/ktest.h>
 #include <kernel/sched.h>
 #include <kernel/sched/signal.h>
@@ -23,6 +25,8 @@
 #include <mm/slab.h>
 #include <uapi/linux/mman.h>
 #include "internal.h"
+#include <kernel/kthread.h>
+#include <kernel/completion.h>
 
 extern "C" long __x64_sys_brk(const struct pt_regs*);
 extern "C" long __x64_sys_munmap(const struct pt_regs*);
@@ -140,8 +144,29 @@ struct pt_regs regs_of(unsigned long a0, unsigned long a1 = 0, unsigned long a2 
 void direct_access(unsigned long addr, uint32_t value, uint32_t* read_back)
 {
 	volatile uint32_t* p = reinterpret_cast<volatile uint32_t*>(addr);
+	stac(); /* with SMAP, a kernel access to user memory must say so */
 	*p = value;
 	*read_back = *p;
+	clac();
+}
+/* ... and the TLB-shootdown reader's: load addr's translation into this
+ * CPU's TLB, wait (not touching addr: a kernel fault on a user address
+ * while another CPU holds mmap_lock is an oops, as in Linux) until the
+ * page was replaced, and read again: a stale TLB entry would still see
+ * the old page */
+uint32_t read_until(unsigned long addr, int* phase, uint32_t* first)
+{
+	volatile uint32_t* p = reinterpret_cast<volatile uint32_t*>(addr);
+	stac();
+	*first = *p;
+	clac();
+	__atomic_store_n(phase, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(phase, __ATOMIC_SEQ_CST) == 1)
+		cpu_relax();
+	stac();
+	uint32_t v = *p;
+	clac();
+	return v;
 }
 } // namespace
 
@@ -705,4 +730,61 @@ KTEST(mm, mlock_family)
 	KEXPECT_EQ(mm->locked_vm, 0u);
 	KEXPECT_EQ(mm->def_flags, 0u);
 	KEXPECT_EQ(validate_mm(mm), 0);
+}
+
+namespace
+{
+struct shootdown {
+	struct mm_struct* mm;
+	unsigned long addr;
+	int phase;
+	uint32_t first, last;
+	struct completion done;
+};
+
+int shootdown_reader(void* arg)
+{
+	auto* s = static_cast<shootdown*>(arg);
+	kthread_use_mm(s->mm);
+	s->last = read_until(s->addr, &s->phase, &s->first);
+	kthread_unuse_mm(s->mm);
+	unlazy();
+	complete(&s->done);
+	return 0;
+}
+} // namespace
+
+KTEST(mm, tlb_shootdown_reaches_the_other_cpu)
+{
+	if (num_online_cpus() < 2) {
+		KTEST_SKIP("needs two CPUs");
+	}
+	test_mm t;
+	KASSERT_TRUE(t.mm != nullptr);
+	struct mm_struct* mm = t.mm;
+	const unsigned long a = 0x10000000;
+	KASSERT_EQ(map_anon(a, P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED).value_or(0), a);
+	uint32_t one = 1, two = 2;
+	KASSERT_EQ(access_remote_vm(mm, a, &one, 4, FOLL_WRITE), 4);
+	shootdown s = {mm, a, 0, 0, 0, {}};
+	init_completion(&s.done);
+	unsigned other = smp_processor_id() == 0 ? 1 : 0;
+	lib::Result<struct task_struct*> kr = __kthread_create_on_cpu(shootdown_reader, &s, other, "tlbtest/%u");
+	KASSERT_OK(kr);
+	struct task_struct* k = kr.value();
+	wake_up_process(k);
+	while (__atomic_load_n(&s.phase, __ATOMIC_SEQ_CST) != 1)
+		cpu_relax();
+	KEXPECT_TRUE(cpumask_test_cpu(other, mm_cpumask(mm)));
+	/* hold the old page, so the new one is another (not it, recycled) */
+	struct page* old = gup(mm, a, 0);
+	KASSERT_TRUE(old != nullptr);
+	/* replace the page under the reader: munmap's flush must reach its CPU */
+	KASSERT_EQ(map_anon(a, P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED).value_or(0), a);
+	KASSERT_EQ(access_remote_vm(mm, a, &two, 4, FOLL_WRITE), 4);
+	__atomic_store_n(&s.phase, 2, __ATOMIC_SEQ_CST);
+	wait_for_completion(&s.done);
+	put_page(old);
+	KEXPECT_EQ(s.first, 1u);
+	KEXPECT_EQ(s.last, 2u);
 }

@@ -14,6 +14,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/syscalls.h>
+#include <fs/fs.h>
 #include <mm/mm.h>
 #include <uapi/linux/mman.h>
 #include "internal.h"

@@ -196,6 +196,7 @@ const struct file_operations ramfs_file_operations = {
     .read_iter = generic_file_read_iter,
     .write_iter = generic_file_write_iter,
     .fsync = noop_fsync,
+    .mmap = generic_file_mmap,
 };
 
 lib::Result<unsigned long long> parse_percent_or_size(std::string_view v)

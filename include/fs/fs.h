@@ -225,7 +225,16 @@ struct file_operations {
 	lib::Result<void> (*open)(struct inode* inode, struct file* file);
 	void (*release)(struct inode* inode, struct file* file);
 	lib::Result<void> (*fsync)(struct file* file, loff_t start, loff_t end, int datasync);
+	/* set vma->vm_ops for a mapping of the file (mmap(2), the ELF loader) */
+	lib::Result<void> (*mmap)(struct file* file, struct vm_area_struct* vma);
 };
+
+/* mappings through the page cache (mm/filemap.cc, Linux: generic_file_mmap,
+ * filemap_fault): a page of the file is found or, for ramfs/tmpfs, made
+ * (a hole is zeroes) and mapped; MAP_PRIVATE copies it on the first write,
+ * MAP_SHARED maps the cache's page itself, so read(2), write(2) and every
+ * mapping see the same bytes.  Past the end of the file: SIGBUS. */
+lib::Result<void> generic_file_mmap(struct file* file, struct vm_area_struct* vma);
 
 struct file {
 	std::atomic<long> f_count;

@@ -240,14 +240,12 @@ lib::Result<void> vm_brk_flags(unsigned long addr, unsigned long len, unsigned l
 lib::Result<void> mm_populate(unsigned long start, unsigned long len);
 
 /*
- * The one hook for file mappings: the VFS branch provides struct file and
- * its f_op->mmap; until it is merged this returns ENODEV (the lead wires
- * it, mm/mmap.cc).  Sets vma->vm_ops (fault) for the file.
+ * A file mapping's checks and vm_ops (mm/mmap.cc): the open mode against
+ * the protection (EACCES), a noexec mount (EPERM), then the file's
+ * f_op->mmap (ENODEV without one), which sets vma->vm_ops.  The VMA holds
+ * a file reference (get_file/fput, <fs/fs.h>).
  */
 lib::Result<void> mmap_file(struct file* file, struct vm_area_struct* vma);
-/* file references a VMA holds (no-ops until the VFS lands, mm/mmap.cc) */
-struct file* get_file(struct file* f);
-void fput(struct file* f);
 
 /* ---- ASLR (mm/mmap.cc, arch/x86/mm/mmap.c and mm/util.c in Linux) ---- */
 /* /proc/sys/kernel/randomize_va_space: 0 off, 1 stack/mmap/vdso, 2 also brk */

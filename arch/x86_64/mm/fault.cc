@@ -44,7 +44,7 @@ enum {
 #define X86_CR4_SMAP (1UL << 21)
 #define X86_EFLAGS_AC (1UL << 18)
 
-const char* vma_file_name(struct file* f); /* mm/mmap.cc: the VFS hook */
+void vma_file_name(struct file* f, char* buf, size_t size); /* mm/mmap.cc */
 
 namespace
 {
@@ -67,9 +67,11 @@ void print_vma_addr(const char* prefix, unsigned long ip)
 	if (!mm || !down_read_trylock(&mm->mmap_lock))
 		return;
 	struct vm_area_struct* vma = vma_lookup(mm, ip);
-	const char* name = vma && vma->vm_file ? vma_file_name(vma->vm_file) : nullptr;
-	if (name)
+	if (vma && vma->vm_file) {
+		char name[64];
+		vma_file_name(vma->vm_file, name, sizeof(name));
 		printk(KERN_CONT "%s%s[%lx+%lx]", prefix, name, vma->vm_start, vma->vm_end - vma->vm_start);
+	}
 	up_read(&mm->mmap_lock);
 }
 

@@ -52,7 +52,7 @@
 #define BUS_ADRALN 1
 #define BUS_ADRERR 2 /* non-existent physical address (past the end of a file) */
 #define BUS_OBJERR 3
-#define ILL_ILLOPC 2
+#define ILL_ILLOPC 1
 #define ILL_ILLOPN 2
 #define FPE_INTDIV 1
 #define FPE_FLTDIV 3
