@@ -46,6 +46,7 @@ DECLARE_PROG(fpuinit);
 DECLARE_PROG(fpu);
 DECLARE_PROG(tls);
 DECLARE_PROG(getpid_loop);
+DECLARE_PROG(fpudirty);
 
 namespace
 {
@@ -395,6 +396,32 @@ KTEST(user_fpu, initial_state)
 	KEXPECT_EQ(r[2], 0);
 	KEXPECT_EQ(r[3], 0);
 	KEXPECT_EQ(r[4] & 0xffff, 0); /* FSW: no exception, stack top 0 */
+}
+
+/* a new task on a CPU where another left its registers dirty starts from
+ * the initial state all the same: nothing of another task's registers
+ * leaks to it */
+KTEST(user_fpu, new_task_does_not_inherit_registers)
+{
+	lib::scope_exit cleanup([] { user_test::unmap_all(); });
+	int cpu = num_online_cpus() > 1 ? 1 : 0;
+	KASSERT_OK(user_test::map_page(CODE, utprog_fpudirty, size_t(utprog_fpudirty_end - utprog_fpudirty), false,
+	                               true));
+	KASSERT_OK(user_test::map_page(CODE + PAGE_SIZE, utprog_fpuinit, size_t(utprog_fpuinit_end - utprog_fpuinit),
+	                               false, true));
+	KASSERT_OK(user_test::map_page(STACK, nullptr, 0, true, false));
+	KASSERT_OK(user_test::map_page(STACK2, nullptr, 0, true, false));
+	user_test::user_task dirty, clean;
+	KASSERT_OK(user_test::start(dirty, CODE, STACK + PAGE_SIZE, "fpu_dirty", cpu));
+	KEXPECT_EQ(user_test::wait(dirty), 0);
+	KASSERT_OK(user_test::start(clean, CODE + PAGE_SIZE, STACK2 + PAGE_SIZE, "fpu_clean", cpu));
+	KEXPECT_EQ(user_test::wait(clean), 0);
+	long* r = results(STACK2);
+	KEXPECT_EQ(r[0] & 0xffffffff, MXCSR_DEFAULT);
+	KEXPECT_EQ(r[1] & 0xffff, FCW_DEFAULT);
+	KEXPECT_EQ(r[2], 0); /* XMM0 */
+	KEXPECT_EQ(r[3], 0); /* XMM15 */
+	KEXPECT_EQ(r[4] & 0x3800, 0); /* FSW's stack top: empty again */
 }
 
 namespace
