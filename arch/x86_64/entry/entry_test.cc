@@ -47,6 +47,7 @@ DECLARE_PROG(fpu);
 DECLARE_PROG(tls);
 DECLARE_PROG(getpid_loop);
 DECLARE_PROG(fpudirty);
+DECLARE_PROG(nxjump);
 
 namespace
 {
@@ -157,6 +158,15 @@ KTEST(user_entry, traps_are_signals)
 	KEXPECT_TRUE(ktest_log_contains("] trap int3 ip:400001 sp:601000 error:0"));
 	user_test::unmap_all();
 	KEXPECT_EQ(RUN_PROG(kread), SIGSEGV); /* the kernel's pages are not the user's */
+}
+
+/* NX on: executing the (NX) stack page faults, and the program dies */
+KTEST(user_entry, nx_stack_is_not_executable)
+{
+	lib::scope_exit cleanup([] { user_test::unmap_all(); });
+	KEXPECT_EQ(RUN_PROG(nxjump), SIGSEGV);
+	/* error 0x15: present, user, instruction fetch */
+	KEXPECT_TRUE(ktest_log_contains("]: segfault at 600000 ip 0000000000600000 sp 0000000000601000 error 15"));
 }
 
 /* SYSRET only when Linux would use it */
@@ -381,6 +391,18 @@ KTEST_EXPLICIT_ONLY(user_copy, smap_oops)
 	KASSERT_OK(map_pattern_page());
 	volatile const char* p = reinterpret_cast<volatile const char*>(STACK);
 	(void)*p;
+	KEXPECT_TRUE(false); /* not reached */
+}
+
+/* with SMEP, the kernel executing a user page is an oops (tests/e2e:
+ * user_smep_oops, under -cpu max) */
+KTEST_EXPLICIT_ONLY(user_copy, smep_oops)
+{
+	if (!x86_smep_enabled)
+		KTEST_SKIP("no SMEP on this CPU");
+	static const unsigned char ret = 0xc3;
+	KASSERT_OK(user_test::map_page(CODE, &ret, 1, false, true));
+	reinterpret_cast<void (*)()>(CODE)();
 	KEXPECT_TRUE(false); /* not reached */
 }
 

@@ -329,3 +329,10 @@ PROG fpudirty
 	fldpi				/* one x87 register in use */
 	EXIT_GROUP 0
 END fpudirty
+
+/* jumps into its stack page, which is NX: a user instruction-fetch fault */
+PROG nxjump
+	leaq -1(%rsp), %rax
+	andq $-4096, %rax
+	jmp *%rax
+END nxjump
