@@ -11,6 +11,7 @@
  * -cpu max (SMEP, SMAP, XSAVE, AVX: tests/e2e runs these suites there).
  */
 #include "user_test_helpers.h"
+#include "../../../kernel/task_footprint_test.h"
 #include <arch/fpu.h>
 #include <arch/page.h>
 #include <arch/segment.h>
@@ -48,6 +49,8 @@ DECLARE_PROG(tls);
 DECLARE_PROG(getpid_loop);
 DECLARE_PROG(fpudirty);
 DECLARE_PROG(nxjump);
+
+extern struct kmem_cache* fpstate_cachep; /* fpu/core.cc */
 
 namespace
 {
@@ -167,6 +170,30 @@ KTEST(user_entry, nx_stack_is_not_executable)
 	KEXPECT_EQ(RUN_PROG(nxjump), SIGSEGV);
 	/* error 0x15: present, user, instruction fetch */
 	KEXPECT_TRUE(ktest_log_contains("]: segfault at 600000 ip 0000000000600000 sp 0000000000601000 error 15"));
+}
+
+/* a user task gives back everything it took: task, pid, stack, fpstate,
+ * pages (the test helper's pages go with unmap_all) */
+KTEST(user_entry, gives_everything_back)
+{
+	lib::scope_exit cleanup([] { user_test::unmap_all(); });
+	KEXPECT_EQ(RUN_PROG(ids), 42 << 8); /* warm up: first-use allocations */
+	user_test::unmap_all();
+	ktest_quiesce(); /* a task's fpstate is freed when it is released */
+	kmem_cache_shrink(fpstate_cachep);
+	unsigned long fpstates = task_footprint::active_objs(fpstate_cachep);
+	struct task_footprint before = task_footprint::now();
+	for (int i = 0; i < 3; i++) {
+		KEXPECT_EQ(RUN_PROG(ids), 42 << 8);
+		user_test::unmap_all();
+	}
+	KEXPECT_EQ(RUN_PROG(ud2), SIGILL); /* killed by a signal */
+	user_test::unmap_all();
+	ktest_quiesce();
+	kmem_cache_shrink(fpstate_cachep);
+	struct task_footprint after = task_footprint::now();
+	expect_same_footprint(__ktest, before, after);
+	KEXPECT_EQ(task_footprint::active_objs(fpstate_cachep), fpstates);
 }
 
 /* SYSRET only when Linux would use it */

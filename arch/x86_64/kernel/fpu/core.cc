@@ -32,9 +32,10 @@
 #include <mm/slab.h>
 #include <uapi/asm-generic/errno-base.h>
 
+struct kmem_cache* fpstate_cachep; /* the ktests count its objects */
+
 namespace
 {
-struct kmem_cache* fpstate_cachep;
 struct fpu* fpu_fpregs_owner_ctx[NR_CPUS];
 
 inline void xsave_to(struct xregs_state* x)
