@@ -34,6 +34,9 @@
  * Lock order: tasklist_lock -> pidmap_lock -> the slab and vmalloc
  * locks.  put_task_struct may free a stack (vfree): process context only.
  *
+ * dup_task_struct copies the parent's user FPU registers (fpu_clone, which
+ * Linux calls from copy_thread) and frees them with the task.
+ *
  * Differences from Linux: no per-CPU cache of freed stacks, no
  * mm/files/fs/sighand copying (there is nothing to copy yet), no
  * reparenting of children on release (release_task refuses a task that

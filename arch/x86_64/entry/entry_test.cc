@@ -55,7 +55,7 @@ extern struct kmem_cache* fpstate_cachep; /* fpu/core.cc */
 namespace
 {
 constexpr uintptr_t CODE = 0x400000;
-constexpr uintptr_t STACK = 0x600000;  /* the page above it stays unmapped */
+constexpr uintptr_t STACK = 0x600000; /* the page above it stays unmapped */
 constexpr uintptr_t STACK2 = 0x700000;
 
 lib::Result<void> map_prog(const char* start, const char* end)
@@ -90,12 +90,12 @@ KTEST(user_entry, ids)
 	pid_t pid = ut.task->pid;
 	KEXPECT_EQ(user_test::wait(ut), 42 << 8); /* exit_group(42) */
 	long* r = results();
-	KEXPECT_EQ(r[0], pid);               /* getpid: the tgid */
-	KEXPECT_EQ(r[1], pid);               /* gettid: one thread */
-	KEXPECT_EQ(r[2], current->tgid);     /* getppid: this test's task made it */
-	KEXPECT_EQ(r[4], pid);               /* set_tid_address returns the tid */
-	KEXPECT_EQ(r[5], 0);                 /* sched_yield */
-	KEXPECT_EQ(r[6], pid);               /* 0x100000000 + 39: only the low 32 bits count */
+	KEXPECT_EQ(r[0], pid);           /* getpid: the tgid */
+	KEXPECT_EQ(r[1], pid);           /* gettid: one thread */
+	KEXPECT_EQ(r[2], current->tgid); /* getppid: this test's task made it */
+	KEXPECT_EQ(r[4], pid);           /* set_tid_address returns the tid */
+	KEXPECT_EQ(r[5], 0);             /* sched_yield */
+	KEXPECT_EQ(r[6], pid);           /* 0x100000000 + 39: only the low 32 bits count */
 }
 
 KTEST(user_entry, enosys_logged_once)
@@ -327,8 +327,8 @@ KTEST(user_copy, copy_from_user)
 	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(STACK + PAGE_SIZE), 16), 16UL);
 	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(0), 8), 8UL);
 	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(reinterpret_cast<uintptr_t>(k)), 8), 8UL); /* kernel */
-	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(0x8000000000000000UL), 8), 8UL);        /* non-canonical */
-	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(TASK_SIZE_MAX - 4), 8), 8UL); /* straddles the end */
+	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(0x8000000000000000UL), 8), 8UL); /* non-canonical */
+	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(TASK_SIZE_MAX - 4), 8), 8UL);    /* straddles the end */
 	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(STACK), 0), 0UL);
 }
 
@@ -454,8 +454,8 @@ KTEST(user_fpu, new_task_does_not_inherit_registers)
 {
 	lib::scope_exit cleanup([] { user_test::unmap_all(); });
 	int cpu = num_online_cpus() > 1 ? 1 : 0;
-	KASSERT_OK(user_test::map_page(CODE, utprog_fpudirty, size_t(utprog_fpudirty_end - utprog_fpudirty), false,
-	                               true));
+	KASSERT_OK(
+	    user_test::map_page(CODE, utprog_fpudirty, size_t(utprog_fpudirty_end - utprog_fpudirty), false, true));
 	KASSERT_OK(user_test::map_page(CODE + PAGE_SIZE, utprog_fpuinit, size_t(utprog_fpuinit_end - utprog_fpuinit),
 	                               false, true));
 	KASSERT_OK(user_test::map_page(STACK, nullptr, 0, true, false));
@@ -468,8 +468,8 @@ KTEST(user_fpu, new_task_does_not_inherit_registers)
 	long* r = results(STACK2);
 	KEXPECT_EQ(r[0] & 0xffffffff, MXCSR_DEFAULT);
 	KEXPECT_EQ(r[1] & 0xffff, FCW_DEFAULT);
-	KEXPECT_EQ(r[2], 0); /* XMM0 */
-	KEXPECT_EQ(r[3], 0); /* XMM15 */
+	KEXPECT_EQ(r[2], 0);          /* XMM0 */
+	KEXPECT_EQ(r[3], 0);          /* XMM15 */
 	KEXPECT_EQ(r[4] & 0x3800, 0); /* FSW's stack top: empty again */
 }
 
