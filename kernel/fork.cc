@@ -38,6 +38,9 @@
  * copy them (fs/file.cc dup_fd, fs/fs_struct.cc); a task gives them up in
  * its exit path (kthread_exit), or in release_task if it never ran.
  *
+ * dup_task_struct copies the parent's user FPU registers (fpu_clone, which
+ * Linux calls from copy_thread) and frees them with the task.
+ *
  * Differences from Linux: no per-CPU cache of freed stacks, no
  * sighand copying (there is nothing to copy yet), no
  * reparenting of children on release (release_task refuses a task that

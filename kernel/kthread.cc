@@ -1,7 +1,7 @@
 /*
  * Kernel threads and kthreadd (Linux: kernel/kthread.c kthreadd,
  * kthread, kthread_create_on_node, kthread_stop, kthread_bind;
- * kernel/fork.c kernel_thread; kernel/exit.c do_exit for a kernel thread).
+ * kernel/fork.c kernel_thread, user_mode_thread).
  *
  * Data structures:
  *   kthread_create_list  requests (struct kthread_create_info, on the
@@ -15,7 +15,8 @@
  * Invariants: every kernel thread but kernel_init (pid 1) and kthreadd
  * (pid 2) is a child of kthreadd; it is created asleep and runs threadfn
  * only after a wake-up, unless stopped first (result -EINTR).  A thread's
- * end is kthread_exit -> do_task_dead; the task that runs next releases
+ * end is kthread_exit -> do_exit (kernel/exit.cc: its vfork_done is the
+ * struct kthread's `exited`, as Linux's) -> do_task_dead; the task that runs next releases
  * it (finish_task_switch), so the stopper's reference keeps `struct
  * kthread` readable after exited completes.  A thread that may return on
  * its own is stopped only by a caller holding a reference

@@ -67,21 +67,21 @@ struct alignas(64) xregs_state {
 };
 
 struct alignas(64) fpstate {
-	unsigned int size;   /* bytes of regs in use (fpu_kernel_cfg.size) */
-	uint64_t xfeatures;  /* the features it holds (fpu_kernel_cfg.features) */
+	unsigned int size;       /* bytes of regs in use (fpu_kernel_cfg.size) */
+	uint64_t xfeatures;      /* the features it holds (fpu_kernel_cfg.features) */
 	struct xregs_state regs; /* really fpu_kernel_cfg.size bytes */
 };
 
 struct fpu {
-	unsigned int last_cpu; /* the CPU whose registers hold it after a restore */
+	unsigned int last_cpu;   /* the CPU whose registers hold it after a restore */
 	struct fpstate* fpstate; /* NULL: a kernel thread, nothing to save */
 };
 
 struct fpu_state_config {
-	uint64_t features;  /* XCR0: the features saved and restored */
-	unsigned int size;  /* bytes of the XSAVE image (512 with FXSAVE only) */
-	bool xsave;         /* XSAVE/XRSTOR (else FXSAVE/FXRSTOR) */
-	bool xsaveopt;      /* XSAVEOPT for saving */
+	uint64_t features; /* XCR0: the features saved and restored */
+	unsigned int size; /* bytes of the XSAVE image (512 with FXSAVE only) */
+	bool xsave;        /* XSAVE/XRSTOR (else FXSAVE/FXRSTOR) */
+	bool xsaveopt;     /* XSAVEOPT for saving */
 };
 extern struct fpu_state_config fpu_kernel_cfg;
 

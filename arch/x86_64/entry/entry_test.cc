@@ -11,6 +11,7 @@
  * -cpu max (SMEP, SMAP, XSAVE, AVX: tests/e2e runs these suites there).
  */
 #include "user_test_helpers.h"
+#include "../../../kernel/task_footprint_test.h"
 #include <arch/fpu.h>
 #include <arch/page.h>
 #include <arch/segment.h>
@@ -46,11 +47,15 @@ DECLARE_PROG(fpuinit);
 DECLARE_PROG(fpu);
 DECLARE_PROG(tls);
 DECLARE_PROG(getpid_loop);
+DECLARE_PROG(fpudirty);
+DECLARE_PROG(nxjump);
+
+extern struct kmem_cache* fpstate_cachep; /* fpu/core.cc */
 
 namespace
 {
 constexpr uintptr_t CODE = 0x400000;
-constexpr uintptr_t STACK = 0x600000;  /* the page above it stays unmapped */
+constexpr uintptr_t STACK = 0x600000; /* the page above it stays unmapped */
 constexpr uintptr_t STACK2 = 0x700000;
 
 lib::Result<void> map_prog(const char* start, const char* end)
@@ -85,12 +90,12 @@ KTEST(user_entry, ids)
 	pid_t pid = ut.task->pid;
 	KEXPECT_EQ(user_test::wait(ut), 42 << 8); /* exit_group(42) */
 	long* r = results();
-	KEXPECT_EQ(r[0], pid);               /* getpid: the tgid */
-	KEXPECT_EQ(r[1], pid);               /* gettid: one thread */
-	KEXPECT_EQ(r[2], current->tgid);     /* getppid: this test's task made it */
-	KEXPECT_EQ(r[4], pid);               /* set_tid_address returns the tid */
-	KEXPECT_EQ(r[5], 0);                 /* sched_yield */
-	KEXPECT_EQ(r[6], pid);               /* 0x100000000 + 39: only the low 32 bits count */
+	KEXPECT_EQ(r[0], pid);           /* getpid: the tgid */
+	KEXPECT_EQ(r[1], pid);           /* gettid: one thread */
+	KEXPECT_EQ(r[2], current->tgid); /* getppid: this test's task made it */
+	KEXPECT_EQ(r[4], pid);           /* set_tid_address returns the tid */
+	KEXPECT_EQ(r[5], 0);             /* sched_yield */
+	KEXPECT_EQ(r[6], pid);           /* 0x100000000 + 39: only the low 32 bits count */
 }
 
 KTEST(user_entry, enosys_logged_once)
@@ -156,6 +161,39 @@ KTEST(user_entry, traps_are_signals)
 	KEXPECT_TRUE(ktest_log_contains("] trap int3 ip:400001 sp:601000 error:0"));
 	user_test::unmap_all();
 	KEXPECT_EQ(RUN_PROG(kread), SIGSEGV); /* the kernel's pages are not the user's */
+}
+
+/* NX on: executing the (NX) stack page faults, and the program dies */
+KTEST(user_entry, nx_stack_is_not_executable)
+{
+	lib::scope_exit cleanup([] { user_test::unmap_all(); });
+	KEXPECT_EQ(RUN_PROG(nxjump), SIGSEGV);
+	/* error 0x15: present, user, instruction fetch */
+	KEXPECT_TRUE(ktest_log_contains("]: segfault at 600000 ip 0000000000600000 sp 0000000000601000 error 15"));
+}
+
+/* a user task gives back everything it took: task, pid, stack, fpstate,
+ * pages (the test helper's pages go with unmap_all) */
+KTEST(user_entry, gives_everything_back)
+{
+	lib::scope_exit cleanup([] { user_test::unmap_all(); });
+	KEXPECT_EQ(RUN_PROG(ids), 42 << 8); /* warm up: first-use allocations */
+	user_test::unmap_all();
+	ktest_quiesce(); /* a task's fpstate is freed when it is released */
+	kmem_cache_shrink(fpstate_cachep);
+	unsigned long fpstates = task_footprint::active_objs(fpstate_cachep);
+	struct task_footprint before = task_footprint::now();
+	for (int i = 0; i < 3; i++) {
+		KEXPECT_EQ(RUN_PROG(ids), 42 << 8);
+		user_test::unmap_all();
+	}
+	KEXPECT_EQ(RUN_PROG(ud2), SIGILL); /* killed by a signal */
+	user_test::unmap_all();
+	ktest_quiesce();
+	kmem_cache_shrink(fpstate_cachep);
+	struct task_footprint after = task_footprint::now();
+	expect_same_footprint(__ktest, before, after);
+	KEXPECT_EQ(task_footprint::active_objs(fpstate_cachep), fpstates);
 }
 
 /* SYSRET only when Linux would use it */
@@ -289,8 +327,8 @@ KTEST(user_copy, copy_from_user)
 	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(STACK + PAGE_SIZE), 16), 16UL);
 	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(0), 8), 8UL);
 	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(reinterpret_cast<uintptr_t>(k)), 8), 8UL); /* kernel */
-	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(0x8000000000000000UL), 8), 8UL);        /* non-canonical */
-	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(TASK_SIZE_MAX - 4), 8), 8UL); /* straddles the end */
+	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(0x8000000000000000UL), 8), 8UL); /* non-canonical */
+	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(TASK_SIZE_MAX - 4), 8), 8UL);    /* straddles the end */
 	KEXPECT_EQ(copy_from_user(buf, user_ptr<const void>(STACK), 0), 0UL);
 }
 
@@ -383,6 +421,18 @@ KTEST_EXPLICIT_ONLY(user_copy, smap_oops)
 	KEXPECT_TRUE(false); /* not reached */
 }
 
+/* with SMEP, the kernel executing a user page is an oops (tests/e2e:
+ * user_smep_oops, under -cpu max) */
+KTEST_EXPLICIT_ONLY(user_copy, smep_oops)
+{
+	if (!x86_smep_enabled)
+		KTEST_SKIP("no SMEP on this CPU");
+	static const unsigned char ret = 0xc3;
+	KASSERT_OK(user_test::map_page(CODE, &ret, 1, false, true));
+	reinterpret_cast<void (*)()>(CODE)();
+	KEXPECT_TRUE(false); /* not reached */
+}
+
 /* ---- the FPU ---- */
 
 KTEST(user_fpu, initial_state)
@@ -395,6 +445,32 @@ KTEST(user_fpu, initial_state)
 	KEXPECT_EQ(r[2], 0);
 	KEXPECT_EQ(r[3], 0);
 	KEXPECT_EQ(r[4] & 0xffff, 0); /* FSW: no exception, stack top 0 */
+}
+
+/* a new task on a CPU where another left its registers dirty starts from
+ * the initial state all the same: nothing of another task's registers
+ * leaks to it */
+KTEST(user_fpu, new_task_does_not_inherit_registers)
+{
+	lib::scope_exit cleanup([] { user_test::unmap_all(); });
+	int cpu = num_online_cpus() > 1 ? 1 : 0;
+	KASSERT_OK(
+	    user_test::map_page(CODE, utprog_fpudirty, size_t(utprog_fpudirty_end - utprog_fpudirty), false, true));
+	KASSERT_OK(user_test::map_page(CODE + PAGE_SIZE, utprog_fpuinit, size_t(utprog_fpuinit_end - utprog_fpuinit),
+	                               false, true));
+	KASSERT_OK(user_test::map_page(STACK, nullptr, 0, true, false));
+	KASSERT_OK(user_test::map_page(STACK2, nullptr, 0, true, false));
+	user_test::user_task dirty, clean;
+	KASSERT_OK(user_test::start(dirty, CODE, STACK + PAGE_SIZE, "fpu_dirty", cpu));
+	KEXPECT_EQ(user_test::wait(dirty), 0);
+	KASSERT_OK(user_test::start(clean, CODE + PAGE_SIZE, STACK2 + PAGE_SIZE, "fpu_clean", cpu));
+	KEXPECT_EQ(user_test::wait(clean), 0);
+	long* r = results(STACK2);
+	KEXPECT_EQ(r[0] & 0xffffffff, MXCSR_DEFAULT);
+	KEXPECT_EQ(r[1] & 0xffff, FCW_DEFAULT);
+	KEXPECT_EQ(r[2], 0);          /* XMM0 */
+	KEXPECT_EQ(r[3], 0);          /* XMM15 */
+	KEXPECT_EQ(r[4] & 0x3800, 0); /* FSW's stack top: empty again */
 }
 
 namespace

@@ -34,7 +34,8 @@ extern "C" long sys_ni_syscall(const struct pt_regs*);
 /* the table's name for its gaps and empty rows (Linux: __x64_sys_ni_syscall) */
 extern "C" long __x64_sys_ni_syscall(const struct pt_regs*) __attribute__((alias("sys_ni_syscall")));
 
-#define __COND_SYSCALL(entry) extern "C" long __x64_##entry(const struct pt_regs*) __attribute__((weak, alias("sys_ni_syscall")));
+#define __COND_SYSCALL(entry)                                                                                          \
+	extern "C" long __x64_##entry(const struct pt_regs*) __attribute__((weak, alias("sys_ni_syscall")));
 #include <asm/cond_syscalls_64.h>
 #undef __COND_SYSCALL
 
@@ -96,8 +97,8 @@ extern "C" long sys_ni_syscall(const struct pt_regs* regs)
 		unsigned long* word = &ni_warned[unsigned(nr) / BITS];
 		if (!(__atomic_fetch_or(word, bit, __ATOMIC_RELAXED) & bit)) {
 			if (ni_ratelimit_ok())
-				pr_warn("%s[%d]: system call %d (%s) is not implemented\n", tsk->comm, task_pid_nr(tsk), nr,
-				        names.name[nr] ? names.name[nr] : "unused");
+				pr_warn("%s[%d]: system call %d (%s) is not implemented\n", tsk->comm, task_pid_nr(tsk),
+				        nr, names.name[nr] ? names.name[nr] : "unused");
 			else
 				__atomic_fetch_and(word, ~bit, __ATOMIC_RELAXED);
 		}

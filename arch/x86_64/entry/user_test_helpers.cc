@@ -93,8 +93,8 @@ lib::Result<void> map_page(uintptr_t addr, const void* bytes, size_t len, bool w
 		return lib::Error{ENOMEM};
 	if (len)
 		lib::memcpy(reinterpret_cast<void*>(page), bytes, len);
-	*pte = __pa(reinterpret_cast<void*>(page)) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY | (writable ? _PAGE_RW : 0) |
-	       (exec ? 0 : _PAGE_NX);
+	*pte = __pa(reinterpret_cast<void*>(page)) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |
+	       (writable ? _PAGE_RW : 0) | (exec ? 0 : _PAGE_NX);
 	mapped[nr_mapped++] = {addr, page};
 	return lib::ok();
 }
@@ -112,7 +112,7 @@ void unmap_all()
 	for (unsigned i = 0; i < nr_mapped; i++)
 		*pte_of(mapped[i].addr).value() = 0; /* the tables exist: no allocation */
 	for (unsigned i = 0; i < 256; i++)
-		init_top_pgt[i] = 0; /* only this file maps the lower half */
+		init_top_pgt[i] = 0;          /* only this file maps the lower half */
 	flush_tlb_kernel_range(0, 1UL << 47); /* above the single-page ceiling: a full flush everywhere */
 	for (unsigned i = 0; i < nr_mapped; i++)
 		free_page(mapped[i].page);

@@ -316,3 +316,23 @@ PROG getpid_loop
 	movq %rdx, 8(%rbx)
 	EXIT_GROUP 0
 END getpid_loop
+
+/* leaves values in XMM0, XMM15 and MXCSR for whoever runs next */
+PROG fpudirty
+	leaq -1(%rsp), %rbx
+	andq $-4096, %rbx
+	movabsq $0x0badc0de0badc0de, %rax
+	movq %rax, %xmm0
+	movq %rax, %xmm15
+	movl $0x3f80, 0(%rbx)		/* round down */
+	ldmxcsr 0(%rbx)
+	fldpi				/* one x87 register in use */
+	EXIT_GROUP 0
+END fpudirty
+
+/* jumps into its stack page, which is NX: a user instruction-fetch fault */
+PROG nxjump
+	leaq -1(%rsp), %rax
+	andq $-4096, %rax
+	jmp *%rax
+END nxjump

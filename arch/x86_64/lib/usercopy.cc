@@ -27,16 +27,16 @@ extern "C" unsigned long clear_user_generic(void* to, unsigned long n);
 namespace
 {
 /* one user load or store of the operand's size; false if it faulted */
-#define USER_ACCESS_ASM(insn, ...)                                                                                   \
-	asm volatile("1:	" insn "\n"                                                                           \
-	             "2:\n"                                                                                           \
-	             ".pushsection .fixup, \"ax\"\n"                                                                  \
-	             "3:	movl $1, %[fault]\n"                                                                  \
-	             "	jmp 2b\n"                                                                                     \
-	             ".popsection\n"                                                                                  \
-	             ".pushsection __ex_table, \"a\"\n"                                                               \
-	             "	.balign 4\n"                                                                                  \
-	             "	.long 1b - ., 3b - .\n"                                                                       \
+#define USER_ACCESS_ASM(insn, ...)                                                                                     \
+	asm volatile("1:	" insn "\n"                                                                            \
+	             "2:\n"                                                                                            \
+	             ".pushsection .fixup, \"ax\"\n"                                                                   \
+	             "3:	movl $1, %[fault]\n"                                                                          \
+	             "	jmp 2b\n"                                                                                       \
+	             ".popsection\n"                                                                                   \
+	             ".pushsection __ex_table, \"a\"\n"                                                                \
+	             "	.balign 4\n"                                                                                    \
+	             "	.long 1b - ., 3b - .\n"                                                                         \
 	             ".popsection\n" __VA_ARGS__)
 
 /* inside the SMAP window only */
@@ -55,9 +55,15 @@ template <typename T> bool get_user_asm(T* dst, uintptr_t addr)
 	T x = 0;
 	stac();
 	if constexpr (sizeof(T) == 1)
-		USER_ACCESS_ASM("movb (%[addr]), %[x]", : [x] "+q"(x), [fault] "+r"(fault) : [addr] "r"(addr) : "memory");
+		USER_ACCESS_ASM("movb (%[addr]), %[x]",
+		                : [x] "+q"(x), [fault] "+r"(fault)
+		                : [addr] "r"(addr)
+		                : "memory");
 	else
-		USER_ACCESS_ASM("mov (%[addr]), %[x]", : [x] "+r"(x), [fault] "+r"(fault) : [addr] "r"(addr) : "memory");
+		USER_ACCESS_ASM("mov (%[addr]), %[x]",
+		                : [x] "+r"(x), [fault] "+r"(fault)
+		                : [addr] "r"(addr)
+		                : "memory");
 	clac();
 	*dst = x; /* 0 after a fault, as Linux's get_user */
 	return !fault;
@@ -68,7 +74,10 @@ template <typename T> bool put_user_asm(T x, uintptr_t addr)
 	int fault = 0;
 	stac();
 	if constexpr (sizeof(T) == 1)
-		USER_ACCESS_ASM("movb %[x], (%[addr])", : [fault] "+r"(fault) : [x] "q"(x), [addr] "r"(addr) : "memory");
+		USER_ACCESS_ASM("movb %[x], (%[addr])",
+		                : [fault] "+r"(fault)
+		                : [x] "q"(x), [addr] "r"(addr)
+		                : "memory");
 	else
 		USER_ACCESS_ASM("mov %[x], (%[addr])", : [fault] "+r"(fault) : [x] "r"(x), [addr] "r"(addr) : "memory");
 	clac();

@@ -10,12 +10,16 @@
  * same name).
  *
  * Invariants: a task with an fpstate runs with its own registers loaded
- * (eager switching).  After a save on CPU c, fpu.last_cpu == c and c's
- * owner is that fpu; switch_fpu_finish skips the restore when both still
- * hold (the registers were not touched since: only a user task changes
- * them, and another user task on c would have become the owner).  Code
- * that writes an fpstate directly (clone, clear) sets last_cpu to -1 so
- * the next switch in restores it.
+ * (eager switching), and is then its CPU's owner: the switch in makes it
+ * so, and so does a running task that gets its first fpstate
+ * (fpstate_alloc_init loads the initial state at once: nothing of the
+ * previous user task's registers reaches it) or resets it
+ * (fpu__clear_user_states).  After a save on CPU c, fpu.last_cpu == c and
+ * c's owner is that fpu; switch_fpu_finish skips the restore when both
+ * still hold (the registers were not touched since: only a task with an
+ * fpstate changes them, and it would have become the owner).  Code that
+ * writes a task's fpstate while it is not loaded (clone) sets last_cpu to
+ * -1 so the next switch in restores it.
  *
  * Lock order: none; the switch functions run with interrupts off in the
  * context switch, the others on current or on a task not yet running.
@@ -28,9 +32,10 @@
 #include <mm/slab.h>
 #include <uapi/asm-generic/errno-base.h>
 
+struct kmem_cache* fpstate_cachep; /* the ktests count its objects */
+
 namespace
 {
-struct kmem_cache* fpstate_cachep;
 struct fpu* fpu_fpregs_owner_ctx[NR_CPUS];
 
 inline void xsave_to(struct xregs_state* x)
@@ -57,6 +62,18 @@ void fpstate_init_user(struct fpstate* fps)
 struct fpstate* fpstate_alloc()
 {
 	return static_cast<struct fpstate*>(kmem_cache_alloc(fpstate_cachep, GFP_KERNEL));
+}
+
+/* load current's fpstate into this CPU's registers and make it the
+ * owner; interrupts off (a switch in between would save the registers
+ * over the fpstate) */
+void fpregs_load_current()
+{
+	struct fpu* fpu = &current->thread.fpu;
+	unsigned cpu = raw_smp_processor_id();
+	restore_fpregs_from_fpstate(fpu->fpstate);
+	fpu_fpregs_owner_ctx[cpu] = fpu;
+	fpu->last_cpu = cpu;
 }
 } // namespace
 
@@ -90,8 +107,12 @@ lib::Result<void> fpstate_alloc_init(struct task_struct* tsk)
 	if (!fps)
 		return lib::Error{ENOMEM};
 	fpstate_init_user(fps);
+	unsigned long flags = arch_local_irq_save();
 	tsk->thread.fpu.last_cpu = ~0u;
 	tsk->thread.fpu.fpstate = fps;
+	if (tsk == current)
+		fpregs_load_current(); /* the registers still hold another task's */
+	arch_local_irq_restore(flags);
 	return lib::ok();
 }
 
@@ -131,7 +152,7 @@ void fpu__clear_user_states(struct task_struct* tsk)
 	unsigned long flags = arch_local_irq_save();
 	fpstate_init_user(fps);
 	if (tsk == current)
-		restore_fpregs_from_fpstate(fps); /* eager: the registers are live */
+		fpregs_load_current(); /* eager: the registers are live */
 	else
 		tsk->thread.fpu.last_cpu = ~0u;
 	arch_local_irq_restore(flags);

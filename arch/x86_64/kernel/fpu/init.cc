@@ -36,8 +36,14 @@ inline void xsetbv(uint32_t index, uint64_t value)
 }
 
 const char* const xfeature_names[] = {
-    "x87 floating point registers", "SSE registers", "AVX registers", "MPX bounds registers", "MPX CSR",
-    "AVX-512 opmask", "AVX-512 Hi256", "AVX-512 ZMM_Hi256",
+    "x87 floating point registers",
+    "SSE registers",
+    "AVX registers",
+    "MPX bounds registers",
+    "MPX CSR",
+    "AVX-512 opmask",
+    "AVX-512 Hi256",
+    "AVX-512 ZMM_Hi256",
 };
 } // namespace
 
