@@ -9,12 +9,17 @@
  * SYSTEM_RUNNING where init would start, which arms might_sleep().
  *
  * Boot flow, as Linux's: start_kernel -> sched_init (init_task becomes
- * the idle task) ... -> rest_init: kernel_thread(kernel_init) is pid 1,
+ * the idle task) ... -> rest_init: user_mode_thread(kernel_init) is pid 1,
  * kernel_thread(kthreadd) pid 2, and the boot context schedules and then
- * idles (cpu_startup_entry).  kernel_init ends boot: with no user space
- * yet, the in-kernel tests (ktest=) or Linux's own message for a kernel
- * without an init.  kernel_init keeps init_task's comm "swapper/0" until
- * an exec would rename it, as Linux.
+ * idles (cpu_startup_entry).  kernel_init ends boot: the loaders, the
+ * vDSO and the character devices, the initramfs into "/", fds 0-2 on
+ * /dev/console, then the in-kernel tests (ktest=) or user space: rdinit=
+ * (default /init) if it exists, else init=, else /sbin/init, /etc/init,
+ * /bin/init, /bin/sh, else Linux's "No working init found" panic.  The
+ * exec leaves kernel_init's pt_regs set for the new program, and
+ * kernel_init's return takes pid 1 to user mode (ret_from_fork).
+ * kernel_init keeps init_task's comm "swapper/0" until the exec renames
+ * it, as Linux.
  */
 #include <arch/boot.h>
 #include <arch/setup.h>
@@ -44,7 +49,11 @@
 #include <uapi/linux/sched.h>
 #include <kernel/kthread.h>
 #include <kernel/random.h>
+#include <fs/binfmts.h>
+#include <fs/fdtable.h>
 #include <fs/fs.h>
+#include <fs/namei.h>
+#include <uapi/linux/fcntl.h>
 #include <kernel/wait.h>
 #include <arch/kaslr.h>
 #include <arch/page.h>
@@ -53,10 +62,36 @@
 extern "C" void (*__init_array_start[])(), (*__init_array_end[])();
 void smp_init(); /* arch/x86_64/kernel/smpboot.cc */
 void populate_rootfs(); /* init/initramfs.cc */
+lib::Result<void> chr_dev_init();     /* drivers/char/mem.cc */
+lib::Result<void> console_dev_init(); /* drivers/tty/console_dev.cc */
 
 namespace
 {
 const char* ktest_glob;
+/* rdinit= (default "/init": the initramfs's) and init= (Linux's
+ * ramdisk_execute_command and execute_command) */
+const char* ramdisk_execute_command = "/init";
+const char* execute_command;
+
+lib::Result<void> copy_param(std::string_view val, char* buf, size_t size, const char** out)
+{
+	if (val.empty() || val.size() >= size)
+		return lib::Error{EINVAL};
+	lib::memcpy(buf, val.data(), val.size());
+	buf[val.size()] = '\0';
+	*out = buf;
+	return lib::ok();
+}
+lib::Result<void> rdinit_setup(std::string_view val)
+{
+	static char buf[256];
+	return copy_param(val, buf, sizeof(buf), &ramdisk_execute_command);
+}
+lib::Result<void> init_setup(std::string_view val)
+{
+	static char buf[256];
+	return copy_param(val, buf, sizeof(buf), &execute_command);
+}
 
 lib::Result<void> set_ktest(std::string_view val)
 {
@@ -88,6 +123,44 @@ void do_ctors()
 }
 } // namespace
 __setup("ktest", set_ktest);
+__setup("rdinit", rdinit_setup);
+__setup("init", init_setup);
+
+namespace
+{
+/* fds 0, 1 and 2 of init: /dev/console (Linux: console_on_rootfs) */
+void console_on_rootfs()
+{
+	lib::Result<struct file*> file = filp_open("/dev/console", O_RDWR, 0);
+	if (file.is_err()) {
+		pr_err("Warning: unable to open an initial console.\n");
+		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		lib::Result<int> fd = get_unused_fd_flags(0);
+		if (fd.is_err())
+			break;
+		fd_install(unsigned(fd.value()), get_file(file.value()));
+	}
+	fput(file.value());
+}
+
+/* Linux's run_init_process: argv_init with the name in front, envp_init */
+lib::Result<void> run_init_process(const char* init_filename)
+{
+	argv_init[0] = init_filename;
+	pr_info("Run %s as init process\n", init_filename);
+	return kernel_execve(init_filename, argv_init, envp_init);
+}
+
+lib::Result<void> try_to_run_init_process(const char* init_filename)
+{
+	lib::Result<void> r = run_init_process(init_filename);
+	if (r.is_err() && r.error() != ENOENT)
+		pr_err("Starting init: %s exists but couldn't execute it (error %d)\n", init_filename, -r.error());
+	return r;
+}
+} // namespace
 
 /* pid 1: the end of boot, then (later) user space's init */
 static int kernel_init(void*)
@@ -98,7 +171,15 @@ static int kernel_init(void*)
 	smp_init(); /* the other CPUs (arch/x86_64/kernel/smpboot.cc) */
 	sched_init_smp(); /* stoppers, balancing, init may run anywhere */
 	vsprintf_init_hashval(); /* %p hashes from here on (Linux: subsys_initcall) */
+	/* what Linux's initcalls do before user space: the loaders, the vDSO,
+	 * the character devices, then the initramfs into "/" */
+	init_elf_binfmt();
+	init_script_binfmt();
+	init_vdso();
+	if (chr_dev_init().is_err() || console_dev_init().is_err())
+		pr_err("chr_dev_init: cannot register the memory devices or /dev/console\n");
 	populate_rootfs(); /* the initramfs into "/" (Linux: rootfs_initcall) */
+	console_on_rootfs();
 	system_state = SYSTEM_RUNNING;
 
 	if (ktest_glob) {
@@ -110,8 +191,30 @@ static int kernel_init(void*)
 		qemu_debug_exit(failed ? 1 : 0);
 		kernel_power_off();
 	}
+
+	/* Linux's kernel_init: rdinit= (default /init) if it is there, then
+	 * init=, then the usual places; returning 0 enters the new program */
+	if (ramdisk_execute_command) {
+		struct path path;
+		if (kern_path(ramdisk_execute_command, 0, &path).is_ok()) {
+			path_put(&path);
+			lib::Result<void> r = run_init_process(ramdisk_execute_command);
+			if (r.is_ok())
+				return 0;
+			pr_err("Failed to execute %s (error %d)\n", ramdisk_execute_command, -r.error());
+		}
+	}
+	if (execute_command) {
+		lib::Result<void> r = run_init_process(execute_command);
+		if (r.is_ok())
+			return 0;
+		panic("Requested init %s failed (error %d).", execute_command, -r.error());
+	}
+	for (const char* f : {"/sbin/init", "/etc/init", "/bin/init", "/bin/sh"})
+		if (try_to_run_init_process(f).is_ok())
+			return 0;
 	panic("No working init found.  Try passing init= option to kernel. "
-	      "(monolith has no user space yet)");
+	      "See Linux Documentation/admin-guide/init.rst for guidance.");
 }
 
 /*
@@ -120,7 +223,7 @@ static int kernel_init(void*)
  */
 [[noreturn]] static void rest_init()
 {
-	lib::Result<pid_t> pid = kernel_thread(kernel_init, nullptr, nullptr, CLONE_FS);
+	lib::Result<pid_t> pid = user_mode_thread(kernel_init, nullptr, CLONE_FS);
 	if (pid != 1)
 		panic("rest_init: kernel_init got pid %d", pid.is_ok() ? pid.value() : -pid.error());
 	pid = kernel_thread(kthreadd, nullptr, "kthreadd", CLONE_FS | CLONE_FILES);

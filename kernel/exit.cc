@@ -48,6 +48,10 @@ void complete_vfork_done(struct task_struct* tsk)
 void do_exit(long code)
 {
 	struct task_struct* tsk = current;
+	/* init's death ends the system, as Linux's (exit_notify ->
+	 * find_child_reaper): there would be no one to reap orphans */
+	if (tsk->pid == 1 && !(tsk->flags & PF_KTHREAD))
+		panic("Attempted to kill init! exitcode=0x%08x", unsigned(code));
 	tsk->flags |= PF_EXITING;
 	tsk->exit_code = int(code);
 	fpu__drop(tsk);

@@ -593,6 +593,8 @@ lib::Result<struct mm_struct*> dup_mm(struct task_struct*, struct mm_struct* old
 		mm->arg_end = oldmm->arg_end;
 		mm->env_start = oldmm->env_start;
 		mm->env_end = oldmm->env_end;
+		mm->context = oldmm->context;
+		lib::memcpy(mm->saved_auxv, oldmm->saved_auxv, sizeof(mm->saved_auxv));
 		mm->hiwater_rss = get_mm_rss(oldmm);
 		mm->hiwater_vm = oldmm->total_vm;
 		r = dup_mmap(mm, oldmm);

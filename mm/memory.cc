@@ -265,7 +265,7 @@ void memory_init()
 
 void put_page(struct page* page)
 {
-	if (!is_zero_page(page))
+	if (!PageReserved(page))
 		__free_page(page); /* drops one reference, frees on the last */
 }
 

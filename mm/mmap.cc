@@ -218,8 +218,8 @@ static void account_vma(struct mm_struct* mm, struct vm_area_struct* vma, long p
  * ================================================================ */
 lib::Result<void> insert_vm_struct(struct mm_struct* mm, struct vm_area_struct* vma)
 {
-	if (!vma->vm_file && !vma->vm_pgoff)
-		vma->vm_pgoff = vma->vm_start >> PAGE_SHIFT; /* anonymous: the linear index */
+	if (!vma->vm_ops)
+		vma->vm_pgoff = vma->vm_start >> PAGE_SHIFT; /* anonymous (Linux's vma_is_anonymous): the linear index */
 	if (mm->map_count >= sysctl_max_map_count)
 		return lib::Error{ENOMEM};
 	TRY(__insert_vm_struct(mm, vma));
@@ -530,7 +530,12 @@ static unsigned long randomize_page(unsigned long start, unsigned long range)
 
 unsigned long arch_randomize_brk(struct mm_struct* mm)
 {
-	return randomize_page(mm->brk, 0x02000000);
+	return randomize_page(mm->brk, 1UL << 30);
+}
+
+unsigned long arch_mmap_rnd()
+{
+	return arch_rnd(mmap_rnd_bits);
 }
 
 unsigned long randomize_stack_top(unsigned long stack_top)
@@ -917,4 +922,49 @@ void exit_mmap(struct mm_struct* mm)
 	mm->mm_rb = RB_ROOT;
 	mm->map_count = 0;
 	mm->highest_vm_end = 0;
+}
+
+/* ================================================================
+ * Special mappings (Linux: mm/mmap.c _install_special_mapping)
+ * ================================================================ */
+namespace
+{
+vm_fault_t special_mapping_fault(struct vm_fault* vmf)
+{
+	auto* spec = static_cast<const struct vm_special_mapping*>(vmf->vma->vm_private_data);
+	unsigned long i = vmf->pgoff;
+	if (i >= spec->nr_pages)
+		return VM_FAULT_SIGBUS;
+	vmf->page = spec->pages[i];
+	get_page(vmf->page);
+	return 0;
+}
+const char* special_mapping_name(struct vm_area_struct* vma)
+{
+	return static_cast<const struct vm_special_mapping*>(vma->vm_private_data)->name;
+}
+const struct vm_operations_struct special_mapping_vmops = {nullptr, nullptr, special_mapping_fault,
+                                                           special_mapping_name};
+} // namespace
+
+lib::Result<struct vm_area_struct*> _install_special_mapping(struct mm_struct* mm, unsigned long addr,
+                                                             unsigned long len, unsigned long vm_flags,
+                                                             const struct vm_special_mapping* spec)
+{
+	struct vm_area_struct* vma = vm_area_alloc(mm);
+	if (!vma)
+		return lib::Error{ENOMEM};
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = vm_flags | mm->def_flags | VM_DONTEXPAND;
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma->vm_pgoff = 0;
+	vma->vm_ops = &special_mapping_vmops;
+	vma->vm_private_data = const_cast<struct vm_special_mapping*>(spec);
+	lib::Result<void> r = insert_vm_struct(mm, vma);
+	if (r.is_err()) {
+		vm_area_free(vma);
+		return r.error_value();
+	}
+	return vma;
 }

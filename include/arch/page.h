@@ -75,6 +75,11 @@ extern unsigned long phys_base;
 #define VMEMMAP_END (vmemmap_base + (1UL << 40) - 1)
 inline constexpr uintptr_t TASK_SIZE = TASK_SIZE_MAX;
 inline constexpr uintptr_t PAGE_MASK = ~(PAGE_SIZE - 1);
+/* x rounded up to a page boundary (Linux: PAGE_ALIGN) */
+constexpr uintptr_t PAGE_ALIGN(uintptr_t x)
+{
+	return (x + PAGE_SIZE - 1) & PAGE_MASK;
+}
 
 /* Linux's RELOC_HIDE: the address of a kernel symbol as a run-time value.
  * The compiler treats &sym as a link-time constant and folds arithmetic

@@ -20,6 +20,11 @@
 #define CAP_SETUID 7
 #define CAP_SYS_CHROOT 18
 #define CAP_SYS_ADMIN 21
+#define CAP_IPC_LOCK 14
+#define CAP_SYS_BOOT 22
+#define CAP_SYS_NICE 23
+#define CAP_SYS_RESOURCE 24
+#define CAP_SYS_TIME 25
 #define CAP_MKNOD 27
 #define CAP_LAST_CAP 40
 

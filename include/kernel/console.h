@@ -40,6 +40,7 @@
  * and the tests each have a single caller); printk may run concurrently.
  */
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <lib/result.h>
 
@@ -73,6 +74,10 @@ lib::Result<void> unregister_console(console* con);
 /* as console=name<idx>,options; the last one added is preferred; E2BIG
  * when the table is full */
 lib::Result<void> add_preferred_console(const char* name, int idx, const char* options);
+
+/* bytes written to /dev/console, to the preferred console (until the tty
+ * layer: drivers/tty/console_dev.cc) */
+void console_device_write(const char* s, size_t len);
 
 /* the console for a crash before any console registered (may be nullptr) */
 extern console* early_console;

@@ -97,9 +97,11 @@ static inline bool is_zero_page(const struct page* p)
 {
 	return p == zero_page;
 }
+/* pages of the kernel image (the zero page, the vDSO and its data page,
+ * PG_reserved) are mapped but never counted or freed */
 static inline void get_page(struct page* page)
 {
-	if (!is_zero_page(page))
+	if (!PageReserved(page))
 		page->_refcount.fetch_add(1, std::memory_order_relaxed);
 }
 void put_page(struct page* page); /* the last reference frees it; the zero page is never freed */
@@ -247,14 +249,32 @@ lib::Result<void> mm_populate(unsigned long start, unsigned long len);
  */
 lib::Result<void> mmap_file(struct file* file, struct vm_area_struct* vma);
 
+/* A mapping of kernel pages into user space, named in /proc/PID/maps
+ * (Linux: struct vm_special_mapping, _install_special_mapping): the vDSO
+ * and its [vvar] data page.  Page i of the VMA is pages[i]; a fault past
+ * nr_pages (the vvar pages Linux uses for paravirt clocks) is SIGBUS. */
+struct vm_special_mapping {
+	const char* name; /* "[vdso]" */
+	struct page** pages;
+	unsigned long nr_pages;
+};
+lib::Result<struct vm_area_struct*> _install_special_mapping(struct mm_struct* mm, unsigned long addr,
+                                                             unsigned long len, unsigned long vm_flags,
+                                                             const struct vm_special_mapping* spec);
+
 /* ---- ASLR (mm/mmap.cc, arch/x86/mm/mmap.c and mm/util.c in Linux) ---- */
 /* /proc/sys/kernel/randomize_va_space: 0 off, 1 stack/mmap/vdso, 2 also brk */
 extern int randomize_va_space;
 extern const unsigned long mmap_rnd_bits; /* 28 on x86_64 */
 /* mm->mmap_base and get_unmapped_area for current's personality and RLIMIT_STACK */
 void arch_pick_mmap_layout(struct mm_struct* mm);
-/* a randomized brk start in [brk, brk + 32 MiB) (Linux: arch_randomize_brk) */
+/* a randomized brk start in [brk, brk + 1 GiB) (Linux: arch_randomize_brk;
+ * 1 GiB for 64-bit tasks since 6.9, in Debian's 6.1 too: its heaps lie
+ * up to ~1 GiB above the image) */
 unsigned long arch_randomize_brk(struct mm_struct* mm);
+/* a random page-aligned offset of mmap_rnd_bits for current, 0 without
+ * PF_RANDOMIZE (Linux: arch_mmap_rnd; the ELF loader's ET_DYN base) */
+unsigned long arch_mmap_rnd();
 /* the stack top minus a random page-aligned offset (Linux: randomize_stack_top) */
 unsigned long randomize_stack_top(unsigned long stack_top);
 /* randomization wanted for current (randomize_va_space and ADDR_NO_RANDOMIZE) */

@@ -203,6 +203,14 @@ struct mm_struct {
 	unsigned long start_code, end_code, start_data, end_data;
 	unsigned long start_brk, brk, start_stack;
 	unsigned long arg_start, arg_end, env_start, env_end;
+	/* the auxiliary vector exec gave the program, AT_NULL-terminated
+	 * (/proc/PID/auxv; Linux's AT_VECTOR_SIZE) */
+	unsigned long saved_auxv[48];
+	/* the architecture's part (Linux: mm_context_t): where the vDSO's text
+	 * is mapped, for AT_SYSINFO_EHDR (0: none) */
+	struct {
+		unsigned long vdso;
+	} context;
 
 	std::atomic<long> rss_stat[NR_MM_COUNTERS];
 

@@ -438,3 +438,23 @@ void printk_lines(const char* level, const char* text)
 		p += len + (p[len] ? 1 : 0);
 	}
 }
+
+/* What a program writes to /dev/console before the tty layer exists
+ * (drivers/tty/console_dev.cc): straight to the preferred console (the
+ * first, CON_CONSDEV), a chunk at a time under logbuf_lock so that a
+ * printk record never lands inside it.  Linux's /dev/console is the
+ * preferred console's tty; writing to it ends up at the same UART. */
+void console_device_write(const char* s, size_t len)
+{
+	while (len) {
+		size_t n = len < 256 ? len : 256;
+		unsigned long flags = arch_local_irq_save();
+		logbuf_lock.lock();
+		if (console_drivers && (console_drivers->flags & CON_ENABLED))
+			console_drivers->write(console_drivers, s, unsigned(n));
+		logbuf_lock.unlock();
+		arch_local_irq_restore(flags);
+		s += n;
+		len -= n;
+	}
+}

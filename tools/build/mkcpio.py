@@ -8,6 +8,7 @@ tests control every byte (bad magic, truncation, hard links, padding).
 ENTRY is one of
     dir:NAME:MODE[:UID:GID:MTIME]
     file:NAME:MODE:CONTENT[:UID:GID:MTIME]      (CONTENT with \\n escapes)
+    host:NAME:MODE:PATH                         (a regular file with the bytes of host file PATH)
     link:NAME:TARGET
     hard:NAME:MODE:CONTENT:INO                  (files sharing INO are hard links:
                                                  the data goes with the last, as GNU cpio)
@@ -15,7 +16,8 @@ ENTRY is one of
 MODE is octal permission bits.  The archive ends with TRAILER!!! and is
 padded to 512 bytes; --truncate N keeps only the first N bytes,
 --bad-magic corrupts the second entry's magic, --gzip-magic writes only
-a gzip header's first bytes (to test the refusal).
+a gzip header's first bytes (to test the refusal), --gzip compresses the
+archive (as gzip -9 would).
 """
 import argparse
 import sys
@@ -53,6 +55,7 @@ def main():
     ap.add_argument("--truncate", type=int)
     ap.add_argument("--bad-magic", action="store_true")
     ap.add_argument("--gzip-magic", action="store_true")
+    ap.add_argument("--gzip", action="store_true")
     ap.add_argument("entries", nargs="*")
     a = ap.parse_args()
     if a.gzip_magic:
@@ -76,6 +79,9 @@ def main():
             data = p[3].encode().decode("unicode_escape").encode("latin-1")
             uid, gid, mtime = extra if extra else (0, 0, 0)
             w.entry(p[1], S_IFREG | int(p[2], 8), data, uid=uid, gid=gid, mtime=mtime)
+        elif kind == "host":
+            with open(p[3], "rb") as f:
+                w.entry(p[1], S_IFREG | int(p[2], 8), f.read())
         elif kind == "link":
             w.entry(p[1], S_IFLNK | 0o777, p[2].encode())
         elif kind == "hard":
@@ -95,6 +101,9 @@ def main():
     if a.bad_magic:
         second = out.find(b"070701", 6)
         out = out[:second] + b"X" + out[second + 1:]
+    if a.gzip:
+        import gzip
+        out = gzip.compress(out, compresslevel=9, mtime=0)
     if a.truncate is not None:
         out = out[: a.truncate]
     open(a.out, "wb").write(out)

@@ -1,0 +1,394 @@
+/*
+ * execve (Linux: fs/exec.c): from a file name and argument vectors to a
+ * new program in the calling task.
+ *
+ *   do_execve / kernel_execve
+ *     open the file (open_exec: a regular file, MAY_EXEC, not noexec),
+ *     allocate the new mm, count argv/envp and set the room they may use
+ *     (bprm_stack_limits: a quarter of RLIMIT_STACK, at least ARG_MAX, at
+ *     most 6 MiB, minus the pointers: E2BIG), gather the strings in a
+ *     kernel buffer (<fs/binfmts.h>), then
+ *   exec_binprm
+ *     read the first BINPRM_BUF_SIZE bytes and offer the file to the
+ *     loaders (search_binary_handler: ELF, "#!"); a "#!" script names an
+ *     interpreter, which is offered in turn, at most 5 deep (ELOOP).
+ *   The loader calls begin_new_exec: the point of no return.  The old mm
+ *   goes (exec_mmap), close-on-exec files are closed, the FPU and FS/GS
+ *   bases reset (flush_thread), the name (comm) set.  Any error after it
+ *   kills the task with SIGSEGV, as Linux does; any error before returns
+ *   to the old program.
+ *
+ * What is not here yet: de_thread (exec in a multi-threaded process kills
+ * the other threads: the processes issue brings threads), setuid/setgid
+ * execution and AT_SECURE, resetting signal handlers (none exist yet),
+ * execveat's dirfd and AT_EMPTY_PATH (ENOSYS... see sys_execveat).
+ *
+ * Lock order: nothing is held across the steps; the loaders take
+ * mm->mmap_lock inside vm_mmap and friends.
+ */
+#include <arch/fpu.h>
+#include <arch/page.h>
+#include <arch/processor.h>
+#include <arch/ptrace.h>
+#include <fs/binfmts.h>
+#include <fs/fdtable.h>
+#include <fs/fs.h>
+#include <fs/namei.h>
+#include <kernel/entry-common.h>
+#include <kernel/printk.h>
+#include <kernel/random.h>
+#include <kernel/sched.h>
+#include <kernel/sched/signal.h>
+#include <kernel/sched/task.h>
+#include <kernel/signal.h>
+#include <kernel/syscalls.h>
+#include <kernel/uaccess.h>
+#include <lib/list.h>
+#include <lib/scope.h>
+#include <lib/spinlock.h>
+#include <lib/string.h>
+#include <mm/mm.h>
+#include <mm/slab.h>
+#include <mm/vmalloc.h>
+#include <uapi/asm-generic/errno.h>
+
+using lib::Error;
+
+namespace
+{
+lib::spinlock binfmt_lock;
+/* the registered loaders, in registration order; registered at boot and
+ * never removed, so a walk needs no lock once boot is over */
+lib::list_head formats;
+
+constexpr unsigned long STK_LIM = 8UL * 1024 * 1024; /* Linux's _STK_LIM */
+constexpr size_t ARGS_KMALLOC_MAX = 32 * 1024;
+
+/* ---- the argument block ---- */
+
+void* args_alloc(size_t size)
+{
+	return size <= ARGS_KMALLOC_MAX ? kmalloc(size, GFP_KERNEL) : vmalloc(size);
+}
+void args_free(void* p, size_t size)
+{
+	if (size <= ARGS_KMALLOC_MAX)
+		kfree(p);
+	else
+		vfree(p);
+}
+
+lib::Result<void> args_reserve(struct bprm_args& a, size_t more)
+{
+	if (more > a.limit || a.used > a.limit - more)
+		return Error{E2BIG};
+	if (a.used + more <= a.cap)
+		return lib::ok();
+	size_t cap = a.cap ? a.cap : 1024;
+	while (cap < a.used + more)
+		cap *= 2;
+	char* nbuf = static_cast<char*>(args_alloc(cap));
+	if (!nbuf)
+		return Error{ENOMEM};
+	if (a.used)
+		lib::memcpy(nbuf + cap - a.used, a.buf + a.cap - a.used, a.used);
+	if (a.buf)
+		args_free(a.buf, a.cap);
+	a.buf = nbuf;
+	a.cap = cap;
+	return lib::ok();
+}
+
+char* args_front(struct bprm_args& a)
+{
+	return a.buf + a.cap - a.used;
+}
+
+/* Linux's copy_string_kernel */
+lib::Result<void> push_kernel_string(struct linux_binprm* bprm, const char* s)
+{
+	size_t len = lib::strlen(s) + 1;
+	if (len > MAX_ARG_STRLEN)
+		return Error{E2BIG};
+	TRY(args_reserve(bprm->args, len));
+	bprm->args.used += len;
+	lib::memcpy(args_front(bprm->args), s, len);
+	return lib::ok();
+}
+
+/* argv/envp from user space (Linux: count, copy_strings) */
+lib::Result<int> count_user(user_ptr<const user_ptr<const char>> argv)
+{
+	if (!argv)
+		return 0;
+	for (int i = 0;; i++) {
+		user_ptr<const char> p;
+		TRY(get_user(p, argv + i));
+		if (!p)
+			return i;
+		if (size_t(i) >= MAX_ARG_STRINGS)
+			return Error{E2BIG};
+		if (fatal_signal_pending(current))
+			return Error{EINTR};
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+}
+
+lib::Result<void> copy_strings(int argc, user_ptr<const user_ptr<const char>> argv, struct linux_binprm* bprm)
+{
+	/* the last first: the block grows downwards */
+	for (int i = argc - 1; i >= 0; i--) {
+		user_ptr<const char> str;
+		TRY(get_user(str, argv + i));
+		long len = strnlen_user(str, long(MAX_ARG_STRLEN));
+		if (!len)
+			return Error{EFAULT};
+		if (size_t(len) > MAX_ARG_STRLEN)
+			return Error{E2BIG};
+		TRY(args_reserve(bprm->args, size_t(len)));
+		char* dst = args_front(bprm->args) - len;
+		if (copy_from_user(dst, str, size_t(len)))
+			return Error{EFAULT};
+		dst[len - 1] = '\0'; /* another thread may have changed it meanwhile */
+		bprm->args.used += size_t(len);
+		if (fatal_signal_pending(current))
+			return Error{EINTR};
+	}
+	return lib::ok();
+}
+
+lib::Result<void> copy_strings_kernel(int argc, const char* const* argv, struct linux_binprm* bprm)
+{
+	for (int i = argc - 1; i >= 0; i--)
+		TRY(push_kernel_string(bprm, argv[i]));
+	return lib::ok();
+}
+
+/* Linux's bprm_stack_limits */
+lib::Result<void> bprm_stack_limits(struct linux_binprm* bprm)
+{
+	unsigned long limit = STK_LIM / 4 * 3;
+	if (bprm->rlim_stack.rlim_cur / 4 < limit)
+		limit = bprm->rlim_stack.rlim_cur / 4;
+	if (limit < ARG_MAX)
+		limit = ARG_MAX;
+	unsigned long ptr_size = (unsigned long)(bprm->argc + bprm->envc) * sizeof(void*);
+	if (limit <= ptr_size)
+		return Error{E2BIG};
+	bprm->args.limit = limit - ptr_size;
+	return lib::ok();
+}
+
+void free_bprm(struct linux_binprm* bprm)
+{
+	if (bprm->mm)
+		mmput(bprm->mm);
+	if (bprm->interpreter)
+		fput(bprm->interpreter);
+	if (bprm->file)
+		fput(bprm->file);
+	if (bprm->args.buf)
+		args_free(bprm->args.buf, bprm->args.cap);
+	kfree(bprm->interp_buf);
+}
+
+/* offer the file to each loader (Linux: search_binary_handler) */
+lib::Result<void> search_binary_handler(struct linux_binprm* bprm)
+{
+	lib::memset(bprm->buf, 0, sizeof(bprm->buf));
+	loff_t pos = 0;
+	TRY(kernel_read(bprm->file, bprm->buf, sizeof(bprm->buf), &pos)); /* prepare_binprm */
+	struct linux_binfmt* fmt;
+	list_for_each_entry(fmt, &formats, lh)
+	{
+		lib::Result<void> r = fmt->load_binary(bprm);
+		if (r.is_ok() || r.error() != ENOEXEC || bprm->point_of_no_return)
+			return r;
+	}
+	return Error{ENOEXEC};
+}
+
+/* Linux's exec_binprm: a "#!" script hands over to its interpreter */
+lib::Result<void> exec_binprm(struct linux_binprm* bprm)
+{
+	for (int depth = 0;; depth++) {
+		if (depth > BINPRM_MAX_RECURSION)
+			return Error{ELOOP};
+		TRY(search_binary_handler(bprm));
+		if (!bprm->interpreter)
+			return lib::ok();
+		fput(bprm->file);
+		bprm->file = bprm->interpreter;
+		bprm->interpreter = nullptr;
+	}
+}
+
+/* the common tail (Linux: bprm_execve): an error past the point of no
+ * return kills the task, which returns to user mode only to die */
+lib::Result<void> bprm_execve(struct linux_binprm* bprm)
+{
+	lib::Result<void> r = exec_binprm(bprm);
+	if (r.is_err() && bprm->point_of_no_return)
+		force_sig(SIGSEGV); /* Linux: force_fatal_sig(SIGSEGV) */
+	return r;
+}
+
+lib::Result<void> bprm_init(struct linux_binprm* bprm, const char* filename)
+{
+	bprm->filename = filename;
+	bprm->interp = filename;
+	bprm->rlim_stack = current->signal->rlim[RLIMIT_STACK];
+	bprm->file = TRY(open_exec(filename));
+	bprm->mm = mm_alloc();
+	if (!bprm->mm)
+		return Error{ENOMEM};
+	/* the FPU state the new program starts with must exist before the
+	 * point of no return (a kernel thread becoming init has none) */
+	TRY(fpstate_alloc_init(current));
+	return lib::ok();
+}
+
+lib::Result<void> do_execve(const char* filename, user_ptr<const user_ptr<const char>> argv,
+                            user_ptr<const user_ptr<const char>> envp)
+{
+	struct linux_binprm bprm = {};
+	lib::scope_exit cleanup([&] { free_bprm(&bprm); });
+	TRY(bprm_init(&bprm, filename));
+	bprm.argc = TRY(count_user(argv));
+	bprm.envc = TRY(count_user(envp));
+	TRY(bprm_stack_limits(&bprm));
+	TRY(push_kernel_string(&bprm, filename)); /* execfn: the highest string */
+	TRY(copy_strings(bprm.envc, envp, &bprm));
+	TRY(copy_strings(bprm.argc, argv, &bprm));
+	if (bprm.argc == 0) {
+		/* Linux 5.18+: a program never starts with an empty argv */
+		pr_warn_once("process '%s' launched '%s' with NULL argv: empty string added\n", current->comm,
+		             filename);
+		TRY(push_kernel_string(&bprm, ""));
+		bprm.argc = 1;
+	}
+	return bprm_execve(&bprm);
+}
+} // namespace
+
+void register_binfmt(struct linux_binfmt* fmt)
+{
+	lib::spin_lock_guard g(binfmt_lock);
+	formats.add_tail(&fmt->lh);
+}
+
+void bprm_remove_arg_zero(struct linux_binprm* bprm)
+{
+	if (!bprm->argc)
+		return;
+	size_t len = lib::strnlen(args_front(bprm->args), bprm->args.used) + 1;
+	bprm->args.used -= len;
+	bprm->argc--;
+}
+
+lib::Result<void> bprm_push_arg(struct linux_binprm* bprm, const char* s)
+{
+	TRY(push_kernel_string(bprm, s));
+	bprm->argc++;
+	return lib::ok();
+}
+
+lib::Result<void> begin_new_exec(struct linux_binprm* bprm)
+{
+	struct task_struct* me = current;
+	bprm->point_of_no_return = true;
+	/* de_thread: a process is one thread until clone(CLONE_THREAD) exists */
+	exec_mmap(bprm->mm);
+	bprm->mm = nullptr;
+	me->flags &= ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NO_SETAFFINITY);
+	flush_thread(); /* FS/GS bases and the FPU registers to their initial state */
+	do_close_on_exec(me->files);
+	/* comm: the last component of the name execve was given (Linux:
+	 * __set_task_comm(me, kbasename(bprm->filename), true)) */
+	const char* base = lib::strrchr(bprm->filename, '/');
+	__set_task_comm(me, base ? base + 1 : bprm->filename, true);
+	return lib::ok();
+}
+
+void setup_new_exec(struct linux_binprm*)
+{
+	struct task_struct* me = current;
+	if (randomize_va_enabled())
+		me->flags |= PF_RANDOMIZE;
+	arch_pick_mmap_layout(me->mm);
+	me->mm->task_size = TASK_SIZE;
+}
+
+lib::Result<void> setup_arg_pages(struct linux_binprm* bprm)
+{
+	struct mm_struct* mm = current->mm;
+	bool rnd = current->flags & PF_RANDOMIZE;
+	/* Linux's stack top: randomize_stack_top(STACK_TOP), then
+	 * arch_align_stack (a random 0..8 KiB, 16-aligned), page aligned */
+	unsigned long top = randomize_stack_top(STACK_TOP);
+	if (rnd)
+		top -= get_random_u32() % 8192;
+	top = PAGE_ALIGN(top & ~15UL);
+	bprm->stack_top = top;
+	bprm->p = top - sizeof(void*) - bprm->args.used;
+	bprm->exec = top - sizeof(void*) - (lib::strlen(bprm->filename) + 1);
+
+	/* room for the strings and the tables, and Linux's 128 KiB more */
+	unsigned long stack_expand = 131072UL;
+	unsigned long base = (bprm->p & PAGE_MASK) - PAGE_SIZE - stack_expand;
+	unsigned long rlim = bprm->rlim_stack.rlim_cur & PAGE_MASK;
+	if (top - base > rlim && top - rlim > bprm->p - PAGE_SIZE)
+		base = (bprm->p & PAGE_MASK) - PAGE_SIZE; /* a small RLIMIT_STACK: no slack */
+	else if (top - base > rlim)
+		base = top - rlim;
+	mmap_write_guard g(mm);
+	struct vm_area_struct* vma = vm_area_alloc(mm);
+	if (!vma)
+		return Error{ENOMEM};
+	vma->vm_start = base;
+	vma->vm_end = top;
+	vma->vm_flags = VM_STACK_FLAGS | mm->def_flags;
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma->vm_pgoff = base >> PAGE_SHIFT;
+	lib::Result<void> r = insert_vm_struct(mm, vma);
+	if (r.is_err()) {
+		vm_area_free(vma);
+		return r;
+	}
+	bprm->vma = vma;
+	mm->start_stack = bprm->p;
+	return lib::ok();
+}
+
+lib::Result<void> copy_args_to_stack(struct linux_binprm* bprm)
+{
+	if (copy_to_user(user_ptr<void>(bprm->p), args_front(bprm->args), bprm->args.used))
+		return Error{EFAULT};
+	return lib::ok();
+}
+
+lib::Result<void> kernel_execve(const char* filename, const char* const* argv, const char* const* envp)
+{
+	struct linux_binprm bprm = {};
+	lib::scope_exit cleanup([&] { free_bprm(&bprm); });
+	TRY(bprm_init(&bprm, filename));
+	while (argv[bprm.argc])
+		bprm.argc++;
+	while (envp[bprm.envc])
+		bprm.envc++;
+	TRY(bprm_stack_limits(&bprm));
+	TRY(push_kernel_string(&bprm, filename));
+	TRY(copy_strings_kernel(bprm.envc, envp, &bprm));
+	TRY(copy_strings_kernel(bprm.argc, argv, &bprm));
+	return bprm_execve(&bprm);
+}
+
+SYSCALL_DEFINE3(execve, user_ptr<const char>, filename, user_ptr<const user_ptr<const char>>, argv,
+                user_ptr<const user_ptr<const char>>, envp)
+{
+	struct filename* name = TRY(getname(filename));
+	lib::scope_exit put([&] { putname(name); });
+	TRY(do_execve(name->name, argv, envp));
+	return 0;
+}
