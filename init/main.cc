@@ -183,6 +183,11 @@ static int kernel_init(void*)
 	system_state = SYSTEM_RUNNING;
 
 	if (ktest_glob) {
+		/* In ktest mode pid 1 never enters user space: it runs the cases
+		 * and powers off, a kernel thread in all but its birth, and the
+		 * cases treat it as one (kthread_use_mm, copy_process of a
+		 * kernel thread): say so */
+		current->flags |= PF_KTHREAD;
 		/* the cases run on CPU 0 (ktest.h): "this CPU" stays put in a case */
 		struct cpumask cpu0 = cpumask_of(0);
 		WARN_ON(set_cpus_allowed_ptr(current, &cpu0).is_err());

@@ -16,6 +16,9 @@ unsigned stack_trace_save_bp(uintptr_t sp, uintptr_t bp, uintptr_t* trace, unsig
 
 /* the full oops register dump and backtrace */
 void show_regs(const pt_regs* regs);
+/* "Code: ..." with the 64 bytes around regs->ip, the faulting one in <>
+ * (Linux: show_opcodes); user code is read through copy_from_user */
+void show_opcodes(const pt_regs* regs, const char* loglvl);
 
 /* Report an unrecoverable kernel exception and panic ("Oops", "invalid opcode"...). */
 [[noreturn]] void die(const char* str, const pt_regs* regs, long err);

@@ -17,6 +17,8 @@
  * the CPU stops (die_nest), it never recurses.
  */
 #include <arch/stacktrace.h>
+#include <kernel/uaccess.h>
+#include <lib/string.h>
 #include <arch/ptrace.h>
 #include <arch/desc.h>
 #include <arch/processor.h>
@@ -87,31 +89,45 @@ template <typename Fn, typename Mark> void walk_frames(uintptr_t sp, uintptr_t b
 	mark(name, false);
 }
 
-void show_code(const pt_regs* regs)
+} // namespace
+
+void show_opcodes(const pt_regs* regs, const char* loglvl)
 {
-	constexpr unsigned PROLOGUE = 42, EPILOGUE = 21;
+	constexpr unsigned PROLOGUE = 42, EPILOGUE = 21, N = PROLOGUE + 1 + EPILOGUE;
 	uintptr_t ip = regs->ip;
-	if (!in_kernel_text(ip - PROLOGUE) || !in_kernel_text(ip + EPILOGUE + 1)) {
-		printk(KERN_DEFAULT "Code: Unable to access opcode bytes at 0x%lx.\n", (unsigned long)ip);
+	uint8_t bytes[N];
+	bool ok;
+	if (user_mode(regs)) /* the program's code: through the user accessors */
+		ok = ip >= PROLOGUE && !copy_from_user(bytes, user_ptr<const void>(ip - PROLOGUE), N);
+	else if ((ok = in_kernel_text(ip - PROLOGUE) && in_kernel_text(ip + EPILOGUE + 1)))
+		lib::memcpy(bytes, reinterpret_cast<const void*>(ip - PROLOGUE), N);
+	if (!ok) {
+		printk("%sCode: Unable to access opcode bytes at 0x%lx.\n", loglvl, (unsigned long)ip);
 		return;
 	}
-	char buf[3 * (PROLOGUE + 1 + EPILOGUE) + 16];
+	char buf[3 * N + 16];
 	unsigned n = 0;
-	const uint8_t* p = reinterpret_cast<const uint8_t*>(ip - PROLOGUE);
 	static const char hex[] = "0123456789abcdef";
-	for (unsigned i = 0; i < PROLOGUE + 1 + EPILOGUE; i++) { /* 42 before, <ip>, 21 after */
+	for (unsigned i = 0; i < N; i++) { /* 42 before, <ip>, 21 after */
 		bool at = i == PROLOGUE;
 		if (i)
 			buf[n++] = ' ';
 		if (at)
 			buf[n++] = '<';
-		buf[n++] = hex[p[i] >> 4];
-		buf[n++] = hex[p[i] & 15];
+		buf[n++] = hex[bytes[i] >> 4];
+		buf[n++] = hex[bytes[i] & 15];
 		if (at)
 			buf[n++] = '>';
 	}
 	buf[n] = '\0';
-	printk(KERN_DEFAULT "Code: %s\n", buf);
+	printk("%sCode: %s\n", loglvl, buf);
+}
+
+namespace
+{
+void show_code(const pt_regs* regs)
+{
+	show_opcodes(regs, KERN_DEFAULT);
 }
 
 void show_ip(const pt_regs* regs, const char* lvl)

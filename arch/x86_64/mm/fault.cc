@@ -24,6 +24,7 @@
 #include <arch/extable.h>
 #include <arch/processor.h>
 #include <arch/ptrace.h>
+#include <arch/stacktrace.h>
 #include <kernel/irqflags.h>
 #include <kernel/jiffies.h>
 #include <kernel/preempt.h>
@@ -83,7 +84,17 @@ void show_signal_msg(const pt_regs* regs, unsigned long error_code, unsigned lon
 	printk("%s%s[%d]: segfault at %lx ip %px sp %px error %lx", loglvl, current->comm, current->pid, address,
 	       reinterpret_cast<void*>(regs->ip), reinterpret_cast<void*>(regs->sp), error_code);
 	print_vma_addr(" in ", regs->ip);
+	/* the likely CPU (Linux 6.1.y, as Debian's prints it): QEMU's default
+	 * topology has one core per socket, so the socket is the APIC ID
+	 * above the per-package bits CPUID 1 gives */
+	unsigned cpu = raw_smp_processor_id();
+	uint32_t ebx = cpuid(1).ebx;
+	unsigned apicid = ebx >> 24, per_pkg = (ebx >> 16) & 0xff, bits = 0;
+	while ((1u << bits) < per_pkg)
+		bits++;
+	printk(KERN_CONT " likely on CPU %u (core %u, socket %u)", cpu, apicid & ((1u << bits) - 1), apicid >> bits);
 	printk(KERN_CONT "\n");
+	show_opcodes(regs, loglvl);
 }
 
 /* does vma forbid this access? (Linux: access_error) */
