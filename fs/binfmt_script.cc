@@ -25,6 +25,10 @@ lib::Result<void> load_script(struct linux_binprm* bprm)
 	char buf[BINPRM_BUF_SIZE];
 	lib::memcpy(buf, bprm->buf, sizeof(buf));
 	shebang sb = TRY(parse_shebang(buf));
+	/* execveat of a close-on-exec fd: the interpreter could not open the
+	 * script's /dev/fd name (Linux: BINPRM_FLAGS_PATH_INACCESSIBLE) */
+	if (bprm->path_inaccessible)
+		return lib::Error{ENOENT};
 
 	bprm_remove_arg_zero(bprm);
 	TRY(bprm_push_arg(bprm, bprm->interp)); /* the script's own path */

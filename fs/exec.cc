@@ -34,6 +34,11 @@
 #include <fs/fdtable.h>
 #include <fs/fs.h>
 #include <fs/namei.h>
+#include <fs/mount.h>
+#include <kernel/cred.h>
+#include <lib/format.h>
+#include <uapi/linux/fcntl.h>
+#include <uapi/linux/stat.h>
 #include <kernel/entry-common.h>
 #include <kernel/printk.h>
 #include <kernel/random.h>
@@ -191,6 +196,7 @@ void free_bprm(struct linux_binprm* bprm)
 	if (bprm->args.buf)
 		args_free(bprm->args.buf, bprm->args.cap);
 	kfree(bprm->interp_buf);
+	kfree(bprm->fdpath);
 }
 
 /* offer the file to each loader (Linux: search_binary_handler) */
@@ -234,12 +240,30 @@ lib::Result<void> bprm_execve(struct linux_binprm* bprm)
 	return r;
 }
 
-lib::Result<void> bprm_init(struct linux_binprm* bprm, const char* filename)
+lib::Result<void> bprm_init(struct linux_binprm* bprm, int dfd, const char* filename, int flags)
 {
-	bprm->filename = filename;
-	bprm->interp = filename;
+	/* the name the program and a script's interpreter see: as given, or
+	 * /dev/fd/N[/name] for a name relative to a directory fd (Linux's
+	 * alloc_bprm) */
+	if (filename[0] == '/' || dfd == AT_FDCWD) {
+		bprm->filename = filename;
+	} else {
+		size_t size = lib::strlen(filename) + 32;
+		bprm->fdpath = static_cast<char*>(kmalloc(size, GFP_KERNEL));
+		if (!bprm->fdpath)
+			return Error{ENOMEM};
+		if (filename[0] == '\0')
+			lib::snprintf(bprm->fdpath, size, "/dev/fd/%d", dfd);
+		else
+			lib::snprintf(bprm->fdpath, size, "/dev/fd/%d/%s", dfd, filename);
+		/* a close-on-exec directory fd: the name cannot be reopened */
+		if (get_close_on_exec(unsigned(dfd)))
+			bprm->path_inaccessible = true;
+		bprm->filename = bprm->fdpath;
+	}
+	bprm->interp = bprm->filename;
 	bprm->rlim_stack = current->signal->rlim[RLIMIT_STACK];
-	bprm->file = TRY(open_exec(filename));
+	bprm->file = TRY(do_open_execat(dfd, filename, flags));
 	bprm->mm = mm_alloc();
 	if (!bprm->mm)
 		return Error{ENOMEM};
@@ -249,22 +273,24 @@ lib::Result<void> bprm_init(struct linux_binprm* bprm, const char* filename)
 	return lib::ok();
 }
 
-lib::Result<void> do_execve(const char* filename, user_ptr<const user_ptr<const char>> argv,
-                            user_ptr<const user_ptr<const char>> envp)
+lib::Result<void> do_execveat_common(int dfd, const char* filename, user_ptr<const user_ptr<const char>> argv,
+                                     user_ptr<const user_ptr<const char>> envp, int flags)
 {
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return Error{EINVAL};
 	struct linux_binprm bprm = {};
 	lib::scope_exit cleanup([&] { free_bprm(&bprm); });
-	TRY(bprm_init(&bprm, filename));
+	TRY(bprm_init(&bprm, dfd, filename, flags));
 	bprm.argc = TRY(count_user(argv));
 	bprm.envc = TRY(count_user(envp));
 	TRY(bprm_stack_limits(&bprm));
-	TRY(push_kernel_string(&bprm, filename)); /* execfn: the highest string */
+	TRY(push_kernel_string(&bprm, bprm.filename)); /* execfn: the highest string */
 	TRY(copy_strings(bprm.envc, envp, &bprm));
 	TRY(copy_strings(bprm.argc, argv, &bprm));
 	if (bprm.argc == 0) {
 		/* Linux 5.18+: a program never starts with an empty argv */
 		pr_warn_once("process '%s' launched '%s' with NULL argv: empty string added\n", current->comm,
-		             filename);
+		             bprm.filename);
 		TRY(push_kernel_string(&bprm, ""));
 		bprm.argc = 1;
 	}
@@ -372,7 +398,7 @@ lib::Result<void> kernel_execve(const char* filename, const char* const* argv, c
 {
 	struct linux_binprm bprm = {};
 	lib::scope_exit cleanup([&] { free_bprm(&bprm); });
-	TRY(bprm_init(&bprm, filename));
+	TRY(bprm_init(&bprm, AT_FDCWD, filename, 0));
 	while (argv[bprm.argc])
 		bprm.argc++;
 	while (envp[bprm.envc])
@@ -384,11 +410,45 @@ lib::Result<void> kernel_execve(const char* filename, const char* const* argv, c
 	return bprm_execve(&bprm);
 }
 
+lib::Result<struct file*> do_open_execat(int dfd, const char* name, int flags)
+{
+	unsigned lookup = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+	if (flags & AT_EMPTY_PATH)
+		lookup |= LOOKUP_EMPTY;
+	struct path path;
+	TRY(filename_lookup(dfd, name, lookup, &path));
+	lib::scope_exit put([&] { path_put(&path); });
+	struct inode* inode = d_inode(path.dentry);
+	if (S_ISLNK(inode->i_mode))
+		return Error{ELOOP}; /* AT_SYMLINK_NOFOLLOW on a symlink, as O_NOFOLLOW */
+	if (!S_ISREG(inode->i_mode) || (path.mnt->mnt_flags & MNT_NOEXEC))
+		return Error{EACCES};
+	TRY(inode_permission(inode, MAY_EXEC));
+	TRY(inode_permission(inode, MAY_READ));
+	struct file* f = TRY(dentry_open(&path, O_RDONLY | O_LARGEFILE, current_cred()));
+	f->f_mode |= FMODE_EXEC;
+	return f;
+}
+
+lib::Result<struct file*> open_exec(const char* name)
+{
+	return do_open_execat(AT_FDCWD, name, 0);
+}
+
 SYSCALL_DEFINE3(execve, user_ptr<const char>, filename, user_ptr<const user_ptr<const char>>, argv,
                 user_ptr<const user_ptr<const char>>, envp)
 {
 	struct filename* name = TRY(getname(filename));
 	lib::scope_exit put([&] { putname(name); });
-	TRY(do_execve(name->name, argv, envp));
+	TRY(do_execveat_common(AT_FDCWD, name->name, argv, envp, 0));
+	return 0;
+}
+
+SYSCALL_DEFINE5(execveat, int, fd, user_ptr<const char>, filename, user_ptr<const user_ptr<const char>>, argv,
+                user_ptr<const user_ptr<const char>>, envp, int, flags)
+{
+	struct filename* name = TRY(getname_flags(filename, (flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0));
+	lib::scope_exit put([&] { putname(name); });
+	TRY(do_execveat_common(fd, name->name, argv, envp, flags));
 	return 0;
 }

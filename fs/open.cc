@@ -102,21 +102,6 @@ lib::Result<int> do_sys_open(int dfd, const char* filename, int flags, umode_t m
 	return fd;
 }
 
-lib::Result<struct file*> open_exec(const char* name)
-{
-	struct path path;
-	TRY(kern_path(name, LOOKUP_FOLLOW, &path));
-	lib::scope_exit put([&] { path_put(&path); });
-	struct inode* inode = d_inode(path.dentry);
-	if (!S_ISREG(inode->i_mode) || (path.mnt->mnt_flags & MNT_NOEXEC))
-		return lib::Error{EACCES};
-	TRY(inode_permission(inode, MAY_EXEC));
-	TRY(inode_permission(inode, MAY_READ));
-	struct file* f = TRY(dentry_open(&path, O_RDONLY | O_LARGEFILE, current_cred()));
-	f->f_mode |= FMODE_EXEC;
-	return f;
-}
-
 lib::Result<void> do_chdir(int dfd, const char* name, bool is_chroot)
 {
 	struct path path;

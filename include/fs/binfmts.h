@@ -55,6 +55,7 @@ struct linux_binprm {
 	unsigned long exec;          /* the user address of the execfn string (AT_EXECFN) */
 	unsigned long argmin;
 	bool point_of_no_return;     /* the old program is gone: failures kill */
+	bool path_inaccessible;      /* execveat of a close-on-exec fd: its /dev/fd name dies with the exec */
 	bool secureexec;             /* AT_SECURE */
 	struct file* file;           /* what is executed now (a script's interpreter after binfmt_script) */
 	struct file* interpreter;    /* set by binfmt_script: what to run instead of file */
@@ -62,6 +63,7 @@ struct linux_binprm {
 	const char* filename;        /* the name execve was given (kernel copy) */
 	const char* interp;          /* the name of what is executed (a script's own path for its interpreter) */
 	char* interp_buf;            /* binfmt_script's copy of the interpreter's name */
+	char* fdpath;                /* the "/dev/fd/N/name" execveat made, or NULL */
 	struct rlimit rlim_stack;    /* RLIMIT_STACK at the start */
 	struct bprm_args args;
 	char buf[BINPRM_BUF_SIZE];   /* the file's first bytes, zero padded */
@@ -93,6 +95,12 @@ void init_vdso();
 /* the loaders: ELF (fs/binfmt_elf.cc) and "#!" (fs/binfmt_script.cc) */
 void init_elf_binfmt();
 void init_script_binfmt();
+
+/* open name (relative to dfd) for execution: a regular file on a mount
+ * without noexec (EACCES), MAY_EXEC and MAY_READ; flags AT_EMPTY_PATH
+ * (name "" is dfd itself) and AT_SYMLINK_NOFOLLOW (a symlink: ELOOP)
+ * (Linux: do_open_execat; open_exec is the AT_FDCWD form) */
+lib::Result<struct file*> do_open_execat(int dfd, const char* name, int flags);
 
 /* execve from the kernel: argv and envp are kernel strings, NULL-ended
  * (Linux: kernel_execve; run_init_process uses it).  On success current
