@@ -75,6 +75,18 @@ lib::Result<long> do_fcntl(int fd, unsigned int cmd, unsigned long arg)
 		f->f_flags = (unsigned(arg) & SETFL_MASK) | (f->f_flags & ~SETFL_MASK);
 		return 0;
 	}
+	case F_GETLK:
+	case F_OFD_GETLK:
+		if (is_path)
+			return lib::Error{EBADF};
+		return TRY(fcntl_getlk(f.get(), cmd, user_ptr<void>(arg)));
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		if (is_path)
+			return lib::Error{EBADF};
+		return TRY(fcntl_setlk(unsigned(fd), f.get(), cmd, user_ptr<void>(arg)));
 	default:
 		if (is_path)
 			return lib::Error{EBADF};

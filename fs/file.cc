@@ -247,7 +247,7 @@ lib::Result<void> close_fd(unsigned int fd)
 	}
 	if (!f)
 		return lib::Error{EBADF};
-	fput(f);
+	filp_close(f, files);
 	return lib::ok();
 }
 
@@ -290,7 +290,7 @@ static lib::Result<int> do_dup2(struct files_struct* files, struct file* file, u
 			clear_bit(fd, files->fdtab.close_on_exec);
 	}
 	if (tofree)
-		fput(tofree);
+		filp_close(tofree, files);
 	return int(fd);
 }
 
@@ -333,7 +333,7 @@ void do_close_on_exec(struct files_struct* files)
 			f = pick_file(files, fd);
 		}
 		if (f)
-			fput(f);
+			filp_close(f, files);
 	}
 }
 
@@ -416,7 +416,7 @@ void put_files_struct(struct files_struct* files)
 			files->fdtab.fd[fd] = nullptr;
 		}
 		if (f)
-			fput(f);
+			filp_close(f, files);
 	}
 	{
 		lib::spin_lock_guard g(files->file_lock);

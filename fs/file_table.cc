@@ -66,6 +66,7 @@ void fput(struct file* file)
 	if (old != 1)
 		return;
 	/* __fput */
+	locks_remove_file(file); /* its flock and open-file-description locks */
 	if ((file->f_mode & FMODE_OPENED) && file->f_op && file->f_op->release)
 		file->f_op->release(file_inode(file), file);
 	struct path path = file->f_path;

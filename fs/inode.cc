@@ -92,6 +92,7 @@ void evict(struct inode* inode)
 {
 	inode->i_state |= I_FREEING;
 	truncate_inode_pages(&inode->i_data, 0);
+	locks_free_lock_context(inode);
 	if (inode->i_sb->s_op && inode->i_sb->s_op->evict_inode)
 		inode->i_sb->s_op->evict_inode(inode);
 	{

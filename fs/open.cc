@@ -83,8 +83,10 @@ lib::Result<struct file*> file_open_root(const struct path* root, const char* fi
 	return filp_open(filename, flags, mode);
 }
 
-void filp_close(struct file* filp)
+void filp_close(struct file* filp, fl_owner_t id)
 {
+	if (id)
+		locks_remove_posix(filp, id); /* any close drops the owner's record locks */
 	fput(filp);
 }
 

@@ -622,7 +622,7 @@ KTEST(vfs, kernel_read_write_api)
 	KEXPECT_STREQ(buf, "world");
 	pos = -1;
 	KEXPECT_EQ(rv(kernel_read(f, buf, 1, &pos)), -EINVAL);
-	filp_close(f);
+	filp_close(f, nullptr);
 	KEXPECT_ERR(filp_open("/vfs_test/none", O_RDONLY, 0), ENOENT);
 	KEXPECT_EQ(do_umask(077), 022);
 	KEXPECT_EQ(do_umask(022), 077);

@@ -155,6 +155,7 @@ struct inode {
 	char* i_link;   /* a symlink's target (ramfs/tmpfs keep it here) */
 	void* i_private;
 	struct cdev* i_cdev; /* a character device's, once opened */
+	struct file_lock_context* i_flctx; /* its flock and record locks, made on first use */
 };
 
 #define I_FREEING (1 << 5)
@@ -368,8 +369,23 @@ void vfs_caches_init();
 /* open path (relative to current's cwd) with O_* flags (Linux: filp_open) */
 lib::Result<struct file*> filp_open(const char* filename, int flags, umode_t mode);
 lib::Result<struct file*> file_open_root(const struct path* root, const char* filename, int flags, umode_t mode);
-/* Linux's filp_close: drop the opener's reference */
-void filp_close(struct file* filp);
+/* Linux's filp_close: drop the opener's reference; id (the closing fd
+ * table, NULL for a kernel opener) loses its POSIX record locks on the
+ * file's inode (fs/locks.cc) */
+typedef void* fl_owner_t;
+void filp_close(struct file* filp, fl_owner_t id);
+
+/* ---- file locks (fs/locks.cc; Linux: fs/locks.c) ---- */
+struct file_lock_context;
+/* drop owner's POSIX locks on filp's inode (every close of an fd) */
+void locks_remove_posix(struct file* filp, fl_owner_t owner);
+/* drop filp's flock and OFD locks (the last reference to the file) */
+void locks_remove_file(struct file* filp);
+/* the inode's lock lists freed with it */
+void locks_free_lock_context(struct inode* inode);
+/* fcntl's F_GETLK/F_SETLK/F_SETLKW and the F_OFD_* forms */
+lib::Result<long> fcntl_getlk(struct file* filp, unsigned int cmd, user_ptr<void> arg);
+lib::Result<long> fcntl_setlk(unsigned int fd, struct file* filp, unsigned int cmd, user_ptr<void> arg);
 /* read/write count bytes at *pos (advanced); short at EOF */
 lib::Result<ssize_t> kernel_read(struct file* file, void* buf, size_t count, loff_t* pos);
 lib::Result<ssize_t> kernel_write(struct file* file, const void* buf, size_t count, loff_t* pos);

@@ -35,6 +35,7 @@
  *  fsi->stat_lock, sb->s_inode_list_lock, file_systems_lock, sb_lock,             fs/ramfs/inode.cc, fs/super.cc,
  *  chrdevs_lock                             counts; sb inode lists; fs types; ...    fs/filesystems.cc, char_dev.cc
  *  mapping->i_pages_lock         spinlock   a file's page-cache tree                 mm/filemap.cc
+ *  ctx->flc_lock, ctx_alloc_lock spinlock   an inode's file locks; installing them   fs/locks.cc
  *  irq_desc_lock                 spinlock   irq_desc[] handlers and state            arch/x86_64/kernel/irq.cc
  *  stopper->lock                 spinlock   a CPU's stop_machine works               kernel/stop_machine.cc
  *  wq_head->lock, x->wait.lock,  spinlock   a wait queue's entries; a completion's   kernel/sched/wait.cc,

@@ -36,6 +36,29 @@
 #define F_SETFD 2
 #define F_GETFL 3
 #define F_SETFL 4
+#define F_GETLK 5
+#define F_SETLK 6
+#define F_SETLKW 7
+#define F_OFD_GETLK 36
+#define F_OFD_SETLK 37
+#define F_OFD_SETLKW 38
+#define F_RDLCK 0
+#define F_WRLCK 1
+#define F_UNLCK 2
+/* flock(2) */
+#define LOCK_SH 1
+#define LOCK_EX 2
+#define LOCK_NB 4
+#define LOCK_UN 8
+#define LOCK_MAND 32
+/* the x86_64 struct flock (asm-generic/fcntl.h) */
+struct flock {
+	short l_type;
+	short l_whence;
+	long long l_start;
+	long long l_len;
+	int l_pid;
+};
 #define F_LINUX_SPECIFIC_BASE 1024
 #define F_DUPFD_CLOEXEC (F_LINUX_SPECIFIC_BASE + 6)
 #define FD_CLOEXEC 1
