@@ -8,10 +8,13 @@
  * files) are read as one buffer.  unpack_to_rootfs walks it as Linux's
  * does: NULs between archives are skipped, "0" starts a newc cpio archive
  * (fed to lib::cpio_newc_reader, which stops after each TRAILER!!!), a
- * compressed archive's magic is recognised at ONE marked place below and
- * refused for now, anything else is "invalid magic at start of compressed
- * archive".  An error is printed as Linux prints it ("Initramfs
- * unpacking failed: ...") and boot goes on with what was unpacked.
+ * compressed archive's magic is recognised at ONE marked place below
+ * (gzip decompressed, zstd refused as not configured), anything else is "invalid magic at start of compressed
+ * archive".  A gzip member (lib/inflate.h's gunzip) streams its output
+ * into the same reader; members may follow one another, with NUL
+ * padding between them; a corrupt member fails with gunzip's reason.  An
+ * error is printed as Linux prints it ("Initramfs unpacking failed:
+ * ...") and boot goes on with what was unpacked.
  *
  * The entries become files through the VFS's kernel functions: a
  * directory (do_mkdirat; an existing one is kept), a regular file
@@ -26,7 +29,7 @@
  * Runs in kernel_init (pid 1, cwd and root "/") before anything else
  * looks at the tree.  Not done: freeing the initrd's memory ("Freeing
  * initrd memory"; memblock keeps the modules reserved), and the
- * decompressors (branch "inflate").
+ * other decompressors (zstd, xz, lz4...).
  */
 #include <arch/boot.h>
 #include <arch/page.h>
@@ -37,6 +40,7 @@
 #include <kernel/printk.h>
 #include <lib/cpio.h>
 #include <lib/format.h>
+#include <lib/inflate.h>
 #include <lib/scope.h>
 #include <lib/string.h>
 #include <mm/slab.h>
@@ -308,16 +312,49 @@ const char* unpack_to_rootfs(const uint8_t* buf, size_t len)
 		}
 		/*
 		 * THE place where a compressed archive is recognised (Linux:
-		 * decompress_method).  gzip (1f 8b) is known but not built in
-		 * yet: when lib's gunzip lands (branch "inflate"), call
-		 *     gunzip(buf, len, [&](const uint8_t* out, size_t n) { ...feed
-		 *            reader->write(out, n) ... })
-		 * here, advance buf/len by the bytes it consumed, and check that
-		 * the reader ended between archives ("junk at the end of
-		 * compressed archive" otherwise), as Linux does.
+		 * decompress_method): gzip (1f 8b), one member at a time; the
+		 * cpio reader takes the output as it streams and must end
+		 * between archives when the member does ("junk within
+		 * compressed archive" otherwise, Linux's words for a cpio
+		 * entry cut by the member's end).
 		 */
 		if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) {
-			lib::snprintf(msg_buf, sizeof(msg_buf), "compression method %s not configured", "gzip");
+			const char* why = nullptr;
+			const char* junk = nullptr;
+			/* Linux's flush_buffer: after an archive's trailer, NULs or
+			 * another archive may follow inside the stream, nothing else */
+			lib::Result<size_t> used = gunzip(
+			    buf, len,
+			    [reader, &junk](const uint8_t* out, size_t n) -> lib::Result<void> {
+				    while (n) {
+					    size_t took = TRY(reader->write(out, n));
+					    out += took;
+					    n -= took;
+					    if (n && *out != '0' && *out != 0) {
+						    junk = "junk within compressed archive";
+						    return lib::Error{EINVAL};
+					    }
+				    }
+				    return lib::ok();
+			    },
+			    &why);
+			if (used.is_err()) {
+				/* a failure inside the cpio stream is the reader's own message */
+				if (why == GUNZIP_ERR_WRITE)
+					why = junk ? junk : reader->message();
+				message = why ? why : "decompressor failed";
+				break;
+			}
+			if (!reader->between_archives()) {
+				message = "junk at the end of compressed archive";
+				break;
+			}
+			buf += used.value();
+			len -= used.value();
+			continue;
+		}
+		if (len >= 2 && buf[0] == 0x28 && buf[1] == 0xb5) { /* zstd */
+			lib::snprintf(msg_buf, sizeof(msg_buf), "compression method %s not configured", "zstd");
 			message = msg_buf;
 			break;
 		}

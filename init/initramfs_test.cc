@@ -8,6 +8,7 @@
 #include <fs/fs.h>
 #include <fs/namei.h>
 #include <kernel/ktest.h>
+#include <lib/crc32.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <uapi/asm-generic/errno-base.h>
@@ -46,6 +47,23 @@ void add(char* a, size_t* len, unsigned mode, const char* name, const char* data
 	*len += dlen;
 	while (*len % 4)
 		a[(*len)++] = '\0';
+}
+/* in[0, n) as one gzip member of stored blocks at *len in out */
+void gzip_stored(uint8_t* out, size_t* len, const void* in, size_t n)
+{
+	static const uint8_t hdr[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+	lib::memcpy(out + *len, hdr, sizeof(hdr));
+	*len += sizeof(hdr);
+	out[(*len)++] = 1; /* BFINAL, BTYPE 00 */
+	out[(*len)++] = uint8_t(n), out[(*len)++] = uint8_t(n >> 8);
+	out[(*len)++] = uint8_t(~n), out[(*len)++] = uint8_t(~n >> 8);
+	lib::memcpy(out + *len, in, n);
+	*len += n;
+	uint32_t crc = crc32_ieee(in, n);
+	for (int i = 0; i < 4; i++)
+		out[(*len)++] = uint8_t(crc >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		out[(*len)++] = uint8_t(n >> (8 * i));
 }
 } // namespace
 
@@ -102,7 +120,9 @@ KTEST(initramfs, errors_keep_what_came_before)
 	KEXPECT_EQ(unpack_to_rootfs(reinterpret_cast<uint8_t*>(a), len), nullptr);
 	KEXPECT_EQ(read_all("/initramfs_test/two", buf, sizeof(buf)), 6);
 	static const uint8_t gz[] = {0x1f, 0x8b, 8, 0, 0, 0};
-	KEXPECT_STREQ(unpack_to_rootfs(gz, sizeof(gz)), "compression method gzip not configured");
+	KEXPECT_STREQ(unpack_to_rootfs(gz, sizeof(gz)), "unexpected end of input (truncated)");
+	static const uint8_t zstd[] = {0x28, 0xb5, 0x2f, 0xfd, 0, 0};
+	KEXPECT_STREQ(unpack_to_rootfs(zstd, sizeof(zstd)), "compression method zstd not configured");
 	static const uint8_t junk[] = {0, 0, 0, 0, 'x', 'y'};
 	KEXPECT_STREQ(unpack_to_rootfs(junk, sizeof(junk)), "invalid magic at start of compressed archive");
 	/* an entry replaces one of another type */
@@ -116,4 +136,50 @@ KTEST(initramfs, errors_keep_what_came_before)
 	KEXPECT_OK(do_rmdir(AT_FDCWD, "/initramfs_test/one"));
 	KEXPECT_OK(do_unlinkat(AT_FDCWD, "/initramfs_test/two"));
 	KEXPECT_OK(do_rmdir(AT_FDCWD, "/initramfs_test"));
+}
+
+/* gzip members (lib/inflate.cc): concatenated, NUL padding between
+ * them, a member holding one archive after another; junk inside a member
+ * or an archive cut at a member's end is reported as Linux reports it */
+KTEST(initramfs, gzip_members)
+{
+	static char a[2048], b[1024];
+	static uint8_t gz[4096];
+	size_t alen = 0, blen = 0, len = 0;
+	add(a, &alen, 040755, "initramfs_gz", "");
+	add(a, &alen, 0100644, "initramfs_gz/one", "first");
+	add(a, &alen, 0, "TRAILER!!!", "");
+	size_t one = alen;
+	add(a, &alen, 0100644, "initramfs_gz/two", "second"); /* a second archive in the same member */
+	add(a, &alen, 0, "TRAILER!!!", "");
+	add(b, &blen, 0100600, "initramfs_gz/three", "third");
+	add(b, &blen, 0, "TRAILER!!!", "");
+	gzip_stored(gz, &len, a, alen);
+	for (int i = 0; i < 8; i++)
+		gz[len++] = 0;
+	gzip_stored(gz, &len, b, blen);
+	for (int i = 0; i < 4; i++)
+		gz[len++] = 0;
+	KEXPECT_EQ(unpack_to_rootfs(gz, len), nullptr);
+	char buf[32];
+	KEXPECT_EQ(read_all("/initramfs_gz/one", buf, sizeof(buf)), 5);
+	KEXPECT_EQ(read_all("/initramfs_gz/two", buf, sizeof(buf)), 6);
+	KEXPECT_EQ(read_all("/initramfs_gz/three", buf, sizeof(buf)), 5);
+	KEXPECT_STREQ(buf, "third");
+	/* the member's CRC spoiled */
+	gz[len - 8 - 4] ^= 1;
+	KEXPECT_STREQ(unpack_to_rootfs(gz, len), "incorrect data check (crc32 mismatch)");
+	/* an archive cut by the member's end */
+	len = 0;
+	gzip_stored(gz, &len, a, one - 20);
+	KEXPECT_STREQ(unpack_to_rootfs(gz, len), "junk at the end of compressed archive");
+	/* junk after an archive's trailer inside the member */
+	lib::memcpy(b + blen, "junk", 4);
+	len = 0;
+	gzip_stored(gz, &len, b, blen + 4);
+	KEXPECT_STREQ(unpack_to_rootfs(gz, len), "junk within compressed archive");
+	KEXPECT_OK(do_unlinkat(AT_FDCWD, "/initramfs_gz/one"));
+	KEXPECT_OK(do_unlinkat(AT_FDCWD, "/initramfs_gz/two"));
+	KEXPECT_OK(do_unlinkat(AT_FDCWD, "/initramfs_gz/three"));
+	KEXPECT_OK(do_rmdir(AT_FDCWD, "/initramfs_gz"));
 }

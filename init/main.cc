@@ -25,6 +25,7 @@
 #include <arch/setup.h>
 #include <kernel/params.h>
 #include <kernel/printk.h>
+#include <drivers/devtmpfs.h>
 #include <kernel/console.h>
 #include <kernel/panic.h>
 #include <kernel/ktest.h>
@@ -176,6 +177,7 @@ static int kernel_init(void*)
 	init_elf_binfmt();
 	init_script_binfmt();
 	init_vdso();
+	devtmpfs_init(); /* before any driver creates its node (Linux: driver_init) */
 	if (chr_dev_init().is_err() || console_dev_init().is_err())
 		pr_err("chr_dev_init: cannot register the memory devices or /dev/console\n");
 	populate_rootfs(); /* the initramfs into "/" (Linux: rootfs_initcall) */
@@ -199,9 +201,11 @@ static int kernel_init(void*)
 
 	/* Linux's kernel_init: rdinit= (default /init) if it is there, then
 	 * init=, then the usual places; returning 0 enters the new program */
+	bool have_rdinit = false;
 	if (ramdisk_execute_command) {
 		struct path path;
 		if (kern_path(ramdisk_execute_command, 0, &path).is_ok()) {
+			have_rdinit = true;
 			path_put(&path);
 			lib::Result<void> r = run_init_process(ramdisk_execute_command);
 			if (r.is_ok())
@@ -209,6 +213,10 @@ static int kernel_init(void*)
 			pr_err("Failed to execute %s (error %d)\n", ramdisk_execute_command, -r.error());
 		}
 	}
+	/* no init in the initramfs: Linux's prepare_namespace, whose only
+	 * part here is devtmpfs.mount= (there is no root= device yet) */
+	if (!have_rdinit)
+		devtmpfs_mount();
 	if (execute_command) {
 		lib::Result<void> r = run_init_process(execute_command);
 		if (r.is_ok())

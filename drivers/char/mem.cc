@@ -6,14 +6,20 @@
  *   1:7 /dev/full     reads zeroes, writes fail with ENOSPC
  *   1:8 /dev/random   the CRNG (drivers/char/random.cc), as getrandom(2)
  *   1:9 /dev/urandom  the same (Linux 5.18+: both are the CRNG)
+ *   1:11 /dev/kmsg    the kernel log (kernel/printk/devkmsg.cc)
  * memory_open gives the file the operations of its minor, as Linux's.
- * (/dev/mem, /dev/port and /dev/kmsg are not here yet: ENXIO.)
+ * chr_dev_init registers major 1 and creates each node in devtmpfs with
+ * devlist's mode (Linux: device_create with mem_devnode): 0666, kmsg
+ * 0644.  (/dev/mem and /dev/port are not here: ENXIO.)
  */
+#include <drivers/devtmpfs.h>
 #include <fs/cdev.h>
 #include <fs/fs.h>
 #include <fs/uio.h>
 #include <kernel/random.h>
 #include <uapi/asm-generic/errno-base.h>
+
+extern const struct file_operations kmsg_fops; /* kernel/printk/devkmsg.cc */
 
 namespace
 {
@@ -82,6 +88,9 @@ lib::Result<void> memory_open(struct inode* inode, struct file* filp)
 	case 9:
 		filp->f_op = &random_fops;
 		return lib::ok();
+	case 11:
+		filp->f_op = &kmsg_fops;
+		return kmsg_fops.open(inode, filp);
 	default:
 		return lib::Error{ENXIO};
 	}
@@ -93,5 +102,14 @@ const struct file_operations memory_fops = {.open = memory_open};
 lib::Result<void> chr_dev_init()
 {
 	TRY(register_chrdev(1, "mem", &memory_fops));
+	/* Linux's devlist: name, minor, mode */
+	static const struct {
+		const char* name;
+		unsigned minor;
+		umode_t mode;
+	} devlist[] = {{"null", 3, 0666}, {"zero", 5, 0666},    {"full", 7, 0666},
+	               {"random", 8, 0666}, {"urandom", 9, 0666}, {"kmsg", 11, 0644}};
+	for (const auto& d : devlist)
+		(void)devtmpfs_create_node(d.name, S_IFCHR | d.mode, MKDEV(1, d.minor));
 	return lib::ok();
 }

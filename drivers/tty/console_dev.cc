@@ -9,6 +9,7 @@
  * UART, line editing and job control are the tty issue's (n_tty).  The
  * first user programs only write their results, which is enough for them.
  */
+#include <drivers/devtmpfs.h>
 #include <fs/cdev.h>
 #include <fs/fs.h>
 #include <fs/uio.h>
@@ -49,5 +50,7 @@ const struct file_operations console_fops = {
 lib::Result<void> console_dev_init()
 {
 	TRY(__register_chrdev(5, 1, 1, "/dev/console", &console_fops));
+	/* tty_devnode leaves the console at the default 0600 */
+	(void)devtmpfs_create_node("console", S_IFCHR | 0600, MKDEV(5, 1));
 	return lib::ok();
 }

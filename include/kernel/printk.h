@@ -74,6 +74,16 @@ namespace kmsg
 {
 /* calls fn for every record still in the buffer, oldest first */
 void for_each_record(void (*fn)(const record&, void*), void* arg);
+/* /dev/kmsg (kernel/printk/devkmsg.cc): the oldest and the next seq */
+uint64_t first_seq();
+uint64_t next_seq();
+/* the record at *seq (or the next one left) as "prio,seq,usec,-;text\n",
+ * its continuations joined and the unprintable bytes as \xNN, into buf;
+ * its length (truncated to size), *seq then past it; -EPIPE (and *seq
+ * moved to the oldest) if *seq was overwritten, -EAGAIN if none yet */
+long format_devkmsg(uint64_t* seq, char* buf, size_t size);
+/* a line written to /dev/kmsg: a record of its own at facility/level */
+void emit_user(int facility, int level, const char* text, size_t len);
 /* "[    1.234567] " for ts_nsec; returns the length written */
 size_t format_timestamp(char* buf, size_t size, uint64_t ts_nsec);
 } // namespace kmsg

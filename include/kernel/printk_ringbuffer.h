@@ -32,6 +32,8 @@ struct record {
 
 inline constexpr uint8_t LOG_CONT = 1;
 inline constexpr uint8_t LOG_NEWLINE = 2; /* the line ends after this text */
+/* flags' bits 3-7: the syslog facility (0 kernel, 1 user: /dev/kmsg writes) */
+inline constexpr int FACILITY_SHIFT = 3;
 
 class ringbuffer
 {

@@ -112,6 +112,83 @@ size_t format_timestamp(char* buf, size_t size, uint64_t ts_nsec)
 	                            (unsigned long long)(ts_nsec % 1000000000 / 1000)));
 }
 
+/* /dev/kmsg's view of the log (kernel/printk/devkmsg.cc) */
+uint64_t first_seq()
+{
+	lib::spin_lock_irqsave_guard g(logbuf_lock);
+	return prb.first_seq();
+}
+uint64_t next_seq()
+{
+	lib::spin_lock_irqsave_guard g(logbuf_lock);
+	return prb.next_seq();
+}
+
+namespace
+{
+/* Linux's msg_add_ext_text: what is not printable, and '\\', as \xNN */
+size_t add_escaped(char* buf, size_t pos, size_t size, const char* text, size_t len)
+{
+	for (size_t i = 0; i < len && pos < size; i++) {
+		unsigned char c = static_cast<unsigned char>(text[i]);
+		if (c < ' ' || c >= 127 || c == '\\')
+			pos += size_t(lib::snprintf(buf + pos, size - pos, "\\x%02x", c));
+		else
+			buf[pos++] = char(c);
+	}
+	return pos < size ? pos : size;
+}
+} // namespace
+
+long format_devkmsg(uint64_t* seq, char* buf, size_t size)
+{
+	lib::spin_lock_irqsave_guard g(logbuf_lock);
+	if (*seq < prb.first_seq()) {
+		*seq = prb.first_seq();
+		return -EPIPE;
+	}
+	record r;
+	uint64_t s = *seq;
+	if (!prb.read_next(&s, &r))
+		return -EAGAIN;
+	int prio = (r.flags >> FACILITY_SHIFT) << 3 | r.level;
+	size_t pos = size_t(lib::snprintf(buf, size, "%d,%llu,%llu,-;", prio, (unsigned long long)r.seq,
+	                                  (unsigned long long)(r.ts_nsec / 1000)));
+	pos = add_escaped(buf, pos, size, r.text, r.text_len);
+	/* a line printed in pieces (KERN_CONT) is one record, as in Linux */
+	bool done = r.flags & LOG_NEWLINE;
+	while (!done) {
+		uint64_t t = s;
+		record c;
+		if (!prb.read_next(&t, &c) || !(c.flags & LOG_CONT) || c.seq != s)
+			break;
+		pos = add_escaped(buf, pos, size, c.text, c.text_len);
+		done = c.flags & LOG_NEWLINE;
+		s = t;
+	}
+	if (pos < size)
+		buf[pos++] = '\n';
+	*seq = s;
+	return long(pos);
+}
+
+void emit_user(int facility, int level, const char* text, size_t len)
+{
+	unsigned long flags = arch_local_irq_save();
+	{
+		lib::spin_lock_guard g(logbuf_lock);
+		if (line_open) {
+			emit(line_level, true, true, "", 0);
+			line_open = false;
+		}
+		uint64_t ts = local_clock();
+		uint8_t f = uint8_t(LOG_NEWLINE | (facility & 0x1f) << FACILITY_SHIFT);
+		prb.append(uint8_t(level & 7), f, ts, text, len);
+		console_write(level & 7, LOG_NEWLINE, ts, text, len);
+	}
+	arch_local_irq_restore(flags);
+}
+
 void for_each_record(void (*fn)(const record&, void*), void* arg)
 {
 	lib::spin_lock_irqsave_guard g(logbuf_lock);

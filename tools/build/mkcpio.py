@@ -3,7 +3,7 @@
 small description, without the host's cpio(1): our own writer, so the
 tests control every byte (bad magic, truncation, hard links, padding).
 
-    mkcpio.py OUT [--truncate N] [--gzip-magic] ENTRY...
+    mkcpio.py OUT [--truncate N] [--gzip-magic] [--gzip [--bad-crc]] [--split K] ENTRY...
 
 ENTRY is one of
     dir:NAME:MODE[:UID:GID:MTIME]
@@ -16,8 +16,10 @@ ENTRY is one of
 MODE is octal permission bits.  The archive ends with TRAILER!!! and is
 padded to 512 bytes; --truncate N keeps only the first N bytes,
 --bad-magic corrupts the second entry's magic, --gzip-magic writes only
-a gzip header's first bytes (to test the refusal), --gzip compresses the
-archive (as gzip -9 would).
+a gzip header's first bytes and NULs (a corrupt stream), --gzip compresses
+the archive (as gzip -9 would), --bad-crc then spoils the member's CRC32,
+--split K writes the first K entries and the rest as two archives (two
+gzip members with --gzip) with 512 NULs between them.
 """
 import argparse
 import sys
@@ -56,19 +58,36 @@ def main():
     ap.add_argument("--bad-magic", action="store_true")
     ap.add_argument("--gzip-magic", action="store_true")
     ap.add_argument("--gzip", action="store_true")
+    ap.add_argument("--split", type=int)
+    ap.add_argument("--bad-crc", action="store_true")
     ap.add_argument("entries", nargs="*")
     a = ap.parse_args()
     if a.gzip_magic:
         open(a.out, "wb").write(b"\x1f\x8b\x08\x00" + b"\0" * 60)
         return 0
+    if a.split is not None:  # two archives (members with --gzip), NUL padding between
+        first, rest = a.entries[: a.split], a.entries[a.split:]
+        write(a, archive(a, first) + b"\0" * 512 + archive(a, rest))
+        return 0
+    write(a, archive(a, a.entries))
+    return 0
+
+
+def write(a, out):
+    if a.truncate is not None:
+        out = out[: a.truncate]
+    open(a.out, "wb").write(out)
+
+
+def archive(a, entries):
     w = Writer()
     hard = {}
-    for e in a.entries:
+    for e in entries:
         p = e.split(":")
         if p[0] == "hard":
             hard.setdefault(p[4], []).append(p)
     seen = {}
-    for e in a.entries:
+    for e in entries:
         p = e.split(":")
         kind = p[0]
         extra = [int(x) for x in p[4:7]] if kind in ("file",) and len(p) >= 7 else None
@@ -104,10 +123,9 @@ def main():
     if a.gzip:
         import gzip
         out = gzip.compress(out, compresslevel=9, mtime=0)
-    if a.truncate is not None:
-        out = out[: a.truncate]
-    open(a.out, "wb").write(out)
-    return 0
+        if a.bad_crc:  # the trailer's CRC32 (its first byte) is wrong
+            out = out[:-8] + bytes([out[-8] ^ 0xff]) + out[-7:]
+    return out
 
 
 if __name__ == "__main__":
