@@ -51,6 +51,7 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include <uapi/asm-generic/errno.h>
+#include <uapi/linux/personality.h>
 
 using lib::Error;
 
@@ -209,11 +210,12 @@ lib::Result<void> search_binary_handler(struct linux_binprm* bprm)
 	return Error{ENOEXEC};
 }
 
-/* Linux's exec_binprm: a "#!" script hands over to its interpreter */
+/* Linux's exec_binprm: a "#!" script hands over to its interpreter; a
+ * chain of five scripts runs, a sixth is ELOOP (Linux 6.1: depth > 5) */
 lib::Result<void> exec_binprm(struct linux_binprm* bprm)
 {
 	for (int depth = 0;; depth++) {
-		if (depth > BINPRM_MAX_RECURSION)
+		if (depth > BINPRM_MAX_RECURSION + 1)
 			return Error{ELOOP};
 		TRY(search_binary_handler(bprm));
 		if (!bprm->interpreter)
@@ -314,6 +316,9 @@ lib::Result<void> begin_new_exec(struct linux_binprm* bprm)
 void setup_new_exec(struct linux_binprm*)
 {
 	struct task_struct* me = current;
+	/* x86_64's SET_PERSONALITY (set_personality_64bit): the personality
+	 * is inherited, READ_IMPLIES_EXEC is not (64-bit programs never get it) */
+	me->personality &= ~READ_IMPLIES_EXEC;
 	if (randomize_va_enabled())
 		me->flags |= PF_RANDOMIZE;
 	arch_pick_mmap_layout(me->mm);

@@ -37,7 +37,7 @@ struct pt_regs;
 inline constexpr size_t MAX_ARG_STRLEN = 32 * 4096; /* one string, with its NUL */
 inline constexpr size_t MAX_ARG_STRINGS = 0x7fffffff;
 inline constexpr size_t ARG_MAX = 131072; /* the least space argv + envp may have */
-inline constexpr int BINPRM_MAX_RECURSION = 4;
+inline constexpr int BINPRM_MAX_RECURSION = 4; /* Linux's value; exec_binprm allows one more */
 
 /* the argument block, filled from its end downwards (see above) */
 struct bprm_args {
