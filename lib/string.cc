@@ -3,9 +3,10 @@
  *
  * Linux counterpart: lib/string.c.  See include/lib/string.h.
  *
- * The memory functions copy a machine word at a time once the pointers are
- * mutually aligned (boot-time page clearing and struct copies are hot), and
- * fall back to bytes otherwise.  Word access goes through a may_alias type
+ * The memory functions copy a machine word at a time, eight words a round,
+ * once the pointers are mutually aligned (page clearing on every anonymous
+ * fault, page copies and struct copies are hot), and fall back to bytes
+ * otherwise.  Word access goes through a may_alias type
  * so it is valid whatever the underlying object types are.
  *
  * Every function here is compiled with loop-pattern distribution disabled:
@@ -43,6 +44,14 @@ LIB_NO_LIBCALL void* memcpy(void* dest, const void* src, size_t n)
 	auto* d = static_cast<unsigned char*>(dest);
 	const auto* s = static_cast<const unsigned char*>(src);
 	if (aligned(d) && aligned(s)) {
+		/* eight words a round, as Linux's copy_page_regs: a page costs
+		 * about 1,200 instructions instead of 2,600 one word at a time */
+		for (; n >= 8 * word_size; n -= 8 * word_size, d += 8 * word_size, s += 8 * word_size) {
+			const word* sw = reinterpret_cast<const word*>(s);
+			word* dw = reinterpret_cast<word*>(d);
+			word w0 = sw[0], w1 = sw[1], w2 = sw[2], w3 = sw[3], w4 = sw[4], w5 = sw[5], w6 = sw[6], w7 = sw[7];
+			dw[0] = w0, dw[1] = w1, dw[2] = w2, dw[3] = w3, dw[4] = w4, dw[5] = w5, dw[6] = w6, dw[7] = w7;
+		}
 		for (; n >= word_size; n -= word_size, d += word_size, s += word_size)
 			*reinterpret_cast<word*>(d) = *reinterpret_cast<const word*>(s);
 	}
@@ -84,6 +93,13 @@ LIB_NO_LIBCALL void* memset(void* dest, int c, size_t n)
 	if (n >= word_size) {
 		// Replicate the byte into every lane of a word.
 		uintptr_t w = static_cast<uintptr_t>(b) * (~uintptr_t{0} / 0xff);
+		/* eight words a round, as Linux's clear_page_orig: zeroing a
+		 * page (every anonymous fault) takes about 700 instructions
+		 * instead of 2,000 one word at a time */
+		for (; n >= 8 * word_size; n -= 8 * word_size, d += 8 * word_size) {
+			word* dw = reinterpret_cast<word*>(d);
+			dw[0] = w, dw[1] = w, dw[2] = w, dw[3] = w, dw[4] = w, dw[5] = w, dw[6] = w, dw[7] = w;
+		}
 		for (; n >= word_size; n -= word_size, d += word_size)
 			*reinterpret_cast<word*>(d) = w;
 	}
