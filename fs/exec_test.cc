@@ -13,6 +13,8 @@
  * (ENOENT, ENOEXEC, E2BIG) leave the thread as it was.
  */
 #include "../kernel/task_footprint_test.h"
+#include <arch/irqflags.h>
+#include <arch/mmu_context.h>
 #include <fs/binfmts.h>
 #include <fs/fs.h>
 #include <fs/namei.h>
@@ -22,7 +24,9 @@
 #include <kernel/mutex.h>
 #include <kernel/sched.h>
 #include <kernel/sched/task.h>
+#include <kernel/stop_machine.h>
 #include <lib/string.h>
+#include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
@@ -107,6 +111,33 @@ int run_exec(exec_run& r, char* comm_after = nullptr)
 	return code;
 }
 
+/* A CPU that ran a program keeps its mm after it exits, borrowed by the
+ * kernel threads that run next (lazy TLB) until a user task runs there.
+ * That is no leak, but the mm_struct and its pgd would be counted by the
+ * next test's footprint: each CPU's stopper gives its borrowed mm back and
+ * borrows init_mm instead. */
+void drop_lazy_mms()
+{
+	unsigned cpu;
+	for_each_online_cpu(cpu)
+	{
+		(void)stop_one_cpu(cpu, [](void*) {
+			unsigned long flags = arch_local_irq_save();
+			struct mm_struct* old = current->active_mm;
+			bool lazy = !current->mm && old && old != &init_mm;
+			if (lazy) {
+				switch_mm_irqs_off(old, &init_mm, current);
+				mmgrab(&init_mm);
+				current->active_mm = &init_mm;
+			}
+			arch_local_irq_restore(flags);
+			if (lazy)
+				mmdrop(old);
+			return 0;
+		}, nullptr);
+	}
+}
+
 /* the active objects of every slab cache, after emptying the CPU slabs */
 unsigned long all_slab_objects()
 {
@@ -134,6 +165,8 @@ struct footprint {
 	unsigned long slab_objects;
 	static footprint now()
 	{
+		ktest_quiesce();
+		drop_lazy_mms();
 		footprint f;
 		f.tasks = task_footprint::now();
 		f.slab_objects = all_slab_objects();
@@ -153,6 +186,8 @@ KTEST(exec, kernel_execve_runs_a_static_program)
 	KEXPECT_EQ(r.err_exec, 0);
 	KEXPECT_STREQ(comm, "exec_ktest"); /* the file name's last component */
 	KEXPECT_OK(do_unlinkat(AT_FDCWD, PROG));
+	ktest_quiesce();
+	drop_lazy_mms();
 }
 
 /* errors before the point of no return come back to the caller, which
@@ -169,6 +204,8 @@ KTEST(exec, errors_return_to_the_caller)
 	KEXPECT_EQ(r.err_2big, E2BIG);
 	KEXPECT_OK(do_unlinkat(AT_FDCWD, PROG));
 	KEXPECT_OK(do_unlinkat(AT_FDCWD, BAD));
+	ktest_quiesce();
+	drop_lazy_mms();
 }
 
 /* after the programs exit, free pages and every cache's objects are back */
@@ -190,4 +227,6 @@ KTEST(exec, nothing_leaks)
 	KEXPECT_EQ(after.slab_objects, before.slab_objects);
 	KEXPECT_OK(do_unlinkat(AT_FDCWD, PROG));
 	KEXPECT_OK(do_unlinkat(AT_FDCWD, BAD));
+	ktest_quiesce();
+	drop_lazy_mms();
 }
