@@ -181,15 +181,21 @@ lib::Result<void> open_interpreter(struct linux_binprm* bprm, const elf_plan& pl
 	Elf64_Ehdr ieh;
 	TRY(elf_read(in->file, &ieh, sizeof(ieh), 0));
 	uint64_t isize = file_size(in->file);
-	if (elf_check_header(ieh, isize).is_err())
+	/* load_elf_binary's "simple consistency checks": the magic, the
+	 * machine and a readable program-header table of one page at most */
+	if (lib::memcmp(ieh.e_ident, ELFMAG, SELFMAG) != 0 || ieh.e_machine != EM_X86_64)
+		return Error{ELIBBAD};
+	size_t phsize = size_t(ieh.e_phnum) * sizeof(Elf64_Phdr);
+	if (ieh.e_phentsize != sizeof(Elf64_Phdr) || phsize == 0 || phsize > ELF_MIN_ALIGN)
 		return Error{ELIBBAD};
 	lib::Result<Elf64_Phdr*> ph = elf_read_phdrs(in->file, ieh);
 	if (ph.is_err())
 		return Error{ELIBBAD};
 	in->ph = ph.value();
-	/* a bad layout of the interpreter shows only while loading it, past
+	/* the rest (its type, its layout) shows only while loading it, past
 	 * the point of no return (Linux's load_elf_interp) */
-	in->plan_ok = elf_plan_load(ieh, in->ph, isize, &in->plan).is_ok() && !in->plan.late_error;
+	in->plan_ok = elf_check_header(ieh, isize).is_ok() && elf_plan_load(ieh, in->ph, isize, &in->plan).is_ok() &&
+	              !in->plan.late_error;
 	return lib::ok();
 }
 
@@ -331,6 +337,7 @@ lib::Result<void> load_elf_binary(struct linux_binprm* bprm)
 	mm->arg_start = bprm->p;
 	mm->arg_end = mm->env_start = bprm->p + argv_bytes(bprm);
 	mm->env_end = bprm->exec;
+	mm->start_stack = out.sp; /* where argc lies (Linux: bprm->p after create_elf_tables) */
 	lib::memset(mm->saved_auxv, 0, sizeof(mm->saved_auxv));
 	lib::memcpy(mm->saved_auxv, image + (out.auxv_at - out.sp), (n + 1) * 2 * sizeof(unsigned long));
 

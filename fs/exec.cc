@@ -56,6 +56,7 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include <uapi/asm-generic/errno.h>
+#include <uapi/linux/personality.h>
 
 using lib::Error;
 
@@ -215,11 +216,12 @@ lib::Result<void> search_binary_handler(struct linux_binprm* bprm)
 	return Error{ENOEXEC};
 }
 
-/* Linux's exec_binprm: a "#!" script hands over to its interpreter */
+/* Linux's exec_binprm: a "#!" script hands over to its interpreter; a
+ * chain of five scripts runs, a sixth is ELOOP (Linux 6.1: depth > 5) */
 lib::Result<void> exec_binprm(struct linux_binprm* bprm)
 {
 	for (int depth = 0;; depth++) {
-		if (depth > BINPRM_MAX_RECURSION)
+		if (depth > BINPRM_MAX_RECURSION + 1)
 			return Error{ELOOP};
 		TRY(search_binary_handler(bprm));
 		if (!bprm->interpreter)
@@ -340,6 +342,9 @@ lib::Result<void> begin_new_exec(struct linux_binprm* bprm)
 void setup_new_exec(struct linux_binprm*)
 {
 	struct task_struct* me = current;
+	/* x86_64's SET_PERSONALITY (set_personality_64bit): the personality
+	 * is inherited, READ_IMPLIES_EXEC is not (64-bit programs never get it) */
+	me->personality &= ~READ_IMPLIES_EXEC;
 	if (randomize_va_enabled())
 		me->flags |= PF_RANDOMIZE;
 	arch_pick_mmap_layout(me->mm);
@@ -423,8 +428,9 @@ lib::Result<struct file*> do_open_execat(int dfd, const char* name, int flags)
 		return Error{ELOOP}; /* AT_SYMLINK_NOFOLLOW on a symlink, as O_NOFOLLOW */
 	if (!S_ISREG(inode->i_mode) || (path.mnt->mnt_flags & MNT_NOEXEC))
 		return Error{EACCES};
+	/* MAY_EXEC only, as Linux's open_exec_flags: an execute-only file
+	 * (mode 0111) runs, though its owner may not read it */
 	TRY(inode_permission(inode, MAY_EXEC));
-	TRY(inode_permission(inode, MAY_READ));
 	struct file* f = TRY(dentry_open(&path, O_RDONLY | O_LARGEFILE, current_cred()));
 	f->f_mode |= FMODE_EXEC;
 	return f;

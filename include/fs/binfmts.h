@@ -37,7 +37,7 @@ struct pt_regs;
 inline constexpr size_t MAX_ARG_STRLEN = 32 * 4096; /* one string, with its NUL */
 inline constexpr size_t MAX_ARG_STRINGS = 0x7fffffff;
 inline constexpr size_t ARG_MAX = 131072; /* the least space argv + envp may have */
-inline constexpr int BINPRM_MAX_RECURSION = 4;
+inline constexpr int BINPRM_MAX_RECURSION = 4; /* Linux's value; exec_binprm allows one more */
 
 /* the argument block, filled from its end downwards (see above) */
 struct bprm_args {
@@ -97,7 +97,7 @@ void init_elf_binfmt();
 void init_script_binfmt();
 
 /* open name (relative to dfd) for execution: a regular file on a mount
- * without noexec (EACCES), MAY_EXEC and MAY_READ; flags AT_EMPTY_PATH
+ * without noexec (EACCES), MAY_EXEC (not MAY_READ, as Linux); flags AT_EMPTY_PATH
  * (name "" is dfd itself) and AT_SYMLINK_NOFOLLOW (a symlink: ELOOP)
  * (Linux: do_open_execat; open_exec is the AT_FDCWD form) */
 lib::Result<struct file*> do_open_execat(int dfd, const char* name, int flags);

@@ -45,7 +45,10 @@ lib::Result<void> vdso_setup(std::string_view arg)
 }
 
 /* Linux's vdso_addr: a random page in [start, the end of start's 2 MiB
- * region - len], or start when there is no room */
+ * region - len], or start when there is no room.  As Linux 6.1 it does
+ * not look at PF_RANDOMIZE: a fixed stack ends at TASK_SIZE_MAX, leaving
+ * no room above it, so the hint fails and the vDSO goes top-down below
+ * mmap_base like any mapping. */
 unsigned long vdso_addr(unsigned long start, unsigned long len)
 {
 	start = PAGE_ALIGN(start);
@@ -54,7 +57,7 @@ unsigned long vdso_addr(unsigned long start, unsigned long len)
 		end = TASK_SIZE_MAX;
 	end -= len;
 	unsigned long addr = start;
-	if (end > start && (current->flags & PF_RANDOMIZE))
+	if (end > start)
 		addr = start + ((get_random_u32() % (((end - start) >> PAGE_SHIFT) + 1)) << PAGE_SHIFT);
 	return addr;
 }
