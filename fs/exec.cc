@@ -40,6 +40,7 @@
 #include <uapi/linux/fcntl.h>
 #include <uapi/linux/stat.h>
 #include <kernel/entry-common.h>
+#include <kernel/sched/coredump.h>
 #include <kernel/printk.h>
 #include <kernel/random.h>
 #include <kernel/sched.h>
@@ -331,6 +332,9 @@ lib::Result<void> begin_new_exec(struct linux_binprm* bprm)
 	bprm->mm = nullptr;
 	me->flags &= ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NO_SETAFFINITY);
 	flush_thread(); /* FS/GS bases and the FPU registers to their initial state */
+	/* no set-id binaries yet: every image is dumpable by its user (Linux:
+	 * set_dumpable(me->mm, SUID_DUMP_USER) for a non-secureexec exec) */
+	set_dumpable(me->mm, SUID_DUMP_USER);
 	do_close_on_exec(me->files);
 	/* comm: the last component of the name execve was given (Linux:
 	 * __set_task_comm(me, kbasename(bprm->filename), true)) */

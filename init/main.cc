@@ -23,6 +23,7 @@
  */
 #include <arch/boot.h>
 #include <arch/setup.h>
+#include <kernel/cred.h>
 #include <kernel/params.h>
 #include <kernel/printk.h>
 #include <drivers/devtmpfs.h>
@@ -282,6 +283,7 @@ void start_kernel()
 	parse_args();
 	pid_idr_init(); /* after parse_args: pid_max= sizes the map */
 	fork_init();
+	cred_init();
 	proc_caches_init(); /* mm_struct, vm_area_struct caches; the zero page */
 	vfs_caches_init(); /* the dcache, inodes, files, and rootfs mounted at / */
 	sched_init(); /* init_task becomes this CPU's idle task */

@@ -2,7 +2,7 @@
  * Creating and freeing tasks and their kernel stacks (Linux: kernel/fork.c
  * fork_init, alloc_task_struct_node, alloc_thread_stack_node (VMAP_STACK),
  * dup_task_struct, copy_process, __put_task_struct; kernel/exit.c
- * release_task; fs/exec.c __set_task_comm; kernel/cred.c put_cred).
+ * release_task; fs/exec.c __set_task_comm).
  *
  * Data structures:
  *   task_struct_cachep   the "task_struct" kmem_cache (64-byte aligned)
@@ -130,13 +130,6 @@ void fork_init()
 	if (!init_task.thread_node.linked())
 		init_signals.thread_head.add_tail(&init_task.thread_node);
 	set_task_stack_end_magic(&init_task);
-}
-
-void put_cred(const struct cred* c)
-{
-	long old = const_cast<struct cred*>(c)->usage.fetch_sub(1);
-	/* every cred is init_cred until credentials can change: never freed */
-	WARN_ON(old <= 1);
 }
 
 struct task_struct* alloc_task_struct_node(int node)
@@ -305,6 +298,8 @@ lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int nod
 	p->flags &= ~(PF_SUPERPRIV | PF_WQ_WORKER | PF_IDLE | PF_NO_SETAFFINITY);
 	p->flags |= PF_FORKNOEXEC;
 	p->exit_state = 0;
+	p->pdeath_signal = 0; /* cleared in a child, as Linux's */
+	p->robust_list = user_ptr<void>();
 	p->utime = p->stime = 0;
 	p->nvcsw = p->nivcsw = 0;
 	p->se.exec_start = p->se.sum_exec_runtime = p->se.prev_sum_exec_runtime = 0;

@@ -38,6 +38,8 @@ struct cred init_cred = {
     .fsuid = GLOBAL_ROOT_UID,
     .fsgid = GLOBAL_ROOT_GID,
     .cap_effective = CAP_FULL_SET,
+    .cap_permitted = CAP_FULL_SET,
+    .group_info = &init_groups,
 };
 
 struct signal_struct init_signals = {

@@ -1,17 +1,35 @@
 /*
- * Credentials (Linux: include/linux/cred.h, uidgid.h): who a task acts
- * as.  A task's cred is shared (init_cred by every task so far) and
- * refcounted: get_cred/put_cred; the last put frees it (kernel/fork.cc).
+ * Credentials (Linux: include/linux/cred.h, uidgid.h, kernel/cred.c,
+ * kernel/groups.c): who a task acts as.  A task's cred is shared (a child
+ * starts with its parent's) and refcounted: get_cred/put_cred; the last
+ * put frees it into the cred_jar cache (init_cred is never freed).
  * kuid_t/kgid_t wrap the ids in a struct, as Linux does, so a uid cannot
  * be mixed up with a gid or a plain int without __kuid_val().
  *
- * Invariant: a cred is never changed once a task points at it (Linux's
- * rule: prepare a new one and commit it; nothing here changes creds yet,
- * but override_creds lets kernel code act as another user for a while).
+ * Changing credentials, Linux's way (kernel/cred.cc, the set*id calls in
+ * kernel/sys.cc):
+ *
+ *     struct cred* new = prepare_creds();   // a private copy of current's
+ *     if (!new) return lib::Error{ENOMEM};
+ *     new->euid = ...;                      // edit the copy
+ *     commit_creds(new);                    // install it (or abort_creds)
+ *
+ * Invariants: a cred is never changed once a task points at it; only a
+ * task changes its own creds (commit_creds on current); override_creds
+ * lets kernel code act as another user for a while.  Supplementary
+ * groups are a sorted, refcounted, immutable group_info (init_groups:
+ * none).
+ *
+ * No RCU: another task's cred pointer is read under tasklist_lock, and
+ * commit_creds swaps current's pointers under it (get_task_cred returns a
+ * reference for use after the lock).  current reads its own without a
+ * lock.
  */
 #pragma once
 #include <atomic>
 #include <kernel/capability.h>
+
+struct task_struct;
 
 typedef struct {
 	unsigned int val;
@@ -30,6 +48,27 @@ static inline unsigned int __kgid_val(kgid_t gid)
 	return gid.val;
 }
 
+/* supplementary groups, sorted ascending (Linux: struct group_info) */
+struct group_info {
+	std::atomic<long> usage;
+	int ngroups;
+	kgid_t gid[]; /* ngroups entries */
+};
+#define NGROUPS_MAX 65536 /* Linux's include/uapi/linux/limits.h */
+extern struct group_info init_groups;
+/* a group_info for n groups, usage 1; NULL on ENOMEM */
+struct group_info* groups_alloc(int n);
+static inline struct group_info* get_group_info(struct group_info* gi)
+{
+	gi->usage.fetch_add(1, std::memory_order_relaxed);
+	return gi;
+}
+void put_group_info(struct group_info* gi);
+/* sort gi's groups (before it is published) */
+void groups_sort(struct group_info* gi);
+/* is grp in gi (binary search) */
+bool groups_search(const struct group_info* gi, kgid_t grp);
+
 struct cred {
 	std::atomic<long> usage;
 	kuid_t uid;   /* real UID of the task */
@@ -41,8 +80,22 @@ struct cred {
 	kuid_t fsuid; /* UID for VFS ops */
 	kgid_t fsgid; /* GID for VFS ops */
 	kernel_cap_t cap_effective; /* <kernel/capability.h>: what capable() sees */
+	kernel_cap_t cap_permitted = CAP_EMPTY_SET; /* what effective may be raised to */
+	struct group_info* group_info = &init_groups; /* supplementary groups */
 };
 extern struct cred init_cred;
+/* set up the cred_jar cache (Linux: cred_init, start_kernel) */
+void cred_init();
+/* a copy of current's creds to edit, usage 1 (NULL on ENOMEM) */
+struct cred* prepare_creds();
+/* make new current's objective and subjective creds, consuming the
+ * caller's reference; pdeath_signal and dumpable are reset when the
+ * effective or fs ids change, as Linux's */
+void commit_creds(struct cred* new_cred);
+/* drop a prepared cred that was not committed */
+void abort_creds(struct cred* new_cred);
+/* a reference to task's objective creds (Linux: get_task_cred) */
+const struct cred* get_task_cred(struct task_struct* task);
 static inline const struct cred* get_cred(const struct cred* c)
 {
 	const_cast<struct cred*>(c)->usage.fetch_add(1, std::memory_order_relaxed);
@@ -72,5 +125,5 @@ static inline kgid_t current_fsgid()
  * unchanged and must outlive the override */
 const struct cred* override_creds(const struct cred* new_cred);
 void revert_creds(const struct cred* old);
-/* is gid current's fsgid (no supplementary groups yet: Linux: in_group_p) */
+/* is grp current's fsgid or one of its supplementary groups (Linux: in_group_p) */
 bool in_group_p(kgid_t grp);

@@ -290,6 +290,8 @@ struct task_struct {
 	int exit_state; /* EXIT_ZOMBIE, EXIT_DEAD */
 	int exit_code;
 	int exit_signal;
+	int pdeath_signal; /* sent when the parent dies (prctl PR_SET_PDEATHSIG) */
+	unsigned sched_reset_on_fork : 1; /* SCHED_RESET_ON_FORK (sched_setscheduler) */
 
 	pid_t pid;
 	pid_t tgid;
@@ -324,6 +326,7 @@ struct task_struct {
 	struct completion* vfork_done;
 	user_ptr<int> set_child_tid;   /* CLONE_CHILD_SETTID */
 	user_ptr<int> clear_child_tid; /* CLONE_CHILD_CLEARTID, set_tid_address */
+	user_ptr<void> robust_list;    /* set_robust_list: the futex list head (walked at exit by the futex work) */
 
 	void* worker_private; /* struct kthread of a kthread_create()d thread */
 

@@ -67,12 +67,18 @@ void ktime_get_ts64(struct timespec64* ts);
 
 /* set CLOCK_REALTIME (EINVAL for an invalid timespec) */
 lib::Result<void> do_settimeofday64(const struct timespec64& ts);
+/* settimeofday's and clock_settime's common part (kernel/time/time.cc):
+ * EINVAL for a bad time or zone, EPERM without CAP_SYS_TIME */
+struct timezone;
+lib::Result<void> do_sys_settimeofday64(const struct timespec64* tv, const struct timezone* tz);
 /* the tick on the boot CPU: refresh the coarse clocks */
 void update_wall_time();
 
 /* copy the clocks' parameters to the vDSO's data page (kernel/time/
  * vsyscall.cc); the timekeeping writers call it under timekeeper_lock */
 void update_vsyscall(int64_t offs_real, int64_t coarse_mono);
+/* copy the timezone settimeofday set (sys_tz) to the data page */
+void update_vsyscall_tz(int minuteswest, int dsttime);
 /* the page itself, mapped read-only into every process as [vvar] */
 union vdso_data_store;
 extern union vdso_data_store vdso_data_page;

@@ -32,3 +32,13 @@ void update_vsyscall(int64_t offs_real, int64_t coarse_mono)
 	vd->coarse_mono = coarse_mono;
 	write_seqcount_end(seq);
 }
+
+void update_vsyscall_tz(int minuteswest, int dsttime)
+{
+	struct vdso_data* vd = &vdso_data_page.data;
+	seqcount_t* seq = reinterpret_cast<seqcount_t*>(&vd->seq);
+	write_seqcount_begin(seq);
+	vd->tz_minuteswest = minuteswest;
+	vd->tz_dsttime = dsttime;
+	write_seqcount_end(seq);
+}

@@ -25,6 +25,13 @@
 #define RLIMIT_RTTIME 15
 #define RLIM_NLIMITS 16
 
+/* getpriority/setpriority's `which` */
+#define PRIO_MIN (-20)
+#define PRIO_MAX 20
+#define PRIO_PROCESS 0
+#define PRIO_PGRP 1
+#define PRIO_USER 2
+
 #define RLIM_INFINITY (~0UL)
 #define RLIM64_INFINITY (~0ULL)
 
