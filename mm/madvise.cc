@@ -18,7 +18,10 @@
 #include <kernel/sched.h>
 #include <kernel/syscalls.h>
 #include <kernel/uaccess.h>
+#include <fs/fs.h>
 #include <mm/mm.h>
+#include <mm/pagemap.h>
+#include <uapi/linux/magic.h>
 #include <uapi/linux/mman.h>
 #include "internal.h"
 
@@ -61,9 +64,24 @@ lib::Result<void> madvise_vma(struct vm_area_struct* vma, struct vm_area_struct*
 	struct mm_struct* mm = vma->vm_mm;
 	vm_flags_t newflags = vma->vm_flags;
 	switch (behavior) {
-	case MADV_REMOVE: /* punching holes needs a file (shmem, tmpfs) */
+	case MADV_REMOVE: { /* punch a hole in a shared tmpfs file (Linux: madvise_remove -> fallocate) */
 		*prev = nullptr;
-		return lib::Error{EINVAL};
+		if ((vma->vm_flags & VM_LOCKED) || !vma->vm_file)
+			return lib::Error{EINVAL};
+		if ((vma->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+			return lib::Error{EACCES};
+		struct inode* inode = file_inode(vma->vm_file);
+		if (inode->i_sb->s_magic != TMPFS_MAGIC) /* only tmpfs punches holes here */
+			return lib::Error{EOPNOTSUPP};
+		unsigned long first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
+		unsigned long n = (end - start) >> PAGE_SHIFT;
+		inode_lock(inode);
+		unmap_mapping_range(inode->i_mapping, (long long)first << PAGE_SHIFT, (long long)n << PAGE_SHIFT);
+		truncate_inode_pages_range(inode->i_mapping, first, first + n - 1);
+		inode->i_blocks = mapping_nrpages(inode->i_mapping) * (PAGE_SIZE / 512);
+		inode_unlock(inode);
+		return lib::ok();
+	}
 	case MADV_WILLNEED:
 	case MADV_COLD:
 	case MADV_PAGEOUT:
@@ -211,8 +229,17 @@ SYSCALL_DEFINE3(mincore, unsigned long, start, size_t, len, user_ptr<unsigned ch
 				struct vm_area_struct* vma = vma_lookup(mm, addr);
 				if (!vma)
 					return lib::Error{ENOMEM};
-				/* resident: a PTE maps it (no swap, no page cache yet) */
-				tmp[i] = user_page_present(mm, addr) ? 1 : 0;
+				/* resident: a PTE maps it, or (a file, shmem too) its
+				 * page is in the page cache (no swap) */
+				bool present = user_page_present(mm, addr);
+				if (!present && vma->vm_file) {
+					unsigned long pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+					if (struct page* p = find_get_page(file_inode(vma->vm_file)->i_mapping, pgoff)) {
+						put_page(p);
+						present = true;
+					}
+				}
+				tmp[i] = present ? 1 : 0;
 			}
 		}
 		if (copy_to_user(vec, tmp, n))
