@@ -552,6 +552,7 @@ lib::Result<void> dup_mmap(struct mm_struct* mm, struct mm_struct* oldmm)
 			tmp->vm_ops->open(tmp);
 		/* in order, each after the last: link at the rightmost spot */
 		__vma_link(mm, tmp, prev, rb_link, rb_parent);
+		vma_link_file(tmp);
 		rb_link = &tmp->vm_rb.rb_right;
 		rb_parent = &tmp->vm_rb;
 		prev = tmp;

@@ -43,7 +43,10 @@ void node_free(lib::radix_tree_node* n, void*)
 const lib::radix_tree_ops page_tree_ops = {node_alloc, node_free, nullptr};
 } // namespace
 
-address_space::address_space() : i_pages(&page_tree_ops), nrpages(0), a_ops(nullptr), gfp_mask(GFP_KERNEL) {}
+address_space::address_space() : i_pages(&page_tree_ops), nrpages(0), a_ops(nullptr), gfp_mask(GFP_KERNEL)
+{
+	init_rwsem(&i_mmap_rwsem);
+}
 
 void radix_tree_init()
 {
@@ -93,7 +96,11 @@ static void delete_from_page_cache(struct address_space* mapping, struct page* p
 
 void truncate_inode_pages(struct address_space* mapping, loff_t lstart)
 {
-	unsigned long start = (lstart + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	truncate_inode_pages_range(mapping, (lstart + PAGE_SIZE - 1) >> PAGE_SHIFT, ~0UL);
+}
+
+void truncate_inode_pages_range(struct address_space* mapping, unsigned long start, unsigned long end)
+{
 	for (;;) {
 		struct page* page;
 		{
@@ -101,7 +108,7 @@ void truncate_inode_pages(struct address_space* mapping, loff_t lstart)
 			unsigned long idx = start;
 			page = static_cast<struct page*>(mapping->i_pages.find_from(&idx));
 		}
-		if (!page)
+		if (!page || page->index > end)
 			return;
 		delete_from_page_cache(mapping, page);
 	}
@@ -112,7 +119,13 @@ void truncate_setsize(struct inode* inode, loff_t newsize)
 	loff_t old = inode->i_size;
 	inode->i_size = newsize;
 	if (newsize < old) {
+		/* the mappings first: a page past the new end faults again and
+		 * gets SIGBUS (Linux: truncate_pagecache unmaps, truncates, and
+		 * unmaps again for a racing fault) */
+		loff_t holebegin = (newsize + PAGE_SIZE - 1) & ~(loff_t)(PAGE_SIZE - 1);
+		unmap_mapping_range(inode->i_mapping, holebegin, 0);
 		truncate_inode_pages(inode->i_mapping, newsize);
+		unmap_mapping_range(inode->i_mapping, holebegin, 0);
 		/* the partial page keeps no stale bytes past the new end */
 		if (newsize & (PAGE_SIZE - 1)) {
 			if (struct page* p = find_get_page(inode->i_mapping, newsize >> PAGE_SHIFT)) {

@@ -140,29 +140,3 @@ lib::Result<void> mm_populate(unsigned long start, unsigned long len)
 	}
 	return lib::ok();
 }
-
-/*
- * STAND-INS until the entry branch's arch/x86_64/lib/usercopy is merged:
- * copy_to_user/copy_from_user through access_remote_vm on current's mm
- * (slow, but right: a bad address copies nothing).  Weak: the real ones
- * replace them.
- */
-#include <kernel/uaccess.h>
-
-__attribute__((weak)) unsigned long copy_to_user(user_ptr<void> to, const void* from, unsigned long n)
-{
-	if (!n)
-		return 0;
-	if (!access_ok(to, n) || !current->mm || n > 0x7fffffff)
-		return n;
-	return n - (unsigned long)access_remote_vm(current->mm, to.addr(), const_cast<void*>(from), int(n), FOLL_WRITE);
-}
-
-__attribute__((weak)) unsigned long copy_from_user(void* to, user_ptr<const void> from, unsigned long n)
-{
-	if (!n)
-		return 0;
-	if (!access_ok(from, n) || !current->mm || n > 0x7fffffff)
-		return n;
-	return n - (unsigned long)access_remote_vm(current->mm, from.addr(), to, int(n), 0);
-}

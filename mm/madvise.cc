@@ -9,16 +9,21 @@
  * page cache; NORMAL/RANDOM/SEQUENTIAL/DONTFORK/DOFORK/WIPEONFORK/
  * KEEPONFORK/DONTDUMP/DODUMP/HUGEPAGE/NOHUGEPAGE set or clear their VMA
  * flags (split or merged as mprotect does); POPULATE_READ/WRITE fault the
- * pages in; MERGEABLE/UNMERGEABLE are accepted (no KSM); an unknown advice
+ * pages in; MERGEABLE/UNMERGEABLE are accepted (no KSM); REMOVE punches a
+ * hole in a shared tmpfs mapping's file (shmem too); an unknown advice
  * is EINVAL.  A hole in the range is ENOMEM after the rest is done.
  *
- * Lock order: mmap_lock for writing (Linux reads for some advice).
+ * Lock order: mmap_lock for writing (Linux reads for some advice);
+ * REMOVE drops it before taking the file's i_rwsem.
  */
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/syscalls.h>
 #include <kernel/uaccess.h>
+#include <fs/fs.h>
 #include <mm/mm.h>
+#include <mm/pagemap.h>
+#include <uapi/linux/magic.h>
 #include <uapi/linux/mman.h>
 #include "internal.h"
 
@@ -61,8 +66,8 @@ lib::Result<void> madvise_vma(struct vm_area_struct* vma, struct vm_area_struct*
 	struct mm_struct* mm = vma->vm_mm;
 	vm_flags_t newflags = vma->vm_flags;
 	switch (behavior) {
-	case MADV_REMOVE: /* punching holes needs a file (shmem, tmpfs) */
-		*prev = nullptr;
+	case MADV_REMOVE: /* madvise_remove below, outside mmap_lock */
+		*prev = vma;
 		return lib::Error{EINVAL};
 	case MADV_WILLNEED:
 	case MADV_COLD:
@@ -141,6 +146,53 @@ lib::Result<void> madvise_vma(struct vm_area_struct* vma, struct vm_area_struct*
 }
 } // namespace
 
+/*
+ * MADV_REMOVE: punch a hole in the shared tmpfs file behind each VMA of
+ * [start, end) (Linux: madvise_remove -> vfs_fallocate(PUNCH_HOLE)).  The
+ * file's i_rwsem ranks above mmap_lock (a write(2) may fault under it), so
+ * each VMA is looked at under mmap_lock, which is dropped before the file
+ * is locked, as Linux does.
+ */
+static lib::Result<void> madvise_remove(struct mm_struct* mm, unsigned long start, unsigned long end)
+{
+	bool unmapped = false;
+	while (start < end) {
+		struct file* file;
+		unsigned long first, n;
+		{
+			mmap_read_guard g(mm);
+			struct vm_area_struct* vma = find_vma(mm, start);
+			if (!vma || vma->vm_start >= end)
+				return lib::Error{ENOMEM};
+			if (start < vma->vm_start) {
+				unmapped = true;
+				start = vma->vm_start;
+			}
+			if ((vma->vm_flags & VM_LOCKED) || !vma->vm_file)
+				return lib::Error{EINVAL};
+			if ((vma->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+				return lib::Error{EACCES};
+			if (file_inode(vma->vm_file)->i_sb->s_magic != TMPFS_MAGIC) /* only tmpfs punches holes */
+				return lib::Error{EOPNOTSUPP};
+			unsigned long stop = vma->vm_end < end ? vma->vm_end : end;
+			first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
+			n = (stop - start) >> PAGE_SHIFT;
+			file = get_file(vma->vm_file);
+			start = stop;
+		}
+		struct inode* inode = file_inode(file);
+		inode_lock(inode);
+		unmap_mapping_range(inode->i_mapping, (long long)first << PAGE_SHIFT, (long long)n << PAGE_SHIFT);
+		truncate_inode_pages_range(inode->i_mapping, first, first + n - 1);
+		inode->i_blocks = mapping_nrpages(inode->i_mapping) * (PAGE_SIZE / 512);
+		inode_unlock(inode);
+		fput(file);
+	}
+	if (unmapped)
+		return lib::Error{ENOMEM};
+	return lib::ok();
+}
+
 lib::Result<void> do_madvise(struct mm_struct* mm, unsigned long start, size_t len_in, int behavior)
 {
 	if (!madvise_behavior_valid(behavior))
@@ -155,6 +207,8 @@ lib::Result<void> do_madvise(struct mm_struct* mm, unsigned long start, size_t l
 		return lib::Error{EINVAL};
 	if (end == start)
 		return lib::ok();
+	if (behavior == MADV_REMOVE)
+		return madvise_remove(mm, start, end);
 	mmap_write_guard g(mm);
 	bool unmapped = false;
 	struct vm_area_struct* prev;
@@ -211,8 +265,17 @@ SYSCALL_DEFINE3(mincore, unsigned long, start, size_t, len, user_ptr<unsigned ch
 				struct vm_area_struct* vma = vma_lookup(mm, addr);
 				if (!vma)
 					return lib::Error{ENOMEM};
-				/* resident: a PTE maps it (no swap, no page cache yet) */
-				tmp[i] = user_page_present(mm, addr) ? 1 : 0;
+				/* resident: a PTE maps it, or (a file, shmem too) its
+				 * page is in the page cache (no swap) */
+				bool present = user_page_present(mm, addr);
+				if (!present && vma->vm_file) {
+					unsigned long pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+					if (struct page* p = find_get_page(file_inode(vma->vm_file)->i_mapping, pgoff)) {
+						put_page(p);
+						present = true;
+					}
+				}
+				tmp[i] = present ? 1 : 0;
 			}
 		}
 		if (copy_to_user(vec, tmp, n))

@@ -21,13 +21,20 @@
  * page is freed only after every CPU that may cache its translation has
  * flushed it (struct mmu_gather: flush, then free).
  *
+ * Page-table pages are freed when no VMA covers their range any more:
+ * munmap (free_pgtables between the VMAs around the hole) and exit.
+ * unmap_mapping_range zaps a file's pages in every mm that maps them,
+ * through the file's i_mmap list, without those mms' mmap_lock: a VMA
+ * leaves i_mmap before its page tables can be freed.
+ *
  * Lock order (<kernel/lock_order.h>): mmap_lock (read for faults, write
- * for unmapping and fork) -> mm->page_table_lock (installing tables and
+ * for unmapping and fork) -> mapping->i_mmap_rwsem -> mm->page_table_lock (installing tables and
  * changing PTEs; never held across an allocation or a TLB flush).  PTE
  * updates are atomic (the CPU sets accessed/dirty bits concurrently).
  */
 #include <arch/mmu_context.h>
 #include <arch/processor.h>
+#include <fs/fs.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/string.h>
@@ -447,22 +454,76 @@ void zap_page_range(struct vm_area_struct* vma, unsigned long start, unsigned lo
 	zap_range(tlb, vma, start, end);
 }
 
+namespace
+{
+/* a PTE table with no entry left (what free_pgtables may free) */
+bool pte_table_empty(const uint64_t* pte)
+{
+	for (unsigned i = 0; i < PTRS_PER_TABLE; i++)
+		if (pte[i])
+			return false;
+	return true;
+}
+
+/* under table (its entries each map 1 << shift bytes from base), free
+ * every lower table whose whole range lies in [floor, ceiling); recurse
+ * into those that straddle floor or ceiling (Linux: free_pgd_range and
+ * its pud/pmd/pte levels, with the same floor/ceiling rule) */
+void free_tables_in(mmu_gather& tlb, struct mm_struct* mm, uint64_t* table, unsigned shift, unsigned long base,
+                    unsigned long floor, unsigned long ceiling)
+{
+	unsigned long size = 1UL << shift;
+	unsigned first = floor > base ? unsigned((floor - base) >> shift) : 0;
+	for (unsigned i = first; i < PTRS_PER_TABLE; i++) {
+		unsigned long s = base + i * size, e = s + size;
+		if (s >= ceiling)
+			break;
+		uint64_t ent = load(&table[i]);
+		if (!(ent & _PAGE_PRESENT))
+			continue;
+		if (s >= floor && e <= ceiling) {
+			if (shift == PMD_SHIFT && WARN_ON_ONCE(!pte_table_empty(table_of(ent))))
+				continue; /* a PTE left behind: a bug; keep the table */
+			store(&table[i], 0);
+			if (shift > PMD_SHIFT)
+				free_table_tree(tlb, mm, table_of(ent), shift == PGDIR_SHIFT ? 2 : 1);
+			tlb.remove_table(pte_page(ent));
+			mm->pgtables_bytes.fetch_sub(PAGE_SIZE);
+		} else if (shift > PMD_SHIFT) {
+			free_tables_in(tlb, mm, table_of(ent), shift - 9, s, floor, ceiling);
+		}
+	}
+}
+} // namespace
+
 void free_pgtables(struct mm_struct* mm, unsigned long floor, unsigned long ceiling)
 {
-	/* whole user half only: the tables of an unmapped middle range stay
-	 * until exit (Linux frees those between floor and ceiling too) */
-	if (WARN_ON(floor != 0 || ceiling < TASK_SIZE_MAX))
+	if (ceiling > USER_PGTABLES_CEILING)
+		ceiling = USER_PGTABLES_CEILING;
+	/* whole tables only: a PTE table covers 2 MiB, so the VMAs just
+	 * outside [floor, ceiling) keep the tables they share with the hole */
+	if (floor >= ceiling)
 		return;
 	mmu_gather tlb(mm);
-	for (unsigned i = 0; i < PTRS_PER_TABLE / 2; i++) {
-		uint64_t e = mm->pgd[i];
-		if (!(e & _PAGE_PRESENT))
+	free_tables_in(tlb, mm, mm->pgd, PGDIR_SHIFT, 0, floor, ceiling);
+}
+
+void unmap_mapping_range(struct address_space* mapping, long long holebegin, long long holelen)
+{
+	unsigned long first = (unsigned long)holebegin >> PAGE_SHIFT;
+	unsigned long last = holelen ? first + (((unsigned long)holelen + PAGE_SIZE - 1) >> PAGE_SHIFT) - 1 : ~0UL;
+	down_read(&mapping->i_mmap_rwsem);
+	struct vm_area_struct* vma;
+	list_for_each_entry(vma, &mapping->i_mmap, shared) {
+		unsigned long vfirst = vma->vm_pgoff, vlast = vfirst + vma_pages(vma) - 1;
+		if (vlast < first || vfirst > last)
 			continue;
-		mm->pgd[i] = 0;
-		free_table_tree(tlb, mm, table_of(e), 2);
-		tlb.remove_table(pte_page(e));
-		mm->pgtables_bytes.fetch_sub(PAGE_SIZE);
+		unsigned long zf = first > vfirst ? first : vfirst;
+		unsigned long zl = last < vlast ? last : vlast;
+		zap_page_range(vma, vma->vm_start + ((zf - vfirst) << PAGE_SHIFT),
+		               vma->vm_start + ((zl - vfirst + 1) << PAGE_SHIFT));
 	}
+	up_read(&mapping->i_mmap_rwsem);
 }
 
 void exit_mmap_pages(struct mm_struct* mm)

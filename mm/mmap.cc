@@ -16,8 +16,17 @@
  * by their flags (vm_stat_account).  map_count never exceeds
  * sysctl_max_map_count by a split or a new mapping.
  *
- * Lock order (<kernel/lock_order.h>): mmap_lock -> page_table_lock (in
- * mm/memory.cc) -> the page and slab allocators.
+ * A file VMA is on its file's i_mapping->i_mmap list while it is in the
+ * tree (vma_link_file), so truncation can unmap it; munmap takes the VMAs
+ * off that list and out of the tree, zaps them, then frees the
+ * page-table pages only they used (free_pgtables between the neighbours).
+ *
+ * Overcommit: Linux's default heuristic (OVERCOMMIT_GUESS): a private
+ * writable mapping (VM_ACCOUNT) larger than RAM is ENOMEM unless
+ * MAP_NORESERVE; nothing is counted across calls.
+ *
+ * Lock order (<kernel/lock_order.h>): mmap_lock -> i_mmap_rwsem ->
+ * page_table_lock (in mm/memory.cc) -> the page and slab allocators.
  */
 #include <arch/archrandom.h>
 #include <arch/mmu_context.h>
@@ -35,6 +44,7 @@
 #include <fs/mount.h>
 #include <lib/string.h>
 #include <mm/mm.h>
+#include <mm/page_alloc.h>
 #include <mm/slab.h>
 #include <uapi/linux/mman.h>
 #include <uapi/linux/personality.h>
@@ -97,6 +107,7 @@ struct vm_area_struct* vm_area_alloc(struct mm_struct* mm)
 	lib::memset(static_cast<void*>(vma), 0, sizeof(*vma));
 	vma->vm_mm = mm;
 	RB_CLEAR_NODE(&vma->vm_rb);
+	vma->shared.init();
 	return vma;
 }
 
@@ -108,6 +119,7 @@ struct vm_area_struct* vm_area_dup(struct vm_area_struct* orig)
 	lib::memcpy(static_cast<void*>(vma), orig, sizeof(*vma));
 	vma->vm_next = vma->vm_prev = nullptr;
 	RB_CLEAR_NODE(&vma->vm_rb);
+	vma->shared.init(); /* not on the file's i_mmap until vma_link_file */
 	return vma;
 }
 
@@ -116,9 +128,46 @@ void vm_area_free(struct vm_area_struct* vma)
 	kmem_cache_free(vm_area_cachep, vma);
 }
 
-/* close, drop the file, free (Linux: remove_vma) */
+static struct address_space* vma_mapping(struct vm_area_struct* vma)
+{
+	return file_inode(vma->vm_file)->i_mapping;
+}
+
+void vma_link_file(struct vm_area_struct* vma)
+{
+	if (!vma->vm_file)
+		return;
+	struct address_space* mapping = vma_mapping(vma);
+	down_write(&mapping->i_mmap_rwsem);
+	mapping->i_mmap.add_tail(&vma->shared);
+	up_write(&mapping->i_mmap_rwsem);
+}
+
+void vma_unlink_file(struct vm_area_struct* vma)
+{
+	if (!vma->vm_file)
+		return;
+	struct address_space* mapping = vma_mapping(vma);
+	down_write(&mapping->i_mmap_rwsem);
+	vma->shared.del_init(); /* no-op when not linked (del_init of a self-linked node) */
+	up_write(&mapping->i_mmap_rwsem);
+}
+
+bool vm_enough_memory(unsigned long pages)
+{
+	return pages <= totalram_pages(); /* + total_swap_pages: no swap */
+}
+
+/* the VM_ACCOUNT rule (Linux: accountable_mapping): private writable memory */
+static bool accountable_mapping(vm_flags_t vm_flags)
+{
+	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
+}
+
+/* close, drop the file, free (Linux: remove_vma); off i_mmap already */
 static void remove_vma(struct vm_area_struct* vma)
 {
+	vma_unlink_file(vma);
 	if (vma->vm_ops && vma->vm_ops->close)
 		vma->vm_ops->close(vma);
 	if (vma->vm_file)
@@ -256,6 +305,7 @@ lib::Result<void> __split_vma(struct mm_struct* mm, struct vm_area_struct* vma, 
 	vma_bounds_changed(mm, vma);
 	/* cannot overlap: n covers what vma just gave up */
 	WARN_ON(__insert_vm_struct(mm, n).is_err());
+	vma_link_file(n);
 	return lib::ok();
 }
 
@@ -277,6 +327,7 @@ static bool is_mergeable_vma(struct vm_area_struct* vma, struct file* file, vm_f
 static void merge_remove(struct mm_struct* mm, struct vm_area_struct* vma)
 {
 	__vma_unlink(mm, vma);
+	vma_unlink_file(vma);
 	if (vma->vm_file)
 		fput(vma->vm_file);
 	vm_area_free(vma);
@@ -590,14 +641,26 @@ lib::Result<void> do_munmap(struct mm_struct* mm, unsigned long start, size_t le
 	if (last && end > last->vm_start)
 		TRY(__split_vma(mm, last, end, 1));
 	vma = find_vma(mm, start);
-	/* detach [start, end): the VMAs leave the tree, their pages go */
+	struct vm_area_struct* prev = vma ? vma->vm_prev : nullptr;
+	/* detach [start, end): the VMAs leave the tree and their file's
+	 * i_mmap (so truncation no longer walks their page tables), their
+	 * pages go, then the page-table pages only they used */
+	struct vm_area_struct* detached = nullptr;
 	while (vma && vma->vm_start < end) {
 		struct vm_area_struct* next = vma->vm_next;
-		zap_page_range(vma, vma->vm_start, vma->vm_end);
 		account_vma(mm, vma, -long(vma_pages(vma)));
 		__vma_unlink(mm, vma);
-		remove_vma(vma);
+		vma_unlink_file(vma);
+		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		vma->vm_next = detached;
+		detached = vma;
 		vma = next;
+	}
+	free_pgtables(mm, prev ? prev->vm_end : 0, vma ? vma->vm_start : USER_PGTABLES_CEILING);
+	while (detached) {
+		struct vm_area_struct* next = detached->vm_next;
+		remove_vma(detached);
+		detached = next;
 	}
 	return lib::ok();
 }
@@ -649,11 +712,15 @@ static lib::Result<unsigned long> mmap_region(struct file* file, unsigned long a
 		if (!may_expand_vm(mm, vm_flags, (len >> PAGE_SHIFT) - nr_pages))
 			return lib::Error{ENOMEM};
 	}
-	/* MAP_FIXED over old mappings: they go first */
+	/* MAP_FIXED over old mappings: they go first (as Linux, nothing is
+	 * unmapped when that would split past vm.max_map_count) */
 	if (do_munmap(mm, addr, len).is_err())
 		return lib::Error{ENOMEM};
-	if (!file && !(vm_flags & VM_SHARED) && (vm_flags & VM_WRITE) && !(vm_flags & VM_NORESERVE))
-		vm_flags |= VM_ACCOUNT; /* private writable memory counts against the commit limit */
+	if (accountable_mapping(vm_flags)) { /* private writable memory is promised: overcommit check */
+		if (!vm_enough_memory(len >> PAGE_SHIFT))
+			return lib::Error{ENOMEM};
+		vm_flags |= VM_ACCOUNT;
+	}
 
 	struct vm_area_struct* prev;
 	struct rb_node** rb_link;
@@ -668,8 +735,7 @@ static lib::Result<unsigned long> mmap_region(struct file* file, unsigned long a
 			return addr;
 		}
 	}
-	if (mm->map_count >= sysctl_max_map_count)
-		return lib::Error{ENOMEM};
+	/* no map_count check here: do_mmap's and do_munmap's are Linux's */
 	struct vm_area_struct* vma = vm_area_alloc(mm);
 	if (!vma)
 		return lib::Error{ENOMEM};
@@ -678,7 +744,13 @@ static lib::Result<unsigned long> mmap_region(struct file* file, unsigned long a
 	vma->vm_flags = vm_flags;
 	vma->vm_page_prot = vm_get_page_prot(vm_flags);
 	vma->vm_pgoff = pgoff;
-	if (file) {
+	if (!file && (vm_flags & VM_SHARED)) { /* shared anonymous memory: a tmpfs file */
+		lib::Result<void> r = shmem_zero_setup(vma);
+		if (r.is_err()) {
+			vm_area_free(vma);
+			return lib::Error{r.error()};
+		}
+	} else if (file) {
 		vma->vm_file = get_file(file);
 		lib::Result<void> r = mmap_file(file, vma);
 		if (r.is_err()) {
@@ -690,9 +762,16 @@ static lib::Result<unsigned long> mmap_region(struct file* file, unsigned long a
 		TRY(find_vma_links(mm, vma->vm_start, vma->vm_end, &prev, &rb_link, &rb_parent));
 	}
 	__vma_link(mm, vma, prev, rb_link, rb_parent);
+	vma_link_file(vma);
 	account_vma(mm, vma, long(vma_pages(vma)));
 	return addr;
 }
+
+/* the flags every kernel accepts with MAP_SHARED (Linux: LEGACY_MAP_MASK) */
+static constexpr unsigned long LEGACY_MAP_MASK = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE |
+                                                 MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED |
+                                                 MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK |
+                                                 MAP_HUGETLB;
 
 lib::Result<unsigned long> do_mmap(struct file* file, unsigned long addr, unsigned long len, unsigned long prot,
                                    unsigned long flags, unsigned long pgoff, unsigned long* populate)
@@ -724,7 +803,13 @@ lib::Result<unsigned long> do_mmap(struct file* file, unsigned long addr, unsign
 	if (file) {
 		switch (flags & MAP_TYPE) {
 		case MAP_SHARED:
+			/* unknown flags are ignored with MAP_SHARED, refused with
+			 * MAP_SHARED_VALIDATE (no file here supports MAP_SYNC) */
+			flags &= LEGACY_MAP_MASK;
+			[[fallthrough]];
 		case MAP_SHARED_VALIDATE:
+			if (flags & ~LEGACY_MAP_MASK)
+				return lib::Error{EOPNOTSUPP};
 			vm_flags |= VM_SHARED | VM_MAYSHARE;
 			break;
 		case MAP_PRIVATE:
@@ -732,20 +817,16 @@ lib::Result<unsigned long> do_mmap(struct file* file, unsigned long addr, unsign
 		default:
 			return lib::Error{EINVAL};
 		}
+		if (vm_flags & VM_GROWSDOWN)
+			return lib::Error{EINVAL};
 	} else {
-		switch (flags & MAP_TYPE) {
+		switch (flags & MAP_TYPE) { /* MAP_SHARED_VALIDATE too is EINVAL here, as Linux 6.1 */
 		case MAP_SHARED:
-		case MAP_SHARED_VALIDATE: {
 			if (vm_flags & VM_GROWSDOWN)
 				return lib::Error{EINVAL};
-			/* shared anonymous memory is shmem (the VFS branch): refused loudly */
-			static bool warned;
-			if (!warned) {
-				warned = true;
-				pr_warn("mmap: MAP_SHARED|MAP_ANONYMOUS needs shmem, not there yet: ENOMEM\n");
-			}
-			return lib::Error{ENOMEM};
-		}
+			pgoff = 0; /* the offset in the shmem file */
+			vm_flags |= VM_SHARED | VM_MAYSHARE;
+			break;
 		case MAP_PRIVATE:
 			pgoff = addr >> PAGE_SHIFT;
 			break;
@@ -816,6 +897,8 @@ static lib::Result<void> do_brk_flags(unsigned long addr, unsigned long len, uns
 	if (!may_expand_vm(mm, flags, len >> PAGE_SHIFT))
 		return lib::Error{ENOMEM};
 	if (mm->map_count > sysctl_max_map_count)
+		return lib::Error{ENOMEM};
+	if (!vm_enough_memory(len >> PAGE_SHIFT))
 		return lib::Error{ENOMEM};
 	struct vm_area_struct* prev;
 	struct rb_node** rb_link;
@@ -909,8 +992,11 @@ SYSCALL_DEFINE1(brk, unsigned long, brk)
  * ================================================================ */
 void exit_mmap(struct mm_struct* mm)
 {
+	/* off the files' i_mmap first: truncation must not walk these tables */
+	for (struct vm_area_struct* v = mm->mmap; v; v = v->vm_next)
+		vma_unlink_file(v);
 	exit_mmap_pages(mm);
-	free_pgtables(mm, 0, TASK_SIZE_MAX);
+	free_pgtables(mm, 0, USER_PGTABLES_CEILING);
 	struct vm_area_struct* vma = mm->mmap;
 	while (vma) {
 		struct vm_area_struct* next = vma->vm_next;

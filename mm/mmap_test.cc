@@ -20,6 +20,7 @@
 #include <kernel/sched/signal.h>
 #include <kernel/syscalls.h>
 #include <lib/string.h>
+#include <fs/fs.h>
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
@@ -193,6 +194,51 @@ KTEST(mm, alloc_and_free_give_everything_back)
 	KEXPECT_EQ(after.free_pages, before.free_pages);
 }
 
+/* munmap gives back the pages and the page-table pages (free_pgtables
+ * between the neighbours), so many cycles leave the free count where it
+ * was; shared anonymous memory (shmem) gives back its file and pages */
+KTEST(mm, map_unmap_cycles_leak_nothing)
+{
+	{ /* warm up: the slab caches a shmem file uses get their pages now */
+		test_mm w;
+		KASSERT_TRUE(w.mm != nullptr);
+		unsigned long s = map_anon(0, P, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE).value_or(0);
+		KASSERT_NE(s, 0u);
+		KASSERT_OK(vm_munmap(s, P));
+	}
+	footprint before = footprint::now();
+	{
+		test_mm t;
+		KASSERT_TRUE(t.mm != nullptr);
+		struct mm_struct* mm = t.mm;
+		/* a neighbour that stays, sharing a PTE table with the first range */
+		KASSERT_EQ(map_anon(0x40000000 - P, P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE)
+		               .value_or(0),
+		           0x40000000u - P);
+		long tables = mm->pgtables_bytes.load();
+		long files = nr_files();
+		for (int i = 0; i < 100; i++) {
+			/* each range in its own PUD (1 GiB) and PMD: new tables each time */
+			unsigned long a = 0x40000000UL + (unsigned long)(i % 7) * (1UL << 30) + (unsigned long)(i % 5) * (2UL << 20);
+			KASSERT_EQ(map_anon(a, 16 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE).value_or(0),
+			           a);
+			unsigned long s = map_anon(0, 8 * P, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE).value_or(0);
+			KASSERT_NE(s, 0u);
+			KEXPECT_EQ(get_mm_counter(mm, MM_ANONPAGES), 17u);
+			KASSERT_OK(vm_munmap(a, 16 * P));
+			KASSERT_OK(vm_munmap(s, 8 * P));
+			KEXPECT_EQ(mm->pgtables_bytes.load(), tables); /* the tables only those used are gone */
+		}
+		KEXPECT_EQ(nr_files(), files);
+		KEXPECT_EQ(get_mm_counter(mm, MM_ANONPAGES), 1u);
+		KEXPECT_EQ(validate_mm(mm), 0);
+	}
+	footprint after = footprint::now();
+	KEXPECT_EQ(after.mms, before.mms);
+	KEXPECT_EQ(after.vmas, before.vmas);
+	KEXPECT_EQ(after.free_pages, before.free_pages);
+}
+
 KTEST(mm, mmap_munmap_split_and_merge)
 {
 	test_mm t;
@@ -249,7 +295,8 @@ KTEST(mm, errnos)
 	KEXPECT_ERR(map_anon(0x10000001, P, PROT_READ, MAP_PRIVATE | MAP_FIXED), EINVAL);
 	KEXPECT_ERR(map_anon(0, P, PROT_READ, 0), EINVAL);          /* no MAP_TYPE */
 	KEXPECT_ERR(map_anon(0, P, PROT_READ, MAP_TYPE), EINVAL);   /* 0xf */
-	KEXPECT_ERR(map_anon(0, P, PROT_READ, MAP_SHARED), ENOMEM); /* shmem not there yet */
+	KEXPECT_ERR(map_anon(0, P, PROT_READ, MAP_SHARED_VALIDATE), EINVAL); /* anonymous: as Linux 6.1 */
+	KEXPECT_ERR(map_anon(0, P, PROT_READ, MAP_SHARED | MAP_GROWSDOWN), EINVAL);
 	KEXPECT_ERR(map_anon(0, ~0UL - P, PROT_READ, MAP_PRIVATE), ENOMEM);
 	KEXPECT_ERR(map_anon(TASK_SIZE_MAX - P, 2 * P, PROT_READ, MAP_PRIVATE | MAP_FIXED), ENOMEM);
 	KEXPECT_ERR(vm_mmap(nullptr, 0, P, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 1), EINVAL); /* unaligned offset */
@@ -272,6 +319,8 @@ KTEST(mm, errnos)
 	int saved = sysctl_max_map_count;
 	sysctl_max_map_count = mm->map_count;
 	KEXPECT_ERR(vm_munmap(0x20000000 + P, P), ENOMEM);
+	/* a new VMA at the limit is refused only above it (do_mmap's check, Linux's) */
+	sysctl_max_map_count = mm->map_count - 1;
 	KEXPECT_ERR(map_anon(0x40000000, P, PROT_READ, MAP_PRIVATE | MAP_FIXED), ENOMEM);
 	sysctl_max_map_count = saved;
 	KEXPECT_EQ(validate_mm(mm), 0);

@@ -32,8 +32,11 @@ lib::Result<void> mprotect_fixup(struct vm_area_struct* vma, struct vm_area_stru
 	long nrpages = long((end - start) >> PAGE_SHIFT);
 	/* private memory made writable now counts against the commit limit */
 	if ((newflags & VM_WRITE) && !(oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE)) &&
-	    !vma->vm_file)
+	    !vma->vm_file) {
+		if (!vm_enough_memory(nrpages))
+			return lib::Error{ENOMEM};
 		newflags |= VM_ACCOUNT;
+	}
 	struct vm_area_struct* v = TRY(vma_modify_flags(mm, vma, *pprev, start, end, newflags));
 	*pprev = v;
 	change_protection(v, start, end, v->vm_page_prot);

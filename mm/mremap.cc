@@ -45,6 +45,8 @@ lib::Result<struct vm_area_struct*> vma_to_resize(unsigned long addr, unsigned l
 		return lib::Error{EAGAIN};
 	if (!may_expand_vm(mm, vma->vm_flags, (new_len - old_len) >> PAGE_SHIFT))
 		return lib::Error{ENOMEM};
+	if ((vma->vm_flags & VM_ACCOUNT) && !vm_enough_memory((new_len - old_len) >> PAGE_SHIFT))
+		return lib::Error{ENOMEM};
 	return vma;
 }
 
@@ -76,13 +78,19 @@ lib::Result<unsigned long> move_vma(struct vm_area_struct* vma, unsigned long ol
 	if (new_vma->vm_ops && new_vma->vm_ops->open)
 		new_vma->vm_ops->open(new_vma);
 	if (__insert_vm_struct(mm, new_vma).is_err()) {
+		if (new_vma->vm_file)
+			fput(new_vma->vm_file);
 		vm_area_free(new_vma);
 		return lib::Error{ENOMEM};
 	}
+	vma_link_file(new_vma);
 	lib::Result<void> moved = move_page_tables(vma, old_addr, new_vma, new_addr, old_len);
 	if (moved.is_err()) { /* put back what moved, drop the new VMA (Linux does the same) */
 		(void)move_page_tables(new_vma, new_addr, vma, old_addr, old_len);
 		__vma_unlink(mm, new_vma);
+		vma_unlink_file(new_vma);
+		if (new_vma->vm_file)
+			fput(new_vma->vm_file);
 		vm_area_free(new_vma);
 		return lib::Error{ENOMEM};
 	}

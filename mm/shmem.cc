@@ -11,11 +11,25 @@
  * unlimited, as Linux.  There is no swap: tmpfs pages stay in the page
  * cache.  rootfs is a tmpfs instance with the default limits (Linux uses
  * tmpfs for rootfs when CONFIG_TMPFS is set and no root= is given).
+ *
+ * Shared anonymous memory (mmap MAP_SHARED|MAP_ANONYMOUS) is a tmpfs file
+ * of the mapping's size on shm_mnt, an internal instance mounted at boot,
+ * with an unhashed dentry "dev/zero" (Linux: shmem_zero_setup,
+ * shmem_kernel_file_setup): its pages are that file's page cache, so every
+ * mapping of it (mremap's duplicate, fork's copy) shares them; the last
+ * fput frees the file, its inode and its pages.
  */
+#include <fs/dcache.h>
 #include <fs/fs.h>
+#include <fs/mount.h>
 #include <fs/ramfs.h>
 #include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <mm/mm.h>
 #include <mm/page_alloc.h>
+#include <lib/string.h>
+#include <uapi/linux/fcntl.h>
 #include <uapi/linux/magic.h>
 
 namespace
@@ -80,9 +94,58 @@ struct file_system_type shmem_fs_type = {
     .kill_sb = ramfs_kill_sb,
 };
 
+/* the internal tmpfs instance behind shared anonymous memory (Linux: shm_mnt) */
+static struct vfsmount* shm_mnt;
+
 void shmem_init()
 {
 	WARN_ON(register_filesystem(&shmem_fs_type).is_err());
+	lib::Result<struct vfsmount*> m = kern_mount(&shmem_fs_type);
+	if (m.is_err())
+		panic("Could not kern_mount tmpfs (%d)", -m.error());
+	shm_mnt = m.value();
+}
+
+/*
+ * A tmpfs file of size bytes in no directory, opened read-write (Linux:
+ * shmem_kernel_file_setup / __shmem_file_setup): its dentry is unhashed
+ * under shm_mnt's root, so no lookup finds it and the last fput frees the
+ * dentry, the inode and its pages.  Unless flags has VM_NORESERVE the size
+ * must fit the heuristic overcommit check (ENOMEM).
+ */
+lib::Result<struct file*> shmem_kernel_file_setup(const char* name, loff_t size, unsigned long flags)
+{
+	if (size < 0 || size > MAX_LFS_FILESIZE)
+		return lib::Error{EINVAL};
+	if (!(flags & VM_NORESERVE) && !vm_enough_memory((size + PAGE_SIZE - 1) >> PAGE_SHIFT))
+		return lib::Error{ENOMEM};
+	struct super_block* sb = shm_mnt->mnt_sb;
+	struct inode* inode = TRY(ramfs_get_inode(sb, nullptr, S_IFREG | S_IRWXUGO, 0));
+	inode->i_size = size;
+	struct qstr q = {name, (unsigned int)lib::strlen(name), 0};
+	struct dentry* d = d_alloc(sb->s_root, &q);
+	if (!d) {
+		iput(inode);
+		return lib::Error{ENOMEM};
+	}
+	d_instantiate(d, inode);
+	struct path path = {shm_mnt, d};
+	lib::Result<struct file*> f = dentry_open(&path, O_RDWR, current->cred);
+	dput(d); /* the file holds its own reference */
+	return f;
+}
+
+/* back an anonymous MAP_SHARED VMA with a tmpfs file ("/dev/zero (deleted)"
+ * in Linux's /proc/PID/maps): its pages are the file's page cache, shared by
+ * every mapping of it (mremap, and fork later) (Linux: shmem_zero_setup) */
+lib::Result<void> shmem_zero_setup(struct vm_area_struct* vma)
+{
+	loff_t size = vma->vm_end - vma->vm_start;
+	struct file* file = TRY(shmem_kernel_file_setup("dev/zero", size, vma->vm_flags));
+	if (vma->vm_file)
+		fput(vma->vm_file);
+	vma->vm_file = file;
+	return generic_file_mmap(file, vma);
 }
 
 void init_rootfs()

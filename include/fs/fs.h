@@ -108,8 +108,12 @@ struct address_space {
 	unsigned long nrpages GUARDED_BY(i_pages_lock);
 	const struct address_space_operations* a_ops;
 	gfp_t gfp_mask;
+	/* the VMAs mapping this file (vm_area_struct.shared), so truncation
+	 * and hole punching can unmap its pages (mm/mmap.cc vma_link_file,
+	 * mm/memory.cc unmap_mapping_range) */
+	struct rw_semaphore i_mmap_rwsem;
+	lib::list_head i_mmap GUARDED_BY(i_mmap_rwsem);
 	address_space();
-	/* (MAP_SHARED: the mm work adds i_mmap, the VMAs mapping this file) */
 };
 
 /* ---- inodes (fs/inode.cc) ---- */
@@ -297,6 +301,8 @@ lib::Result<void> simple_rename(struct inode* old_dir, struct dentry* old_dentry
 bool simple_empty(struct dentry* dentry);
 /* the whole page cache beyond lstart dropped (truncate, eviction) */
 void truncate_inode_pages(struct address_space* mapping, loff_t lstart);
+/* the cached pages of indexes [start, end] dropped (a hole punched) */
+void truncate_inode_pages_range(struct address_space* mapping, unsigned long start, unsigned long end);
 /* set i_size and drop the pages past it; zero the tail of the last page */
 void truncate_setsize(struct inode* inode, loff_t newsize);
 

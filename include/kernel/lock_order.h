@@ -23,6 +23,8 @@
  *  inode->i_rwsem                rwsem      a file's contents, size, link count      fs/inode.cc, mm/filemap.cc
  *  mm->mmap_lock                 rwsem      a process's VMAs and layout fields (a    mm/mmap.cc, mm/memory.cc
  *                                           usercopy under i_rwsem may fault)
+ *  mapping->i_mmap_rwsem         rwsem      a file's list of mapping VMAs (i_mmap):  mm/mmap.cc, mm/memory.cc
+ *                                           truncation unmaps through it
  *  slab_mutex                    mutex      slab_caches, cache refcounts             mm/slub.cc, mm/slab_common.cc
  *  sighand->siglock (not yet)    spinlock   signal handlers, pending signals         kernel/signal.c in Linux
  *  tasklist_lock                 spinlock   the task list, children/sibling, thread  kernel/fork.cc

@@ -287,8 +287,13 @@ bool randomize_va_enabled();
 vm_fault_t handle_mm_fault(struct vm_area_struct* vma, unsigned long address, unsigned int flags);
 /* drop the pages and PTEs of [start, end) in vma (MADV_DONTNEED, munmap) */
 void zap_page_range(struct vm_area_struct* vma, unsigned long start, unsigned long end);
-/* free the page-table pages under [floor, ceiling) no VMA needs any more */
+/* free the page-table pages whose whole range lies in [floor, ceiling):
+ * no VMA is there any more (munmap: floor is the end of the VMA below the
+ * hole, ceiling the start of the one above; exit: everything) */
 void free_pgtables(struct mm_struct* mm, unsigned long floor, unsigned long ceiling);
+/* the top of what user page tables can map: the end of the PGD's user half
+ * (Linux: USER_PGTABLES_CEILING, 0 there meaning "the top") */
+#define USER_PGTABLES_CEILING (1UL << 47)
 /* copy the PTEs of vma from src to dst for fork: private writable pages
  * become read-only in both (copy-on-write) */
 lib::Result<void> copy_page_range(struct mm_struct* dst, struct mm_struct* src, struct vm_area_struct* vma);
@@ -301,6 +306,27 @@ lib::Result<void> move_page_tables(struct vm_area_struct* vma, unsigned long old
 struct page* follow_page(struct vm_area_struct* vma, unsigned long address, uint64_t* pte_flags);
 /* whether a PTE is present at address (mincore) */
 bool user_page_present(struct mm_struct* mm, unsigned long address);
+/* zap every mapping of the file pages [holebegin, holebegin + holelen) of
+ * mapping (holelen 0: to the end), private copies included: truncation
+ * (Linux: unmap_mapping_range with even_cows) */
+void unmap_mapping_range(struct address_space* mapping, long long holebegin, long long holelen);
+
+/* ---- file mappings (mm/mmap.cc) ---- */
+/* put a file VMA on (take it off) its file's i_mapping->i_mmap; no-op for
+ * anonymous memory (Linux: __vma_link_file, unlink_file_vma) */
+void vma_link_file(struct vm_area_struct* vma);
+void vma_unlink_file(struct vm_area_struct* vma);
+/* the heuristic overcommit check (Linux's OVERCOMMIT_GUESS, the default):
+ * may pages more of private writable memory be promised?  Only a single
+ * request larger than RAM and swap is refused */
+bool vm_enough_memory(unsigned long pages);
+
+/* ---- shared anonymous memory (mm/shmem.cc) ---- */
+/* an unlinked tmpfs file of size bytes for the kernel's use (Linux:
+ * shmem_kernel_file_setup); flags: VM_NORESERVE skips the overcommit check */
+lib::Result<struct file*> shmem_kernel_file_setup(const char* name, long long size, unsigned long flags);
+/* back an anonymous MAP_SHARED VMA by such a file (Linux: shmem_zero_setup) */
+lib::Result<void> shmem_zero_setup(struct vm_area_struct* vma);
 
 /* ---- get_user_pages (mm/gup.cc) ---- */
 #define FOLL_WRITE 0x01 /* the pages will be written to */

@@ -40,12 +40,14 @@
 #include <cstdint>
 #include <kernel/cpumask.h>
 #include <kernel/mutex.h>
+#include <lib/list.h>
 #include <lib/rbtree.h>
 #include <lib/result.h>
 #include <lib/spinlock.h>
 #include <lib/thread_safety.h>
 
 struct file; /* the VFS (fs/) defines it */
+struct address_space;
 struct mm_struct;
 struct vm_area_struct;
 struct page;
@@ -155,6 +157,8 @@ struct vm_area_struct {
 	struct file* vm_file;   /* NULL: anonymous */
 	void* vm_private_data;
 	const struct vm_operations_struct* vm_ops;
+	/* a file mapping: on its address_space's i_mmap (under i_mmap_rwsem) */
+	lib::list_head shared;
 	/* anonymous memory: Linux's anon_vma chains are not needed while pages
 	 * are found through the page tables only (no rmap walk, no swap) */
 };
