@@ -88,7 +88,7 @@ def parse_ktap(lines):
 def qemu_command(args, workdir):
     cmd = ['qemu-system-x86_64', '-machine', 'pc', '-m', args.mem, '-smp', str(args.smp),
            '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-no-reboot']
-    append = ('console=ttyS0 panic=-1 ' + args.append).strip()
+    append = ('console=ttyS0 panic=-1 ' + args.append + ' ' + args.extra_append).strip()
     if args.boot == 'pvh':
         cmd += ['-kernel', args.kernel, '-append', append]
         if args.initrd:
@@ -203,6 +203,7 @@ def main():
     ap.add_argument('--kernel', required=True)
     ap.add_argument('--boot', choices=['pvh', 'bios', 'uefi'], default='pvh')
     ap.add_argument('--append', default='', help='kernel command line (console=ttyS0 panic=-1 are added)')
+    ap.add_argument('--extra-append', default='', help='more kernel parameters after --append (the Linux oracle runs add theirs)')
     ap.add_argument('--timeout', type=int, default=60)
     ap.add_argument('--mem', default='512M')
     ap.add_argument('--smp', type=int, default=2, help='CPUs (make run and make test boot 2; the suite also runs on 4)')
