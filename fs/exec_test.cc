@@ -138,8 +138,9 @@ void drop_lazy_mms()
 	}
 }
 
-/* the active objects of every slab cache, after emptying the CPU slabs */
-unsigned long all_slab_objects()
+/* the active objects of every slab cache, after emptying the CPU slabs;
+ * *slab_pages gets the pages the caches hold */
+unsigned long all_slab_objects(unsigned long* slab_pages)
 {
 	constexpr int MAX = 256;
 	struct kmem_cache* caches[MAX];
@@ -153,9 +154,13 @@ unsigned long all_slab_objects()
 		mutex_unlock(&slub::slab_mutex);
 	}
 	unsigned long total = 0;
+	*slab_pages = 0;
 	for (int i = 0; i < n; i++) {
 		kmem_cache_shrink(caches[i]);
 		total += task_footprint::active_objs(caches[i]);
+		for (struct kmem_cache_node* node : caches[i]->node)
+			if (node)
+				*slab_pages += (unsigned long)node->nr_slabs.load() << caches[i]->oo_order;
 	}
 	return total;
 }
@@ -165,12 +170,23 @@ struct footprint {
 	unsigned long slab_objects;
 	static footprint now()
 	{
+		/* in this order: give back the lazily held mms, shrink the slab
+		 * caches (their empty slabs go to the per-CPU page lists), then
+		 * quiesce (which drains those lists into the buddy allocator),
+		 * then count: counting before the drain misses those pages and
+		 * the next count finds them */
 		ktest_quiesce();
 		drop_lazy_mms();
 		footprint f;
+		unsigned long slab_pages;
+		f.slab_objects = all_slab_objects(&slab_pages);
+		ktest_quiesce();
 		f.tasks = task_footprint::now();
-		f.slab_objects = all_slab_objects();
-		f.tasks.free_pages = nr_free_pages(); /* after the shrinks */
+		/* free pages plus the pages the slab caches hold: with the same
+		 * objects in the caches, a slab page may still have moved between
+		 * a cache and the free lists (how the objects pack into slabs
+		 * depends on the order of frees), which is not a leak */
+		f.tasks.free_pages = nr_free_pages() + slab_pages;
 		return f;
 	}
 };
