@@ -465,18 +465,21 @@ bool pte_table_empty(const uint64_t* pte)
 	return true;
 }
 
-/* under table (its entries each map 1 << shift bytes from base), free
- * every lower table whose whole range lies in [floor, ceiling); recurse
- * into those that straddle floor or ceiling (Linux: free_pgd_range and
- * its pud/pmd/pte levels, with the same floor/ceiling rule) */
+/* under table (its entries each map 1 << shift bytes from base), visit
+ * the entries over [start, end) (the unmapped range) and free every
+ * lower table whose whole range lies in [floor, ceiling) (the gap between
+ * the neighbouring VMAs); recurse into those that straddle floor or
+ * ceiling (Linux: free_pgd_range and its pud/pmd/pte levels, with the
+ * same floor/ceiling rule).  Only the unmapped range is walked, not the
+ * whole gap, which may span terabytes of empty tables. */
 void free_tables_in(mmu_gather& tlb, struct mm_struct* mm, uint64_t* table, unsigned shift, unsigned long base,
-                    unsigned long floor, unsigned long ceiling)
+                    unsigned long start, unsigned long end, unsigned long floor, unsigned long ceiling)
 {
 	unsigned long size = 1UL << shift;
-	unsigned first = floor > base ? unsigned((floor - base) >> shift) : 0;
+	unsigned first = start > base ? unsigned((start - base) >> shift) : 0;
 	for (unsigned i = first; i < PTRS_PER_TABLE; i++) {
 		unsigned long s = base + i * size, e = s + size;
-		if (s >= ceiling)
+		if (s >= end || s >= ceiling)
 			break;
 		uint64_t ent = load(&table[i]);
 		if (!(ent & _PAGE_PRESENT))
@@ -490,22 +493,23 @@ void free_tables_in(mmu_gather& tlb, struct mm_struct* mm, uint64_t* table, unsi
 			tlb.remove_table(pte_page(ent));
 			mm->pgtables_bytes.fetch_sub(PAGE_SIZE);
 		} else if (shift > PMD_SHIFT) {
-			free_tables_in(tlb, mm, table_of(ent), shift - 9, s, floor, ceiling);
+			free_tables_in(tlb, mm, table_of(ent), shift - 9, s, start, end, floor, ceiling);
 		}
 	}
 }
 } // namespace
 
-void free_pgtables(struct mm_struct* mm, unsigned long floor, unsigned long ceiling)
+void free_pgtables(struct mm_struct* mm, unsigned long start, unsigned long end, unsigned long floor,
+                   unsigned long ceiling)
 {
 	if (ceiling > USER_PGTABLES_CEILING)
 		ceiling = USER_PGTABLES_CEILING;
 	/* whole tables only: a PTE table covers 2 MiB, so the VMAs just
 	 * outside [floor, ceiling) keep the tables they share with the hole */
-	if (floor >= ceiling)
+	if (floor >= ceiling || start >= end)
 		return;
 	mmu_gather tlb(mm);
-	free_tables_in(tlb, mm, mm->pgd, PGDIR_SHIFT, 0, floor, ceiling);
+	free_tables_in(tlb, mm, mm->pgd, PGDIR_SHIFT, 0, start, end, floor, ceiling);
 }
 
 void unmap_mapping_range(struct address_space* mapping, long long holebegin, long long holelen)

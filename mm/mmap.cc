@@ -656,7 +656,7 @@ lib::Result<void> do_munmap(struct mm_struct* mm, unsigned long start, size_t le
 		detached = vma;
 		vma = next;
 	}
-	free_pgtables(mm, prev ? prev->vm_end : 0, vma ? vma->vm_start : USER_PGTABLES_CEILING);
+	free_pgtables(mm, start, end, prev ? prev->vm_end : 0, vma ? vma->vm_start : USER_PGTABLES_CEILING);
 	while (detached) {
 		struct vm_area_struct* next = detached->vm_next;
 		remove_vma(detached);
@@ -996,7 +996,7 @@ void exit_mmap(struct mm_struct* mm)
 	for (struct vm_area_struct* v = mm->mmap; v; v = v->vm_next)
 		vma_unlink_file(v);
 	exit_mmap_pages(mm);
-	free_pgtables(mm, 0, USER_PGTABLES_CEILING);
+	free_pgtables(mm, 0, USER_PGTABLES_CEILING, 0, USER_PGTABLES_CEILING);
 	struct vm_area_struct* vma = mm->mmap;
 	while (vma) {
 		struct vm_area_struct* next = vma->vm_next;

@@ -290,7 +290,8 @@ void zap_page_range(struct vm_area_struct* vma, unsigned long start, unsigned lo
 /* free the page-table pages whose whole range lies in [floor, ceiling):
  * no VMA is there any more (munmap: floor is the end of the VMA below the
  * hole, ceiling the start of the one above; exit: everything) */
-void free_pgtables(struct mm_struct* mm, unsigned long floor, unsigned long ceiling);
+void free_pgtables(struct mm_struct* mm, unsigned long start, unsigned long end, unsigned long floor,
+                   unsigned long ceiling);
 /* the top of what user page tables can map: the end of the PGD's user half
  * (Linux: USER_PGTABLES_CEILING, 0 there meaning "the top") */
 #define USER_PGTABLES_CEILING (1UL << 47)
