@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define PG 4096UL
@@ -50,6 +51,7 @@ int main(int argc, char** argv)
 	const char* what = argc > 1 ? argv[argc - 1] : "";
 	printf("mm_die: %s\n", what);
 	fflush(stdout);
+	tcdrain(1); /* Linux: let the tty send it before the panic stops everything */
 	if (!strcmp(what, "sigbus")) {
 		char* p = file_map(2 * PG, 2 * PG);
 		if (!p)
@@ -58,6 +60,7 @@ int main(int argc, char** argv)
 		int fd = open("/mnt/f", O_RDWR | O_TRUNC);
 		printf("mm_die: truncated (fd %d), touching the page past the end\n", fd);
 		fflush(stdout);
+		tcdrain(1); /* Linux: let the tty send it before the panic stops everything */
 		sink = p[PG];
 	} else if (!strcmp(what, "eof")) {
 		char* p = file_map(100, 2 * PG);
@@ -66,6 +69,7 @@ int main(int argc, char** argv)
 		sink = p[99];
 		printf("mm_die: the first page reads, touching the second\n");
 		fflush(stdout);
+		tcdrain(1); /* Linux: let the tty send it before the panic stops everything */
 		sink = p[PG];
 	} else if (!strcmp(what, "rowrite")) {
 		char* p = mmap(NULL, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -81,5 +85,6 @@ int main(int argc, char** argv)
 	}
 	printf("mm_die: still alive\n");
 	fflush(stdout);
+	tcdrain(1); /* Linux: let the tty send it before the panic stops everything */
 	return 0;
 }

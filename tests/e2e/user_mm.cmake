@@ -30,3 +30,9 @@ user_test(mm_die_stack --append "rdinit=/mm_die-musl stack"
 	--expect "^mm_die-musl\\[1\\]: segfault at [0-9a-f]+ ip [0-9a-f]{16} sp [0-9a-f]{16} error 6 in mm_die-musl\\[[0-9a-f]+\\+[0-9a-f]+\\]"
 	--reject "^mm_die: still alive"
 	--expect-failure "Attempted to kill init! exitcode=0x0000000b")
+
+# RLIMIT_AS, RLIMIT_DATA and RLIMIT_MEMLOCK from user space
+foreach(v musl glibc)
+	user_test(mm_rlimit_${v} --append "rdinit=/mm_rlimit-${v}"
+		--expect "^# mm_rlimit: 12 passed, 0 failed$" --reject "^not ok")
+endforeach()
