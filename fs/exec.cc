@@ -18,10 +18,13 @@
  *   kills the task with SIGSEGV, as Linux does; any error before returns
  *   to the old program.
  *
+ * execveat runs a file relative to a directory fd, or the fd itself
+ * (AT_EMPTY_PATH); the program and a script's interpreter then see the
+ * name /dev/fd/N[/name] (do_open_execat, bprm_init).
+ *
  * What is not here yet: de_thread (exec in a multi-threaded process kills
  * the other threads: the processes issue brings threads), setuid/setgid
- * execution and AT_SECURE, resetting signal handlers (none exist yet),
- * execveat's dirfd and AT_EMPTY_PATH (ENOSYS... see sys_execveat).
+ * execution and AT_SECURE, resetting signal handlers (none exist yet).
  *
  * Lock order: nothing is held across the steps; the loaders take
  * mm->mmap_lock inside vm_mmap and friends.
