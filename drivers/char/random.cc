@@ -197,8 +197,9 @@ void crng_fast_key_erasure(uint8_t key[CHACHA_KEY_SIZE], uint32_t chacha_state[C
 	memzero_explicit(first_block, sizeof(first_block));
 }
 
-/* the first use ever: seed base_crng from what the CPU offers right now */
-void random_init_early()
+/* one BLAKE2s block of RDSEED/RDRAND words (each XORed with the TSC)
+ * into the input pool; the bits the CPU's generator gave */
+static unsigned mix_arch_entropy()
 {
 	unsigned long entropy[BLAKE2S_BLOCK_SIZE / sizeof(long)];
 	unsigned arch_bits = 0;
@@ -212,6 +213,14 @@ void random_init_early()
 	}
 	mix_pool_bytes(entropy, sizeof(entropy));
 	memzero_explicit(entropy, sizeof(entropy));
+	return arch_bits;
+}
+
+/* the first use ever: seed base_crng from what the CPU offers right now */
+void random_init_early()
+{
+	unsigned arch_bits = 0;
+	arch_bits += mix_arch_entropy();
 	crng_reseed();
 	if (READ_ONCE(crng_init) == CRNG_EMPTY)
 		WRITE_ONCE(crng_init, CRNG_EARLY);
@@ -427,23 +436,13 @@ lib::Result<void> wait_for_random_bytes()
 
 void random_init(const char* command_line)
 {
-	unsigned long entropy[BLAKE2S_BLOCK_SIZE / sizeof(long)];
 	unsigned arch_bits = 0;
 	uint32_t state[CHACHA_STATE_WORDS];
 	uint8_t dummy;
 	crng_make_state(state, &dummy, 0); /* random_init_early, if nobody did yet */
 	memzero_explicit(state, sizeof(state));
 
-	for (auto& w : entropy) {
-		unsigned long v;
-		if ((cpu_has_rdseed() && rdseed_long(&v)) || (cpu_has_rdrand() && rdrand_long(&v)))
-			arch_bits += 8 * sizeof(long);
-		else
-			v = 0;
-		w = v ^ rdtsc();
-	}
-	mix_pool_bytes(entropy, sizeof(entropy));
-	memzero_explicit(entropy, sizeof(entropy));
+	arch_bits += mix_arch_entropy();
 	if (command_line)
 		add_device_randomness(command_line, lib::strlen(command_line));
 
