@@ -559,10 +559,21 @@ KTEST(mm, aslr_layout)
 		arch_pick_mmap_layout(t.mm);
 		b2 = t.mm->mmap_base;
 	}
+	KEXPECT_NE(b1, b2);
+	/* randomized: the gap also leaves room for the stack's randomization
+	 * (STACK_RND_MASK pages), then up to 2^28 pages of mmap randomness;
+	 * many draws, so that a wrong bound shows on every run, not 1 in 70 */
+	unsigned long rgap = rlimit(RLIMIT_STACK) + ((unsigned long)STACK_RND_MASK << PAGE_SHIFT) + stack_guard_gap;
+	unsigned long hi = (TASK_SIZE_MAX - rgap) & PAGE_MASK, lo = hi - (1UL << (28 + PAGE_SHIFT));
+	unsigned long out_of_range = 0;
+	for (int i = 0; i < 512; i++) {
+		arch_pick_mmap_layout(t.mm);
+		if (t.mm->mmap_base > hi || t.mm->mmap_base < lo)
+			out_of_range++;
+	}
+	KEXPECT_EQ(out_of_range, 0u);
 	unsigned long top = randomize_stack_top(STACK_TOP);
 	current->flags &= ~PF_RANDOMIZE;
-	KEXPECT_NE(b1, b2);
-	KEXPECT_LE(TASK_SIZE_MAX - gap - b1, (1UL << (28 + PAGE_SHIFT)));
 	KEXPECT_LE(STACK_TOP - top, (unsigned long)STACK_RND_MASK << PAGE_SHIFT);
 	KEXPECT_EQ(top & ~PAGE_MASK, 0u);
 	t.mm->brk = 0x800000;
