@@ -89,6 +89,7 @@ bool should_fail_alloc()
 /* global for the tests' slab counts (kernel/sched/sched_test.cc) */
 struct kmem_cache* task_struct_cachep;
 struct kmem_cache* signal_cachep;
+struct kmem_cache* sighand_cachep;
 
 namespace
 {
@@ -125,6 +126,8 @@ void fork_init()
 	    kmem_cache_create("task_struct", sizeof(struct task_struct), 64, SLAB_PANIC | SLAB_ACCOUNT, nullptr);
 	signal_cachep = kmem_cache_create("signal_cache", sizeof(struct signal_struct), 0,
 	                                  SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_ACCOUNT, nullptr);
+	sighand_cachep = kmem_cache_create("sighand_cache", sizeof(struct sighand_struct), 0,
+	                                   SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_ACCOUNT, nullptr);
 	fpstate_cache_init(); /* Linux sizes task_struct with the FPU state instead */
 	lib::spin_lock_irqsave_guard g(tasklist_lock);
 	if (!init_task.thread_node.linked())
@@ -196,7 +199,8 @@ lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int n
 	lockdep_init_map(&tsk->pi_lock);     /* a freed task's address reused */
 	tsk->worker_private = nullptr; /* the parent's struct kthread is not ours to free */
 	tsk->vfork_done = nullptr;
-	tsk->pending = {};
+	tsk->pending.list.init(); /* the parent's queue is not ours */
+	tsk->pending.signal = {};
 	tsk->set_child_tid = tsk->clear_child_tid = user_ptr<int>();
 	TRY(fpu_clone(tsk, orig)); /* arch_dup_task_struct: the user FPU registers */
 	lib::scope_exit undo_fpu([tsk] { fpstate_free(tsk); });
@@ -251,10 +255,17 @@ lib::Result<struct signal_struct*> copy_signal(unsigned long clone_flags, struct
 	                : static_cast<struct signal_struct*>(kmem_cache_alloc_node(signal_cachep, GFP_KERNEL, node));
 	if (!sig)
 		return lib::Error{ENOMEM};
+	new (sig) signal_struct{}; /* zeroed, lists and wait queue empty */
 	sig->sigcnt.store(1);
 	sig->live.store(0);
 	sig->nr_threads = 0;
-	sig->thread_head.init();
+	/* the same process group and session as the parent (Linux:
+	 * copy_process attaches PIDTYPE_PGID/SID of current) */
+	sig->pgrp = cur->signal->pgrp;
+	sig->session = cur->signal->session;
+	sig->tty = cur->signal->tty;
+	sig->is_child_subreaper = 0;
+	sig->has_child_subreaper = cur->signal->has_child_subreaper || cur->signal->is_child_subreaper;
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		sig->rlim[i] = cur->signal->rlim[i];
 	return sig;
@@ -263,12 +274,45 @@ lib::Result<struct signal_struct*> copy_signal(unsigned long clone_flags, struct
 
 lib::Result<void> copy_mm(unsigned long clone_flags, struct task_struct* tsk);
 
+void __cleanup_sighand(struct sighand_struct* sighand)
+{
+	if (sighand->count.fetch_sub(1) == 1 && sighand != &init_sighand)
+		kmem_cache_free(sighand_cachep, sighand);
+}
+
+/* current's handlers, shared (CLONE_SIGHAND) or copied (Linux: copy_sighand) */
+lib::Result<void> copy_sighand(unsigned long clone_flags, struct task_struct* tsk)
+{
+	struct sighand_struct* cur = current->sighand;
+	if (clone_flags & CLONE_SIGHAND) {
+		cur->count.fetch_add(1);
+		tsk->sighand = cur;
+		return lib::ok();
+	}
+	auto* sig = should_fail_alloc()
+	                ? nullptr
+	                : static_cast<struct sighand_struct*>(kmem_cache_alloc(sighand_cachep, GFP_KERNEL));
+	if (!sig)
+		return lib::Error{ENOMEM};
+	new (sig) sighand_struct{};
+	lockdep_init_map(&sig->siglock);
+	sig->count.store(1);
+	{
+		lib::spin_lock_irqsave_guard g(cur->siglock);
+		lib::memcpy(sig->action, cur->action, sizeof(sig->action));
+	}
+	tsk->sighand = sig;
+	return lib::ok();
+}
+
 lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int node)
 {
 	struct task_struct* cur = current;
 	/* The steps that can fail, each holding what it took until the end:
 	 * a failed TRY returns, and the destructors undo in reverse order. */
 	lib::ref<task_struct> task = lib::adopt_ref(TRY(dup_task_struct(cur, node)));
+	TRY(copy_sighand(clone_flags, task.get()));
+	lib::scope_exit undo_sighand([&task] { __cleanup_sighand(task->sighand); });
 	lib::ref<signal_struct> sig = lib::adopt_ref(TRY(copy_signal(clone_flags, cur, node)));
 	TRY(copy_files(clone_flags, task.get()));
 	lib::scope_exit undo_files([&task] { exit_files(task.get()); });
@@ -289,6 +333,7 @@ lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int nod
 	undo_mm.release();
 	undo_fs.release();
 	undo_files.release();
+	undo_sighand.release();
 	struct task_struct* p = task.release();
 	p->signal = sig.release();
 	p->real_cred = get_cred(cur->real_cred);
@@ -341,6 +386,8 @@ lib::Result<struct task_struct*> fork_idle(int cpu)
 	p->group_leader = p;
 	p->signal = &init_signals;
 	init_signals.sigcnt.fetch_add(1);
+	p->sighand = &init_sighand;
+	init_sighand.count.fetch_add(1);
 	p->mm = nullptr;
 	p->active_mm = &init_mm; /* as init_task: lazy on init_mm (Linux: idle_init's mmgrab) */
 	mmgrab(&init_mm);
@@ -377,6 +424,8 @@ lib::Result<void> release_task(struct task_struct* p)
 	}
 	sig->live.fetch_sub(1);
 	put_signal_struct(sig);
+	__cleanup_sighand(p->sighand);
+	p->sighand = nullptr;
 	/* a task that ran gave these up in its exit path (kthread_exit); one
 	 * that never ran (the fork tests) still holds them */
 	exit_files(p);

@@ -49,6 +49,13 @@ struct signal_struct init_signals = {
     .rlim = INIT_RLIMITS,
 };
 
+struct sighand_struct init_sighand = {
+    .siglock = {},
+    .count = 1,
+    .signalfd_wqh = {},
+    .action = {},
+};
+
 struct task_struct init_task = {
     .thread_info = {.flags = 0, .syscall_work = 0, .status = 0, .cpu = 0},
     .__state = TASK_RUNNING,
@@ -80,5 +87,6 @@ struct task_struct init_task = {
     .fs = &init_fs,
     .files = &init_files,
     .signal = &init_signals,
+    .sighand = &init_sighand,
     .thread = {.sp = 0, .fsbase = 0, .gsbase = 0},
 };

@@ -26,9 +26,10 @@
  *  mapping->i_mmap_rwsem         rwsem      a file's list of mapping VMAs (i_mmap):  mm/mmap.cc, mm/memory.cc
  *                                           truncation unmaps through it
  *  slab_mutex                    mutex      slab_caches, cache refcounts             mm/slub.cc, mm/slab_common.cc
- *  sighand->siglock (not yet)    spinlock   signal handlers, pending signals         kernel/signal.c in Linux
  *  tasklist_lock                 spinlock   the task list, children/sibling, thread  kernel/fork.cc
  *                                           lists, nr_threads
+ *  sighand->siglock              spinlock   handlers, pending sets, blocked masks,   kernel/signal.cc
+ *                                           job control of the threads using it
  *  kthread_create_lock           spinlock   kthread_create_list                      kernel/kthread.cc
  *  mount_lock                    spinlock   mount hash, mnt_mounts, mount list        fs/namespace.cc
  *  dcache_lock                   spinlock   dentry hash, d_count, d_subdirs, LRU,    fs/dcache.cc

@@ -74,6 +74,8 @@
 #include <cstdint>
 #include <kernel/cpumask.h>
 #include <kernel/jiffies.h>
+#include <kernel/restart.h>
+#include <kernel/signal_types.h>
 #include <kernel/lockdep.h>
 #include <kernel/uaccess.h>
 #include <lib/list.h>
@@ -100,6 +102,7 @@ typedef int pid_t;
 #define TIF_NOTIFY_SIGNAL 17
 #define TIF_MEMDIE 20
 #define TIF_POLLING_NRFLAG 21 /* idle is polling for TIF_NEED_RESCHED */
+#define TIF_RESTORE_SIGMASK 31 /* restore saved_sigmask on the way out (Linux keeps it in thread_info.status) */
 #define TIF_IO_BITMAP 22
 #define TIF_SPEC_FORCE_UPDATE 23
 #define TIF_FORCED_TF 24
@@ -198,12 +201,7 @@ struct files_struct;  /* <fs/fdtable.h> */
 struct sched_param;   /* <kernel/sched/types.h> */
 struct completion;    /* <kernel/completion.h> */
 
-/* the signals sent to a thread and not yet delivered: bit sig - 1 (Linux:
- * struct sigpending with its sigset_t; the siginfo queue comes with the
- * processes issue).  Changed with atomic bit operations (kernel/signal.cc). */
-struct sigpending {
-	unsigned long signal;
-};
+struct sighand_struct; /* <kernel/sched/signal.h> */
 
 /* ---- scheduling entities (kernel/sched/fair.cc, rt.cc) ---- */
 struct load_weight {
@@ -318,8 +316,24 @@ struct task_struct {
 	struct fs_struct* fs;       /* root, cwd, umask (<fs/fs_struct.h>); NULL once exited */
 	struct files_struct* files; /* the fd table (<fs/fdtable.h>); NULL once exited */
 
+	/* signals (kernel/signal.cc; the fields as Linux's).  signal and
+	 * sighand are shared by a thread group (CLONE_THREAD needs
+	 * CLONE_SIGHAND); pending, blocked and the alternate stack are the
+	 * thread's own.  Changed under sighand->siglock, except the thread's
+	 * own blocked/saved_sigmask/sas_* by the thread itself. */
 	struct signal_struct* signal;
-	struct sigpending pending; /* kernel/signal.cc */
+	struct sighand_struct* sighand;
+	sigset_t blocked;       /* the signal mask (rt_sigprocmask) */
+	sigset_t real_blocked;  /* the mask before rt_sigtimedwait widened it */
+	sigset_t saved_sigmask; /* restored after rt_sigsuspend/ppoll/pselect (TIF_RESTORE_SIGMASK) */
+	struct sigpending pending;      /* sent to this thread (tkill, faults) */
+	unsigned long sas_ss_sp;        /* sigaltstack */
+	unsigned long sas_ss_size;
+	unsigned int sas_ss_flags;
+	unsigned long jobctl;           /* JOBCTL_* (<kernel/sched/jobctl.h>): group stop, ptrace traps */
+	struct restart_block restart_block; /* restart_syscall(2)'s continuation (<kernel/restart.h>) */
+	unsigned long min_flt, maj_flt; /* page faults without and with I/O */
+	uint64_t parent_exec_id, self_exec_id; /* exit_signal reset to SIGCHLD if the parent exec'd */
 
 	/* completed when the task releases its mm in do_exit (Linux: the
 	 * vfork parent's wait; a kthread's `exited` for kthread_stop) */

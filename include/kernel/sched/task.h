@@ -59,6 +59,12 @@ static inline void ref_put(struct task_struct* t)
  * pid left) on failure, having undone everything.
  */
 lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int node);
+/* tsk's handlers: current's shared (CLONE_SIGHAND, count + 1) or a copy;
+ * ENOMEM (Linux: copy_sighand) */
+struct sighand_struct;
+lib::Result<void> copy_sighand(unsigned long clone_flags, struct task_struct* tsk);
+/* drop a reference; the last frees it (init_sighand is never freed) */
+void __cleanup_sighand(struct sighand_struct* sighand);
 /* unlink p from every list, free its pid, drop the list's reference
  * (Linux: release_task of an exited task).  EINVAL for an idle task or
  * current, EBUSY while p has children or, as a leader, other threads */
