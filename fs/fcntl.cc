@@ -8,6 +8,7 @@
  * issue parts: EINVAL with a warning until then.
  */
 #include <fs/fdtable.h>
+#include <fs/pipe_fs_i.h>
 #include <fs/fs.h>
 #include <kernel/printk.h>
 #include <kernel/syscalls.h>
@@ -75,6 +76,9 @@ lib::Result<long> do_fcntl(int fd, unsigned int cmd, unsigned long arg)
 		f->f_flags = (unsigned(arg) & SETFL_MASK) | (f->f_flags & ~SETFL_MASK);
 		return 0;
 	}
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ:
+		return TRY(pipe_fcntl(f.get(), cmd, arg));
 	case F_GETLK:
 	case F_OFD_GETLK:
 		if (is_path)

@@ -10,11 +10,13 @@
 #include <fs/dcache.h>
 #include <fs/fs.h>
 #include <fs/mount.h>
+#include <kernel/cred.h>
 #include <kernel/panic.h>
 #include <lib/string.h>
 #include <mm/slab.h>
 #include <new>
 #include <uapi/asm-generic/errno-base.h>
+#include <uapi/linux/fcntl.h>
 
 namespace
 {
@@ -66,6 +68,8 @@ void fput(struct file* file)
 	if (old != 1)
 		return;
 	/* __fput */
+	if (!file->f_ep.empty()) /* read racily, as Linux's: only epoll_ctl adds, under a reference */
+		eventpoll_release_file(file);
 	locks_remove_file(file); /* its flock and open-file-description locks */
 	if ((file->f_mode & FMODE_OPENED) && file->f_op && file->f_op->release)
 		file->f_op->release(file_inode(file), file);
@@ -73,4 +77,37 @@ void fput(struct file* file)
 	file_free(file);
 	if (path.dentry)
 		path_put(&path);
+}
+
+lib::Result<struct file*> alloc_file_pseudo(struct inode* inode, struct vfsmount* mnt, const char* name, int flags,
+                                            const struct file_operations* fops)
+{
+	struct qstr q = {name, (unsigned int)lib::strlen(name), 0};
+	struct dentry* d = d_alloc(mnt->mnt_sb->s_root, &q); /* unhashed: no lookup finds it */
+	if (!d) {
+		iput(inode); /* the reference is consumed either way */
+		return lib::Error{ENOMEM};
+	}
+	d_instantiate(d, inode); /* the caller's inode reference is the dentry's now */
+	struct path path = {mnt, d};
+	lib::Result<struct file*> f = alloc_file(&path, flags, fops);
+	dput(d); /* the file holds its own */
+	return f;
+}
+
+lib::Result<struct file*> alloc_file(const struct path* path, int flags, const struct file_operations* fops)
+{
+	struct file* f = TRY(alloc_empty_file(flags, current_cred()));
+	static const fmode_t accmode[4] = {FMODE_READ, FMODE_WRITE, FMODE_READ | FMODE_WRITE,
+	                                   FMODE_READ | FMODE_WRITE};
+	f->f_path = *path;
+	path_get(path);
+	f->f_inode = d_inode(path->dentry);
+	f->f_op = fops;
+	f->f_mode = accmode[flags & O_ACCMODE] | FMODE_OPENED;
+	if ((f->f_mode & FMODE_READ) && fops->read_iter)
+		f->f_mode |= FMODE_CAN_READ;
+	if ((f->f_mode & FMODE_WRITE) && fops->write_iter)
+		f->f_mode |= FMODE_CAN_WRITE;
+	return f;
 }

@@ -17,6 +17,7 @@
  */
 #include <fs/cdev.h>
 #include <fs/fs.h>
+#include <fs/pipe_fs_i.h>
 #include <kernel/capability.h>
 #include <kernel/cred.h>
 #include <kernel/panic.h>
@@ -198,8 +199,10 @@ void init_special_inode(struct inode* inode, umode_t mode, dev_t rdev)
 		inode->i_rdev = rdev;
 	} else if (S_ISBLK(mode)) {
 		inode->i_rdev = rdev; /* no block devices yet: opening one is ENXIO (fs/open.cc) */
-	} else if (S_ISFIFO(mode) || S_ISSOCK(mode)) {
-		/* FIFOs come with pipes; opening one is ENXIO until then (fs/open.cc) */
+	} else if (S_ISFIFO(mode)) {
+		inode->i_fop = &pipefifo_fops; /* fifo_open makes its buffer */
+	} else if (S_ISSOCK(mode)) {
+		/* no sockets yet: opening one is ENXIO (fs/open.cc), as Linux's */
 	} else {
 		pr_warn("init_special_inode: bogus i_mode (%o) for inode %s:%lu\n", mode, inode->i_sb->s_id,
 		        inode->i_ino);

@@ -6,6 +6,7 @@
  * init_task's fs_struct (and so every kernel thread's) gets as its root
  * and cwd.
  */
+#include <fs/anon_inodes.h>
 #include <fs/fs.h>
 #include <fs/mount.h>
 #include <mm/pagemap.h>
@@ -16,6 +17,7 @@ void files_init();
 void files_cache_init();
 void namei_init();
 void super_init();
+void pipe_init();
 
 void vfs_caches_init()
 {
@@ -27,4 +29,7 @@ void vfs_caches_init()
 	radix_tree_init();
 	super_init();
 	mnt_init();
+	pipe_init();
+	anon_inode_init();
+	eventpoll_init();
 }

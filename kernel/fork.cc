@@ -339,6 +339,8 @@ lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int nod
 	p->real_cred = get_cred(cur->real_cred);
 	p->cred = get_cred(cur->cred);
 	p->pid = pid;
+	if (pid == 1) /* the child reaper: only the signals it handles reach it (Linux: copy_process) */
+		p->signal->flags |= SIGNAL_UNKILLABLE;
 	p->__state = TASK_NEW;
 	p->flags &= ~(PF_SUPERPRIV | PF_WQ_WORKER | PF_IDLE | PF_NO_SETAFFINITY);
 	p->flags |= PF_FORKNOEXEC;

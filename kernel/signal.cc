@@ -24,6 +24,7 @@
 #include <kernel/sched.h>
 #include <kernel/sched/signal.h>
 #include <kernel/signal.h>
+#include <kernel/uaccess.h>
 #include <kernel/wait.h>
 #include <uapi/asm-generic/errno-base.h>
 
@@ -90,6 +91,10 @@ lib::Result<void> send_sig_info(int sig, struct kernel_siginfo*, struct task_str
 {
 	if (!valid_signal(sig))
 		return lib::Error{EINVAL};
+	/* init takes only the signals it handles, and without handlers that
+	 * is none (Linux: sig_task_ignored); faults still kill it (force_sig) */
+	if (p->signal->flags & SIGNAL_UNKILLABLE)
+		return lib::ok();
 	if (sig)
 		send_signal_to(p, sig);
 	return lib::ok();
@@ -171,6 +176,30 @@ void recalc_sigpending()
 		clear_tsk_thread_flag(current, TIF_SIGPENDING);
 }
 
+lib::Result<void> set_user_sigmask(user_ptr<const sigset_t> umask, size_t sigsetsize)
+{
+	if (!umask)
+		return lib::ok();
+	if (sigsetsize != sizeof(sigset_t))
+		return lib::Error{EINVAL};
+	sigset_t mask;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return lib::Error{EFAULT};
+	mask.sig[0] &= ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
+	current->saved_sigmask = current->blocked;
+	set_tsk_thread_flag(current, TIF_RESTORE_SIGMASK);
+	current->blocked = mask;
+	return lib::ok();
+}
+
+void restore_saved_sigmask_unless(bool interrupted)
+{
+	if (interrupted || !test_tsk_thread_flag(current, TIF_RESTORE_SIGMASK))
+		return;
+	clear_tsk_thread_flag(current, TIF_RESTORE_SIGMASK);
+	current->blocked = current->saved_sigmask;
+}
+
 long do_no_restart_syscall(struct restart_block*)
 {
 	return -EINTR;
@@ -193,4 +222,5 @@ void arch_do_signal_or_restart(struct pt_regs* regs)
 {
 	(void)regs; /* no signal frame to build yet: every delivered signal kills */
 	get_signal();
+	restore_saved_sigmask_unless(false);
 }

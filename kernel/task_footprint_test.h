@@ -22,12 +22,14 @@
 
 extern struct kmem_cache* task_struct_cachep; /* kernel/fork.cc */
 extern struct kmem_cache* signal_cachep;
+extern struct kmem_cache* sighand_cachep;
 
 struct task_footprint {
 	bool quiet;                   /* ktest_quiesce() succeeded */
 	int threads, pids;            /* nr_threads, pids in use */
 	unsigned long task_structs;   /* active objects of the two caches */
 	unsigned long signal_structs;
+	unsigned long sighand_structs;
 	unsigned long vmalloc_pages;  /* stacks */
 	unsigned long free_pages;
 	long sigcnt;                  /* references to current's signal_struct */
@@ -44,12 +46,14 @@ struct task_footprint {
 		f.quiet = ktest_quiesce();
 		kmem_cache_shrink(task_struct_cachep);
 		kmem_cache_shrink(signal_cachep);
+		kmem_cache_shrink(sighand_cachep);
 		kmem_cache_shrink(kmalloc_slab(64, GFP_KERNEL)); /* struct kthread */
 		drain_all_pages();
 		f.threads = nr_threads;
 		f.pids = pid_nr_allocated();
 		f.task_structs = active_objs(task_struct_cachep);
 		f.signal_structs = active_objs(signal_cachep);
+		f.sighand_structs = active_objs(sighand_cachep);
 		f.vmalloc_pages = vmalloc_nr_pages();
 		f.free_pages = nr_free_pages();
 		f.sigcnt = current->signal->sigcnt.load();
@@ -67,6 +71,7 @@ inline void expect_same_footprint(ktest& __ktest, const struct task_footprint& b
 	KEXPECT_EQ(after.pids, before.pids);
 	KEXPECT_EQ(after.task_structs, before.task_structs);
 	KEXPECT_EQ(after.signal_structs, before.signal_structs);
+	KEXPECT_EQ(after.sighand_structs, before.sighand_structs);
 	KEXPECT_EQ(after.vmalloc_pages, before.vmalloc_pages);
 	KEXPECT_EQ(after.free_pages, before.free_pages);
 	KEXPECT_EQ(after.sigcnt, before.sigcnt);

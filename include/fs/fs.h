@@ -61,6 +61,8 @@ struct path {
 #define FMODE_PREAD ((fmode_t)0x8)
 #define FMODE_PWRITE ((fmode_t)0x10)
 #define FMODE_EXEC ((fmode_t)0x20)
+#define FMODE_NOWAIT ((fmode_t)0x8000000)
+#define FMODE_STREAM ((fmode_t)0x200000) /* no position: read/write ignore f_pos (stream_open) */
 #define FMODE_PATH ((fmode_t)0x4000)
 #define FMODE_ATOMIC_POS ((fmode_t)0x8000)
 #define FMODE_CAN_READ ((fmode_t)0x20000)
@@ -159,6 +161,7 @@ struct inode {
 	char* i_link;   /* a symlink's target (ramfs/tmpfs keep it here) */
 	void* i_private;
 	struct cdev* i_cdev; /* a character device's, once opened */
+	struct pipe_inode_info* i_pipe; /* a pipe's or an opened FIFO's buffer (fs/pipe.cc) */
 	struct file_lock_context* i_flctx; /* its flock and record locks, made on first use */
 };
 
@@ -222,6 +225,9 @@ struct dir_context {
 	loff_t pos;
 };
 
+typedef unsigned int __poll_t;
+struct poll_table_struct; /* <fs/poll.h> */
+
 struct file_operations {
 	lib::Result<loff_t> (*llseek)(struct file* file, loff_t offset, int whence);
 	lib::Result<ssize_t> (*read_iter)(struct kiocb* iocb, struct iov_iter* to);
@@ -232,6 +238,13 @@ struct file_operations {
 	lib::Result<void> (*fsync)(struct file* file, loff_t start, loff_t end, int datasync);
 	/* set vma->vm_ops for a mapping of the file (mmap(2), the ELF loader) */
 	lib::Result<void> (*mmap)(struct file* file, struct vm_area_struct* vma);
+	/* what the file is ready for (EPOLLIN, EPOLLOUT...), registering the
+	 * caller on the file's wait queues through poll_wait (<fs/poll.h>);
+	 * NULL: always readable and writable (DEFAULT_POLLMASK) */
+	__poll_t (*poll)(struct file* file, struct poll_table_struct* pt);
+	/* ioctl(2) commands the generic code (fs/ioctl.cc) does not handle;
+	 * NULL or ENOIOCTLCMD: ENOTTY */
+	lib::Result<long> (*unlocked_ioctl)(struct file* file, unsigned int cmd, unsigned long arg);
 };
 
 /* mappings through the page cache (mm/filemap.cc, Linux: generic_file_mmap,
@@ -252,7 +265,12 @@ struct file {
 	const struct file_operations* f_op;
 	const struct cred* f_cred; /* the opener's */
 	void* private_data;
+	uint64_t f_version; /* a FIFO reader's view of the writer count (pipe_poll's EPOLLHUP) */
+	lib::list_head f_ep; /* the epoll items watching it (fs/eventpoll.cc; epmutex) */
 };
+/* the file is being freed: drop the epoll items on it (fs/eventpoll.cc) */
+void eventpoll_release_file(struct file* file);
+void eventpoll_init();
 
 static inline struct inode* file_inode(const struct file* f)
 {
@@ -280,6 +298,14 @@ lib::Result<struct file*> alloc_empty_file(int flags, const struct cred* cred);
 /* a file on path opened with fops (Linux: alloc_file_pseudo and
  * vfs_open): ->open called; the path's references are taken here */
 lib::Result<struct file*> dentry_open(const struct path* path, int flags, const struct cred* cred);
+/* a file on an internal mount without ->open (pipes, memfd...): a new
+ * unhashed dentry called name under mnt's root for inode (its reference
+ * passes to the dentry, and is dropped on failure), or one more file on
+ * an existing path (Linux:
+ * alloc_file_pseudo, alloc_file_clone) */
+lib::Result<struct file*> alloc_file_pseudo(struct inode* inode, struct vfsmount* mnt, const char* name, int flags,
+                                            const struct file_operations* fops);
+lib::Result<struct file*> alloc_file(const struct path* path, int flags, const struct file_operations* fops);
 long nr_files(); /* struct files alive (the tests check nothing leaks) */
 
 /* the defaults of a memory file system (fs/libfs.cc, mm/filemap.cc) */

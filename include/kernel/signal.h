@@ -77,3 +77,12 @@ void flush_signal_handlers(struct task_struct* t, int force_default);
  * (Linux: recalc_sigpending) */
 void recalc_sigpending();
 
+
+/* ppoll, pselect6, epoll_pwait: run with the user's mask (NULL: keep the
+ * current one); the old one goes to saved_sigmask with TIF_RESTORE_SIGMASK;
+ * EINVAL for a sigsetsize other than 8 (Linux: set_user_sigmask) */
+lib::Result<void> set_user_sigmask(user_ptr<const sigset_t> umask, size_t sigsetsize);
+/* the saved mask back, unless a signal is being delivered (interrupted):
+ * then the delivery restores it once the handler's frame holds the old
+ * mask (Linux: restore_saved_sigmask_unless) */
+void restore_saved_sigmask_unless(bool interrupted);

@@ -11,5 +11,6 @@
 /* statfs f_type of the file systems (fs/) */
 #define RAMFS_MAGIC 0x858458f6
 #define TMPFS_MAGIC 0x01021994
+#define PIPEFS_MAGIC 0x50495045
 
 #endif /* _UAPI_LINUX_MAGIC_H */

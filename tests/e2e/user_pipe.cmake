@@ -1,0 +1,11 @@
+# pipes, FIFOs, poll/select and the generic ioctls (fs/pipe.cc, fs/select.cc,
+# fs/ioctl.cc) in one process, on monolith and on Linux 6.1
+foreach(v musl glibc)
+	user_test(pipe_${v} --append "rdinit=/pipe-${v}"
+		--expect "^# pipe: [0-9]+ passed, 0 failed$" --reject "^not ok")
+endforeach()
+# epoll and eventfd (fs/eventpoll.cc, fs/eventfd.cc)
+foreach(v musl glibc)
+	user_test(epoll_${v} --append "rdinit=/epoll-${v}"
+		--expect "^# epoll: [0-9]+ passed, 0 failed$" --reject "^not ok")
+endforeach()
