@@ -251,6 +251,45 @@ lib::Result<void> close_fd(unsigned int fd)
 	return lib::ok();
 }
 
+/* close_range(2): close, or mark close-on-exec, every open fd in
+ * [fd, max_fd]; CLOSE_RANGE_UNSHARE first gives the caller a table of its
+ * own (Linux: __close_range) */
+lib::Result<void> __close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)
+{
+	constexpr unsigned int CLOSE_RANGE_UNSHARE = 1U << 1, CLOSE_RANGE_CLOEXEC = 1U << 2;
+	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))
+		return lib::Error{EINVAL};
+	if (fd > max_fd)
+		return lib::Error{EINVAL};
+	struct task_struct* me = current;
+	if ((flags & CLOSE_RANGE_UNSHARE) && me->files->count.load() > 1) {
+		struct files_struct* copy = TRY(dup_fd(me->files));
+		struct files_struct* old = me->files;
+		me->files = copy; /* only this task changes its own files pointer */
+		put_files_struct(old);
+	}
+	struct files_struct* files = me->files;
+	for (unsigned int i = fd;; i++) {
+		struct file* f = nullptr;
+		{
+			lib::spin_lock_guard g(files->file_lock);
+			if (i >= files->fdtab.max_fds)
+				break;
+			if (flags & CLOSE_RANGE_CLOEXEC) {
+				if (test_bit(i, files->fdtab.open_fds))
+					set_bit(i, files->fdtab.close_on_exec);
+			} else {
+				f = pick_file(files, i);
+			}
+		}
+		if (f)
+			filp_close(f, files);
+		if (i == max_fd)
+			break;
+	}
+	return lib::ok();
+}
+
 bool get_close_on_exec(unsigned int fd)
 {
 	struct files_struct* files = current->files;

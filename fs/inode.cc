@@ -22,6 +22,7 @@
 #include <kernel/cred.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/timekeeping.h>
 #include <kernel/time.h>
 #include <lib/string.h>
 #include <mm/slab.h>
@@ -53,9 +54,8 @@ unsigned long get_next_ino()
 
 struct timespec64 current_time(struct inode*)
 {
-	/* no wall clock yet: the time since boot (Linux: ktime_get_coarse_real_ts64) */
-	uint64_t ns = ktime_get_ns();
-	return {int64_t(ns / 1000000000), long(ns % 1000000000)};
+	/* the wall clock, coarse (Linux: ktime_get_coarse_real_ts64) */
+	return ns_to_timespec64(ktime_get_coarse_real_ns());
 }
 
 struct inode* new_inode(struct super_block* sb)

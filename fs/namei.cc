@@ -26,6 +26,7 @@
  * Lock order: rename_mutex -> directory i_rwsem (parent before child,
  * else by address) -> inode i_rwsem -> dcache_lock.
  */
+#include <fs/attr.h>
 #include <fs/dcache.h>
 #include <fs/fdtable.h>
 #include <fs/fs.h>
@@ -902,13 +903,8 @@ lib::Result<struct file*> do_filp_open(int dfd, const char* name, const struct o
 	}
 	struct file* f = TRY(dentry_open(&path, flags, current_cred()));
 	if ((flags & O_TRUNC) && S_ISREG(inode->i_mode) && !created && !(flags & O_PATH)) {
-		lib::Result<void> r = lib::ok();
-		inode_lock(inode);
-		if (inode->i_op && inode->i_op->setsize)
-			r = inode->i_op->setsize(inode, 0);
-		else if (inode->i_size)
-			r = lib::Error{EPERM};
-		inode_unlock(inode);
+		/* Linux: handle_truncate */
+		lib::Result<void> r = do_truncate(path.dentry, 0, ATTR_MTIME | ATTR_CTIME | ATTR_OPEN, f);
 		if (r.is_err()) {
 			fput(f);
 			return r.error_value();

@@ -235,6 +235,12 @@ SYSCALL_DEFINE1(close, unsigned int, fd)
 	return 0;
 }
 
+SYSCALL_DEFINE3(close_range, unsigned int, fd, unsigned int, max_fd, unsigned int, flags)
+{
+	TRY(__close_range(fd, max_fd, flags));
+	return 0;
+}
+
 SYSCALL_DEFINE1(chdir, user_ptr<const char>, filename)
 {
 	struct filename* name = TRY(getname(filename));

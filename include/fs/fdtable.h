@@ -57,6 +57,8 @@ lib::ref<file> fdget(unsigned int fd);
 lib::ref<file> fdget_raw(unsigned int fd);
 /* close(2) (Linux: close_fd): EBADF */
 lib::Result<void> close_fd(unsigned int fd);
+/* close_range(2): EINVAL for bad flags or fd > max_fd */
+lib::Result<void> __close_range(unsigned int fd, unsigned int max_fd, unsigned int flags);
 /* dup2/dup3/F_DUPFD's work (fs/file.cc) */
 lib::Result<int> replace_fd_dup(unsigned int oldfd, unsigned int newfd, unsigned int flags);
 lib::Result<int> f_dupfd(unsigned int from, struct file* file, unsigned int flags);

@@ -10,3 +10,8 @@ endforeach()
 qemu_test(devtmpfs_mount_param --initrd ${USER_INITRAMFS} --no-ktap --no-debug-exit --timeout 60
 	--append "rdinit=/no-such-init init=/devices-musl devtmpfs.mount=1 -- premounted"
 	--expect "^devtmpfs: mounted$" --expect "^# devices: [0-9]+ passed, 0 failed$" --reject "^not ok")
+# attributes: chmod/chown/truncate/utimensat, statfs, statx, fsync, close_range
+foreach(v musl glibc)
+	user_test(fsattr_${v} --append "rdinit=/fsattr-${v}"
+		--expect "^# fsattr: [0-9]+ passed, 0 failed$" --reject "^not ok")
+endforeach()
