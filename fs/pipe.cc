@@ -430,7 +430,7 @@ lib::Result<void> fifo_open(struct inode* inode, struct file* filp)
 	filp->f_op = &pipefifo_fops;
 	/* no position: FIFOs are streams (stream_open) */
 	filp->f_mode &= ~(FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE | FMODE_ATOMIC_POS);
-	filp->f_mode |= FMODE_STREAM;
+	filp->f_mode |= FMODE_STREAM; /* no FMODE_NOWAIT: Linux 6.1 refuses RWF_NOWAIT on pipes */
 	filp->f_version = 0;
 	pipe_lock_guard g(pipe);
 	lib::Result<void> r = lib::ok();
@@ -588,7 +588,7 @@ lib::Result<void> create_pipe_files(struct file** res, int flags)
 	fr->private_data = pipe;
 	for (struct file* f : {fr, fw}) {
 		f->f_mode &= ~(FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE | FMODE_ATOMIC_POS);
-		f->f_mode |= FMODE_STREAM;
+		f->f_mode |= FMODE_STREAM; /* no FMODE_NOWAIT: Linux 6.1 refuses RWF_NOWAIT on pipes */
 	}
 	res[0] = fr;
 	res[1] = fw;
@@ -648,6 +648,157 @@ lib::Result<long> pipe_fcntl(struct file* file, unsigned int cmd, unsigned long 
 	default:
 		return lib::Error{EINVAL};
 	}
+}
+
+/* ---- splice and tee's side of pipes (Linux: fs/splice.c's
+ * splice_from_pipe_feed, wait_for_space, splice_pipe_to_pipe, link_pipe) ---- */
+struct pipe_inode_info* get_pipe_info(struct file* file)
+{
+	if (file->f_op != &pipefifo_fops)
+		return nullptr;
+	return static_cast<struct pipe_inode_info*>(file->private_data);
+}
+
+lib::Result<ssize_t> splice_from_pipe(struct file* in, size_t len, bool nonblock,
+                                      lib::Result<size_t> (*actor)(void* ctx, const void* data, size_t len), void* ctx)
+{
+	struct pipe_inode_info* pipe = get_pipe_info(in);
+	ssize_t ret = 0;
+	pipe_lock_guard g(pipe);
+	while (pipe_empty(pipe->head, pipe->tail)) {
+		if (!pipe->writers)
+			return 0;
+		if (nonblock || (in->f_flags & O_NONBLOCK))
+			return lib::Error{EAGAIN};
+		g.unlock();
+		lib::Result<void> w = wait_event_interruptible(pipe->rd_wait, pipe_readable(pipe));
+		g.lock();
+		if (w.is_err() || signal_pending(current))
+			return lib::Error{ERESTARTSYS};
+	}
+	bool was_full = pipe_full(pipe->head, pipe->tail, pipe->max_usage);
+	while (len && !pipe_empty(pipe->head, pipe->tail)) {
+		struct pipe_buffer* buf = &pipe->bufs[pipe->tail & (pipe->ring_size - 1)];
+		size_t chunk = buf->len < len ? buf->len : len;
+		lib::Result<size_t> done = actor(ctx, static_cast<char*>(page_address(buf->page)) + buf->offset, chunk);
+		if (done.is_err()) {
+			if (!ret)
+				return done.error_value();
+			break;
+		}
+		size_t n = done.value();
+		ret += n;
+		len -= n;
+		buf->offset += n;
+		buf->len -= n;
+		if (!buf->len) {
+			release_buffer(pipe, buf);
+			pipe->tail++;
+		}
+		if (n < chunk)
+			break;
+	}
+	g.unlock();
+	if (was_full)
+		wake_up_interruptible_poll(&pipe->wr_wait, EPOLLOUT | EPOLLWRNORM);
+	g.lock();
+	return ret;
+}
+
+namespace
+{
+/* lock two pipes in address order (Linux: pipe_double_lock) */
+void pipe_double_lock(struct pipe_inode_info* a, struct pipe_inode_info* b) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (a < b) {
+		mutex_lock(&a->mutex);
+		mutex_lock(&b->mutex);
+	} else {
+		mutex_lock(&b->mutex);
+		mutex_lock(&a->mutex);
+	}
+}
+void pipe_double_unlock(struct pipe_inode_info* a, struct pipe_inode_info* b) NO_THREAD_SAFETY_ANALYSIS
+{
+	mutex_unlock(&a->mutex);
+	mutex_unlock(&b->mutex);
+}
+} // namespace
+
+lib::Result<ssize_t> splice_pipe_to_pipe(struct file* in, struct file* out, size_t len, bool nonblock, bool keep)
+{
+	struct pipe_inode_info* ipipe = get_pipe_info(in);
+	struct pipe_inode_info* opipe = get_pipe_info(out);
+	if (ipipe == opipe)
+		return lib::Error{EINVAL};
+	nonblock = nonblock || (in->f_flags & O_NONBLOCK) || (out->f_flags & O_NONBLOCK);
+	for (;;) {
+		bool have_data = !pipe_empty(READ_ONCE(ipipe->head), READ_ONCE(ipipe->tail));
+		bool have_room =
+		    !pipe_full(READ_ONCE(opipe->head), READ_ONCE(opipe->tail), READ_ONCE(opipe->max_usage));
+		if (!READ_ONCE(opipe->readers)) {
+			(void)send_sig(SIGPIPE, current, 0);
+			return lib::Error{EPIPE};
+		}
+		if (!have_data && !READ_ONCE(ipipe->writers))
+			return 0;
+		if (have_data && have_room)
+			break;
+		if (nonblock)
+			return lib::Error{EAGAIN};
+		lib::Result<void> w = !have_data ? wait_event_interruptible(ipipe->rd_wait, pipe_readable(ipipe))
+		                                 : wait_event_interruptible(opipe->wr_wait, pipe_writable(opipe));
+		if (w.is_err() || signal_pending(current))
+			return lib::Error{ERESTARTSYS};
+	}
+	ssize_t ret = 0;
+	pipe_double_lock(ipipe, opipe);
+	unsigned int t = ipipe->tail;
+	size_t skip = 0; /* tee: bytes of the current buffer already copied */
+	while (len && t != ipipe->head && !pipe_full(opipe->head, opipe->tail, opipe->max_usage) && opipe->readers) {
+		struct pipe_buffer* ib = &ipipe->bufs[t & (ipipe->ring_size - 1)];
+		size_t avail = ib->len - skip;
+		size_t n = avail < len ? avail : len;
+		struct page* page = opipe->tmp_page ? opipe->tmp_page : alloc_page(GFP_KERNEL);
+		if (!page) {
+			if (!ret)
+				ret = -ENOMEM;
+			break;
+		}
+		opipe->tmp_page = nullptr;
+		lib::memcpy(page_address(page), static_cast<char*>(page_address(ib->page)) + ib->offset + skip, n);
+		struct pipe_buffer* ob = &opipe->bufs[opipe->head & (opipe->ring_size - 1)];
+		ob->page = page;
+		ob->offset = 0;
+		ob->len = unsigned(n);
+		ob->flags = 0; /* Linux's spliced buffers take no merges either */
+		opipe->head++;
+		ret += n;
+		len -= n;
+		if (keep) {
+			skip += n;
+			if (skip == ib->len) {
+				skip = 0;
+				t++;
+			}
+		} else {
+			ib->offset += n;
+			ib->len -= n;
+			if (!ib->len) {
+				release_buffer(ipipe, ib);
+				ipipe->tail = ++t;
+			}
+		}
+	}
+	pipe_double_unlock(ipipe, opipe);
+	if (ret > 0) {
+		wake_up_interruptible_poll(&opipe->rd_wait, EPOLLIN | EPOLLRDNORM);
+		if (!keep)
+			wake_up_interruptible_poll(&ipipe->wr_wait, EPOLLOUT | EPOLLWRNORM);
+	}
+	if (ret < 0)
+		return lib::Error{int(-ret)};
+	return ret;
 }
 
 void pipe_init()

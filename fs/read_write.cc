@@ -45,7 +45,7 @@ struct pos_lock {
 };
 } // namespace
 
-lib::Result<ssize_t> vfs_read(struct file* file, struct iov_iter* to, loff_t* pos)
+lib::Result<ssize_t> vfs_read(struct file* file, struct iov_iter* to, loff_t* pos, int iocb_extra)
 {
 	if (!(file->f_mode & FMODE_READ))
 		return lib::Error{EBADF};
@@ -57,13 +57,13 @@ lib::Result<ssize_t> vfs_read(struct file* file, struct iov_iter* to, loff_t* po
 	if (*pos < 0)
 		return lib::Error{EINVAL};
 	iov_iter_truncate(to, MAX_RW_COUNT);
-	struct kiocb kiocb = {file, *pos, iocb_flags(file)};
+	struct kiocb kiocb = {file, *pos, iocb_flags(file) | iocb_extra};
 	ssize_t n = TRY(file->f_op->read_iter(&kiocb, to));
 	*pos = kiocb.ki_pos;
 	return n;
 }
 
-lib::Result<ssize_t> vfs_write(struct file* file, struct iov_iter* from, loff_t* pos)
+lib::Result<ssize_t> vfs_write(struct file* file, struct iov_iter* from, loff_t* pos, int iocb_extra)
 {
 	if (!(file->f_mode & FMODE_WRITE))
 		return lib::Error{EBADF};
@@ -74,7 +74,7 @@ lib::Result<ssize_t> vfs_write(struct file* file, struct iov_iter* from, loff_t*
 	iov_iter_truncate(from, MAX_RW_COUNT);
 	if (!iov_iter_count(from))
 		return 0;
-	struct kiocb kiocb = {file, *pos, iocb_flags(file)};
+	struct kiocb kiocb = {file, *pos, iocb_flags(file) | iocb_extra};
 	ssize_t n = TRY(file->f_op->write_iter(&kiocb, from));
 	*pos = kiocb.ki_pos;
 	return n;
@@ -247,6 +247,87 @@ SYSCALL_DEFINE3(writev, unsigned long, fd, user_ptr<const struct iovec>, vec, un
 	struct iov_iter iter;
 	iov_iter_init(&iter, iov, vlen, total);
 	return TRY(ksys_write(unsigned(fd), &iter));
+}
+
+/* ---- preadv, pwritev and their "2" forms (Linux: vfs_readv with rwf flags) ---- */
+namespace
+{
+constexpr int RWF_HIPRI = 0x1, RWF_DSYNC = 0x2, RWF_SYNC = 0x4, RWF_NOWAIT = 0x8, RWF_APPEND = 0x10;
+constexpr int RWF_SUPPORTED = RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND;
+
+/* the vector call at pos (-1: the file position) with rwf flags:
+ * EOPNOTSUPP for unknown flags or RWF_NOWAIT on a file that cannot honour
+ * it (Linux: kiocb_set_rw_flags) */
+lib::Result<ssize_t> do_vec_rw(unsigned long fd, user_ptr<const struct iovec> vec, unsigned long vlen, loff_t pos,
+                               int flags, bool write)
+{
+	if (flags & ~RWF_SUPPORTED)
+		return lib::Error{EOPNOTSUPP};
+	size_t total;
+	struct iovec* iov = TRY(import_iovec(vec, vlen, &total));
+	lib::scope_exit free_iov([iov] { kfree(iov); });
+	struct iov_iter iter;
+	iov_iter_init(&iter, iov, vlen, total);
+	lib::ref<file> f = fdget(unsigned(fd));
+	if (!f)
+		return lib::Error{EBADF};
+	if ((flags & RWF_NOWAIT) && !(f->f_mode & FMODE_NOWAIT))
+		return lib::Error{EOPNOTSUPP};
+	/* RWF_APPEND: this call appends whatever the offset; -1 still moves
+	 * the file position (pwritev2(2)) */
+	bool append = write && (flags & RWF_APPEND);
+	int extra = (flags & RWF_NOWAIT) ? IOCB_NOWAIT : 0;
+	if (pos == -1) {
+		pos_lock g(f.get());
+		loff_t p = append ? loff_t(file_inode(f.get())->i_size) : f->f_pos;
+		ssize_t n = TRY(write ? vfs_write(f.get(), &iter, &p, extra) : vfs_read(f.get(), &iter, &p, extra));
+		f->f_pos = p;
+		return n;
+	}
+	if (pos < 0)
+		return lib::Error{EINVAL};
+	if (!(f->f_mode & (write ? FMODE_PWRITE : FMODE_PREAD)))
+		return lib::Error{ESPIPE};
+	if (append)
+		pos = loff_t(file_inode(f.get())->i_size);
+	return write ? vfs_write(f.get(), &iter, &pos, extra) : vfs_read(f.get(), &iter, &pos, extra);
+}
+
+/* x86_64 passes the whole offset in pos_l (Linux: pos_from_hilo) */
+loff_t pos_from_hilo(unsigned long high, unsigned long low)
+{
+	return loff_t((((unsigned long long)high << 32) << 32) | low);
+}
+} // namespace
+
+SYSCALL_DEFINE5(preadv, unsigned long, fd, user_ptr<const struct iovec>, vec, unsigned long, vlen, unsigned long, pos_l,
+                unsigned long, pos_h)
+{
+	loff_t pos = pos_from_hilo(pos_h, pos_l);
+	if (pos < 0)
+		return lib::Error{EINVAL};
+	return TRY(do_vec_rw(fd, vec, vlen, pos, 0, false));
+}
+
+SYSCALL_DEFINE5(pwritev, unsigned long, fd, user_ptr<const struct iovec>, vec, unsigned long, vlen, unsigned long,
+                pos_l, unsigned long, pos_h)
+{
+	loff_t pos = pos_from_hilo(pos_h, pos_l);
+	if (pos < 0)
+		return lib::Error{EINVAL};
+	return TRY(do_vec_rw(fd, vec, vlen, pos, 0, true));
+}
+
+SYSCALL_DEFINE6(preadv2, unsigned long, fd, user_ptr<const struct iovec>, vec, unsigned long, vlen, unsigned long,
+                pos_l, unsigned long, pos_h, int, flags)
+{
+	return TRY(do_vec_rw(fd, vec, vlen, pos_from_hilo(pos_h, pos_l), flags, false));
+}
+
+SYSCALL_DEFINE6(pwritev2, unsigned long, fd, user_ptr<const struct iovec>, vec, unsigned long, vlen, unsigned long,
+                pos_l, unsigned long, pos_h, int, flags)
+{
+	return TRY(do_vec_rw(fd, vec, vlen, pos_from_hilo(pos_h, pos_l), flags, true));
 }
 
 SYSCALL_DEFINE3(lseek, unsigned int, fd, loff_t, offset, unsigned int, whence)

@@ -423,8 +423,9 @@ lib::Result<ssize_t> kernel_read(struct file* file, void* buf, size_t count, lof
 lib::Result<ssize_t> kernel_write(struct file* file, const void* buf, size_t count, loff_t* pos);
 /* the checked read/write of read(2)/pread64(2)/readv(2): EBADF not open
  * for it, EINVAL negative position, EISDIR directories */
-lib::Result<ssize_t> vfs_read(struct file* file, struct iov_iter* to, loff_t* pos);
-lib::Result<ssize_t> vfs_write(struct file* file, struct iov_iter* from, loff_t* pos);
+/* iocb_extra: IOCB_* flags for this call only (preadv2's RWF_NOWAIT) */
+lib::Result<ssize_t> vfs_read(struct file* file, struct iov_iter* to, loff_t* pos, int iocb_extra = 0);
+lib::Result<ssize_t> vfs_write(struct file* file, struct iov_iter* from, loff_t* pos, int iocb_extra = 0);
 lib::Result<loff_t> vfs_llseek(struct file* file, loff_t offset, int whence);
 /* the program file of execve: a regular file on a mount without noexec,
  * MAY_EXEC for current (EACCES), opened for reading (Linux: open_exec) */

@@ -74,3 +74,15 @@ lib::Result<long> pipe_fcntl(struct file* file, unsigned int cmd, unsigned long 
  * CAP_SYS_RESOURCE */
 extern unsigned int pipe_max_size;
 void pipe_init(); /* pipefs, at boot (vfs_caches_init) */
+
+/* splice(2)/tee(2)'s side (fs/splice.cc): the pipe behind file, or NULL */
+struct pipe_inode_info* get_pipe_info(struct file* file);
+/* feed up to len bytes of in's pipe to actor, a buffer at a time, taking
+ * off what it consumed; waits for data unless nonblock (EAGAIN), 0 at
+ * end of file (Linux: splice_from_pipe) */
+lib::Result<ssize_t> splice_from_pipe(struct file* in, size_t len, bool nonblock,
+                                      lib::Result<size_t> (*actor)(void* ctx, const void* data, size_t len),
+                                      void* ctx);
+/* move (keep: copy, for tee) up to len bytes from in's pipe to out's,
+ * both locked in address order; EINVAL for one pipe, EPIPE without readers */
+lib::Result<ssize_t> splice_pipe_to_pipe(struct file* in, struct file* out, size_t len, bool nonblock, bool keep);

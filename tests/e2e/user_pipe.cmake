@@ -9,3 +9,8 @@ foreach(v musl glibc)
 	user_test(epoll_${v} --append "rdinit=/epoll-${v}"
 		--expect "^# epoll: [0-9]+ passed, 0 failed$" --reject "^not ok")
 endforeach()
+# sendfile, splice, tee, copy_file_range, preadv/pwritev[2] (fs/splice.cc, fs/read_write.cc)
+foreach(v musl glibc)
+	user_test(splice_${v} --append "rdinit=/splice-${v}"
+		--expect "^# splice: [0-9]+ passed, 0 failed$" --reject "^not ok")
+endforeach()
