@@ -14,3 +14,8 @@ foreach(v musl glibc)
 	user_test(splice_${v} --append "rdinit=/splice-${v}"
 		--expect "^# splice: [0-9]+ passed, 0 failed$" --reject "^not ok")
 endforeach()
+# timerfd (fs/timerfd.cc)
+foreach(v musl glibc)
+	user_test(timerfd_${v} --append "rdinit=/timerfd-${v}"
+		--expect "^# timerfd: [0-9]+ passed, 0 failed$" --reject "^not ok")
+endforeach()

@@ -11,6 +11,10 @@ struct __kernel_timespec {
 	int64_t tv_sec;
 	long long tv_nsec;
 };
+struct __kernel_itimerspec {
+	struct __kernel_timespec it_interval; /* the period, 0 for one shot */
+	struct __kernel_timespec it_value;    /* the first expiry, 0 disarms */
+};
 struct __kernel_old_timeval {
 	long tv_sec;
 	long tv_usec;
