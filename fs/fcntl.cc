@@ -9,6 +9,7 @@
  */
 #include <fs/fdtable.h>
 #include <fs/pipe_fs_i.h>
+#include <mm/mm.h>
 #include <fs/fs.h>
 #include <kernel/printk.h>
 #include <kernel/syscalls.h>
@@ -76,6 +77,9 @@ lib::Result<long> do_fcntl(int fd, unsigned int cmd, unsigned long arg)
 		f->f_flags = (unsigned(arg) & SETFL_MASK) | (f->f_flags & ~SETFL_MASK);
 		return 0;
 	}
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		return TRY(memfd_fcntl(f.get(), cmd, arg));
 	case F_SETPIPE_SZ:
 	case F_GETPIPE_SZ:
 		return TRY(pipe_fcntl(f.get(), cmd, arg));

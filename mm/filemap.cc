@@ -242,6 +242,10 @@ lib::Result<ssize_t> generic_file_write_iter(struct kiocb* iocb, struct iov_iter
 	inode_lock(inode);
 	if (iocb->ki_flags & IOCB_APPEND)
 		iocb->ki_pos = inode->i_size;
+	if (lib::Result<void> sealed = seal_check_write(inode, iocb->ki_pos, iov_iter_count(from)); sealed.is_err()) {
+		inode_unlock(inode);
+		return sealed.error_value(); /* a sealed memfd (mm/memfd.cc) */
+	}
 	loff_t maxbytes = inode->i_sb->s_maxbytes;
 	if (iocb->ki_pos >= maxbytes && iov_iter_count(from)) {
 		inode_unlock(inode);
@@ -306,8 +310,9 @@ vm_fault_t filemap_fault(struct vm_fault* vmf)
 const struct vm_operations_struct generic_file_vm_ops = {nullptr, nullptr, filemap_fault, nullptr};
 } // namespace
 
-lib::Result<void> generic_file_mmap(struct file*, struct vm_area_struct* vma)
+lib::Result<void> generic_file_mmap(struct file* file, struct vm_area_struct* vma)
 {
+	TRY(seal_check_mmap(file, vma)); /* a sealed memfd (mm/memfd.cc) */
 	vma->vm_ops = &generic_file_vm_ops;
 	return lib::ok();
 }

@@ -122,6 +122,7 @@ lib::Result<struct file*> shmem_kernel_file_setup(const char* name, loff_t size,
 	struct super_block* sb = shm_mnt->mnt_sb;
 	struct inode* inode = TRY(ramfs_get_inode(sb, nullptr, S_IFREG | S_IRWXUGO, 0));
 	inode->i_size = size;
+	clear_nlink(inode); /* in no directory: "unlinked", as Linux's __shmem_file_setup */
 	struct qstr q = {name, (unsigned int)lib::strlen(name), 0};
 	struct dentry* d = d_alloc(sb->s_root, &q);
 	if (!d) {

@@ -19,6 +19,7 @@
 #include <fs/fs.h>
 #include <fs/mount.h>
 #include <fs/ramfs.h>
+#include <mm/mm.h>
 #include <mm/pagemap.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -29,6 +30,7 @@
 #include <new>
 #include <uapi/asm-generic/errno-base.h>
 #include <uapi/asm-generic/errno.h>
+#include <uapi/linux/fcntl.h>
 #include <uapi/linux/magic.h>
 
 namespace
@@ -169,6 +171,7 @@ lib::Result<void> ramfs_symlink(struct inode* dir, struct dentry* dentry, const 
 
 lib::Result<void> ramfs_setsize(struct inode* inode, loff_t size)
 {
+	TRY(seal_check_size(inode, size)); /* a sealed memfd (mm/memfd.cc) */
 	truncate_setsize(inode, size);
 	inode->i_blocks = mapping_nrpages(inode->i_mapping) * (PAGE_SIZE / 512);
 	inode->i_mtime = inode->i_ctime = current_time(inode);
@@ -235,6 +238,8 @@ lib::Result<struct inode*> ramfs_get_inode(struct super_block* sb, const struct 
 	inode->i_ino = get_next_ino();
 	inode_init_owner(inode, dir, mode);
 	inode->i_mapping->a_ops = &ramfs_aops;
+	if (sb->s_magic == TMPFS_MAGIC)
+		inode->i_seals = F_SEAL_SEAL; /* tmpfs files answer F_GET_SEALS; only memfds may add (mm/memfd.cc) */
 	switch (mode & S_IFMT) {
 	default:
 		init_special_inode(inode, mode, dev);

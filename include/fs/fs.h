@@ -162,6 +162,10 @@ struct inode {
 	void* i_private;
 	struct cdev* i_cdev; /* a character device's, once opened */
 	struct pipe_inode_info* i_pipe; /* a pipe's or an opened FIFO's buffer (fs/pipe.cc) */
+	/* a tmpfs file's F_SEAL_* (mm/memfd.cc; Linux keeps them in
+	 * shmem_inode_info): F_SEAL_SEAL unless a memfd allowed sealing; 0 on
+	 * other file systems.  Changed under i_rwsem */
+	unsigned int i_seals;
 	struct file_lock_context* i_flctx; /* its flock and record locks, made on first use */
 };
 
@@ -245,6 +249,9 @@ struct file_operations {
 	/* ioctl(2) commands the generic code (fs/ioctl.cc) does not handle;
 	 * NULL or ENOIOCTLCMD: ENOTTY */
 	lib::Result<long> (*unlocked_ioctl)(struct file* file, unsigned int cmd, unsigned long arg);
+	/* fallocate(2)'s work (FALLOC_FL_*), the caller checked the range and
+	 * holds nothing; NULL: EOPNOTSUPP */
+	lib::Result<void> (*fallocate)(struct file* file, int mode, loff_t offset, loff_t len);
 };
 
 /* mappings through the page cache (mm/filemap.cc, Linux: generic_file_mmap,

@@ -326,6 +326,12 @@ bool vm_enough_memory(unsigned long pages);
 /* an unlinked tmpfs file of size bytes for the kernel's use (Linux:
  * shmem_kernel_file_setup); flags: VM_NORESERVE skips the overcommit check */
 lib::Result<struct file*> shmem_kernel_file_setup(const char* name, long long size, unsigned long flags);
+/* memfds and their seals (mm/memfd.cc): fcntl's F_ADD_SEALS/F_GET_SEALS
+ * (EINVAL on other files) and the checks tmpfs makes (EPERM) */
+lib::Result<long> memfd_fcntl(struct file* file, unsigned int cmd, unsigned long arg);
+lib::Result<void> seal_check_write(struct inode* inode, long long pos, size_t len);
+lib::Result<void> seal_check_size(struct inode* inode, long long newsize);
+lib::Result<void> seal_check_mmap(struct file* file, struct vm_area_struct* vma);
 /* back an anonymous MAP_SHARED VMA by such a file (Linux: shmem_zero_setup) */
 lib::Result<void> shmem_zero_setup(struct vm_area_struct* vma);
 

@@ -36,3 +36,8 @@ foreach(v musl glibc)
 	user_test(mm_rlimit_${v} --append "rdinit=/mm_rlimit-${v}"
 		--expect "^# mm_rlimit: 12 passed, 0 failed$" --reject "^not ok")
 endforeach()
+# memfd_create and file seals (mm/memfd.cc)
+foreach(v musl glibc)
+	user_test(memfd_${v} --append "rdinit=/memfd-${v}"
+		--expect "^# memfd: [0-9]+ passed, 0 failed$" --reject "^not ok")
+endforeach()

@@ -63,6 +63,13 @@ struct flock {
 #define F_DUPFD_CLOEXEC (F_LINUX_SPECIFIC_BASE + 6)
 #define F_SETPIPE_SZ (F_LINUX_SPECIFIC_BASE + 7)
 #define F_GETPIPE_SZ (F_LINUX_SPECIFIC_BASE + 8)
+#define F_ADD_SEALS (F_LINUX_SPECIFIC_BASE + 9)
+#define F_GET_SEALS (F_LINUX_SPECIFIC_BASE + 10)
+#define F_SEAL_SEAL 0x0001         /* no more seals */
+#define F_SEAL_SHRINK 0x0002       /* the file cannot shrink */
+#define F_SEAL_GROW 0x0004         /* ... nor grow */
+#define F_SEAL_WRITE 0x0008        /* ... nor be written */
+#define F_SEAL_FUTURE_WRITE 0x0010 /* ... nor be written through new writers */
 #define FD_CLOEXEC 1
 
 #define AT_FDCWD -100
