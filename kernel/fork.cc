@@ -49,6 +49,8 @@
 #include <arch/fpu.h>
 #include <arch/pgtable.h>
 #include <kernel/panic.h>
+#include <kernel/futex.h>
+#include <kernel/rtmutex.h>
 #include <kernel/kthread.h>
 #include <kernel/pid.h>
 #include <kernel/printk.h>
@@ -345,6 +347,8 @@ lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int nod
 	p->exit_state = 0;
 	p->pdeath_signal = 0; /* cleared in a child, as Linux's */
 	p->robust_list = user_ptr<void>();
+	rt_mutex_init_task(p); /* no PI waiters or boost inherited */
+	futex_init_task(p);    /* no PI futexes owned */
 	p->utime = p->stime = 0;
 	p->nvcsw = p->nivcsw = 0;
 	p->se.exec_start = p->se.sum_exec_runtime = p->se.prev_sum_exec_runtime = 0;

@@ -30,3 +30,8 @@ lib::Result<int> futex_wake(user_ptr<uint32_t> uaddr, unsigned int flags, int nr
 /* tsk is exiting / exec'ing: walk its robust list, release its PI state */
 void futex_exit_release(struct task_struct* tsk);
 void futex_exec_release(struct task_struct* tsk);
+/* a new task owns no PI futexes (copy_process; Linux: futex_init_task) */
+void futex_init_task(struct task_struct* tsk);
+/* the hash table, sized from the possible CPUs (kernel_init, after SMP
+ * bring-up; Linux: the futex_init core_initcall) */
+void futex_init();

@@ -35,6 +35,7 @@
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
+#include <kernel/rtmutex.h>
 #include <kernel/sched.h>
 #include <kernel/sched/stat.h>
 #include <kernel/sched/task.h>
@@ -648,8 +649,8 @@ lib::Result<void> sched_setscheduler_nocheck(struct task_struct* p, int policy, 
 	p->policy = unsigned(policy);
 	p->rt_priority = rt ? unsigned(param->sched_priority) : 0;
 	p->normal_prio = rt ? MAX_RT_PRIO - 1 - param->sched_priority : p->static_prio;
-	p->prio = p->normal_prio;
-	p->sched_class = rt ? &rt_sched_class : &fair_sched_class;
+	p->prio = rt_effective_prio(p, p->normal_prio); /* a PI boost outlives the change */
+	p->sched_class = rt_prio(p->prio) ? &rt_sched_class : &fair_sched_class;
 	set_load_weight(p); /* SCHED_IDLE's weight, or the nice level's again */
 	p->rt.time_slice = RR_TIMESLICE;
 	if (queued)
@@ -663,6 +664,50 @@ lib::Result<void> sched_setscheduler_nocheck(struct task_struct* p, int policy, 
 		check_preempt_curr(rq, p, 0);
 	task_rq_unlock(rq, p, flags);
 	return lib::ok();
+}
+
+/*
+ * Priority inheritance (Linux: rt_mutex_setprio): p runs at pi_task's
+ * priority while that is more urgent than its own normal_prio, moving to
+ * the RT class for an RT pi_task (an RT waiter lifts a CFS owner) and back
+ * when the boost ends.  Called by kernel/locking/rtmutex.cc with
+ * p->pi_lock held (irqs off).
+ */
+void rt_mutex_setprio(struct task_struct* p, struct task_struct* pi_task) NO_THREAD_SAFETY_ANALYSIS
+{
+	int prio = p->normal_prio;
+	if (pi_task && pi_task->prio < prio)
+		prio = pi_task->prio;
+	p->pi_top_task = pi_task;
+	if (prio == p->prio || p->sched_class == &stop_sched_class || is_idle_task(p))
+		return;
+	struct rq* rq;
+	for (;;) { /* __task_rq_lock: pi_lock is held, the rq may still change */
+		rq = task_rq(p);
+		rq->lock.lock();
+		if (rq == task_rq(p))
+			break;
+		rq->lock.unlock();
+	}
+	update_rq_clock(rq);
+	bool queued = p->on_rq, running = rq->curr == p;
+	if (queued)
+		p->sched_class->dequeue_task(rq, p, 0);
+	if (running)
+		p->sched_class->put_prev_task(rq, p);
+	int oldprio = p->prio;
+	p->prio = prio;
+	p->sched_class = rt_prio(prio) ? &rt_sched_class : &fair_sched_class;
+	if (queued)
+		p->sched_class->enqueue_task(rq, p, 0);
+	if (running) {
+		p->sched_class->set_next_task(rq, p);
+		__atomic_store_n(&rq->curr_prio, p->prio, __ATOMIC_RELAXED);
+		if (prio > oldprio)
+			resched_curr(rq); /* deboosted: someone else may be more urgent */
+	} else if (queued)
+		check_preempt_curr(rq, p, 0);
+	rq->lock.unlock();
 }
 
 void sched_set_fifo(struct task_struct* p)
