@@ -114,13 +114,23 @@ lib::Result<void> get_futex_key(user_ptr<uint32_t> uaddr, unsigned int flags, st
 	mmap_read_guard g(mm);
 	struct page* page;
 	struct vm_area_struct* vma;
-	unsigned int gup = rw == FUTEX_WRITE ? FOLL_WRITE : 0;
-	lib::Result<long> r = get_user_pages_remote(mm, address, 1, gup, &page, &vma, nullptr);
-	if (r.is_err() && rw == FUTEX_READ)
+	/* writable first (an anonymous page gets its copy-on-write broken
+	 * now, not under the bucket lock), then, for a read, read-only */
+	bool ro = false;
+	lib::Result<long> r = get_user_pages_remote(mm, address, 1, FOLL_WRITE, &page, &vma, nullptr);
+	if (r.is_err() && r.error() == EFAULT && rw == FUTEX_READ) {
+		r = get_user_pages_remote(mm, address, 1, 0, &page, &vma, nullptr);
+		ro = true;
+	}
+	if (r.is_err())
 		return lib::Error{r.error()};
-	if (r.is_err()) /* Linux retries read-only: a read-only shared page still keys */
-		TRY(get_user_pages_remote(mm, address, 1, 0, &page, &vma, nullptr));
 	if (PageAnon(page) || !page->mapping) {
+		/* a read-only anonymous page (or the zero page) never changes:
+		 * no futex there makes sense (Linux: EFAULT) */
+		if (ro || !PageAnon(page)) {
+			put_page(page);
+			return lib::Error{EFAULT};
+		}
 		key->offset |= FUT_OFF_MMSHARED;
 		key->ptr = uintptr_t(mm);
 		key->word = address;
