@@ -24,6 +24,9 @@
  * wake-ups run under p->pi_lock and choose the CPU (select_task_rq);
  * affinity changes move a queued or running task through its CPU's
  * stopper; fair.cc balances the queues.
+ * Priority inheritance: rt_mutex_setprio (called by kernel/locking/
+ * rtmutex.cc under p->pi_lock) runs p at its top rt_mutex waiter's prio,
+ * in the RT class if that is an RT priority, until the boost ends.
  * Lock order: wait-queue locks, tasklist_lock -> p->pi_lock -> rq->lock.
  *
  * Data: system_state (written by start_kernel only), prev_jiffy (the
