@@ -50,6 +50,7 @@ int main(void)
 	volatile uint32_t* shm = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	UT_EXPECT(shm != MAP_FAILED, "MAP_SHARED|MAP_ANONYMOUS memory");
 	shm[0] = 0;
+	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
 		/* the child: wait for 1, answer 2 */
@@ -73,10 +74,12 @@ int main(void)
 	/* a file both map on their own, at different addresses */
 	int fd = open("/futex-shared-file", O_RDWR | O_CREAT | O_TRUNC, 0600);
 	UT_EXPECT(fd >= 0, "create a file");
-	UT_EXPECT(ftruncate(fd, 8192) == 0, "size it");
+	static char zeros[8192];
+	UT_EXPECT(write(fd, zeros, sizeof(zeros)) == (ssize_t)sizeof(zeros), "fill two pages");
 	volatile uint32_t* fa = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	UT_EXPECT(fa != MAP_FAILED, "map it shared");
 	fa[1024 + 3] = 0; /* in the second page */
+	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
 		int cfd = open("/futex-shared-file", O_RDWR);
@@ -103,6 +106,7 @@ int main(void)
 	pthread_mutex_init(pm, &a);
 	volatile long* count = (volatile long*)(shm + 512);
 	*count = 0;
+	fflush(stdout);
 	pid = fork();
 	for (int i = 0; i < 2000; i++) {
 		pthread_mutex_lock(pm);
