@@ -40,6 +40,7 @@
 #include <kernel/time.h>
 #include <kernel/timekeeping.h>
 #include <mm/mm.h>
+#include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include <new>
 #include <uapi/asm-generic/errno-base.h>
@@ -472,6 +473,13 @@ void futex_exit_release(struct task_struct* tsk)
 	futex_set_state(tsk, FUTEX_STATE_EXITING);
 	futex_cleanup(tsk);
 	futex_set_state(tsk, FUTEX_STATE_DEAD);
+	/* no PI futex operation of tsk's can follow (Linux frees it in do_exit) */
+	if (tsk->pi_state_cache) {
+		struct futex_pi_state* ps = tsk->pi_state_cache;
+		tsk->pi_state_cache = nullptr;
+		ps->~futex_pi_state();
+		kfree(ps);
+	}
 }
 
 void futex_exec_release(struct task_struct* tsk)

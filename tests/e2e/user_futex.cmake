@@ -1,6 +1,6 @@
 # futexes (kernel/futex/, issue 13 part 4): futex(2) and futex_waitv(2)
 # from one thread, between raw clone threads and pthreads, between
-# processes; futex_pthread runs on 4 CPUs (8 threads contend for a mutex)
+# processes, robust lists at exit; futex_pthread runs on 4 CPUs (8 threads contend for a mutex)
 foreach(v musl glibc)
 	user_test(futex_basic_${v} --append "rdinit=/futex_basic-${v}"
 		--expect "^# futex_basic: [0-9]+ passed, 0 failed$" --reject "^not ok")
@@ -10,4 +10,6 @@ foreach(v musl glibc)
 		--expect "^# futex_pthread: [0-9]+ passed, 0 failed$" --reject "^not ok")
 	user_test(futex_shared_${v} --append "rdinit=/futex_shared-${v}"
 		--expect "^# futex_shared: [0-9]+ passed, 0 failed$" --reject "^not ok")
+	user_test(futex_robust_${v} --append "rdinit=/futex_robust-${v}"
+		--expect "^# futex_robust: [0-9]+ passed, 0 failed$" --reject "^not ok")
 endforeach()
