@@ -122,7 +122,8 @@ struct task_struct* rt_mutex_next_owner(struct rt_mutex_base* lock) REQUIRES(loc
  * top waiter (Linux: rt_mutex_futex_unlock + the wake_q) */
 void rt_mutex_futex_unlock(struct rt_mutex_base* lock);
 /* the same in two steps, wait_lock held for the first: the task to wake
- * (referenced) or NULL, then rt_mutex_postunlock wakes it (Linux:
+ * (referenced; preemption stays disabled) or NULL, then
+ * rt_mutex_postunlock wakes it and enables preemption (Linux:
  * __rt_mutex_futex_unlock, rt_mutex_postunlock) */
 struct task_struct* __rt_mutex_futex_unlock(struct rt_mutex_base* lock) REQUIRES(lock->wait_lock);
 void rt_mutex_postunlock(struct task_struct* next);

@@ -25,6 +25,7 @@
  */
 #include <kernel/jiffies.h>
 #include <kernel/panic.h>
+#include <kernel/preempt.h>
 #include <kernel/rtmutex.h>
 #include <kernel/sched/signal.h>
 #include <kernel/sched/task.h>
@@ -356,6 +357,10 @@ struct task_struct* rt_mutex_slowunlock_locked(struct rt_mutex_base* lock) REQUI
 	}
 	get_task_struct(next);
 	__atomic_store_n(&lock->owner, next, __ATOMIC_RELEASE);
+	/* the old owner may have been deboosted above: it must not be
+	 * preempted before it wakes the new one (Linux: the preempt_disable
+	 * of mark_wakeup_next_waiter, enabled again in rt_mutex_postunlock) */
+	preempt_disable();
 	return next;
 }
 } // namespace
@@ -492,6 +497,7 @@ void rt_mutex_postunlock(struct task_struct* next)
 	if (next) {
 		wake_up_process(next);
 		put_task_struct(next);
+		preempt_enable();
 	}
 }
 
@@ -502,7 +508,7 @@ void rt_mutex_futex_unlock(struct rt_mutex_base* lock) NO_THREAD_SAFETY_ANALYSIS
 		lib::spin_lock_irqsave_guard g(lock->wait_lock);
 		next = rt_mutex_slowunlock_locked(lock);
 	}
-	rt_mutex_postunlock(next);
+	rt_mutex_postunlock(next); /* wakes next, then lets the deboosted owner be preempted */
 }
 
 lib::Result<void> rt_mutex_adjust_pi(struct task_struct* task)

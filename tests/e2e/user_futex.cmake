@@ -10,6 +10,8 @@ foreach(v musl glibc)
 		--expect "^# futex_pthread: [0-9]+ passed, 0 failed$" --reject "^not ok")
 	user_test(futex_shared_${v} --append "rdinit=/futex_shared-${v}"
 		--expect "^# futex_shared: [0-9]+ passed, 0 failed$" --reject "^not ok")
+	user_test(futex_pi_boost_${v} --append "rdinit=/futex_pi_boost-${v}"
+		--expect "^# futex_pi_boost: [0-9]+ passed, 0 failed$" --reject "^not ok")
 	user_test(futex_robust_${v} --append "rdinit=/futex_robust-${v}"
 		--expect "^# futex_robust: [0-9]+ passed, 0 failed$" --reject "^not ok")
 endforeach()
