@@ -12,6 +12,8 @@ foreach(v musl glibc)
 		--expect "^# futex_shared: [0-9]+ passed, 0 failed$" --reject "^not ok")
 	user_test(futex_pi_boost_${v} --append "rdinit=/futex_pi_boost-${v}"
 		--expect "^# futex_pi_boost: [0-9]+ passed, 0 failed$" --reject "^not ok")
+	user_test(futex_signal_${v} --append "rdinit=/futex_signal-${v}"
+		--expect "^# futex_signal: [0-9]+ passed, 0 failed$" --reject "^not ok")
 	user_test(futex_robust_${v} --append "rdinit=/futex_robust-${v}"
 		--expect "^# futex_robust: [0-9]+ passed, 0 failed$" --reject "^not ok")
 endforeach()
