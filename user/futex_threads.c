@@ -119,6 +119,16 @@ static void wait_ready(int n)
 	msleep(100);
 }
 
+/* a waiter that first makes itself SCHED_FIFO 10 */
+static void* rt_waiter_fn(void* p)
+{
+	struct sched_param sp;
+	memset(&sp, 0, sizeof(sp));
+	sp.sched_priority = 10;
+	syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp);
+	return bitset_waiter(p);
+}
+
 static uint32_t waitv_words[3];
 static long waitv_ret;
 static void* waitv_waiter(void* p)
@@ -209,6 +219,23 @@ int main(void)
 	for (int i = 0; i < 4; i++)
 		pthread_join(th[i], NULL);
 	UT_EXPECT(results[0] == 1 && results[1] == 1, "every waiter returned 0");
+
+	/* ---- an RT waiter is woken before an earlier normal one ---- */
+	word = 0;
+	atomic_store(&ready, 0);
+	memset(results, 0, sizeof(results));
+	args[0] = (struct waiter_arg){0, ~0u, &word, 0};
+	pthread_create(&th[0], NULL, bitset_waiter, &args[0]);
+	wait_ready(1);
+	args[1] = (struct waiter_arg){1, ~0u, &word, 0};
+	pthread_create(&th[1], NULL, rt_waiter_fn, &args[1]);
+	wait_ready(2);
+	r = futex(&word, FUTEX_WAKE | P, 1, NULL, NULL, 0);
+	msleep(50);
+	UT_EXPECT(r == 1 && results[1] == 1 && results[0] == 0, "WAKE 1 picks the SCHED_FIFO waiter over the one queued first");
+	futex(&word, FUTEX_WAKE | P, 1, NULL, NULL, 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
 
 	/* ---- WAKE_OP ---- */
 	word = 0;

@@ -250,9 +250,24 @@ void futex_q_unlock(struct futex_hash_bucket* hb) NO_THREAD_SAFETY_ANALYSIS
 	futex_hb_waiters_dec(hb);
 }
 
+/* on hb's chain by priority, after its equals (Linux: plist_add with
+ * prio = min(normal_prio, MAX_RT_PRIO)); non-RT waiters go to the tail */
+void futex_chain_add(struct futex_q* q, struct futex_hash_bucket* hb)
+{
+	struct futex_q* pos;
+	list_for_each_entry_reverse(pos, &hb->chain, list) {
+		if (pos->prio <= q->prio) {
+			pos->list.add(&q->list);
+			return;
+		}
+	}
+	hb->chain.add(&q->list); /* more urgent than every one queued */
+}
+
 void __futex_queue(struct futex_q* q, struct futex_hash_bucket* hb)
 {
-	hb->chain.add_tail(&q->list);
+	q->prio = current->normal_prio < MAX_RT_PRIO ? current->normal_prio : MAX_RT_PRIO;
+	futex_chain_add(q, hb);
 	q->task = current;
 }
 

@@ -18,8 +18,10 @@
  *                     the word's offset in its page plus the FUT_OFF_* bit
  *   futex_hash_bucket lock, waiters (an estimate read without the lock so a
  *                     wake with nobody queued takes no lock), chain (the
- *                     futex_qs of all keys hashing here, in queue order;
- *                     Linux: a plist by priority, here FIFO)
+ *                     futex_qs of all keys hashing here, by priority and
+ *                     FIFO among equals, as Linux's plist: an RT waiter
+ *                     is woken before the others, all non-RT ones rank
+ *                     equal)
  *   futex_q           one waiter, on its stack: list on hb->chain, task,
  *                     lock_ptr (the bucket's lock while queued, NULL once a
  *                     waker took it off), key, bitset, pi_state and
@@ -140,6 +142,7 @@ struct futex_q {
 	struct rt_mutex_waiter* rt_waiter;
 	struct futex_key* requeue_pi_key;
 	uint32_t bitset;
+	int prio; /* min(normal_prio, MAX_RT_PRIO): the chain's order */
 	std::atomic<int> requeue_state; /* Q_REQUEUE_PI_* (WAIT_REQUEUE_PI) */
 };
 #define Q_REQUEUE_PI_NONE 0
@@ -156,6 +159,7 @@ static inline void futex_q_init(struct futex_q* q)
 	q->rt_waiter = nullptr;
 	q->requeue_pi_key = nullptr;
 	q->bitset = FUTEX_BITSET_MATCH_ANY;
+	q->prio = MAX_RT_PRIO;
 	q->requeue_state.store(Q_REQUEUE_PI_NONE, std::memory_order_relaxed);
 }
 
@@ -188,6 +192,7 @@ struct futex_hash_bucket* futex_q_lock(struct futex_q* q);
 void futex_q_unlock(struct futex_hash_bucket* hb);
 /* queue q on hb (locked) and unlock it (Linux: futex_queue) */
 void __futex_queue(struct futex_q* q, struct futex_hash_bucket* hb);
+void futex_chain_add(struct futex_q* q, struct futex_hash_bucket* hb);
 void futex_queue(struct futex_q* q, struct futex_hash_bucket* hb);
 void __futex_unqueue(struct futex_q* q);
 /* take q off its chain if it is still there: 1 if it was (not woken) */

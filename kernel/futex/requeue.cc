@@ -38,16 +38,13 @@ namespace
 void requeue_futex(struct futex_q* q, struct futex_hash_bucket* hb1, struct futex_hash_bucket* hb2,
                    const struct futex_key* key2)
 {
+	/* Linux moves it only between buckets; in one bucket it stays put */
 	if (hb1 != hb2) {
 		q->list.del_init();
-		hb2->chain.add_tail(&q->list);
+		futex_chain_add(q, hb2);
 		futex_hb_waiters_inc(hb2);
 		futex_hb_waiters_dec(hb1);
 		__atomic_store_n(&q->lock_ptr, &hb2->lock, __ATOMIC_RELEASE);
-	} else {
-		/* the same bucket: keep the queue order, move to the tail as Linux's plist does */
-		q->list.del_init();
-		hb2->chain.add_tail(&q->list);
 	}
 	q->key = *key2;
 }
