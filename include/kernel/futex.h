@@ -7,7 +7,10 @@
  * execs, its robust list is walked and its PI state handed on
  * (futex_exit_release, futex_exec_release, called from mm_release before
  * the mm goes); CLONE_CHILD_CLEARTID's word is cleared and woken with
- * futex_wake (pthread_join waits on it).
+ * futex_wake (pthread_join waits on it).  copy_process starts a task
+ * with no PI futexes (futex_init_task); kernel_init sizes the hash table
+ * (futex_init).  The priority inheritance under PI futexes is
+ * <kernel/rtmutex.h>'s.
  *
  * Errors: lib::Result with Linux's errnos (EFAULT, EINVAL, EAGAIN,
  * ETIMEDOUT, ERESTARTSYS...).
