@@ -24,6 +24,7 @@
 #include <arch/boot.h>
 #include <arch/setup.h>
 #include <kernel/cred.h>
+#include <kernel/futex.h>
 #include <kernel/params.h>
 #include <kernel/printk.h>
 #include <drivers/devtmpfs.h>
@@ -172,6 +173,7 @@ static int kernel_init(void*)
 		schedule_timeout_uninterruptible(1);
 	smp_init(); /* the other CPUs (arch/x86_64/kernel/smpboot.cc) */
 	sched_init_smp(); /* stoppers, balancing, init may run anywhere */
+	futex_init(); /* the futex hash table, sized from the CPUs (Linux: core_initcall) */
 	vsprintf_init_hashval(); /* %p hashes from here on (Linux: subsys_initcall) */
 	/* what Linux's initcalls do before user space: the loaders, the vDSO,
 	 * the character devices, then the initramfs into "/" */

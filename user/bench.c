@@ -13,8 +13,11 @@
  *   brk        grow the break by 1 MiB and touch it, shrink back; per page
  *   mmap       mmap + munmap of 1 MiB, untouched; per pair
  *   exec       execve of this program itself, 200 times in a chain; per exec
+ *   futex      a FUTEX_WAIT/FUTEX_WAKE ping-pong between two threads on one
+ *              word (two wakes, two waits, two switches); per round trip
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +122,49 @@ static void exec_next(char* self, int left, uint64_t start, char** rest, int nre
 	printf("bench: exec: execve failed\n");
 }
 
+/* the word both threads wait on: 1 "the thread's turn", 0 "main's turn" */
+static volatile uint32_t pp_word;
+#define PP_ROUNDS 5000
+static void pp_wait(uint32_t busy)
+{
+	while (pp_word == busy)
+		syscall(SYS_futex, &pp_word, 128 /* FUTEX_WAIT_PRIVATE */, busy, NULL, NULL, 0);
+}
+static void pp_set(uint32_t v)
+{
+	pp_word = v;
+	syscall(SYS_futex, &pp_word, 129 /* FUTEX_WAKE_PRIVATE */, 1, NULL, NULL, 0);
+}
+static void* pp_thread(void* arg)
+{
+	(void)arg;
+	for (int i = 0; i < PP_ROUNDS + 100; i++) {
+		pp_wait(0);
+		pp_set(0);
+	}
+	return NULL;
+}
+static void bench_futex(void)
+{
+	pthread_t t;
+	pp_word = 0;
+	if (pthread_create(&t, NULL, pp_thread, NULL)) {
+		printf("bench: futex: pthread_create failed\n");
+		return;
+	}
+	for (int i = 0; i < 100; i++) { /* warm up */
+		pp_set(1);
+		pp_wait(1);
+	}
+	uint64_t t0 = now_ns();
+	for (int i = 0; i < PP_ROUNDS; i++) {
+		pp_set(1);
+		pp_wait(1);
+	}
+	report("futex", now_ns() - t0, PP_ROUNDS);
+	pthread_join(t, NULL);
+}
+
 static int run(const char* name)
 {
 	if (!strcmp(name, "getpid"))
@@ -129,6 +175,8 @@ static int run(const char* name)
 		bench_brk();
 	else if (!strcmp(name, "mmap"))
 		bench_mmap();
+	else if (!strcmp(name, "futex"))
+		bench_futex();
 	else
 		return -1;
 	return 0;
@@ -148,9 +196,9 @@ static void finish(void)
 
 int main(int argc, char** argv)
 {
-	static char* all[] = {"getpid", "pagefault", "brk", "mmap", "exec"};
+	static char* all[] = {"getpid", "pagefault", "brk", "mmap", "futex", "exec"};
 	char** names = argc > 1 ? argv + 1 : all;
-	int n = argc > 1 ? argc - 1 : 5;
+	int n = argc > 1 ? argc - 1 : (int)(sizeof(all) / sizeof(all[0]));
 	const int chain = 200;
 
 	if (argc >= 4 && !strcmp(argv[1], "exec-chain")) {

@@ -7,7 +7,10 @@
  * execs, its robust list is walked and its PI state handed on
  * (futex_exit_release, futex_exec_release, called from mm_release before
  * the mm goes); CLONE_CHILD_CLEARTID's word is cleared and woken with
- * futex_wake (pthread_join waits on it).
+ * futex_wake (pthread_join waits on it).  copy_process starts a task
+ * with no PI futexes (futex_init_task); kernel_init sizes the hash table
+ * (futex_init).  The priority inheritance under PI futexes is
+ * <kernel/rtmutex.h>'s.
  *
  * Errors: lib::Result with Linux's errnos (EFAULT, EINVAL, EAGAIN,
  * ETIMEDOUT, ERESTARTSYS...).
@@ -30,3 +33,8 @@ lib::Result<int> futex_wake(user_ptr<uint32_t> uaddr, unsigned int flags, int nr
 /* tsk is exiting / exec'ing: walk its robust list, release its PI state */
 void futex_exit_release(struct task_struct* tsk);
 void futex_exec_release(struct task_struct* tsk);
+/* a new task owns no PI futexes (copy_process; Linux: futex_init_task) */
+void futex_init_task(struct task_struct* tsk);
+/* the hash table, sized from the possible CPUs (kernel_init, after SMP
+ * bring-up; Linux: the futex_init core_initcall) */
+void futex_init();

@@ -26,6 +26,8 @@
  *  mapping->i_mmap_rwsem         rwsem      a file's list of mapping VMAs (i_mmap):  mm/mmap.cc, mm/memory.cc
  *                                           truncation unmaps through it
  *  slab_mutex                    mutex      slab_caches, cache refcounts             mm/slub.cc, mm/slab_common.cc
+ *  futex hb->lock (two: lower    spinlock   a futex hash bucket's chain of futex_q   kernel/futex/core.cc
+ *  address first)                           (the owner TID lookup takes tasklist_lock)
  *  tasklist_lock                 spinlock   the task list, children/sibling, thread  kernel/fork.cc
  *                                           lists, nr_threads
  *  sighand->siglock              spinlock   handlers, pending sets, blocked masks,   kernel/signal.cc
@@ -43,6 +45,8 @@
  *  stopper->lock                 spinlock   a CPU's stop_machine works               kernel/stop_machine.cc
  *  wq_head->lock, x->wait.lock,  spinlock   a wait queue's entries; a completion's   kernel/sched/wait.cc,
  *  mutex wait_lock, sem->lock               done; a sleeping lock's waiters          completion.cc, locking/mutex.cc
+ *  rt_mutex wait_lock            spinlock   an rt_mutex's waiters and owner (the     kernel/locking/rtmutex.cc
+ *                                           chain walk trylocks it under pi_lock)
  *  p->pi_lock                    spinlock   p's wake-up state, cpus_mask             kernel/sched/core.cc
  *  rq->lock (lower CPU first)    untracked  the runqueue (see kernel/sched/sched.h)  kernel/sched/core.cc
  *  pidmap_lock                   spinlock   the pid bitmap                           kernel/pid.cc

@@ -200,6 +200,8 @@ struct fs_struct;     /* <fs/fs_struct.h> */
 struct files_struct;  /* <fs/fdtable.h> */
 struct sched_param;   /* <kernel/sched/types.h> */
 struct completion;    /* <kernel/completion.h> */
+struct rt_mutex_waiter; /* <kernel/rtmutex.h> */
+struct futex_pi_state;  /* kernel/futex/futex.h */
 
 struct sighand_struct; /* <kernel/sched/signal.h> */
 
@@ -256,6 +258,10 @@ struct task_struct {
 
 	void* stack;             /* lowest address of the THREAD_SIZE kernel stack */
 	std::atomic<long> usage; /* references (get_task_struct/put_task_struct) */
+	/* two holders of one usage reference between them, as Linux's: the
+	 * task list (dropped by release_task) and the task's last switch
+	 * (finish_task_switch of a TASK_DEAD task); put_task_struct_rcu_user */
+	std::atomic<int> rcu_users;
 	unsigned int flags;      /* PF_* */
 	unsigned int ptrace;
 
@@ -300,6 +306,9 @@ struct task_struct {
 	lib::list_head sibling GUARDED_BY(tasklist_lock);  /* on the parent's children list */
 	struct task_struct* group_leader; /* the thread-group leader */
 	lib::list_head thread_node GUARDED_BY(tasklist_lock); /* on signal->thread_head */
+	/* exit_notify's list of tasks to release once tasklist_lock is
+	 * dropped (Linux reuses ptrace_entry for it, as here) */
+	lib::list_head ptrace_entry GUARDED_BY(tasklist_lock);
 
 	uint64_t utime;          /* ns in user mode */
 	uint64_t stime;          /* ns in kernel mode */
@@ -341,6 +350,15 @@ struct task_struct {
 	user_ptr<int> set_child_tid;   /* CLONE_CHILD_SETTID */
 	user_ptr<int> clear_child_tid; /* CLONE_CHILD_CLEARTID, set_tid_address */
 	user_ptr<void> robust_list;    /* set_robust_list: the futex list head (walked at exit by the futex work) */
+
+	/* priority inheritance (kernel/locking/rtmutex.cc), under pi_lock */
+	lib::list_head pi_waiters;            /* top waiters of the rt_mutexes it owns, most urgent first */
+	struct task_struct* pi_top_task;      /* the task lending it its priority, or NULL */
+	struct rt_mutex_waiter* pi_blocked_on; /* the rt_mutex it waits for */
+	/* PI futexes (kernel/futex/): the futex_pi_states it owns, under pi_lock */
+	lib::list_head pi_state_list;
+	struct futex_pi_state* pi_state_cache; /* one preallocated, for futex_lock_pi */
+	unsigned int futex_state;              /* FUTEX_STATE_OK, _EXITING, _DEAD */
 
 	void* worker_private; /* struct kthread of a kthread_create()d thread */
 

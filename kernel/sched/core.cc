@@ -24,6 +24,9 @@
  * wake-ups run under p->pi_lock and choose the CPU (select_task_rq);
  * affinity changes move a queued or running task through its CPU's
  * stopper; fair.cc balances the queues.
+ * Priority inheritance: rt_mutex_setprio (called by kernel/locking/
+ * rtmutex.cc under p->pi_lock) runs p at its top rt_mutex waiter's prio,
+ * in the RT class if that is an RT priority, until the boost ends.
  * Lock order: wait-queue locks, tasklist_lock -> p->pi_lock -> rq->lock.
  *
  * Data: system_state (written by start_kernel only), prev_jiffy (the
@@ -35,6 +38,7 @@
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
+#include <kernel/rtmutex.h>
 #include <kernel/sched.h>
 #include <kernel/sched/stat.h>
 #include <kernel/sched/task.h>
@@ -160,11 +164,12 @@ struct task_struct* pick_next_task(struct rq* rq)
 	return rq->idle; /* not reached: the idle class always has one */
 }
 
-/* a dead task's last switch is over: unlink it (Linux: release_task of an
- * autoreaped kernel thread, then put_task_struct_rcu_user) */
+/* a dead task's last switch is over: drop the reference its running
+ * held; release_task (its parent's wait, or autoreap in exit_notify)
+ * drops the other (Linux: put_task_struct_rcu_user in finish_task_switch) */
 void release_dead_task(struct task_struct* prev)
 {
-	WARN_ON(release_task(prev).is_err());
+	put_task_struct_rcu_user(prev);
 }
 
 } // namespace
@@ -648,8 +653,8 @@ lib::Result<void> sched_setscheduler_nocheck(struct task_struct* p, int policy, 
 	p->policy = unsigned(policy);
 	p->rt_priority = rt ? unsigned(param->sched_priority) : 0;
 	p->normal_prio = rt ? MAX_RT_PRIO - 1 - param->sched_priority : p->static_prio;
-	p->prio = p->normal_prio;
-	p->sched_class = rt ? &rt_sched_class : &fair_sched_class;
+	p->prio = rt_effective_prio(p, p->normal_prio); /* a PI boost outlives the change */
+	p->sched_class = rt_prio(p->prio) ? &rt_sched_class : &fair_sched_class;
 	set_load_weight(p); /* SCHED_IDLE's weight, or the nice level's again */
 	p->rt.time_slice = RR_TIMESLICE;
 	if (queued)
@@ -663,6 +668,50 @@ lib::Result<void> sched_setscheduler_nocheck(struct task_struct* p, int policy, 
 		check_preempt_curr(rq, p, 0);
 	task_rq_unlock(rq, p, flags);
 	return lib::ok();
+}
+
+/*
+ * Priority inheritance (Linux: rt_mutex_setprio): p runs at pi_task's
+ * priority while that is more urgent than its own normal_prio, moving to
+ * the RT class for an RT pi_task (an RT waiter lifts a CFS owner) and back
+ * when the boost ends.  Called by kernel/locking/rtmutex.cc with
+ * p->pi_lock held (irqs off).
+ */
+void rt_mutex_setprio(struct task_struct* p, struct task_struct* pi_task) NO_THREAD_SAFETY_ANALYSIS
+{
+	int prio = p->normal_prio;
+	if (pi_task && pi_task->prio < prio)
+		prio = pi_task->prio;
+	p->pi_top_task = pi_task;
+	if (prio == p->prio || p->sched_class == &stop_sched_class || is_idle_task(p))
+		return;
+	struct rq* rq;
+	for (;;) { /* __task_rq_lock: pi_lock is held, the rq may still change */
+		rq = task_rq(p);
+		rq->lock.lock();
+		if (rq == task_rq(p))
+			break;
+		rq->lock.unlock();
+	}
+	update_rq_clock(rq);
+	bool queued = p->on_rq, running = rq->curr == p;
+	if (queued)
+		p->sched_class->dequeue_task(rq, p, 0);
+	if (running)
+		p->sched_class->put_prev_task(rq, p);
+	int oldprio = p->prio;
+	p->prio = prio;
+	p->sched_class = rt_prio(prio) ? &rt_sched_class : &fair_sched_class;
+	if (queued)
+		p->sched_class->enqueue_task(rq, p, 0);
+	if (running) {
+		p->sched_class->set_next_task(rq, p);
+		__atomic_store_n(&rq->curr_prio, p->prio, __ATOMIC_RELAXED);
+		if (prio > oldprio)
+			resched_curr(rq); /* deboosted: someone else may be more urgent */
+	} else if (queued)
+		check_preempt_curr(rq, p, 0);
+	rq->lock.unlock();
 }
 
 void sched_set_fifo(struct task_struct* p)
