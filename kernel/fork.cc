@@ -346,6 +346,9 @@ lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int nod
 	p->pdeath_signal = 0; /* cleared in a child, as Linux's */
 	p->robust_list = user_ptr<void>();
 	p->utime = p->stime = 0;
+	p->prev_cputime.utime = p->prev_cputime.stime = 0; /* prev_cputime_init */
+	new (&p->prev_cputime.lock) lib::spinlock();
+	p->default_timer_slack_ns = cur->timer_slack_ns; /* Linux's copy_process */
 	p->nvcsw = p->nivcsw = 0;
 	p->se.exec_start = p->se.sum_exec_runtime = p->se.prev_sum_exec_runtime = 0;
 	p->se.nr_migrations = 0;

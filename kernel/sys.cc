@@ -40,6 +40,7 @@
 #include <kernel/version.h>
 #include <mm/page_alloc.h>
 #include <uapi/asm-generic/errno-base.h>
+#include <uapi/asm-generic/errno.h>
 #include <uapi/asm-generic/signal.h>
 #include <uapi/linux/prctl.h>
 #include <uapi/linux/resource.h>
@@ -456,9 +457,13 @@ SYSCALL_DEFINE2(setrlimit, unsigned int, resource, user_ptr<const struct rlimit>
 /* ---- nice values (Linux: kernel/sys.c getpriority, setpriority) ----
  *
  * getpriority returns 20 - nice (1..40, so that no value looks like an
- * error; libc converts back).  PRIO_PGRP knows only the caller's own
- * group (who 0) until process groups exist; PRIO_USER walks every
- * thread whose real uid matches.
+ * error; libc converts back).  PRIO_PROCESS is one thread, PRIO_PGRP
+ * every thread of the processes of a group (signal->pgrp), PRIO_USER
+ * every thread whose real uid matches.  Changing another user's task
+ * needs the same uid (its real or effective uid is our effective uid) or
+ * CAP_SYS_NICE (EPERM); lowering nice needs RLIMIT_NICE room or
+ * CAP_SYS_NICE (EACCES).  With several tasks, any failure is reported
+ * unless a later task succeeded only over ESRCH (Linux's quirk).
  */
 static int nice_to_rlimit(long nice)
 {
@@ -521,12 +526,18 @@ static lib::Result<long> prio_walk(int which, int who, long niceval, bool set)
 				prio_visit(&w, p);
 			break;
 		}
-		case PRIO_PGRP:
-			if (who == 0)
-				prio_visit(&w, current);
-			else
-				pr_warn_once("getpriority/setpriority: PRIO_PGRP %d: no process groups yet\n", who);
+		case PRIO_PGRP: {
+			/* every thread of every process in the group (Linux:
+			 * do_each_pid_thread(PIDTYPE_PGID)) */
+			pid_t pgrp = who ? who : current->signal->pgrp;
+			struct task_struct *g2, *p;
+			for_each_process_thread(g2, p)
+			{
+				if (p->signal->pgrp == pgrp && !p->exit_state)
+					prio_visit(&w, p);
+			}
 			break;
+		}
 		case PRIO_USER: {
 			kuid_t uid = who ? kuid_t{unsigned(who)} : current_cred()->uid;
 			struct task_struct *g2, *p;
@@ -556,12 +567,24 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
 	return prio_walk(which, who, niceval, true);
 }
 
-/* ---- prctl (Linux: kernel/sys.c) ---- */
+/* ---- prctl (Linux: kernel/sys.c) ----
+ *
+ * The capability options (PR_CAPBSET_*, PR_*_SECUREBITS, PR_*_KEEPCAPS,
+ * PR_CAP_AMBIENT) are security/commoncap.cc's cap_task_prctl, asked
+ * first as Linux asks the security modules.  PR_SET_TIMERSLACK keeps the
+ * value only: no timer here adds slack yet.  An unknown option: EINVAL.
+ */
 SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, unsigned long, arg4, unsigned long,
                 arg5)
 {
-	(void)arg3, (void)arg4, (void)arg5;
 	struct task_struct* me = current;
+	/* the capability options first (Linux: security_task_prctl) */
+	long ret = cap_task_prctl(option, arg2, arg3, arg4, arg5);
+	if (ret != -ENOSYS) {
+		if (ret < 0)
+			return lib::Error{int(-ret)};
+		return ret;
+	}
 	switch (option) {
 	case PR_SET_PDEATHSIG:
 		if (arg2 > _NSIG) /* valid_signal: 0 clears it */
@@ -592,6 +615,20 @@ SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, un
 			return lib::Error{EFAULT};
 		return 0;
 	}
+	case PR_SET_TIMERSLACK: /* 0: back to the default (the slack at fork) */
+		me->timer_slack_ns = arg2 ? arg2 : me->default_timer_slack_ns;
+		return 0;
+	case PR_GET_TIMERSLACK:
+		return long(me->timer_slack_ns);
+	case PR_SET_NO_NEW_PRIVS: /* one way: it can never be cleared */
+		if (arg2 != 1 || arg3 || arg4 || arg5)
+			return lib::Error{EINVAL};
+		task_set_no_new_privs(me);
+		return 0;
+	case PR_GET_NO_NEW_PRIVS:
+		if (arg2 || arg3 || arg4 || arg5)
+			return lib::Error{EINVAL};
+		return task_no_new_privs(me) ? 1 : 0;
 	default:
 		pr_warn_once("prctl: option %d is not implemented\n", option);
 		return lib::Error{EINVAL};
@@ -599,24 +636,6 @@ SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, un
 }
 
 /* ---- times, sysinfo, getcpu (Linux: kernel/sys.c) ---- */
-
-uint64_t thread_group_sched_runtime(struct task_struct* tsk, uint64_t* utime, uint64_t* stime)
-{
-	uint64_t sum = 0, u = 0, s = 0;
-	lib::spin_lock_irqsave_guard g(tasklist_lock);
-	struct task_struct* t;
-	for_each_thread(tsk, t)
-	{
-		sum += task_sched_runtime(t);
-		u += t->utime;
-		s += t->stime;
-	}
-	if (utime)
-		*utime = u;
-	if (stime)
-		*stime = s;
-	return sum;
-}
 
 static long nsec_to_clock_t(uint64_t ns)
 {
@@ -626,11 +645,13 @@ static long nsec_to_clock_t(uint64_t ns)
 SYSCALL_DEFINE1(times, user_ptr<struct tms>, tbuf)
 {
 	if (tbuf) {
-		/* the scheduler charges every nanosecond to stime so far: no
-		 * tick-based user/system split (Linux: cputime_adjust) yet */
+		/* the group's runtime split by the ticks' user:system proportion
+		 * (kernel/sched/cputime.cc), and the reaped children's (Linux:
+		 * do_sys_times) */
 		uint64_t u, s;
-		thread_group_sched_runtime(current, &u, &s);
-		struct tms tmp = {nsec_to_clock_t(u), nsec_to_clock_t(s), 0, 0}; /* no children reaped yet */
+		thread_group_cputime_adjusted(current, &u, &s);
+		struct tms tmp = {nsec_to_clock_t(u), nsec_to_clock_t(s), nsec_to_clock_t(current->signal->cutime),
+		                  nsec_to_clock_t(current->signal->cstime)};
 		if (copy_to_user(tbuf, &tmp, sizeof(tmp)))
 			return lib::Error{EFAULT};
 	}

@@ -56,7 +56,9 @@ struct linux_binprm {
 	unsigned long argmin;
 	bool point_of_no_return;     /* the old program is gone: failures kill */
 	bool path_inaccessible;      /* execveat of a close-on-exec fd: its /dev/fd name dies with the exec */
-	bool secureexec;             /* AT_SECURE */
+	bool secureexec;             /* AT_SECURE: a set-id or privilege-gaining exec */
+	struct cred* cred;           /* the new credentials, committed in begin_new_exec */
+	unsigned int per_clear;      /* personality flags to clear (PER_CLEAR_ON_SETID) */
 	struct file* file;           /* what is executed now (a script's interpreter after binfmt_script) */
 	struct file* interpreter;    /* set by binfmt_script: what to run instead of file */
 	int argc, envc;
