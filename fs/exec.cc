@@ -48,6 +48,7 @@
 #include <arch/ptrace.h>
 #include <fs/binfmts.h>
 #include <fs/fdtable.h>
+#include <fs/fs_struct.h>
 #include <fs/fs.h>
 #include <fs/namei.h>
 #include <fs/mount.h>
@@ -263,6 +264,31 @@ lib::Result<void> bprm_execve(struct linux_binprm* bprm)
 	return r;
 }
 
+/* may a set-id exec raise privilege (Linux: check_unsafe_exec): not
+ * with no_new_privs, and not while a task outside our thread group shares
+ * our fs_struct (it could move our root or cwd under the privileged
+ * program).  pid 1 shares init_fs with the kernel threads (rest_init's
+ * CLONE_FS), so on Linux as here init's own set-id execs do not raise
+ * privilege; its children's (fork copies the fs_struct) do. */
+void check_unsafe_exec(struct linux_binprm* bprm)
+{
+	struct task_struct* p = current;
+	if (p->ptrace)
+		bprm->unsafe |= LSM_UNSAFE_PTRACE;
+	if (task_no_new_privs(p))
+		bprm->unsafe |= LSM_UNSAFE_NO_NEW_PRIVS;
+	int n_fs = 1;
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	struct task_struct* t;
+	for_each_thread(p, t)
+	{
+		if (t != p && t->fs == p->fs)
+			n_fs++;
+	}
+	if (p->fs->users.load() > n_fs)
+		bprm->unsafe |= LSM_UNSAFE_SHARE;
+}
+
 lib::Result<void> bprm_init(struct linux_binprm* bprm, int dfd, const char* filename, int flags)
 {
 	/* the name the program and a script's interpreter see: as given, or
@@ -290,6 +316,7 @@ lib::Result<void> bprm_init(struct linux_binprm* bprm, int dfd, const char* file
 	bprm->cred = prepare_creds(); /* prepare_bprm_creds */
 	if (!bprm->cred)
 		return Error{ENOMEM};
+	check_unsafe_exec(bprm);
 	bprm->mm = mm_alloc();
 	if (!bprm->mm)
 		return Error{ENOMEM};

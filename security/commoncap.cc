@@ -224,11 +224,14 @@ int cap_bprm_creds_from_file(struct linux_binprm* bprm)
 	if (gained)
 		bprm->per_clear |= PER_CLEAR_ON_SETID;
 	bool is_setid = !uid_eq(n->euid, old->uid) || !gid_eq(n->egid, old->gid);
-	/* no_new_privs: get no more than before (Linux also does this under
-	 * a ptracer without CAP_SETUID: no ptrace yet) */
-	if ((is_setid || gained) && task_no_new_privs(current)) {
-		n->euid = n->uid;
-		n->egid = n->gid;
+	/* an unsafe exec (a shared fs_struct, no_new_privs; a ptracer: no
+	 * ptrace yet) gets no more than it had: the effective ids stay
+	 * unless the caller could set them anyway (CAP_SETUID) */
+	if ((is_setid || gained) && (bprm->unsafe & ~LSM_UNSAFE_PTRACE)) {
+		if (!capable(CAP_SETUID) || (bprm->unsafe & LSM_UNSAFE_NO_NEW_PRIVS)) {
+			n->euid = n->uid;
+			n->egid = n->gid;
+		}
 		n->cap_permitted &= old->cap_permitted;
 	}
 	n->suid = n->fsuid = n->euid;

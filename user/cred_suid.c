@@ -1,0 +1,121 @@
+/*
+ * cred_suid: set-user-ID and set-group-ID executables (execve(2),
+ * credentials(7), capabilities(7)).  The image holds a copy of this
+ * program with mode 06755, owned by root: /suid/cred_suid-<libc>.  One
+ * process goes through three execs:
+ *
+ *   stage 1 (root, init): the copy's mode bits; give up root for nobody;
+ *           exec the set-id copy
+ *   stage 2 (nobody, still init): init shares its fs_struct with the
+ *           kernel threads (rest_init's CLONE_FS), which makes every exec
+ *           of init "unsafe" (Linux: check_unsafe_exec, LSM_UNSAFE_SHARE):
+ *           the set-id bits do not raise privilege, yet the exec counts as
+ *           set-id (AT_SECURE 1); then no_new_privs and exec again
+ *   stage 3 (nobody): no_new_privs survives exec and keeps the bits from
+ *           acting at all: no AT_SECURE
+ *
+ * The check count goes from stage to stage in argv.  Ends as nobody
+ * (ut_done_unprivileged).
+ */
+#define _GNU_SOURCE
+#include "syscheck.h"
+#include <fcntl.h>
+#include <grp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/auxv.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+
+#define NOBODY 65534
+#define V3 0x20080522
+struct cap_hdr {
+	uint32_t version;
+	int pid;
+};
+struct cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+
+static int resuid(uid_t r, uid_t e, uid_t s)
+{
+	uid_t a, b, c;
+	return getresuid(&a, &b, &c) == 0 && a == r && b == e && c == s;
+}
+static int resgid(gid_t r, gid_t e, gid_t s)
+{
+	gid_t a, b, c;
+	return getresgid(&a, &b, &c) == 0 && a == r && b == e && c == s;
+}
+static uint64_t caps(int which)
+{
+	struct cap_hdr h = {V3, 0};
+	struct cap_data d[2];
+	if (syscall(SYS_capget, &h, d))
+		return ~0ull;
+	if (which == 'e')
+		return d[0].effective | (uint64_t)d[1].effective << 32;
+	return d[0].permitted | (uint64_t)d[1].permitted << 32;
+}
+
+static const char* suid_copy;
+static void next_stage(const char* path, const char* stage)
+{
+	char count[32];
+	snprintf(count, sizeof(count), "%d:%d", ut_n, ut_failed);
+	fflush(stdout);
+	char* argv[] = {(char*)path, (char*)stage, count, NULL};
+	char* envp[] = {"PATH=/", NULL};
+	execve(path, argv, envp);
+	UT_EXPECT(0, "execve %s: errno %d", path, errno);
+	ut_done_unprivileged();
+}
+
+int main(int argc, char** argv)
+{
+	ut_prog = "cred_suid";
+	const char* stage = argc > 1 ? argv[1] : "1";
+	if (argc > 2)
+		sscanf(argv[2], "%d:%d", &ut_n, &ut_failed);
+#ifdef __GLIBC__
+	suid_copy = "/suid/cred_suid-glibc";
+#else
+	suid_copy = "/suid/cred_suid-musl";
+#endif
+
+	if (!strcmp(stage, "1")) {
+		UT_EXPECT(getuid() == 0 && geteuid() == 0, "stage 1 runs as root");
+		struct stat st;
+		UT_EXPECT(stat(suid_copy, &st) == 0 && (st.st_mode & 07777) == 06755 && st.st_uid == 0 && st.st_gid == 0,
+		          "%s: mode 06755, owner root, group 0 (%o)", suid_copy, st.st_mode & 07777);
+		UT_EXPECT(prctl(PR_GET_DUMPABLE) == 1, "root's program is dumpable");
+		UT_EXPECT(getauxval(AT_SECURE) == 0, "AT_SECURE 0");
+		UT_EXPECT(setgroups(0, NULL) == 0 && setresgid(NOBODY, NOBODY, NOBODY) == 0 &&
+		              setresuid(NOBODY, NOBODY, NOBODY) == 0,
+		          "give up root for nobody");
+		UT_EXPECT(caps('p') == 0 && caps('e') == 0, "nobody has no capabilities");
+		UT_EXPECT_ERR(setuid(0), EPERM, "nobody: setuid(0) EPERM");
+		UT_EXPECT_ERR(open("/suid/new", O_CREAT | O_WRONLY, 0644), EACCES,
+		              "nobody cannot create a file in root's directory");
+		next_stage(suid_copy, "2");
+	}
+	if (!strcmp(stage, "2")) {
+		UT_EXPECT(resuid(NOBODY, NOBODY, NOBODY) && resgid(NOBODY, NOBODY, NOBODY),
+		          "stage 2: init's exec is unsafe (shared fs_struct): the set-id bits raised nothing");
+		UT_EXPECT(getauxval(AT_SECURE) == 1, "yet the exec was set-id: AT_SECURE 1");
+		UT_EXPECT(caps('p') == 0 && caps('e') == 0, "no capabilities");
+		UT_EXPECT(prctl(PR_GET_DUMPABLE) == 1, "dumpable: the ids did not change");
+		UT_EXPECT(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, "PR_SET_NO_NEW_PRIVS");
+		next_stage(suid_copy, "3");
+	}
+	if (!strcmp(stage, "3")) {
+		UT_EXPECT(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, "stage 3: no_new_privs survives exec");
+		UT_EXPECT(resuid(NOBODY, NOBODY, NOBODY) && resgid(NOBODY, NOBODY, NOBODY), "still nobody");
+		UT_EXPECT(getauxval(AT_SECURE) == 0 && caps('p') == 0,
+		          "no_new_privs: the set-id bits are not even looked at: AT_SECURE 0");
+		UT_EXPECT(prctl(PR_GET_DUMPABLE) == 1, "dumpable");
+		UT_EXPECT_ERR(prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0), EINVAL, "no_new_privs cannot be cleared");
+	}
+	return ut_done_unprivileged();
+}
