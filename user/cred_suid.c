@@ -4,8 +4,11 @@
  * program with mode 06755, owned by root: /suid/cred_suid-<libc>.  One
  * process goes through three execs:
  *
- *   stage 1 (root, init): the copy's mode bits; give up root for nobody;
- *           exec the set-id copy
+ *   stage 1 (root, init): the copy's mode bits; a child (with its own
+ *           fs_struct) gives up root and execs the set-id copy: the
+ *           "child" stage sees the file's owner and group as its
+ *           effective and saved ids, root's capabilities, AT_SECURE 1,
+ *           not dumpable; then init gives up root for nobody and execs it
  *   stage 2 (nobody, still init): init shares its fs_struct with the
  *           kernel threads (rest_init's CLONE_FS), which makes every exec
  *           of init "unsafe" (Linux: check_unsafe_exec, LSM_UNSAFE_SHARE):
@@ -27,6 +30,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #define NOBODY 65534
 #define V3 0x20080522
@@ -91,6 +95,19 @@ int main(int argc, char** argv)
 		          "%s: mode 06755, owner root, group 0 (%o)", suid_copy, st.st_mode & 07777);
 		UT_EXPECT(prctl(PR_GET_DUMPABLE) == 1, "root's program is dumpable");
 		UT_EXPECT(getauxval(AT_SECURE) == 0, "AT_SECURE 0");
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid == 0) {
+			if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY))
+				_exit(99);
+			char* cargv[] = {(char*)suid_copy, "child", NULL};
+			char* envp[] = {"PATH=/", NULL};
+			execve(suid_copy, cargv, envp);
+			_exit(98);
+		}
+		int status = -1;
+		UT_EXPECT(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		          "a child ran the set-id program as nobody and passed its checks (status %#x)", status);
 		UT_EXPECT(setgroups(0, NULL) == 0 && setresgid(NOBODY, NOBODY, NOBODY) == 0 &&
 		              setresuid(NOBODY, NOBODY, NOBODY) == 0,
 		          "give up root for nobody");
@@ -99,6 +116,30 @@ int main(int argc, char** argv)
 		UT_EXPECT_ERR(open("/suid/new", O_CREAT | O_WRONLY, 0644), EACCES,
 		              "nobody cannot create a file in root's directory");
 		next_stage(suid_copy, "2");
+	}
+	if (!strcmp(stage, "child")) {
+		/* a set-id exec that is safe: it acts (prints "child:" checks;
+		 * the exit status is the failures) */
+		ut_prog = "cred_suid child";
+		ut_n = 100;
+		UT_EXPECT(resuid(NOBODY, 0, 0), "child: set-uid root: real nobody, effective and saved root");
+		UT_EXPECT(resgid(NOBODY, 0, 0), "child: set-gid root: real nobody, effective and saved group 0");
+		UT_EXPECT(syscall(SYS_setfsuid, -1) == 0 && syscall(SYS_setfsgid, -1) == 0, "child: fsuid and fsgid 0");
+		UT_EXPECT(getauxval(AT_SECURE) == 1, "child: AT_SECURE 1");
+		UT_EXPECT(prctl(PR_GET_DUMPABLE) == 0, "child: a set-id program is not dumpable");
+		uint64_t full = (1ull << 41) - 1;
+		UT_EXPECT(caps('p') == full && caps('e') == full, "child: euid 0: every capability, effective and permitted");
+		int fd = open("/suid/new", O_CREAT | O_WRONLY, 0644);
+		UT_EXPECT(fd >= 0, "child: root's powers: creates a file in root's directory");
+		if (fd >= 0)
+			close(fd);
+		UT_EXPECT(seteuid(NOBODY) == 0 && resuid(NOBODY, NOBODY, 0) && caps('e') == 0 && caps('p') == full,
+		          "child: seteuid(nobody): effective cleared, permitted kept (saved uid 0)");
+		UT_EXPECT(seteuid(0) == 0 && caps('e') == full, "child: seteuid(0) through the saved uid");
+		UT_EXPECT(setuid(NOBODY) == 0 && resuid(NOBODY, NOBODY, NOBODY) && caps('p') == 0,
+		          "child: setuid(nobody) as root drops every uid and capability");
+		fflush(stdout);
+		_exit(ut_failed);
 	}
 	if (!strcmp(stage, "2")) {
 		UT_EXPECT(resuid(NOBODY, NOBODY, NOBODY) && resgid(NOBODY, NOBODY, NOBODY),
