@@ -4,6 +4,7 @@
  * and the limits an unprivileged task meets (sched(7): RLIMIT_RTPRIO,
  * RLIMIT_NICE, SCHED_RESET_ON_FORK, another user's task), through the raw
  * system calls.  Runs as init (root), then gives up root; ends as nobody.
+ * A child that stays root is the other user's task.
  */
 #define _GNU_SOURCE
 #include "syscheck.h"
@@ -11,6 +12,7 @@
 #include <sched.h>
 #include <stdint.h>
 #include <sys/resource.h>
+#include <time.h>
 
 struct attr {
 	uint32_t size, policy;
@@ -152,8 +154,29 @@ int main(void)
 	UT_EXPECT(setrlimit(RLIMIT_NICE, &rl) == 0, "RLIMIT_NICE 25");
 	UT_EXPECT(setpriority(PRIO_PROCESS, 0, 0) == 0, "nice 0");
 	UT_EXPECT(setsched(0, SCHED_OTHER | SCHED_RESET_ON_FORK, 0) == 0, "SCHED_OTHER with SCHED_RESET_ON_FORK");
+	/* a task of root's to try our hand at once we are nobody: it sleeps
+	 * for a second and exits */
+	fflush(stdout);
+	pid_t root_child = fork();
+	if (root_child == 0) {
+		struct timespec t = {1, 0};
+		nanosleep(&t, NULL);
+		_exit(0);
+	}
+	UT_EXPECT(root_child > 0, "fork a child that stays root");
 	UT_EXPECT(setgroups(0, NULL) == 0 && setresgid(65534, 65534, 65534) == 0 && setresuid(65534, 65534, 65534) == 0,
 	          "become nobody");
+	unsigned long mask = 1;
+	UT_EXPECT_ERR(syscall(SYS_sched_setaffinity, root_child, sizeof(mask), &mask), EPERM,
+	              "sched_setaffinity of root's child: EPERM");
+	UT_EXPECT(syscall(SYS_sched_getaffinity, root_child, sizeof(mask), &mask) == sizeof(mask),
+	          "sched_getaffinity of it is allowed");
+	UT_EXPECT_ERR(setsched(root_child, SCHED_BATCH, 0), EPERM, "sched_setscheduler of root's child: EPERM");
+	UT_EXPECT_ERR(syscall(SYS_sched_setparam, root_child, &(int){0}), EPERM, "sched_setparam of it: EPERM");
+	a = (struct attr){.size = sizeof(a), .policy = SCHED_OTHER, .nice = 5};
+	UT_EXPECT_ERR(setattr(root_child, &a), EPERM, "sched_setattr of it: EPERM");
+	UT_EXPECT_ERR(setpriority(PRIO_PROCESS, root_child, 5), EPERM, "setpriority of it: EPERM");
+	UT_EXPECT(getpriority(PRIO_PROCESS, root_child) == 0, "getpriority of it is allowed");
 	UT_EXPECT_ERR(setsched(0, SCHED_OTHER, 0), EPERM, "nobody may not clear SCHED_RESET_ON_FORK: EPERM");
 	UT_EXPECT(setsched(0, SCHED_FIFO | SCHED_RESET_ON_FORK, 10) == 0, "SCHED_FIFO 10 within RLIMIT_RTPRIO");
 	UT_EXPECT_ERR(setsched(0, SCHED_FIFO | SCHED_RESET_ON_FORK, 11), EPERM, "SCHED_FIFO 11 beyond it: EPERM");
