@@ -363,8 +363,9 @@ SYSCALL_DEFINE2(setgroups, int, gidsetsize, user_ptr<const unsigned int>, groupl
  * signal->rlim is written under tasklist_lock here (Linux: task_lock of
  * the group leader) and read racily.  A raised hard limit needs
  * CAP_SYS_RESOURCE; RLIMIT_NOFILE may not exceed fs.nr_open.  Another
- * process's limits need the same ids or CAP_SYS_RESOURCE.  Not yet:
- * RLIMIT_CPU's timer (update_rlimit_cpu).
+ * process's limits need the same ids or CAP_SYS_RESOURCE.  RLIMIT_CPU
+ * needs no timer armed (Linux: update_rlimit_cpu): the tick checks it
+ * (kernel/sched/cputime.cc).
  */
 static lib::Result<void> do_prlimit(struct task_struct* tsk, unsigned int resource, const struct rlimit* new_rlim,
                                     struct rlimit* old_rlim)
