@@ -22,9 +22,22 @@
  * (AT_EMPTY_PATH); the program and a script's interpreter then see the
  * name /dev/fd/N[/name] (do_open_execat, bprm_init).
  *
+ * Credentials: bprm_init prepares a copy of current's creds (bprm->cred);
+ * begin_new_exec, before the point of no return, works out the new
+ * program's (bprm_creds_from_file): a set-user-ID file (mode S_ISUID)
+ * makes the file's owner the effective uid, a set-group-ID one (S_ISGID
+ * with S_IXGRP) its group the effective gid, unless the mount is nosuid
+ * or the task has no_new_privs (bprm_fill_uid); then the capability
+ * rules (security/commoncap.cc cap_bprm_creds_from_file) give root its
+ * capabilities, set AT_SECURE for a privilege-gaining exec, and the new
+ * creds are committed.  Such a program is not dumpable, loses the
+ * parent-death signal and the dangerous personality flags.  A "#!"
+ * script's own set-id bits are ignored (bprm->file is then the
+ * interpreter), as Linux's.
+ *
  * What is not here yet: de_thread (exec in a multi-threaded process kills
- * the other threads: the processes issue brings threads), setuid/setgid
- * execution and AT_SECURE, resetting signal handlers (none exist yet).
+ * the other threads: the processes issue brings threads), resetting
+ * signal handlers (none exist yet).
  *
  * Lock order: nothing is held across the steps; the loaders take
  * mm->mmap_lock inside vm_mmap and friends.
@@ -35,12 +48,15 @@
 #include <arch/ptrace.h>
 #include <fs/binfmts.h>
 #include <fs/fdtable.h>
+#include <fs/fs_struct.h>
 #include <fs/fs.h>
 #include <fs/namei.h>
 #include <fs/mount.h>
+#include <kernel/capability.h>
 #include <kernel/cred.h>
 #include <lib/format.h>
 #include <uapi/linux/fcntl.h>
+#include <uapi/linux/personality.h>
 #include <uapi/linux/stat.h>
 #include <kernel/entry-common.h>
 #include <kernel/sched/coredump.h>
@@ -202,6 +218,8 @@ void free_bprm(struct linux_binprm* bprm)
 		args_free(bprm->args.buf, bprm->args.cap);
 	kfree(bprm->interp_buf);
 	kfree(bprm->fdpath);
+	if (bprm->cred)
+		abort_creds(bprm->cred);
 }
 
 /* offer the file to each loader (Linux: search_binary_handler) */
@@ -246,6 +264,31 @@ lib::Result<void> bprm_execve(struct linux_binprm* bprm)
 	return r;
 }
 
+/* may a set-id exec raise privilege (Linux: check_unsafe_exec): not
+ * with no_new_privs, and not while a task outside our thread group shares
+ * our fs_struct (it could move our root or cwd under the privileged
+ * program).  pid 1 shares init_fs with the kernel threads (rest_init's
+ * CLONE_FS), so on Linux as here init's own set-id execs do not raise
+ * privilege; its children's (fork copies the fs_struct) do. */
+void check_unsafe_exec(struct linux_binprm* bprm)
+{
+	struct task_struct* p = current;
+	if (p->ptrace)
+		bprm->unsafe |= LSM_UNSAFE_PTRACE;
+	if (task_no_new_privs(p))
+		bprm->unsafe |= LSM_UNSAFE_NO_NEW_PRIVS;
+	int n_fs = 1;
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	struct task_struct* t;
+	for_each_thread(p, t)
+	{
+		if (t != p && t->fs == p->fs)
+			n_fs++;
+	}
+	if (p->fs->users.load() > n_fs)
+		bprm->unsafe |= LSM_UNSAFE_SHARE;
+}
+
 lib::Result<void> bprm_init(struct linux_binprm* bprm, int dfd, const char* filename, int flags)
 {
 	/* the name the program and a script's interpreter see: as given, or
@@ -270,6 +313,10 @@ lib::Result<void> bprm_init(struct linux_binprm* bprm, int dfd, const char* file
 	bprm->interp = bprm->filename;
 	bprm->rlim_stack = current->signal->rlim[RLIMIT_STACK];
 	bprm->file = TRY(do_open_execat(dfd, filename, flags));
+	bprm->cred = prepare_creds(); /* prepare_bprm_creds */
+	if (!bprm->cred)
+		return Error{ENOMEM};
+	check_unsafe_exec(bprm);
 	bprm->mm = mm_alloc();
 	if (!bprm->mm)
 		return Error{ENOMEM};
@@ -326,23 +373,83 @@ lib::Result<void> bprm_push_arg(struct linux_binprm* bprm, const char* s)
 	return lib::ok();
 }
 
+namespace
+{
+/* a set-id file's owner and group as the new effective ids (Linux:
+ * bprm_fill_uid; mnt_may_suid) */
+void bprm_fill_uid(struct linux_binprm* bprm, struct file* file)
+{
+	if (file->f_path.mnt->mnt_flags & MNT_NOSUID)
+		return;
+	if (task_no_new_privs(current))
+		return;
+	struct inode* inode = file_inode(file);
+	umode_t mode = __atomic_load_n(&inode->i_mode, __ATOMIC_RELAXED);
+	if (!(mode & (S_ISUID | S_ISGID)))
+		return;
+	/* reread mode, owner and group together under the inode's lock */
+	kuid_t uid;
+	kgid_t gid;
+	inode_lock(inode);
+	mode = inode->i_mode;
+	uid = inode->i_uid;
+	gid = inode->i_gid;
+	inode_unlock(inode);
+	if (mode & S_ISUID) {
+		bprm->per_clear |= PER_CLEAR_ON_SETID;
+		bprm->cred->euid = uid;
+	}
+	if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP)) {
+		bprm->per_clear |= PER_CLEAR_ON_SETID;
+		bprm->cred->egid = gid;
+	}
+}
+
+/* the new program's credentials (Linux: bprm_creds_from_file) */
+lib::Result<void> bprm_creds_from_file(struct linux_binprm* bprm)
+{
+	bprm_fill_uid(bprm, bprm->file);
+	int ret = cap_bprm_creds_from_file(bprm);
+	if (ret < 0)
+		return Error{-ret};
+	return lib::ok();
+}
+} // namespace
+
 lib::Result<void> begin_new_exec(struct linux_binprm* bprm)
 {
 	struct task_struct* me = current;
+	/* once we are committed, compute the creds */
+	TRY(bprm_creds_from_file(bprm));
 	bprm->point_of_no_return = true;
 	/* de_thread: a process is one thread until clone(CLONE_THREAD) exists */
 	exec_mmap(bprm->mm);
 	bprm->mm = nullptr;
 	me->flags &= ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NO_SETAFFINITY);
 	flush_thread(); /* FS/GS bases and the FPU registers to their initial state */
-	/* no set-id binaries yet: every image is dumpable by its user (Linux:
-	 * set_dumpable(me->mm, SUID_DUMP_USER) for a non-secureexec exec) */
-	set_dumpable(me->mm, SUID_DUMP_USER);
+	me->personality &= ~bprm->per_clear;
 	do_close_on_exec(me->files);
+	if (bprm->secureexec) {
+		/* the parent may not signal a privileged program; the stack
+		 * limit back to a sane default (_STK_LIM) */
+		me->pdeath_signal = 0;
+		if (bprm->rlim_stack.rlim_cur > 8 * 1024 * 1024)
+			bprm->rlim_stack.rlim_cur = 8 * 1024 * 1024;
+	}
+	/* dumpability from current's ids before the commit, as Linux's ("only
+	 * of current is wrong, but userspace depends on it"); commit_creds
+	 * clears it again if the effective ids change */
+	const struct cred* cur = current_cred();
+	if (!(uid_eq(cur->euid, cur->uid) && gid_eq(cur->egid, cur->gid)))
+		set_dumpable(me->mm, SUID_DUMP_DISABLE); /* suid_dumpable 0 */
+	else
+		set_dumpable(me->mm, SUID_DUMP_USER);
 	/* comm: the last component of the name execve was given (Linux:
 	 * __set_task_comm(me, kbasename(bprm->filename), true)) */
 	const char* base = lib::strrchr(bprm->filename, '/');
 	__set_task_comm(me, base ? base + 1 : bprm->filename, true);
+	commit_creds(bprm->cred); /* install the new credentials */
+	bprm->cred = nullptr;
 	return lib::ok();
 }
 

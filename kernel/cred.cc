@@ -2,8 +2,9 @@
  * Credentials: acting as someone, and changing who (Linux: kernel/cred.c
  * cred_init, prepare_creds, commit_creds, abort_creds, get_task_cred,
  * override_creds, revert_creds, put_cred; kernel/groups.c groups_alloc,
- * groups_sort, groups_search, in_group_p; kernel/capability.c capable;
- * security/commoncap.c cap_task_fix_setuid).
+ * groups_sort, groups_search, in_group_p).  capable() and capget/capset
+ * are in kernel/capability.cc, the capability rules in
+ * security/commoncap.cc.
  *
  * Data structures: cred_jar, the kmem_cache of struct cred; group_info
  * arrays from kmalloc; init_cred and init_groups are static and never
@@ -120,6 +121,10 @@ struct cred* prepare_creds()
 	c->fsgid = old->fsgid;
 	c->cap_effective = old->cap_effective;
 	c->cap_permitted = old->cap_permitted;
+	c->cap_inheritable = old->cap_inheritable;
+	c->cap_bset = old->cap_bset;
+	c->cap_ambient = old->cap_ambient;
+	c->securebits = old->securebits;
 	c->group_info = get_group_info(old->group_info);
 	return c;
 }
@@ -182,42 +187,4 @@ bool in_group_p(kgid_t grp)
 {
 	const struct cred* cred = current_cred();
 	return gid_eq(cred->fsgid, grp) || groups_search(cred->group_info, grp);
-}
-
-bool capable(int cap)
-{
-	if (cap < 0 || cap > CAP_LAST_CAP)
-		return false;
-	if (current_cred()->cap_effective & CAP_TO_MASK(cap)) {
-		current->flags |= PF_SUPERPRIV;
-		return true;
-	}
-	return false;
-}
-
-void cap_task_fix_setuid(struct cred* n, const struct cred* old, int flags)
-{
-	const kuid_t root = GLOBAL_ROOT_UID;
-	switch (flags) {
-	case LSM_SETID_RE:
-	case LSM_SETID_ID:
-	case LSM_SETID_RES:
-		/* cap_emulate_setxuid */
-		if ((uid_eq(old->uid, root) || uid_eq(old->euid, root) || uid_eq(old->suid, root)) &&
-		    !uid_eq(n->uid, root) && !uid_eq(n->euid, root) && !uid_eq(n->suid, root)) {
-			n->cap_permitted = CAP_EMPTY_SET; /* no SECURE_KEEP_CAPS yet */
-			n->cap_effective = CAP_EMPTY_SET;
-		}
-		if (uid_eq(old->euid, root) && !uid_eq(n->euid, root))
-			n->cap_effective = CAP_EMPTY_SET;
-		if (!uid_eq(old->euid, root) && uid_eq(n->euid, root))
-			n->cap_effective = n->cap_permitted;
-		break;
-	case LSM_SETID_FS:
-		if (uid_eq(old->fsuid, root) && !uid_eq(n->fsuid, root))
-			n->cap_effective &= ~CAP_FS_SET;
-		if (!uid_eq(old->fsuid, root) && uid_eq(n->fsuid, root))
-			n->cap_effective |= n->cap_permitted & CAP_FS_SET;
-		break;
-	}
 }

@@ -1,6 +1,7 @@
 /*
  * ktests of the credentials (kernel/cred.cc): groups sorted and searched,
- * capabilities following uid changes as Linux's cap_task_fix_setuid, and
+ * capabilities following uid changes as Linux's cap_task_fix_setuid (with
+ * SECBIT_KEEP_CAPS and SECBIT_NO_SETUID_FIXUP), capset's rules, and
  * commit_creds replacing (never editing) current's cred and dropping the
  * old one's references.
  */
@@ -8,6 +9,8 @@
 #include <kernel/cred.h>
 #include <kernel/ktest.h>
 #include <kernel/sched.h>
+#include <uapi/asm-generic/errno-base.h>
+#include <uapi/linux/securebits.h>
 
 namespace
 {
@@ -95,4 +98,39 @@ KTEST(cred, commit_creds_replaces_and_releases)
 	KEXPECT_EQ(a->usage.load(), 1); /* only our reference is left */
 	put_cred(a);                    /* frees a */
 	KEXPECT_FALSE(in_group_p(kgid_t{77}));
+}
+
+KTEST(cred, keep_caps_keeps_permitted_when_leaving_root)
+{
+	test_cred old(0, 0, 0, 0), n(1000, 1000, 1000, 1000);
+	old.securebits = SECBIT_KEEP_CAPS;
+	n.cap_ambient = CAP_TO_MASK(CAP_SYS_NICE);
+	cap_task_fix_setuid(&n, &old, LSM_SETID_RES);
+	KEXPECT_EQ(n.cap_permitted, CAP_FULL_SET);
+	KEXPECT_EQ(n.cap_effective, CAP_EMPTY_SET); /* the euid left 0 */
+	KEXPECT_EQ(n.cap_ambient, CAP_EMPTY_SET);   /* ambient goes anyway */
+	test_cred fixup(0, 0, 0, 0), m(1000, 1000, 1000, 1000);
+	fixup.securebits = SECBIT_NO_SETUID_FIXUP;
+	cap_task_fix_setuid(&m, &fixup, LSM_SETID_RES);
+	KEXPECT_EQ(m.cap_effective, CAP_FULL_SET); /* no fixup at all */
+}
+
+KTEST(cred, capset_rules)
+{
+	test_cred old(1000, 1000, 1000, 1000), n(1000, 1000, 1000, 1000);
+	old.cap_permitted = old.cap_effective = CAP_TO_MASK(CAP_SETUID) | CAP_TO_MASK(CAP_NET_RAW);
+	old.cap_bset = CAP_FULL_SET & ~CAP_TO_MASK(CAP_SYS_TIME);
+	const kernel_cap_t p = old.cap_permitted;
+	KEXPECT_EQ(cap_capset(&n, &old, p, 0, p | CAP_TO_MASK(CAP_KILL)), -EPERM); /* permitted grows */
+	KEXPECT_EQ(cap_capset(&n, &old, p | CAP_TO_MASK(CAP_KILL), 0, p), -EPERM); /* effective beyond it */
+	KEXPECT_EQ(cap_capset(&n, &old, p, CAP_TO_MASK(CAP_KILL), p), -EPERM);     /* inheritable: no CAP_SETPCAP */
+	KEXPECT_EQ(cap_capset(&n, &old, 0, CAP_TO_MASK(CAP_NET_RAW), p), 0);       /* within permitted */
+	KEXPECT_EQ(n.cap_inheritable, CAP_TO_MASK(CAP_NET_RAW));
+	old.cap_effective |= CAP_TO_MASK(CAP_SETPCAP);
+	old.cap_permitted |= CAP_TO_MASK(CAP_SETPCAP);
+	KEXPECT_EQ(cap_capset(&n, &old, 0, CAP_TO_MASK(CAP_KILL), 0), 0);         /* CAP_SETPCAP: any bounded one */
+	KEXPECT_EQ(cap_capset(&n, &old, 0, CAP_TO_MASK(CAP_SYS_TIME), 0), -EPERM); /* never outside bset */
+	n.cap_ambient = CAP_TO_MASK(CAP_NET_RAW);
+	KEXPECT_EQ(cap_capset(&n, &old, 0, CAP_TO_MASK(CAP_NET_RAW), 0), 0);
+	KEXPECT_EQ(n.cap_ambient, CAP_EMPTY_SET); /* no longer permitted */
 }

@@ -64,6 +64,7 @@
 #include <kernel/printk.h>
 #include <kernel/resource.h>
 #include <kernel/sched.h>
+#include <kernel/sched/cputime.h>
 #include <kernel/sched/signal.h>
 #include <kernel/sched/task.h>
 #include <kernel/sched/stat.h>
@@ -541,9 +542,15 @@ pid_t wait_task_zombie(struct wait_opts* wo, struct task_struct* p) NO_THREAD_SA
 		if (thread_group_leader(p)) {
 			struct signal_struct* sig = p->signal;
 			struct signal_struct* psig = current->signal;
+			/* the group's user/system split as shown (Linux:
+			 * thread_group_cputime_adjusted; every thread but the
+			 * leader is already in sig's sums) */
+			uint64_t tgutime, tgstime;
+			cputime_adjust(p->se.sum_exec_runtime + sig->sum_sched_runtime, p->utime + sig->utime,
+			               p->stime + sig->stime, &sig->prev_cputime, &tgutime, &tgstime);
 			lib::spin_lock_guard g(current->sighand->siglock);
-			psig->cutime += p->utime + sig->utime + sig->cutime;
-			psig->cstime += p->stime + sig->stime + sig->cstime;
+			psig->cutime += tgutime + sig->cutime;
+			psig->cstime += tgstime + sig->cstime;
 			psig->cmin_flt += p->min_flt + sig->min_flt + sig->cmin_flt;
 			psig->cmaj_flt += p->maj_flt + sig->maj_flt + sig->cmaj_flt;
 			psig->cnvcsw += p->nvcsw + sig->nvcsw + sig->cnvcsw;

@@ -437,6 +437,9 @@ lib::Result<struct task_struct*> copy_process(struct kernel_clone_args* args, in
 	if (args->name)
 		set_task_comm(p, args->name);
 	p->utime = p->stime = 0;
+	p->prev_cputime.utime = p->prev_cputime.stime = 0; /* prev_cputime_init */
+	new (&p->prev_cputime.lock) lib::spinlock();
+	p->default_timer_slack_ns = cur->timer_slack_ns; /* Linux's copy_process */
 	p->nvcsw = p->nivcsw = 0;
 	p->min_flt = p->maj_flt = 0;
 	p->se.exec_start = p->se.sum_exec_runtime = p->se.prev_sum_exec_runtime = 0;

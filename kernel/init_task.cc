@@ -40,6 +40,10 @@ struct cred init_cred = {
     .cap_effective = CAP_FULL_SET,
     .cap_permitted = CAP_FULL_SET,
     .group_info = &init_groups,
+    .cap_inheritable = CAP_EMPTY_SET,
+    .cap_bset = CAP_FULL_SET,
+    .cap_ambient = CAP_EMPTY_SET,
+    .securebits = 0,
 };
 
 struct signal_struct init_signals = {
@@ -76,6 +80,8 @@ struct task_struct init_task = {
     .cpus_mask = {{~0UL}},
     .mm = nullptr,
     .active_mm = &init_mm,
+    .timer_slack_ns = 50000, /* Linux's INIT_TASK: 50 us */
+    .default_timer_slack_ns = 50000,
     .pid = 0,
     .tgid = 0,
     .real_parent = &init_task,

@@ -42,6 +42,7 @@
 #include <kernel/version.h>
 #include <mm/page_alloc.h>
 #include <uapi/asm-generic/errno-base.h>
+#include <uapi/asm-generic/errno.h>
 #include <uapi/asm-generic/signal.h>
 #include <uapi/linux/prctl.h>
 #include <uapi/linux/resource.h>
@@ -362,8 +363,9 @@ SYSCALL_DEFINE2(setgroups, int, gidsetsize, user_ptr<const unsigned int>, groupl
  * signal->rlim is written under tasklist_lock here (Linux: task_lock of
  * the group leader) and read racily.  A raised hard limit needs
  * CAP_SYS_RESOURCE; RLIMIT_NOFILE may not exceed fs.nr_open.  Another
- * process's limits need the same ids or CAP_SYS_RESOURCE.  Not yet:
- * RLIMIT_CPU's timer (update_rlimit_cpu).
+ * process's limits need the same ids or CAP_SYS_RESOURCE.  RLIMIT_CPU
+ * needs no timer armed (Linux: update_rlimit_cpu): the tick checks it
+ * (kernel/sched/cputime.cc).
  */
 static lib::Result<void> do_prlimit(struct task_struct* tsk, unsigned int resource, const struct rlimit* new_rlim,
                                     struct rlimit* old_rlim)
@@ -458,9 +460,13 @@ SYSCALL_DEFINE2(setrlimit, unsigned int, resource, user_ptr<const struct rlimit>
 /* ---- nice values (Linux: kernel/sys.c getpriority, setpriority) ----
  *
  * getpriority returns 20 - nice (1..40, so that no value looks like an
- * error; libc converts back).  PRIO_PGRP knows only the caller's own
- * group (who 0) until process groups exist; PRIO_USER walks every
- * thread whose real uid matches.
+ * error; libc converts back).  PRIO_PROCESS is one thread, PRIO_PGRP
+ * every thread of the processes of a group (signal->pgrp), PRIO_USER
+ * every thread whose real uid matches.  Changing another user's task
+ * needs the same uid (its real or effective uid is our effective uid) or
+ * CAP_SYS_NICE (EPERM); lowering nice needs RLIMIT_NICE room or
+ * CAP_SYS_NICE (EACCES).  With several tasks, any failure is reported
+ * unless a later task succeeded only over ESRCH (Linux's quirk).
  */
 static int nice_to_rlimit(long nice)
 {
@@ -523,12 +529,18 @@ static lib::Result<long> prio_walk(int which, int who, long niceval, bool set)
 				prio_visit(&w, p);
 			break;
 		}
-		case PRIO_PGRP:
-			if (who == 0)
-				prio_visit(&w, current);
-			else
-				pr_warn_once("getpriority/setpriority: PRIO_PGRP %d: no process groups yet\n", who);
+		case PRIO_PGRP: {
+			/* every thread of every process in the group (Linux:
+			 * do_each_pid_thread(PIDTYPE_PGID)) */
+			pid_t pgrp = who ? who : current->signal->pgrp;
+			struct task_struct *g2, *p;
+			for_each_process_thread(g2, p)
+			{
+				if (p->signal->pgrp == pgrp && !p->exit_state)
+					prio_visit(&w, p);
+			}
 			break;
+		}
 		case PRIO_USER: {
 			kuid_t uid = who ? kuid_t{unsigned(who)} : current_cred()->uid;
 			struct task_struct *g2, *p;
@@ -558,12 +570,24 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
 	return prio_walk(which, who, niceval, true);
 }
 
-/* ---- prctl (Linux: kernel/sys.c) ---- */
+/* ---- prctl (Linux: kernel/sys.c) ----
+ *
+ * The capability options (PR_CAPBSET_*, PR_*_SECUREBITS, PR_*_KEEPCAPS,
+ * PR_CAP_AMBIENT) are security/commoncap.cc's cap_task_prctl, asked
+ * first as Linux asks the security modules.  PR_SET_TIMERSLACK keeps the
+ * value only: no timer here adds slack yet.  An unknown option: EINVAL.
+ */
 SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, unsigned long, arg4, unsigned long,
                 arg5)
 {
-	(void)arg3, (void)arg4, (void)arg5;
 	struct task_struct* me = current;
+	/* the capability options first (Linux: security_task_prctl) */
+	long ret = cap_task_prctl(option, arg2, arg3, arg4, arg5);
+	if (ret != -ENOSYS) {
+		if (ret < 0)
+			return lib::Error{int(-ret)};
+		return ret;
+	}
 	switch (option) {
 	case PR_SET_PDEATHSIG:
 		if (arg2 > _NSIG) /* valid_signal: 0 clears it */
@@ -594,6 +618,20 @@ SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, un
 			return lib::Error{EFAULT};
 		return 0;
 	}
+	case PR_SET_TIMERSLACK: /* 0: back to the default (the slack at fork) */
+		me->timer_slack_ns = arg2 ? arg2 : me->default_timer_slack_ns;
+		return 0;
+	case PR_GET_TIMERSLACK:
+		return long(me->timer_slack_ns);
+	case PR_SET_NO_NEW_PRIVS: /* one way: it can never be cleared */
+		if (arg2 != 1 || arg3 || arg4 || arg5)
+			return lib::Error{EINVAL};
+		task_set_no_new_privs(me);
+		return 0;
+	case PR_GET_NO_NEW_PRIVS:
+		if (arg2 || arg3 || arg4 || arg5)
+			return lib::Error{EINVAL};
+		return task_no_new_privs(me) ? 1 : 0;
 	default:
 		pr_warn_once("prctl: option %d is not implemented\n", option);
 		return lib::Error{EINVAL};
@@ -601,24 +639,6 @@ SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, un
 }
 
 /* ---- times, sysinfo, getcpu (Linux: kernel/sys.c) ---- */
-
-uint64_t thread_group_sched_runtime(struct task_struct* tsk, uint64_t* utime, uint64_t* stime)
-{
-	uint64_t sum = 0, u = 0, s = 0;
-	lib::spin_lock_irqsave_guard g(tasklist_lock);
-	struct task_struct* t;
-	for_each_thread(tsk, t)
-	{
-		sum += task_sched_runtime(t);
-		u += t->utime;
-		s += t->stime;
-	}
-	if (utime)
-		*utime = u;
-	if (stime)
-		*stime = s;
-	return sum;
-}
 
 /* ---- getrusage (Linux: kernel/sys.c getrusage, accumulate_thread_rusage) ---- */
 namespace
@@ -643,9 +663,17 @@ void getrusage(struct task_struct* p, int who, struct rusage* r) NO_THREAD_SAFET
 	*r = {};
 	uint64_t utime = 0, stime = 0;
 	unsigned long maxrss = 0;
+	/* the user/system split shown: the runtime in the ticks' proportion
+	 * (kernel/sched/cputime.cc; Linux: task_cputime_adjusted,
+	 * thread_group_cputime_adjusted), taken before the locks below */
+	uint64_t self_u = 0, self_s = 0;
+	if (who == RUSAGE_THREAD)
+		task_cputime_adjusted(p, &self_u, &self_s);
+	else if (who != RUSAGE_CHILDREN)
+		thread_group_cputime_adjusted(p, &self_u, &self_s);
 	if (who == RUSAGE_THREAD) {
-		utime = p->utime;
-		stime = p->stime;
+		utime = self_u;
+		stime = self_s;
 		accumulate_thread_rusage(p, r);
 		maxrss = p->signal->maxrss;
 	} else {
@@ -662,8 +690,8 @@ void getrusage(struct task_struct* p, int who, struct rusage* r) NO_THREAD_SAFET
 			maxrss = sig->cmaxrss;
 		}
 		if (who != RUSAGE_CHILDREN) {
-			utime += sig->utime; /* the dead threads' */
-			stime += sig->stime;
+			utime += self_u; /* live and dead threads */
+			stime += self_s;
 			r->ru_nvcsw += long(sig->nvcsw);
 			r->ru_nivcsw += long(sig->nivcsw);
 			r->ru_minflt += long(sig->min_flt);
@@ -672,8 +700,6 @@ void getrusage(struct task_struct* p, int who, struct rusage* r) NO_THREAD_SAFET
 				maxrss = sig->maxrss;
 			struct task_struct* t;
 			for_each_thread(p, t) {
-				utime += t->utime;
-				stime += t->stime;
 				accumulate_thread_rusage(t, r);
 			}
 		}
@@ -711,16 +737,15 @@ static long nsec_to_clock_t(uint64_t ns)
 SYSCALL_DEFINE1(times, user_ptr<struct tms>, tbuf)
 {
 	if (tbuf) {
-		/* the scheduler charges every nanosecond to stime so far: no
-		 * tick-based user/system split (Linux: cputime_adjust) yet */
+		/* the group's runtime split by the ticks' user:system proportion
+		 * (kernel/sched/cputime.cc), and the reaped children's (Linux:
+		 * do_sys_times) */
 		uint64_t u, s;
-		thread_group_sched_runtime(current, &u, &s);
+		thread_group_cputime_adjusted(current, &u, &s); /* live and dead threads */
 		struct signal_struct* sig = current->signal;
 		uint64_t cu, cs;
 		{
 			lib::spin_lock_irqsave_guard g(current->sighand->siglock);
-			u += sig->utime; /* the dead threads' */
-			s += sig->stime;
 			cu = sig->cutime;
 			cs = sig->cstime;
 		}

@@ -47,6 +47,11 @@ struct bprm_args {
 	size_t limit;    /* at most this many bytes (argv + envp + pointers: E2BIG) */
 };
 
+/* bprm->unsafe (Linux: include/linux/security.h) */
+#define LSM_UNSAFE_SHARE 1        /* another task shares our fs_struct */
+#define LSM_UNSAFE_PTRACE 2       /* traced */
+#define LSM_UNSAFE_NO_NEW_PRIVS 4 /* no_new_privs */
+
 struct linux_binprm {
 	struct mm_struct* mm;        /* the new address space, until exec_mmap */
 	struct vm_area_struct* vma;  /* its stack VMA (setup_arg_pages) */
@@ -56,7 +61,10 @@ struct linux_binprm {
 	unsigned long argmin;
 	bool point_of_no_return;     /* the old program is gone: failures kill */
 	bool path_inaccessible;      /* execveat of a close-on-exec fd: its /dev/fd name dies with the exec */
-	bool secureexec;             /* AT_SECURE */
+	bool secureexec;             /* AT_SECURE: a set-id or privilege-gaining exec */
+	struct cred* cred;           /* the new credentials, committed in begin_new_exec */
+	unsigned int per_clear;      /* personality flags to clear (PER_CLEAR_ON_SETID) */
+	unsigned int unsafe;         /* LSM_UNSAFE_*: why a set-id exec may not raise privilege */
 	struct file* file;           /* what is executed now (a script's interpreter after binfmt_script) */
 	struct file* interpreter;    /* set by binfmt_script: what to run instead of file */
 	int argc, envc;

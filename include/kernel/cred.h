@@ -20,6 +20,9 @@
  * groups are a sorted, refcounted, immutable group_info (init_groups:
  * none).
  *
+ * The capability sets and securebits: <kernel/capability.h>,
+ * security/commoncap.cc.
+ *
  * No RCU: another task's cred pointer is read under tasklist_lock, and
  * commit_creds swaps current's pointers under it (get_task_cred returns a
  * reference for use after the lock).  current reads its own without a
@@ -82,6 +85,10 @@ struct cred {
 	kernel_cap_t cap_effective; /* <kernel/capability.h>: what capable() sees */
 	kernel_cap_t cap_permitted = CAP_EMPTY_SET; /* what effective may be raised to */
 	struct group_info* group_info = &init_groups; /* supplementary groups */
+	kernel_cap_t cap_inheritable = CAP_EMPTY_SET; /* what exec may pass on (with cap_ambient) */
+	kernel_cap_t cap_bset = CAP_FULL_SET;         /* the bounding set: the most exec grants */
+	kernel_cap_t cap_ambient = CAP_EMPTY_SET;     /* kept across a non-setuid exec */
+	unsigned securebits = 0;                      /* SECBIT_* (<uapi/linux/securebits.h>) */
 };
 extern struct cred init_cred;
 /* set up the cred_jar cache (Linux: cred_init, start_kernel) */

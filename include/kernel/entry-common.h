@@ -11,6 +11,9 @@
  *   irqentry_exit_to_user_mode(regs) the same after an interrupt or
  *                                    exception that came from user mode
  *   exit_to_user_mode_loop           TIF_NEED_RESCHED -> schedule(),
+ *                                    TIF_NOTIFY_RESUME -> the task's work
+ *                                    (resume_user_mode_work: the RLIMIT_CPU
+ *                                    check, kernel/sched/cputime.cc),
  *                                    TIF_SIGPENDING -> signal delivery
  *                                    (a fatal signal: do_group_exit), with
  *                                    interrupts on, until no work is left
@@ -21,7 +24,7 @@
 #pragma once
 #include <arch/ptrace.h>
 
-#define EXIT_TO_USER_MODE_WORK (_TIF_SIGPENDING | _TIF_NEED_RESCHED)
+#define EXIT_TO_USER_MODE_WORK (_TIF_SIGPENDING | _TIF_NEED_RESCHED | _TIF_NOTIFY_RESUME)
 
 extern "C" bool do_syscall_64(struct pt_regs* regs, int nr);
 extern "C" void syscall_exit_to_user_mode(struct pt_regs* regs);

@@ -60,6 +60,8 @@
  *  ioapic_lock                   spinlock   I/O APIC redirection entries             arch/x86_64/kernel/io_apic.cc
  *  timer_base.lock               spinlock   a CPU's timer list                       kernel/time/timer.cc
  *  call_single_queue[cpu].lock   spinlock   a CPU's queued cross-CPU calls           kernel/smp.cc
+ *  prev_cputime.lock             spinlock   a task's or group's last shown utime/    kernel/sched/cputime.cc
+ *                                           stime (a leaf: nothing is taken under it)
  *  crng early_lock               spinlock   the CRNG's first seeding                 drivers/char/random.cc
  *  input_pool.lock,              spinlock   the entropy pool's hash and credit; the  drivers/char/random.cc
  *  base_crng.lock                           CRNG's base key and generation

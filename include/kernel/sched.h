@@ -112,6 +112,7 @@ typedef int pid_t;
 
 #define _TIF_SIGPENDING (1UL << TIF_SIGPENDING)
 #define _TIF_NEED_RESCHED (1UL << TIF_NEED_RESCHED)
+#define _TIF_NOTIFY_RESUME (1UL << TIF_NOTIFY_RESUME)
 #define _TIF_POLLING_NRFLAG (1UL << TIF_POLLING_NRFLAG)
 
 struct thread_info {
@@ -236,6 +237,17 @@ struct sched_rt_entity {
 #define RR_TIMESLICE (100 * HZ / 1000) /* 100 ms in jiffies */
 struct sched_class;
 
+/* the utime/stime last reported for a task or thread group, so that the
+ * scaled values (kernel/sched/cputime.cc cputime_adjust) never go back
+ * (Linux: struct prev_cputime) */
+struct prev_cputime {
+	uint64_t utime, stime; /* ns */
+	lib::spinlock lock;
+};
+
+/* task->atomic_flags (Linux: PFA_*) */
+#define PFA_NO_NEW_PRIVS 0 /* prctl(PR_SET_NO_NEW_PRIVS): exec grants no privilege */
+
 /* ---- the saved CPU context (arch/x86/include/asm/processor.h) ---- */
 struct thread_struct {
 	/* the kernel stack pointer switch_to saves and loads: while the task
@@ -296,6 +308,10 @@ struct task_struct {
 	int exit_signal;
 	int pdeath_signal; /* sent when the parent dies (prctl PR_SET_PDEATHSIG) */
 	unsigned sched_reset_on_fork : 1; /* SCHED_RESET_ON_FORK (sched_setscheduler) */
+	unsigned long atomic_flags;       /* PFA_NO_NEW_PRIVS...: set atomically, inherited by fork */
+	uint64_t timer_slack_ns;          /* prctl PR_SET_TIMERSLACK */
+	uint64_t default_timer_slack_ns;  /* what PR_SET_TIMERSLACK 0 restores: the parent's at fork */
+	struct prev_cputime prev_cputime; /* the last utime/stime reported (cputime_adjust) */
 
 	pid_t pid;
 	pid_t tgid;
@@ -528,3 +544,12 @@ void sched_init_smp();
 
 /* find_task_by_vpid and friends live here as in Linux; the scheduler's
  * debug output is in <kernel/sched/debug.h> */
+
+static inline bool task_no_new_privs(const struct task_struct* p)
+{
+	return __atomic_load_n(&p->atomic_flags, __ATOMIC_RELAXED) & (1UL << PFA_NO_NEW_PRIVS);
+}
+static inline void task_set_no_new_privs(struct task_struct* p)
+{
+	__atomic_fetch_or(&p->atomic_flags, 1UL << PFA_NO_NEW_PRIVS, __ATOMIC_RELAXED);
+}

@@ -279,7 +279,6 @@ void update_curr_common(struct rq* rq)
 	if (delta <= 0)
 		return;
 	curr->se.sum_exec_runtime += uint64_t(delta);
-	curr->stime += uint64_t(delta);
 	if (uint64_t(delta) > curr->stats.exec_max)
 		curr->stats.exec_max = uint64_t(delta);
 	curr->se.exec_start = rq->clock;

@@ -94,7 +94,6 @@ void update_curr(struct rq* rq)
 	curr->exec_start = now;
 	curr->sum_exec_runtime += uint64_t(delta_exec);
 	struct task_struct* p = task_of(curr);
-	p->stime += uint64_t(delta_exec);
 	if (uint64_t(delta_exec) > p->stats.exec_max)
 		p->stats.exec_max = uint64_t(delta_exec);
 	curr->vruntime += calc_delta_fair(uint64_t(delta_exec), curr);
@@ -436,4 +435,11 @@ void init_sched_fair_class()
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
 		runqueues[cpu].next_balance = jiffies + cpu; /* staggered */
 	open_softirq(SCHED_SOFTIRQ, run_rebalance_domains);
+}
+
+unsigned int get_rr_interval_fair(struct rq* rq, struct task_struct* p)
+{
+	if (!rq->cfs.load.weight)
+		return 0;
+	return unsigned(sched_slice(&rq->cfs, &p->se) / TICK_NSEC); /* NS_TO_JIFFIES */
 }

@@ -150,6 +150,9 @@ static inline bool rq_idle(const struct rq* rq)
  * this rq locked (it may drop and retake it); from the tick, raise
  * SCHED_SOFTIRQ when a periodic balance is due */
 int newidle_balance(struct rq* this_rq);
+/* a fair task's slice in jiffies, for sched_rr_get_interval, rq locked
+ * (fair.cc; Linux: get_rr_interval_fair) */
+unsigned int get_rr_interval_fair(struct rq* rq, struct task_struct* p);
 void trigger_load_balance(struct rq* rq);
 void init_sched_fair_class();
 

@@ -145,7 +145,7 @@ lib::Result<int64_t> cpu_clock_get(int clock)
 	switch (cpuclock_which(cpuclock_id(clock))) {
 	case CPUCLOCK_VIRT:
 		return int64_t(utime);
-	case CPUCLOCK_PROF: /* utime + stime: the scheduler charges all of it to stime for now */
+	case CPUCLOCK_PROF: /* utime + stime, from the ticks (kernel/sched/cputime.cc) */
 	case CPUCLOCK_SCHED:
 	default:
 		return int64_t(sched);

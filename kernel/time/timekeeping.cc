@@ -36,8 +36,11 @@
  * 64-bit loads).  Every CPU's tick runs update_process_times for itself:
  * its timers, its scheduler tick.
  */
+#include <arch/hardirq.h>
 #include <arch/irqflags.h>
 #include <arch/processor.h>
+#include <arch/ptrace.h>
+#include <kernel/sched/cputime.h>
 #include <kernel/jiffies.h>
 #include <kernel/kernel.h>
 #include <kernel/preempt.h>
@@ -149,8 +152,10 @@ void do_timer(unsigned long ticks)
 	update_wall_time();
 }
 
-static void update_process_times()
+/* user_tick: the tick interrupted user mode (Linux: update_process_times) */
+static void update_process_times(int user_tick)
 {
+	account_process_tick(current, user_tick);
 	run_local_timers();
 	scheduler_tick();
 }
@@ -162,7 +167,8 @@ void tick_handle_periodic()
 {
 	if (smp_processor_id() == tick_do_timer_cpu)
 		do_timer(1); /* jiffies: one CPU's tick (Linux: tick_do_timer_cpu) */
-	update_process_times();
+	const struct pt_regs* regs = get_irq_regs();
+	update_process_times(regs && user_mode(regs));
 }
 
 uint64_t ktime_get_ns()

@@ -27,6 +27,7 @@
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
 #include <kernel/sched.h>
+#include <kernel/sched/cputime.h>
 #include <kernel/syscalls.h>
 
 namespace
@@ -37,6 +38,10 @@ void exit_to_user_mode_loop(struct pt_regs* regs, unsigned long ti_work)
 		arch_local_irq_enable();
 		if (ti_work & _TIF_NEED_RESCHED)
 			schedule();
+		if (ti_work & _TIF_NOTIFY_RESUME) { /* Linux: resume_user_mode_work */
+			clear_tsk_thread_flag(current, TIF_NOTIFY_RESUME);
+			posix_cpu_timers_work();
+		}
 		if (ti_work & _TIF_SIGPENDING)
 			arch_do_signal_or_restart(regs);
 		arch_local_irq_disable();

@@ -71,6 +71,7 @@ struct signal_struct {
 	unsigned long min_flt, maj_flt, cmin_flt, cmaj_flt;
 	unsigned long maxrss, cmaxrss; /* KiB */
 	uint64_t sum_sched_runtime;    /* the dead threads' runtime, ns */
+	struct prev_cputime prev_cputime; /* times()'s last group utime/stime (cputime_adjust) */
 	/* resource limits of the group: copied at fork, changed by
 	 * setrlimit/prlimit64 (one writer at a time: task_lock in Linux,
 	 * nothing yet) and read racily, as Linux reads them (READ_ONCE) */

@@ -17,5 +17,8 @@
 #define STICKY_TIMEOUTS 0x4000000
 #define ADDR_LIMIT_3GB 0x8000000
 
+/* the flags a set-id exec clears (so the new program cannot be tricked) */
+#define PER_CLEAR_ON_SETID (READ_IMPLIES_EXEC | ADDR_NO_RANDOMIZE | ADDR_COMPAT_LAYOUT | MMAP_PAGE_ZERO)
+
 #define PER_LINUX 0x0000
 #define PER_MASK 0x00ff

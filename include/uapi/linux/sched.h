@@ -53,4 +53,36 @@
 /* ORed into a policy: children of the task start as SCHED_NORMAL */
 #define SCHED_RESET_ON_FORK 0x40000000
 
+/* sched_attr.sched_flags (Linux: include/uapi/linux/sched.h) */
+#define SCHED_FLAG_RESET_ON_FORK 0x01
+#define SCHED_FLAG_RECLAIM 0x02
+#define SCHED_FLAG_DL_OVERRUN 0x04
+#define SCHED_FLAG_KEEP_POLICY 0x08
+#define SCHED_FLAG_KEEP_PARAMS 0x10
+#define SCHED_FLAG_UTIL_CLAMP_MIN 0x20
+#define SCHED_FLAG_UTIL_CLAMP_MAX 0x40
+#define SCHED_FLAG_KEEP_ALL (SCHED_FLAG_KEEP_POLICY | SCHED_FLAG_KEEP_PARAMS)
+#define SCHED_FLAG_UTIL_CLAMP (SCHED_FLAG_UTIL_CLAMP_MIN | SCHED_FLAG_UTIL_CLAMP_MAX)
+#define SCHED_FLAG_ALL                                                                                   \
+	(SCHED_FLAG_RESET_ON_FORK | SCHED_FLAG_RECLAIM | SCHED_FLAG_DL_OVERRUN | SCHED_FLAG_KEEP_ALL |   \
+	 SCHED_FLAG_UTIL_CLAMP)
+
+/* sched_setattr(2)/sched_getattr(2)'s argument (Linux: include/uapi/linux/
+ * sched/types.h): size says which version the caller knows; VER0 lacks
+ * the utilization clamps */
+#define SCHED_ATTR_SIZE_VER0 48
+#define SCHED_ATTR_SIZE_VER1 56
+struct sched_attr {
+	unsigned int size;
+	unsigned int sched_policy;
+	unsigned long long sched_flags;
+	int sched_nice;               /* SCHED_NORMAL, SCHED_BATCH */
+	unsigned int sched_priority;  /* SCHED_FIFO, SCHED_RR */
+	unsigned long long sched_runtime; /* SCHED_DEADLINE, ns */
+	unsigned long long sched_deadline;
+	unsigned long long sched_period;
+	unsigned int sched_util_min; /* utilization clamps (VER1) */
+	unsigned int sched_util_max;
+};
+
 #endif /* _UAPI_LINUX_SCHED_H */
