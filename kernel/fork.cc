@@ -78,6 +78,8 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include <mm/page_alloc.h>
+#include <uapi/linux/fcntl.h>
+#include <uapi/asm-generic/errno.h>
 #include <uapi/asm-generic/errno-base.h>
 
 lib::spinlock tasklist_lock;
@@ -317,7 +319,7 @@ void __cleanup_sighand(struct sighand_struct* sighand)
 }
 
 /* current's handlers, shared (CLONE_SIGHAND) or copied (Linux: copy_sighand) */
-lib::Result<void> copy_sighand(unsigned long clone_flags, struct task_struct* tsk)
+lib::Result<void> copy_sighand(uint64_t clone_flags, struct task_struct* tsk)
 {
 	struct sighand_struct* cur = current->sighand;
 	if (clone_flags & CLONE_SIGHAND) {
@@ -338,6 +340,10 @@ lib::Result<void> copy_sighand(unsigned long clone_flags, struct task_struct* ts
 		lib::memcpy(sig->action, cur->action, sizeof(sig->action));
 	}
 	tsk->sighand = sig;
+	/* clone3's CLONE_CLEAR_SIGHAND: handlers back to SIG_DFL, ignored
+	 * signals stay ignored */
+	if (clone_flags & CLONE_CLEAR_SIGHAND)
+		flush_signal_handlers(tsk, 0);
 	return lib::ok();
 }
 
@@ -412,7 +418,7 @@ lib::Result<struct task_struct*> copy_process(struct kernel_clone_args* args, in
 	/* RLIMIT_NPROC: per real uid, root and CAP_SYS_RESOURCE/ADMIN exempt */
 	unsigned long nproc = rlimit(RLIMIT_NPROC);
 	if (nproc != RLIM_INFINITY && !uid_eq(cur->real_cred->uid, GLOBAL_ROOT_UID) &&
-	    nr_tasks_of_user(cur->real_cred->uid) > long(nproc) && !capable(CAP_SYS_RESOURCE) &&
+	    nr_tasks_of_user(cur->real_cred->uid) >= long(nproc) && !capable(CAP_SYS_RESOURCE) &&
 	    !capable(CAP_SYS_ADMIN))
 		return lib::Error{EAGAIN};
 	cur->flags &= ~PF_NPROC_EXCEEDED;
@@ -477,9 +483,45 @@ lib::Result<struct task_struct*> copy_process(struct kernel_clone_args* args, in
 	});
 	if (int err = copy_thread(p, args); err < 0)
 		return lib::Error{-err};
-	int pid = TRY(alloc_pid());
+	/* alloc_pid, or clone3's set_tid: one pid namespace, so one tid,
+	 * within pid_max, for a CAP_SYS_ADMIN caller (Linux:
+	 * checkpoint_restore_ns_capable) */
+	int pid;
+	if (args->set_tid_size) {
+		if (args->set_tid_size > 1)
+			return lib::Error{EINVAL};
+		pid_t tid = args->set_tid[0];
+		if (tid < 1 || tid >= pid_max)
+			return lib::Error{EINVAL};
+		if (!capable(CAP_SYS_ADMIN))
+			return lib::Error{EPERM};
+		pid = TRY(alloc_pid_nr(tid));
+	} else {
+		pid = TRY(alloc_pid());
+	}
 	lib::scope_exit undo_pid([pid] { free_pid(pid); });
 	p->pid = pid;
+	/* CLONE_PIDFD: the fd is reserved and written now, installed once
+	 * nothing can fail (a bad pointer fails the clone, as Linux's) */
+	int pidfd = -1;
+	struct file* pidfile = nullptr;
+	if (clone_flags & CLONE_PIDFD) {
+		pidfd = TRY(get_unused_fd_flags(O_RDWR | O_CLOEXEC));
+		lib::Result<struct file*> f = pidfd_create_file(p, 0);
+		if (f.is_err()) {
+			put_unused_fd(unsigned(pidfd));
+			return lib::Error{f.error()};
+		}
+		pidfile = f.value();
+	}
+	lib::scope_exit undo_pidfd([pidfd, pidfile] {
+		if (pidfile) {
+			fput(pidfile);
+			put_unused_fd(unsigned(pidfd));
+		}
+	});
+	if (pidfile)
+		TRY(put_user(pidfd, args->pidfd));
 
 	/* the exit signal: none for a thread, the parent's own for
 	 * CLONE_PARENT (it becomes current's sibling) */
@@ -508,6 +550,7 @@ lib::Result<struct task_struct*> copy_process(struct kernel_clone_args* args, in
 	/* Nothing fails from here on: the task owns its pid, signal_struct,
 	 * mm, files and creds; the reference dup_task_struct gave is shared by
 	 * the task list and its last switch (rcu_users) */
+	undo_pidfd.release();
 	undo_pid.release();
 	undo_mm.release();
 	undo_sighand.release();
@@ -535,6 +578,8 @@ lib::Result<struct task_struct*> copy_process(struct kernel_clone_args* args, in
 	nr_threads++;
 	total_forks++;
 	tasklist_lock.unlock_irqrestore(flags);
+	if (pidfile)
+		fd_install(unsigned(pidfd), pidfile);
 	return p;
 }
 
@@ -600,6 +645,107 @@ SYSCALL_DEFINE0(vfork)
 	args.flags = CLONE_VFORK | CLONE_VM;
 	args.exit_signal = SIGCHLD;
 	return TRY(kernel_clone(&args));
+}
+
+/* clone3(2)'s argument block (Linux: include/uapi/linux/sched.h) */
+struct clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+	    cgroup;
+};
+#define CLONE_ARGS_SIZE_VER0 64 /* the first published struct */
+#define MAX_PID_NS_LEVEL 32
+
+namespace
+{
+/* Linux: copy_clone_args_from_user (copy_struct_from_user: a larger
+ * struct must be zero beyond ours, E2BIG) */
+lib::Result<void> copy_clone_args_from_user(struct kernel_clone_args* kargs, pid_t* kset_tid,
+                                            user_ptr<struct clone_args> uargs, size_t usize)
+{
+	if (usize > PAGE_SIZE)
+		return lib::Error{E2BIG};
+	if (usize < CLONE_ARGS_SIZE_VER0)
+		return lib::Error{EINVAL};
+	struct clone_args args = {};
+	size_t ksize = sizeof(args);
+	if (copy_from_user(&args, uargs, usize < ksize ? usize : ksize))
+		return lib::Error{EFAULT};
+	for (size_t off = ksize; off < usize; off++) { /* the tail the kernel does not know */
+		char c;
+		if (copy_from_user(&c, user_ptr<char>(uargs.addr() + off), 1))
+			return lib::Error{EFAULT};
+		if (c)
+			return lib::Error{E2BIG};
+	}
+	if (args.set_tid_size > MAX_PID_NS_LEVEL)
+		return lib::Error{EINVAL};
+	if (!args.set_tid && args.set_tid_size > 0)
+		return lib::Error{EINVAL};
+	if (args.set_tid && args.set_tid_size == 0)
+		return lib::Error{EINVAL};
+	/* the upper bits of exit_signal unset, and a valid signal */
+	if ((args.exit_signal & ~uint64_t(CSIGNAL)) || args.exit_signal > _NSIG)
+		return lib::Error{EINVAL};
+	if ((args.flags & CLONE_INTO_CGROUP) && (args.cgroup > 0x7fffffff || usize < 88))
+		return lib::Error{EINVAL};
+	kargs->flags = args.flags;
+	kargs->pidfd = user_ptr<int>(uintptr_t(args.pidfd));
+	kargs->child_tid = user_ptr<int>(uintptr_t(args.child_tid));
+	kargs->parent_tid = user_ptr<int>(uintptr_t(args.parent_tid));
+	kargs->exit_signal = int(args.exit_signal);
+	kargs->stack = args.stack;
+	kargs->stack_size = args.stack_size;
+	kargs->tls = args.tls;
+	kargs->set_tid_size = args.set_tid_size;
+	if (args.set_tid) {
+		if (copy_from_user(kset_tid, user_ptr<pid_t>(uintptr_t(args.set_tid)),
+		                   args.set_tid_size * sizeof(pid_t)))
+			return lib::Error{EFAULT};
+		kargs->set_tid = kset_tid;
+	}
+	return lib::ok();
+}
+
+bool clone3_stack_valid(struct kernel_clone_args* kargs)
+{
+	if (kargs->stack == 0)
+		return kargs->stack_size == 0;
+	if (kargs->stack_size == 0)
+		return false;
+	if (kargs->stack > TASK_SIZE_MAX || kargs->stack_size > TASK_SIZE_MAX - kargs->stack) /* access_ok */
+		return false;
+	kargs->stack += kargs->stack_size; /* clone3 gives the lowest address */
+	return true;
+}
+
+bool clone3_args_valid(struct kernel_clone_args* kargs)
+{
+	/* no unknown flags */
+	if (kargs->flags & ~(CLONE_LEGACY_FLAGS | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP))
+		return false;
+	/* CLONE_DETACHED and the CSIGNAL bits are reserved in clone3 */
+	if (kargs->flags & (CLONE_DETACHED | (CSIGNAL & ~uint64_t(CLONE_NEWTIME))))
+		return false;
+	if ((kargs->flags & (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND)) == (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND))
+		return false;
+	if ((kargs->flags & (CLONE_THREAD | CLONE_PARENT)) && kargs->exit_signal)
+		return false;
+	return clone3_stack_valid(kargs);
+}
+} // namespace
+
+SYSCALL_DEFINE2(clone3, user_ptr<struct clone_args>, uargs, size_t, size)
+{
+	struct kernel_clone_args kargs = {};
+	pid_t set_tid[MAX_PID_NS_LEVEL];
+	TRY(copy_clone_args_from_user(&kargs, set_tid, uargs, size));
+	if (!clone3_args_valid(&kargs))
+		return lib::Error{EINVAL};
+	if (kargs.flags & CLONE_INTO_CGROUP) {
+		pr_warn_once("clone3: CLONE_INTO_CGROUP: there are no cgroups\n");
+		return lib::Error{EINVAL};
+	}
+	return TRY(kernel_clone(&kargs));
 }
 
 SYSCALL_DEFINE5(clone, unsigned long, clone_flags, unsigned long, newsp, user_ptr<int>, parent_tidptr,

@@ -2,7 +2,7 @@
 # exit and exit_group, wait4/waitid, reparenting, process groups and
 # sessions, RLIMIT_NPROC.  Each program runs as init on monolith (user_*)
 # and on Linux 6.1 (linux_*), as musl and glibc static binaries.
-foreach(p proc_fork)
+foreach(p proc_fork proc_more)
 	foreach(v musl glibc)
 		user_test(${p}_${v} --append "rdinit=/${p}-${v}"
 			--expect "^# ${p}: [0-9]+ passed, 0 failed$" --reject "^not ok")

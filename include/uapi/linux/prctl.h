@@ -11,5 +11,7 @@
 #define PR_SET_DUMPABLE 4
 #define PR_SET_NAME 15 /* the task's comm, 16 bytes with the NUL */
 #define PR_GET_NAME 16
+#define PR_SET_CHILD_SUBREAPER 36 /* reap the orphaned descendants (exit.cc find_new_reaper) */
+#define PR_GET_CHILD_SUBREAPER 37
 
 #endif /* _UAPI_LINUX_PRCTL_H */
