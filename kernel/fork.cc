@@ -41,10 +41,13 @@
  * dup_task_struct copies the parent's user FPU registers (fpu_clone, which
  * Linux calls from copy_thread) and frees them with the task.
  *
- * Differences from Linux: no per-CPU cache of freed stacks, no
- * sighand copying (there is nothing to copy yet), no
- * reparenting of children on release (release_task refuses a task that
- * has any), no RCU-delayed free.
+ * Freed stacks: up to NR_CACHED_STACKS are kept for the next fork
+ * (Linux's cached_stacks; drain_cached_stacks gives them back, for the
+ * tests' footprints).
+ *
+ * Differences from Linux: the stack cache is global, not per CPU; no
+ * RCU-delayed free; RLIMIT_NPROC counts the user's tasks when the limit
+ * applies instead of keeping ucounts.
  */
 #include <arch/fpu.h>
 #include <arch/pgtable.h>
@@ -178,10 +181,33 @@ void free_task_struct(struct task_struct* tsk)
 	kmem_cache_free(task_struct_cachep, tsk);
 }
 
+namespace
+{
+/* freed stacks kept for the next fork (Linux: cached_stacks, per CPU;
+ * here two slots for all CPUs, taken and filled with atomic exchanges):
+ * a fork then skips vmalloc's mapping and vfree's unmapping and flush */
+constexpr int NR_CACHED_STACKS = 2;
+void* cached_stacks[NR_CACHED_STACKS];
+} // namespace
+
+void drain_cached_stacks()
+{
+	for (void*& slot : cached_stacks)
+		if (void* s = __atomic_exchange_n(&slot, nullptr, __ATOMIC_ACQ_REL))
+			vfree(s);
+}
+
 lib::Result<void> alloc_thread_stack_node(struct task_struct* tsk, int node)
 {
 	if (should_fail_alloc())
 		return lib::Error{ENOMEM};
+	for (void*& slot : cached_stacks) {
+		if (void* s = __atomic_exchange_n(&slot, nullptr, __ATOMIC_ACQ_REL)) {
+			lib::memset(s, 0, THREAD_SIZE); /* no stale pointers from the last user */
+			tsk->stack = s;
+			return lib::ok();
+		}
+	}
 	void* stack =
 	    __vmalloc_node(THREAD_SIZE, THREAD_SIZE, GFP_KERNEL | __GFP_ZERO, node, __builtin_return_address(0));
 	if (!stack)
@@ -197,6 +223,13 @@ lib::Result<void> alloc_thread_stack_node(struct task_struct* tsk, int node)
 
 void free_thread_stack(struct task_struct* tsk)
 {
+	for (void*& slot : cached_stacks) {
+		void* expected = nullptr;
+		if (__atomic_compare_exchange_n(&slot, &expected, tsk->stack, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			tsk->stack = nullptr;
+			return;
+		}
+	}
 	vfree(tsk->stack);
 	tsk->stack = nullptr;
 }

@@ -217,6 +217,7 @@ bool ktest_quiesce()
 	{
 		passed &= stop_one_cpu(cpu, [](void*) { return 0; }, nullptr).is_ok();
 	}
+	drain_cached_stacks();  /* the stacks fork keeps for reuse */
 	drain_vfree_deferred(); /* what vfree deferred (interrupts were off) */
 	drain_all_pages();
 	return !left && passed;

@@ -30,6 +30,8 @@ void free_task_struct(struct task_struct* tsk);
  * unmapped page on either side, into tsk->stack; ENOMEM */
 lib::Result<void> alloc_thread_stack_node(struct task_struct* tsk, int node);
 void free_thread_stack(struct task_struct* tsk);
+/* vfree the freed stacks fork keeps for reuse (the tests' footprints) */
+void drain_cached_stacks();
 /* a copy of orig with its own stack, usage 1, lists empty; not linked, no
  * pid; ENOMEM */
 lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int node);
