@@ -1,8 +1,29 @@
 /*
- * Creating and freeing tasks and their kernel stacks (Linux: kernel/fork.c
- * fork_init, alloc_task_struct_node, alloc_thread_stack_node (VMAP_STACK),
- * dup_task_struct, copy_process, __put_task_struct; kernel/exit.c
- * release_task; fs/exec.c __set_task_comm).
+ * Creating tasks: fork, vfork, clone, clone3, and their kernel stacks
+ * (Linux: kernel/fork.c fork_init, set_max_threads, alloc_task_struct_node,
+ * alloc_thread_stack_node (VMAP_STACK), dup_task_struct, copy_process,
+ * kernel_clone, sys_fork/vfork/clone/clone3, wait_for_vfork_done,
+ * mm_release, __put_task_struct; fs/exec.c __set_task_comm).
+ *
+ * kernel_clone(args): copy_process, then CLONE_PARENT_SETTID written,
+ * the child started (wake_up_new_task) and, for CLONE_VFORK, the parent
+ * waits killably until the child execs or exits (mm_release completes
+ * vfork_done).  copy_process, in Linux's order: the flag checks (EINVAL
+ * for CLONE_THREAD without CLONE_SIGHAND, CLONE_SIGHAND without CLONE_VM,
+ * CLONE_FS with CLONE_NEWNS/NEWUSER, CLONE_PARENT from init, CLONE_PIDFD
+ * with CLONE_THREAD; namespaces EPERM without CAP_SYS_ADMIN, else EINVAL:
+ * there are none), dup_task_struct, RLIMIT_NPROC (per real uid; root,
+ * CAP_SYS_RESOURCE and CAP_SYS_ADMIN exempt) and threads-max (EAGAIN),
+ * copy_creds, sched_fork, copy_files, copy_fs, copy_sighand,
+ * copy_signal, copy_mm, copy_thread (the child's registers:
+ * arch/x86_64/kernel/process.cc), alloc_pid (or clone3's set_tid), the
+ * pidfd (CLONE_PIDFD), then under tasklist_lock the parent (current, or
+ * its parent for CLONE_PARENT/CLONE_THREAD), the exit signal (-1 for a
+ * thread) and the lists.  The child returns 0 from the system call on
+ * its own kernel stack (ret_from_fork), on the user stack it was given.
+ * clone3 takes struct clone_args (E2BIG beyond a page or for unknown
+ * non-zero fields, EINVAL below 64 bytes, for bad exit signals, stacks
+ * and flags).
  *
  * Data structures:
  *   task_struct_cachep   the "task_struct" kmem_cache (64-byte aligned)
@@ -23,7 +44,10 @@
  * reference goes (put_task_struct); the stack's lowest word holds
  * STACK_END_MAGIC.  copy_process links a task into the task list, its
  * parent's children and its group's thread list under tasklist_lock, and
- * release_task unlinks it from all three under the same lock.
+ * release_task (kernel/exit.cc) unlinks it from all three under the same
+ * lock.  The one usage reference of a linked task is held by two
+ * rcu_users: release_task drops one, the task's last switch the other
+ * (put_task_struct_rcu_user); its creds go with the last reference.
  *
  * Errors and unwinding: copy_process and dup_task_struct return a
  * lib::Result (ENOMEM, EAGAIN); every step that takes something holds it
@@ -32,11 +56,12 @@
  * in reverse order, as Linux's bad_fork_cleanup_* labels do by goto.
  *
  * Lock order: tasklist_lock -> pidmap_lock -> the slab and vmalloc
- * locks.  put_task_struct may free a stack (vfree): process context only.
+ * locks; tasklist_lock -> sighand->siglock.  put_task_struct may free a
+ * stack (vfree): process context only.
  *
  * files and fs: copy_files/copy_fs share them (CLONE_FILES, CLONE_FS) or
  * copy them (fs/file.cc dup_fd, fs/fs_struct.cc); a task gives them up in
- * its exit path (kthread_exit), or in release_task if it never ran.
+ * do_exit, or in release_task if it never ran.
  *
  * dup_task_struct copies the parent's user FPU registers (fpu_clone, which
  * Linux calls from copy_thread) and frees them with the task.

@@ -145,6 +145,19 @@ struct super_block anon_sb_storage;
 struct inode* anon_inode;
 lib::spinlock anon_inode_lock;
 
+/* nobody else sees the superblock yet */
+void init_anon_sb() NO_THREAD_SAFETY_ANALYSIS
+{
+	new (&anon_sb_storage) super_block();
+	anon_sb_storage.s_inodes.init();
+	anon_sb_storage.s_list.init();
+	anon_sb_storage.s_dentry_lru.init();
+	anon_sb_storage.s_mounts.init();
+	anon_sb_storage.s_blocksize = PAGE_SIZE;
+	anon_sb_storage.s_blocksize_bits = PAGE_SHIFT;
+	anon_sb_storage.s_id = "anon_inodefs";
+}
+
 struct inode* pidfd_anon_inode()
 {
 	if (struct inode* i = __atomic_load_n(&anon_inode, __ATOMIC_ACQUIRE))
@@ -153,14 +166,7 @@ struct inode* pidfd_anon_inode()
 	if (!anon_inode) {
 		static bool sb_ready;
 		if (!sb_ready) {
-			new (&anon_sb_storage) super_block();
-			anon_sb_storage.s_inodes.init();
-			anon_sb_storage.s_list.init();
-			anon_sb_storage.s_dentry_lru.init();
-			anon_sb_storage.s_mounts.init();
-			anon_sb_storage.s_blocksize = PAGE_SIZE;
-			anon_sb_storage.s_blocksize_bits = PAGE_SHIFT;
-			anon_sb_storage.s_id = "anon_inodefs";
+			init_anon_sb();
 			sb_ready = true;
 		}
 		return nullptr; /* allocated outside the spinlock, below */

@@ -514,7 +514,9 @@ static void test_1000_threads(void)
 	munmap(stacks, BATCH * STACK);
 	UT_EXPECT(made == BATCH * ROUNDS, "1000 threads created and joined (%d)", made);
 	long diff_kib = ((long)before.freeram - (long)after.freeram) * (long)before.mem_unit / 1024;
-	UT_EXPECT(diff_kib < 1024, "free memory back afterwards (%ld KiB less)", diff_kib);
+	/* the per-CPU page lists keep some freed pages out of the count on
+	 * both kernels; a page lost per thread would be 4,000 KiB */
+	UT_EXPECT(diff_kib < 2048, "free memory back afterwards (%ld KiB less)", diff_kib);
 	UT_EXPECT(after.procs <= before.procs + 2, "the task count back afterwards (%d, was %d)", after.procs,
 	          before.procs);
 }
