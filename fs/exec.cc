@@ -427,6 +427,8 @@ lib::Result<void> begin_new_exec(struct linux_binprm* bprm)
 	bprm->point_of_no_return = true;
 	/* make this the only thread in the thread group */
 	TRY(de_thread(me));
+	/* handlers shared with another process (CLONE_SIGHAND) become our own */
+	TRY(unshare_sighand(me));
 	exec_mmap(bprm->mm);
 	bprm->mm = nullptr;
 	me->flags &= ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NO_SETAFFINITY);

@@ -376,6 +376,33 @@ void __cleanup_sighand(struct sighand_struct* sighand)
 		kmem_cache_free(sighand_cachep, sighand);
 }
 
+/* exec: a sighand shared without a thread group (CLONE_SIGHAND, as
+ * posix_spawn-like clones make) is copied, so that resetting the
+ * handlers does not touch the other sharers' (Linux: fs/exec.c
+ * unshare_sighand); ENOMEM */
+lib::Result<void> unshare_sighand(struct task_struct* me)
+{
+	struct sighand_struct* oldsighand = me->sighand;
+	if (oldsighand->count.load() == 1)
+		return lib::ok();
+	auto* newsighand = should_fail_alloc()
+	                       ? nullptr
+	                       : static_cast<struct sighand_struct*>(kmem_cache_alloc(sighand_cachep, GFP_KERNEL));
+	if (!newsighand)
+		return lib::Error{ENOMEM};
+	new (newsighand) sighand_struct{};
+	lockdep_init_map(&newsighand->siglock);
+	newsighand->count.store(1);
+	{
+		lib::spin_lock_irqsave_guard g(tasklist_lock);
+		lib::spin_lock_guard sg(oldsighand->siglock);
+		lib::memcpy(newsighand->action, oldsighand->action, sizeof(newsighand->action));
+		me->sighand = newsighand;
+	}
+	__cleanup_sighand(oldsighand);
+	return lib::ok();
+}
+
 /* current's handlers, shared (CLONE_SIGHAND) or copied (Linux: copy_sighand) */
 lib::Result<void> copy_sighand(uint64_t clone_flags, struct task_struct* tsk)
 {

@@ -438,6 +438,16 @@ static void test_exec_from_thread(void)
 	}
 	UT_EXPECT(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 45,
 	          "exec from the leader with a thread spinning (%#x)", st);
+
+	/* a process sharing our handlers (CLONE_SIGHAND, no thread) execs:
+	 * it gets handlers of its own (unshare_sighand), we go on */
+	char* stack = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	static char* eargs[] = {NULL, "--exit", "5", NULL};
+	eargs[0] = self;
+	long c = clone_thread(CLONE_VM | CLONE_VFORK | CLONE_SIGHAND | SIGCHLD, stack + 65536, NULL, exec_fn, eargs);
+	UT_EXPECT(c > 0 && waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 5,
+	          "clone(VM|VFORK|SIGHAND) then exec: the child runs the program (%#x)", st);
+	munmap(stack, 65536);
 }
 
 static void test_rlimit_nproc(void)

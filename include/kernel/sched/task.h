@@ -100,6 +100,9 @@ void put_task_struct_rcu_user(struct task_struct* t);
  * ENOMEM (Linux: copy_sighand) */
 struct sighand_struct;
 lib::Result<void> copy_sighand(unsigned long clone_flags, struct task_struct* tsk);
+/* exec: copy a sighand still shared with other processes (Linux:
+ * unshare_sighand); ENOMEM */
+lib::Result<void> unshare_sighand(struct task_struct* me);
 /* drop a reference; the last frees it (init_sighand is never freed) */
 void __cleanup_sighand(struct sighand_struct* sighand);
 /* unlink p from every list, free its pid, fold its counts into its
