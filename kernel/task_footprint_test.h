@@ -22,6 +22,7 @@
 
 extern struct kmem_cache* task_struct_cachep; /* kernel/fork.cc */
 extern struct kmem_cache* signal_cachep;
+extern struct kmem_cache* sighand_cachep;
 
 struct task_footprint {
 	bool quiet;                   /* ktest_quiesce() succeeded */
@@ -44,6 +45,7 @@ struct task_footprint {
 		f.quiet = ktest_quiesce();
 		kmem_cache_shrink(task_struct_cachep);
 		kmem_cache_shrink(signal_cachep);
+		kmem_cache_shrink(sighand_cachep); /* a task may hold one (copy_sighand) */
 		kmem_cache_shrink(kmalloc_slab(64, GFP_KERNEL)); /* struct kthread */
 		drain_all_pages();
 		f.threads = nr_threads;
