@@ -35,9 +35,9 @@
  * script's own set-id bits are ignored (bprm->file is then the
  * interpreter), as Linux's.
  *
- * What is not here yet: de_thread (exec in a multi-threaded process kills
- * the other threads: the processes issue brings threads), resetting
- * signal handlers (none exist yet).
+ * begin_new_exec first makes the caller the only thread of its group
+ * (de_thread: the other threads are killed; a non-leader takes the
+ * leader's pid).
  *
  * Lock order: nothing is held across the steps; the loaders take
  * mm->mmap_lock inside vm_mmap and friends.
@@ -61,6 +61,7 @@
 #include <kernel/entry-common.h>
 #include <kernel/sched/coredump.h>
 #include <kernel/printk.h>
+#include <kernel/panic.h>
 #include <kernel/random.h>
 #include <kernel/sched.h>
 #include <kernel/sched/signal.h>
@@ -414,6 +415,96 @@ lib::Result<void> bprm_creds_from_file(struct linux_binprm* bprm)
 		return Error{-ret};
 	return lib::ok();
 }
+
+/*
+ * Make tsk the only thread of its group (Linux: de_thread): every other
+ * thread is killed (zap_other_threads) and waited for; each one's
+ * release counts notify_count down (__exit_signal).  A non-leader then
+ * waits for the leader to be a zombie (exit_notify wakes it, notify_count
+ * -1) and takes its place: the leader's pid (the tgid), its spot on the
+ * task list and its parent's children list; the old leader is released
+ * with tsk's old tid.  EAGAIN when another group exit or exec is under
+ * way, or a fatal signal comes while waiting.
+ */
+lib::Result<void> de_thread(struct task_struct* tsk) NO_THREAD_SAFETY_ANALYSIS
+{
+	struct signal_struct* sig = tsk->signal;
+	struct sighand_struct* oldsighand = tsk->sighand;
+	if (__atomic_load_n(&sig->nr_threads, __ATOMIC_RELAXED) == 1)
+		goto no_thread_group;
+	{
+		unsigned long flags = arch_local_irq_save();
+		oldsighand->siglock.lock();
+		if ((sig->flags & SIGNAL_GROUP_EXIT) || sig->group_exec_task) {
+			/* another group action: let the signal be processed */
+			oldsighand->siglock.unlock_irqrestore(flags);
+			return lib::Error{EAGAIN};
+		}
+		sig->group_exec_task = tsk;
+		zap_other_threads(tsk);
+		/* the threads still to be released, the leader excepted: it is
+		 * released here, after it is a zombie */
+		sig->notify_count = sig->nr_threads - 1 - (thread_group_leader(tsk) ? 0 : 1);
+		while (sig->notify_count > 0) {
+			__set_current_state(TASK_KILLABLE);
+			oldsighand->siglock.unlock_irqrestore(flags);
+			schedule();
+			if (__fatal_signal_pending(tsk))
+				goto killed;
+			flags = arch_local_irq_save();
+			oldsighand->siglock.lock();
+		}
+		oldsighand->siglock.unlock_irqrestore(flags);
+	}
+	if (!thread_group_leader(tsk)) {
+		struct task_struct* leader = tsk->group_leader;
+		unsigned long flags;
+		for (;;) {
+			flags = arch_local_irq_save();
+			tasklist_lock.lock();
+			sig->notify_count = -1; /* exit_notify wakes us */
+			if (__atomic_load_n(&leader->exit_state, __ATOMIC_ACQUIRE))
+				break;
+			__set_current_state(TASK_KILLABLE);
+			tasklist_lock.unlock_irqrestore(flags);
+			schedule();
+			if (__fatal_signal_pending(tsk))
+				goto killed;
+		}
+		tsk->start_time = leader->start_time;
+		tsk->start_boottime = leader->start_boottime;
+		/* exchange_tids: tsk takes the group's pid, the leader leaves
+		 * with tsk's */
+		pid_t tid = tsk->pid;
+		tsk->pid = leader->pid;
+		leader->pid = tid;
+		/* list_replace: tsk where the leader was */
+		leader->tasks.add_tail(&tsk->tasks);
+		leader->tasks.del();
+		leader->sibling.add_tail(&tsk->sibling);
+		leader->sibling.del_init();
+		tsk->group_leader = tsk;
+		leader->group_leader = tsk;
+		tsk->exit_signal = SIGCHLD;
+		leader->exit_signal = -1;
+		WARN_ON(leader->exit_state != EXIT_ZOMBIE);
+		leader->exit_state = EXIT_DEAD;
+		tasklist_lock.unlock_irqrestore(flags);
+		WARN_ON(release_task(leader).is_err());
+	}
+	sig->group_exec_task = nullptr;
+	sig->notify_count = 0;
+no_thread_group:
+	tsk->exit_signal = SIGCHLD; /* a new execution domain */
+	return lib::ok();
+killed:
+	{
+		lib::spin_lock_irqsave_guard g(tasklist_lock);
+		sig->group_exec_task = nullptr;
+		sig->notify_count = 0;
+	}
+	return lib::Error{EAGAIN};
+}
 } // namespace
 
 lib::Result<void> begin_new_exec(struct linux_binprm* bprm)
@@ -422,7 +513,10 @@ lib::Result<void> begin_new_exec(struct linux_binprm* bprm)
 	/* once we are committed, compute the creds */
 	TRY(bprm_creds_from_file(bprm));
 	bprm->point_of_no_return = true;
-	/* de_thread: a process is one thread until clone(CLONE_THREAD) exists */
+	/* make this the only thread in the thread group */
+	TRY(de_thread(me));
+	/* handlers shared with another process (CLONE_SIGHAND) become our own */
+	TRY(unshare_sighand(me));
 	exec_mmap(bprm->mm);
 	bprm->mm = nullptr;
 	me->flags &= ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NO_SETAFFINITY);

@@ -275,6 +275,17 @@ void forget_original_parent(struct task_struct* father, lib::list_head* dead, or
 	}
 }
 
+/* release the tasks exit_notify found dead; the list is the caller's
+ * own, so its links need no tasklist_lock (Linux: the same loop) */
+void release_dead(lib::list_head* dead) NO_THREAD_SAFETY_ANALYSIS
+{
+	while (!dead->empty()) {
+		struct task_struct* p = list_entry(dead->next, struct task_struct, ptrace_entry);
+		p->ptrace_entry.del_init();
+		WARN_ON(release_task(p).is_err());
+	}
+}
+
 void exit_notify(struct task_struct* tsk, bool group_dead)
 {
 	lib::list_head dead;
@@ -299,11 +310,7 @@ void exit_notify(struct task_struct* tsk, bool group_dead)
 		if (tsk->signal->notify_count < 0 && tsk->signal->group_exec_task)
 			wake_up_process(tsk->signal->group_exec_task);
 	}
-	while (!dead.empty()) {
-		struct task_struct* p = list_entry(dead.next, struct task_struct, ptrace_entry);
-		p->ptrace_entry.del_init();
-		WARN_ON(release_task(p).is_err());
-	}
+	release_dead(&dead);
 	orphans.kill();
 }
 
@@ -393,6 +400,8 @@ lib::Result<void> release_task(struct task_struct* p)
 	}
 }
 
+std::atomic<int> nr_dying_tasks;
+
 void do_exit(long code)
 {
 	struct task_struct* tsk = current;
@@ -403,7 +412,8 @@ void do_exit(long code)
 		tsk->rcu_users.fetch_add(1); /* nobody will release it */
 		do_task_dead();
 	}
-	exit_signals(tsk); /* no more signals for it */
+	nr_dying_tasks.fetch_add(1); /* until its last switch (finish_task_switch) */
+	exit_signals(tsk);            /* no more signals for it */
 	tsk->flags |= PF_EXITING;
 	bool group_dead = tsk->signal->live.fetch_sub(1) == 1;
 	if (group_dead && is_global_init(tsk))

@@ -1,8 +1,29 @@
 /*
- * Creating and freeing tasks and their kernel stacks (Linux: kernel/fork.c
- * fork_init, alloc_task_struct_node, alloc_thread_stack_node (VMAP_STACK),
- * dup_task_struct, copy_process, __put_task_struct; kernel/exit.c
- * release_task; fs/exec.c __set_task_comm).
+ * Creating tasks: fork, vfork, clone, clone3, and their kernel stacks
+ * (Linux: kernel/fork.c fork_init, set_max_threads, alloc_task_struct_node,
+ * alloc_thread_stack_node (VMAP_STACK), dup_task_struct, copy_process,
+ * kernel_clone, sys_fork/vfork/clone/clone3, wait_for_vfork_done,
+ * mm_release, __put_task_struct; fs/exec.c __set_task_comm).
+ *
+ * kernel_clone(args): copy_process, then CLONE_PARENT_SETTID written,
+ * the child started (wake_up_new_task) and, for CLONE_VFORK, the parent
+ * waits killably until the child execs or exits (mm_release completes
+ * vfork_done).  copy_process, in Linux's order: the flag checks (EINVAL
+ * for CLONE_THREAD without CLONE_SIGHAND, CLONE_SIGHAND without CLONE_VM,
+ * CLONE_FS with CLONE_NEWNS/NEWUSER, CLONE_PARENT from init, CLONE_PIDFD
+ * with CLONE_THREAD; namespaces EPERM without CAP_SYS_ADMIN, else EINVAL:
+ * there are none), dup_task_struct, RLIMIT_NPROC (per real uid; root,
+ * CAP_SYS_RESOURCE and CAP_SYS_ADMIN exempt) and threads-max (EAGAIN),
+ * copy_creds, sched_fork, copy_files, copy_fs, copy_sighand,
+ * copy_signal, copy_mm, copy_thread (the child's registers:
+ * arch/x86_64/kernel/process.cc), alloc_pid (or clone3's set_tid), the
+ * pidfd (CLONE_PIDFD), then under tasklist_lock the parent (current, or
+ * its parent for CLONE_PARENT/CLONE_THREAD), the exit signal (-1 for a
+ * thread) and the lists.  The child returns 0 from the system call on
+ * its own kernel stack (ret_from_fork), on the user stack it was given.
+ * clone3 takes struct clone_args (E2BIG beyond a page or for unknown
+ * non-zero fields, EINVAL below 64 bytes, for bad exit signals, stacks
+ * and flags).
  *
  * Data structures:
  *   task_struct_cachep   the "task_struct" kmem_cache (64-byte aligned)
@@ -23,7 +44,10 @@
  * reference goes (put_task_struct); the stack's lowest word holds
  * STACK_END_MAGIC.  copy_process links a task into the task list, its
  * parent's children and its group's thread list under tasklist_lock, and
- * release_task unlinks it from all three under the same lock.
+ * release_task (kernel/exit.cc) unlinks it from all three under the same
+ * lock.  The one usage reference of a linked task is held by two
+ * rcu_users: release_task drops one, the task's last switch the other
+ * (put_task_struct_rcu_user); its creds go with the last reference.
  *
  * Errors and unwinding: copy_process and dup_task_struct return a
  * lib::Result (ENOMEM, EAGAIN); every step that takes something holds it
@@ -32,19 +56,23 @@
  * in reverse order, as Linux's bad_fork_cleanup_* labels do by goto.
  *
  * Lock order: tasklist_lock -> pidmap_lock -> the slab and vmalloc
- * locks.  put_task_struct may free a stack (vfree): process context only.
+ * locks; tasklist_lock -> sighand->siglock.  put_task_struct may free a
+ * stack (vfree): process context only.
  *
  * files and fs: copy_files/copy_fs share them (CLONE_FILES, CLONE_FS) or
  * copy them (fs/file.cc dup_fd, fs/fs_struct.cc); a task gives them up in
- * its exit path (kthread_exit), or in release_task if it never ran.
+ * do_exit, or in release_task if it never ran.
  *
  * dup_task_struct copies the parent's user FPU registers (fpu_clone, which
  * Linux calls from copy_thread) and frees them with the task.
  *
- * Differences from Linux: no per-CPU cache of freed stacks, no
- * sighand copying (there is nothing to copy yet), no
- * reparenting of children on release (release_task refuses a task that
- * has any), no RCU-delayed free.
+ * Freed stacks: up to NR_CACHED_STACKS are kept for the next fork
+ * (Linux's cached_stacks; drain_cached_stacks gives them back, for the
+ * tests' footprints).
+ *
+ * Differences from Linux: the stack cache is global, not per CPU; no
+ * RCU-delayed free; RLIMIT_NPROC counts the user's tasks when the limit
+ * applies instead of keeping ucounts.
  */
 #include <arch/fpu.h>
 #include <arch/pgtable.h>
@@ -79,6 +107,8 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include <mm/page_alloc.h>
+#include <uapi/linux/fcntl.h>
+#include <uapi/asm-generic/errno.h>
 #include <uapi/asm-generic/errno-base.h>
 
 lib::spinlock tasklist_lock;
@@ -177,10 +207,33 @@ void free_task_struct(struct task_struct* tsk)
 	kmem_cache_free(task_struct_cachep, tsk);
 }
 
+namespace
+{
+/* freed stacks kept for the next fork (Linux: cached_stacks, per CPU;
+ * here two slots for all CPUs, taken and filled with atomic exchanges):
+ * a fork then skips vmalloc's mapping and vfree's unmapping and flush */
+constexpr int NR_CACHED_STACKS = 2;
+void* cached_stacks[NR_CACHED_STACKS];
+} // namespace
+
+void drain_cached_stacks()
+{
+	for (void*& slot : cached_stacks)
+		if (void* s = __atomic_exchange_n(&slot, nullptr, __ATOMIC_ACQ_REL))
+			vfree(s);
+}
+
 lib::Result<void> alloc_thread_stack_node(struct task_struct* tsk, int node)
 {
 	if (should_fail_alloc())
 		return lib::Error{ENOMEM};
+	for (void*& slot : cached_stacks) {
+		if (void* s = __atomic_exchange_n(&slot, nullptr, __ATOMIC_ACQ_REL)) {
+			lib::memset(s, 0, THREAD_SIZE); /* no stale pointers from the last user */
+			tsk->stack = s;
+			return lib::ok();
+		}
+	}
 	void* stack =
 	    __vmalloc_node(THREAD_SIZE, THREAD_SIZE, GFP_KERNEL | __GFP_ZERO, node, __builtin_return_address(0));
 	if (!stack)
@@ -196,6 +249,13 @@ lib::Result<void> alloc_thread_stack_node(struct task_struct* tsk, int node)
 
 void free_thread_stack(struct task_struct* tsk)
 {
+	for (void*& slot : cached_stacks) {
+		void* expected = nullptr;
+		if (__atomic_compare_exchange_n(&slot, &expected, tsk->stack, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			tsk->stack = nullptr;
+			return;
+		}
+	}
 	vfree(tsk->stack);
 	tsk->stack = nullptr;
 }
@@ -317,8 +377,35 @@ void __cleanup_sighand(struct sighand_struct* sighand)
 		kmem_cache_free(sighand_cachep, sighand);
 }
 
+/* exec: a sighand shared without a thread group (CLONE_SIGHAND, as
+ * posix_spawn-like clones make) is copied, so that resetting the
+ * handlers does not touch the other sharers' (Linux: fs/exec.c
+ * unshare_sighand); ENOMEM */
+lib::Result<void> unshare_sighand(struct task_struct* me)
+{
+	struct sighand_struct* oldsighand = me->sighand;
+	if (oldsighand->count.load() == 1)
+		return lib::ok();
+	auto* newsighand = should_fail_alloc()
+	                       ? nullptr
+	                       : static_cast<struct sighand_struct*>(kmem_cache_alloc(sighand_cachep, GFP_KERNEL));
+	if (!newsighand)
+		return lib::Error{ENOMEM};
+	new (newsighand) sighand_struct{};
+	lockdep_init_map(&newsighand->siglock);
+	newsighand->count.store(1);
+	{
+		lib::spin_lock_irqsave_guard g(tasklist_lock);
+		lib::spin_lock_guard sg(oldsighand->siglock);
+		lib::memcpy(newsighand->action, oldsighand->action, sizeof(newsighand->action));
+		me->sighand = newsighand;
+	}
+	__cleanup_sighand(oldsighand);
+	return lib::ok();
+}
+
 /* current's handlers, shared (CLONE_SIGHAND) or copied (Linux: copy_sighand) */
-lib::Result<void> copy_sighand(unsigned long clone_flags, struct task_struct* tsk)
+lib::Result<void> copy_sighand(uint64_t clone_flags, struct task_struct* tsk)
 {
 	struct sighand_struct* cur = current->sighand;
 	if (clone_flags & CLONE_SIGHAND) {
@@ -339,6 +426,10 @@ lib::Result<void> copy_sighand(unsigned long clone_flags, struct task_struct* ts
 		lib::memcpy(sig->action, cur->action, sizeof(sig->action));
 	}
 	tsk->sighand = sig;
+	/* clone3's CLONE_CLEAR_SIGHAND: handlers back to SIG_DFL, ignored
+	 * signals stay ignored */
+	if (clone_flags & CLONE_CLEAR_SIGHAND)
+		flush_signal_handlers(tsk, 0);
 	return lib::ok();
 }
 
@@ -413,7 +504,7 @@ lib::Result<struct task_struct*> copy_process(struct kernel_clone_args* args, in
 	/* RLIMIT_NPROC: per real uid, root and CAP_SYS_RESOURCE/ADMIN exempt */
 	unsigned long nproc = rlimit(RLIMIT_NPROC);
 	if (nproc != RLIM_INFINITY && !uid_eq(cur->real_cred->uid, GLOBAL_ROOT_UID) &&
-	    nr_tasks_of_user(cur->real_cred->uid) > long(nproc) && !capable(CAP_SYS_RESOURCE) &&
+	    nr_tasks_of_user(cur->real_cred->uid) >= long(nproc) && !capable(CAP_SYS_RESOURCE) &&
 	    !capable(CAP_SYS_ADMIN))
 		return lib::Error{EAGAIN};
 	cur->flags &= ~PF_NPROC_EXCEEDED;
@@ -483,9 +574,45 @@ lib::Result<struct task_struct*> copy_process(struct kernel_clone_args* args, in
 	});
 	if (int err = copy_thread(p, args); err < 0)
 		return lib::Error{-err};
-	int pid = TRY(alloc_pid());
+	/* alloc_pid, or clone3's set_tid: one pid namespace, so one tid,
+	 * within pid_max, for a CAP_SYS_ADMIN caller (Linux:
+	 * checkpoint_restore_ns_capable) */
+	int pid;
+	if (args->set_tid_size) {
+		if (args->set_tid_size > 1)
+			return lib::Error{EINVAL};
+		pid_t tid = args->set_tid[0];
+		if (tid < 1 || tid >= pid_max)
+			return lib::Error{EINVAL};
+		if (!capable(CAP_SYS_ADMIN))
+			return lib::Error{EPERM};
+		pid = TRY(alloc_pid_nr(tid));
+	} else {
+		pid = TRY(alloc_pid());
+	}
 	lib::scope_exit undo_pid([pid] { free_pid(pid); });
 	p->pid = pid;
+	/* CLONE_PIDFD: the fd is reserved and written now, installed once
+	 * nothing can fail (a bad pointer fails the clone, as Linux's) */
+	int pidfd = -1;
+	struct file* pidfile = nullptr;
+	if (clone_flags & CLONE_PIDFD) {
+		pidfd = TRY(get_unused_fd_flags(O_RDWR | O_CLOEXEC));
+		lib::Result<struct file*> f = pidfd_create_file(p, 0);
+		if (f.is_err()) {
+			put_unused_fd(unsigned(pidfd));
+			return lib::Error{f.error()};
+		}
+		pidfile = f.value();
+	}
+	lib::scope_exit undo_pidfd([pidfd, pidfile] {
+		if (pidfile) {
+			fput(pidfile);
+			put_unused_fd(unsigned(pidfd));
+		}
+	});
+	if (pidfile)
+		TRY(put_user(pidfd, args->pidfd));
 
 	/* the exit signal: none for a thread, the parent's own for
 	 * CLONE_PARENT (it becomes current's sibling) */
@@ -514,6 +641,7 @@ lib::Result<struct task_struct*> copy_process(struct kernel_clone_args* args, in
 	/* Nothing fails from here on: the task owns its pid, signal_struct,
 	 * mm, files and creds; the reference dup_task_struct gave is shared by
 	 * the task list and its last switch (rcu_users) */
+	undo_pidfd.release();
 	undo_pid.release();
 	undo_mm.release();
 	undo_sighand.release();
@@ -541,6 +669,8 @@ lib::Result<struct task_struct*> copy_process(struct kernel_clone_args* args, in
 	nr_threads++;
 	total_forks++;
 	tasklist_lock.unlock_irqrestore(flags);
+	if (pidfile)
+		fd_install(unsigned(pidfd), pidfile);
 	return p;
 }
 
@@ -606,6 +736,107 @@ SYSCALL_DEFINE0(vfork)
 	args.flags = CLONE_VFORK | CLONE_VM;
 	args.exit_signal = SIGCHLD;
 	return TRY(kernel_clone(&args));
+}
+
+/* clone3(2)'s argument block (Linux: include/uapi/linux/sched.h) */
+struct clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+	    cgroup;
+};
+#define CLONE_ARGS_SIZE_VER0 64 /* the first published struct */
+#define MAX_PID_NS_LEVEL 32
+
+namespace
+{
+/* Linux: copy_clone_args_from_user (copy_struct_from_user: a larger
+ * struct must be zero beyond ours, E2BIG) */
+lib::Result<void> copy_clone_args_from_user(struct kernel_clone_args* kargs, pid_t* kset_tid,
+                                            user_ptr<struct clone_args> uargs, size_t usize)
+{
+	if (usize > PAGE_SIZE)
+		return lib::Error{E2BIG};
+	if (usize < CLONE_ARGS_SIZE_VER0)
+		return lib::Error{EINVAL};
+	struct clone_args args = {};
+	size_t ksize = sizeof(args);
+	if (copy_from_user(&args, uargs, usize < ksize ? usize : ksize))
+		return lib::Error{EFAULT};
+	for (size_t off = ksize; off < usize; off++) { /* the tail the kernel does not know */
+		char c;
+		if (copy_from_user(&c, user_ptr<char>(uargs.addr() + off), 1))
+			return lib::Error{EFAULT};
+		if (c)
+			return lib::Error{E2BIG};
+	}
+	if (args.set_tid_size > MAX_PID_NS_LEVEL)
+		return lib::Error{EINVAL};
+	if (!args.set_tid && args.set_tid_size > 0)
+		return lib::Error{EINVAL};
+	if (args.set_tid && args.set_tid_size == 0)
+		return lib::Error{EINVAL};
+	/* the upper bits of exit_signal unset, and a valid signal */
+	if ((args.exit_signal & ~uint64_t(CSIGNAL)) || args.exit_signal > _NSIG)
+		return lib::Error{EINVAL};
+	if ((args.flags & CLONE_INTO_CGROUP) && (args.cgroup > 0x7fffffff || usize < 88))
+		return lib::Error{EINVAL};
+	kargs->flags = args.flags;
+	kargs->pidfd = user_ptr<int>(uintptr_t(args.pidfd));
+	kargs->child_tid = user_ptr<int>(uintptr_t(args.child_tid));
+	kargs->parent_tid = user_ptr<int>(uintptr_t(args.parent_tid));
+	kargs->exit_signal = int(args.exit_signal);
+	kargs->stack = args.stack;
+	kargs->stack_size = args.stack_size;
+	kargs->tls = args.tls;
+	kargs->set_tid_size = args.set_tid_size;
+	if (args.set_tid) {
+		if (copy_from_user(kset_tid, user_ptr<pid_t>(uintptr_t(args.set_tid)),
+		                   args.set_tid_size * sizeof(pid_t)))
+			return lib::Error{EFAULT};
+		kargs->set_tid = kset_tid;
+	}
+	return lib::ok();
+}
+
+bool clone3_stack_valid(struct kernel_clone_args* kargs)
+{
+	if (kargs->stack == 0)
+		return kargs->stack_size == 0;
+	if (kargs->stack_size == 0)
+		return false;
+	if (kargs->stack > TASK_SIZE_MAX || kargs->stack_size > TASK_SIZE_MAX - kargs->stack) /* access_ok */
+		return false;
+	kargs->stack += kargs->stack_size; /* clone3 gives the lowest address */
+	return true;
+}
+
+bool clone3_args_valid(struct kernel_clone_args* kargs)
+{
+	/* no unknown flags */
+	if (kargs->flags & ~(CLONE_LEGACY_FLAGS | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP))
+		return false;
+	/* CLONE_DETACHED and the CSIGNAL bits are reserved in clone3 */
+	if (kargs->flags & (CLONE_DETACHED | (CSIGNAL & ~uint64_t(CLONE_NEWTIME))))
+		return false;
+	if ((kargs->flags & (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND)) == (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND))
+		return false;
+	if ((kargs->flags & (CLONE_THREAD | CLONE_PARENT)) && kargs->exit_signal)
+		return false;
+	return clone3_stack_valid(kargs);
+}
+} // namespace
+
+SYSCALL_DEFINE2(clone3, user_ptr<struct clone_args>, uargs, size_t, size)
+{
+	struct kernel_clone_args kargs = {};
+	pid_t set_tid[MAX_PID_NS_LEVEL];
+	TRY(copy_clone_args_from_user(&kargs, set_tid, uargs, size));
+	if (!clone3_args_valid(&kargs))
+		return lib::Error{EINVAL};
+	if (kargs.flags & CLONE_INTO_CGROUP) {
+		pr_warn_once("clone3: CLONE_INTO_CGROUP: there are no cgroups\n");
+		return lib::Error{EINVAL};
+	}
+	return TRY(kernel_clone(&kargs));
 }
 
 SYSCALL_DEFINE5(clone, unsigned long, clone_flags, unsigned long, newsp, user_ptr<int>, parent_tidptr,

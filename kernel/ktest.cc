@@ -15,6 +15,7 @@
  *   # Totals: pass:1 fail:1 skip:0 total:2
  * The harness (tools/qemu/harness.py) parses exactly this.
  */
+#include <kernel/exit.h>
 #include <kernel/ktest.h>
 #include <kernel/params.h>
 #include <kernel/printk.h>
@@ -205,7 +206,7 @@ bool ktest_quiesce()
 {
 	uint64_t give_up = ktime_get_ns() + 2000ULL * 1000 * 1000;
 	bool left;
-	while ((left = an_exiting_task_is_left()) && ktime_get_ns() < give_up)
+	while ((left = an_exiting_task_is_left() || nr_dying_tasks.load() > 0) && ktime_get_ns() < give_up)
 		msleep(1);
 	/* a task is unlinked before its last reference goes: the CPU that
 	 * switched away from it frees it just after, with preemption off.
@@ -217,6 +218,7 @@ bool ktest_quiesce()
 	{
 		passed &= stop_one_cpu(cpu, [](void*) { return 0; }, nullptr).is_ok();
 	}
+	drain_cached_stacks();  /* the stacks fork keeps for reuse */
 	drain_vfree_deferred(); /* what vfree deferred (interrupts were off) */
 	drain_all_pages();
 	return !left && passed;

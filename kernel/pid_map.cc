@@ -75,6 +75,17 @@ lib::Result<int> pid_map::alloc()
 	return int(nr);
 }
 
+lib::Result<int> pid_map::alloc_nr(int nr)
+{
+	if (nr < 1 || nr >= pid_max_)
+		return lib::Error{EINVAL};
+	if (test(nr))
+		return lib::Error{EEXIST};
+	bits_[nr / BITS_PER_LONG] |= 1UL << (nr % BITS_PER_LONG);
+	nr_allocated_++;
+	return nr;
+}
+
 lib::Result<void> pid_map::free(int pid)
 {
 	if (pid <= 0 || pid >= pid_max_ || !test(pid))

@@ -75,6 +75,97 @@ SYSCALL_DEFINE0(getppid)
 	return task_ppid_nr(current);
 }
 
+/* ---- process groups and sessions (Linux: kernel/sys.c setpgid, getpgid,
+ * getsid, ksys_setsid).  pgrp and session are numbers in signal_struct,
+ * changed under tasklist_lock. ---- */
+namespace
+{
+/* a process of process group pgrp, or NULL (Linux: pid_task(pgrp, PIDTYPE_PGID)) */
+struct task_struct* pgrp_task(pid_t pgrp) REQUIRES(tasklist_lock)
+{
+	struct task_struct* p;
+	for_each_process(p)
+		if (p->signal->pgrp == pgrp && !(p->exit_state == EXIT_DEAD))
+			return p;
+	return nullptr;
+}
+} // namespace
+
+SYSCALL_DEFINE2(setpgid, pid_t, pid, pid_t, pgid)
+{
+	struct task_struct* group_leader = current->group_leader;
+	if (!pid)
+		pid = task_pid_nr(group_leader);
+	if (!pgid)
+		pgid = pid;
+	if (pgid < 0)
+		return lib::Error{EINVAL};
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	struct task_struct* p = find_task_by_vpid(pid);
+	if (!p)
+		return lib::Error{ESRCH};
+	if (!thread_group_leader(p))
+		return lib::Error{EINVAL};
+	if (p->real_parent->tgid == group_leader->tgid) {
+		/* a child: of our session, and not since it exec'd */
+		if (p->signal->session != group_leader->signal->session)
+			return lib::Error{EPERM};
+		if (!(p->flags & PF_FORKNOEXEC))
+			return lib::Error{EACCES};
+	} else if (p != group_leader) {
+		return lib::Error{ESRCH};
+	}
+	if (p->signal->leader) /* a session leader keeps its group */
+		return lib::Error{EPERM};
+	if (pgid != pid) {
+		/* join a group that exists, in our session */
+		struct task_struct* t = pgrp_task(pgid);
+		if (!t || t->signal->session != group_leader->signal->session)
+			return lib::Error{EPERM};
+	}
+	p->signal->pgrp = pgid;
+	return 0;
+}
+
+SYSCALL_DEFINE1(getpgid, pid_t, pid)
+{
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	struct task_struct* p = pid ? find_task_by_vpid(pid) : current;
+	if (!p)
+		return lib::Error{ESRCH};
+	return p->signal->pgrp;
+}
+
+SYSCALL_DEFINE0(getpgrp)
+{
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	return current->signal->pgrp;
+}
+
+SYSCALL_DEFINE1(getsid, pid_t, pid)
+{
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	struct task_struct* p = pid ? find_task_by_vpid(pid) : current;
+	if (!p)
+		return lib::Error{ESRCH};
+	return p->signal->session;
+}
+
+SYSCALL_DEFINE0(setsid)
+{
+	struct task_struct* group_leader = current->group_leader;
+	pid_t session = task_pid_nr(group_leader);
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	/* not already a session leader, and no process group with our pid */
+	if (group_leader->signal->leader || pgrp_task(session))
+		return lib::Error{EPERM};
+	group_leader->signal->leader = 1;
+	group_leader->signal->session = session;
+	group_leader->signal->pgrp = session;
+	group_leader->signal->tty = nullptr; /* proc_clear_tty: no controlling terminal */
+	return session;
+}
+
 SYSCALL_DEFINE1(newuname, user_ptr<struct new_utsname>, name)
 {
 	if (copy_to_user(name, &init_utsname, sizeof(init_utsname)))
@@ -577,6 +668,33 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
  * first as Linux asks the security modules.  PR_SET_TIMERSLACK keeps the
  * value only: no timer here adds slack yet.  An unknown option: EINVAL.
  */
+/* mark every descendant of tsk's group has_child_subreaper, stopping
+ * where it is already set (Linux: walk_process_tree with
+ * propagate_has_child_subreaper) */
+static void walk_process_tree_has_subreaper(struct task_struct* top) NO_THREAD_SAFETY_ANALYSIS
+{
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	struct task_struct* leader = top->group_leader;
+	/* iterative depth-first walk over the children lists of every thread */
+	struct task_struct* stack[64];
+	int n = 0;
+	stack[n++] = leader;
+	while (n) {
+		struct task_struct* parent = stack[--n];
+		struct task_struct* t;
+		for_each_thread(parent, t) {
+			struct task_struct* c;
+			list_for_each_entry(c, &t->children, sibling) {
+				if (c->signal->has_child_subreaper)
+					continue;
+				c->signal->has_child_subreaper = 1;
+				if (n < 64)
+					stack[n++] = c;
+			}
+		}
+	}
+}
+
 SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, unsigned long, arg4, unsigned long,
                 arg5)
 {
@@ -596,6 +714,14 @@ SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, un
 		return 0;
 	case PR_GET_PDEATHSIG:
 		TRY(put_user(me->pdeath_signal, user_ptr<int>(arg2)));
+		return 0;
+	case PR_SET_CHILD_SUBREAPER:
+		me->signal->is_child_subreaper = !!arg2;
+		if (arg2) /* the descendants look for it at exit (find_new_reaper) */
+			walk_process_tree_has_subreaper(me);
+		return 0;
+	case PR_GET_CHILD_SUBREAPER:
+		TRY(put_user(int(me->signal->is_child_subreaper), user_ptr<int>(arg2)));
 		return 0;
 	case PR_GET_DUMPABLE:
 		return me->mm ? get_dumpable(me->mm) : 0;

@@ -46,7 +46,7 @@ struct task_footprint {
 		f.quiet = ktest_quiesce();
 		kmem_cache_shrink(task_struct_cachep);
 		kmem_cache_shrink(signal_cachep);
-		kmem_cache_shrink(sighand_cachep);
+		kmem_cache_shrink(sighand_cachep); /* a task may hold one (copy_sighand) */
 		kmem_cache_shrink(kmalloc_slab(64, GFP_KERNEL)); /* struct kthread */
 		drain_all_pages();
 		f.threads = nr_threads;

@@ -426,7 +426,32 @@ static vm_fault_t do_fault(struct vm_area_struct* vma, unsigned long address, ui
 	return ret & ~VM_FAULT_LOCKED;
 }
 
+namespace
+{
+/* count the fault against the task (Linux: mm_account_fault): major when
+ * it waited for I/O, else minor; getrusage and wait4 report them */
+vm_fault_t mm_account_fault(vm_fault_t ret)
+{
+	if (ret & (VM_FAULT_OOM | VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS))
+		return ret;
+	if (ret & VM_FAULT_MAJOR)
+		current->maj_flt++;
+	else
+		current->min_flt++;
+	return ret;
+}
+
+vm_fault_t __handle_mm_fault(struct vm_area_struct* vma, unsigned long address, unsigned int flags);
+} // namespace
+
 vm_fault_t handle_mm_fault(struct vm_area_struct* vma, unsigned long address, unsigned int flags)
+{
+	return mm_account_fault(__handle_mm_fault(vma, address, flags));
+}
+
+namespace
+{
+vm_fault_t __handle_mm_fault(struct vm_area_struct* vma, unsigned long address, unsigned int flags)
 {
 	address &= PAGE_MASK;
 	lib::Result<uint64_t*> slot = pte_alloc(vma->vm_mm, address);
@@ -447,6 +472,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct* vma, unsigned long address, un
 	invlpg(address);
 	return 0;
 }
+} // namespace
 
 void zap_page_range(struct vm_area_struct* vma, unsigned long start, unsigned long end)
 {

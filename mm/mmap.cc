@@ -996,7 +996,22 @@ void exit_mmap(struct mm_struct* mm)
 	for (struct vm_area_struct* v = mm->mmap; v; v = v->vm_next)
 		vma_unlink_file(v);
 	exit_mmap_pages(mm);
-	free_pgtables(mm, 0, USER_PGTABLES_CEILING, 0, USER_PGTABLES_CEILING);
+	/* the tables under the VMAs, VMA by VMA with nearby ones gathered,
+	 * floor 0 and the next VMA as ceiling (Linux: free_pgtables from
+	 * exit_mmap), so only the mapped ranges are walked; a table the
+	 * walk left (none should be) goes with a whole sweep */
+	for (struct vm_area_struct* v = mm->mmap; v;) {
+		unsigned long start = v->vm_start;
+		struct vm_area_struct* next = v->vm_next;
+		while (next && next->vm_start <= v->vm_end + PMD_SIZE) {
+			v = next;
+			next = v->vm_next;
+		}
+		free_pgtables(mm, start, v->vm_end, 0, next ? next->vm_start : USER_PGTABLES_CEILING);
+		v = next;
+	}
+	if (mm->pgtables_bytes.load() != 0)
+		free_pgtables(mm, 0, USER_PGTABLES_CEILING, 0, USER_PGTABLES_CEILING);
 	struct vm_area_struct* vma = mm->mmap;
 	while (vma) {
 		struct vm_area_struct* next = vma->vm_next;

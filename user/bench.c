@@ -15,6 +15,10 @@
  *   exec       execve of this program itself, 200 times in a chain; per exec
  *   futex      a FUTEX_WAIT/FUTEX_WAKE ping-pong between two threads on one
  *              word (two wakes, two waits, two switches); per round trip
+ *   fork       fork, the child _exits at once, the parent waits; per round
+ *   forkexec   fork, the child execs this program (which exits at once:
+ *              "bench exit-now"), the parent waits; per round
+ *   vforkexec  the same with vfork; per round
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -25,6 +29,7 @@
 #include <sys/mman.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -105,6 +110,41 @@ static void bench_mmap(void)
 	report("mmap", now_ns() - t0, n);
 }
 
+static char* self_path;
+
+/* one child: it execs or exits and never returns here (vfork) */
+static __attribute__((noinline)) pid_t spawn(int use_vfork, int do_exec)
+{
+	static char* argv[3];
+	static char* envp[] = {NULL};
+	argv[0] = self_path;
+	argv[1] = "exit-now";
+	pid_t pid = use_vfork ? vfork() : fork();
+	if (pid == 0) {
+		if (do_exec)
+			execve(self_path, argv, envp);
+		_exit(0);
+	}
+	return pid;
+}
+
+static void bench_fork(const char* name, int use_vfork, int do_exec)
+{
+	const uint64_t n = do_exec ? 200 : 1000;
+	uint64_t t0 = 0;
+	for (uint64_t i = 0; i < n + 10; i++) {
+		if (i == 10) /* after a warm-up */
+			t0 = now_ns();
+		pid_t pid = spawn(use_vfork, do_exec);
+		int st;
+		if (pid < 0 || waitpid(pid, &st, 0) != pid || st != 0) {
+			printf("bench: %s: failed\n", name);
+			return;
+		}
+	}
+	report(name, now_ns() - t0, n);
+}
+
 /* the exec chain: argv = bench exec-chain <left> <start_ns> <next...> */
 static void exec_next(char* self, int left, uint64_t start, char** rest, int nrest)
 {
@@ -177,6 +217,12 @@ static int run(const char* name)
 		bench_mmap();
 	else if (!strcmp(name, "futex"))
 		bench_futex();
+	else if (!strcmp(name, "fork"))
+		bench_fork(name, 0, 0);
+	else if (!strcmp(name, "forkexec"))
+		bench_fork(name, 0, 1);
+	else if (!strcmp(name, "vforkexec"))
+		bench_fork(name, 1, 1);
 	else
 		return -1;
 	return 0;
@@ -196,7 +242,10 @@ static void finish(void)
 
 int main(int argc, char** argv)
 {
-	static char* all[] = {"getpid", "pagefault", "brk", "mmap", "futex", "exec"};
+	static char* all[] = {"getpid", "pagefault", "brk", "mmap", "futex", "fork", "forkexec", "vforkexec", "exec"};
+	if (argc == 2 && !strcmp(argv[1], "exit-now")) /* forkexec's child */
+		_exit(0);
+	self_path = argv[0];
 	char** names = argc > 1 ? argv + 1 : all;
 	int n = argc > 1 ? argc - 1 : (int)(sizeof(all) / sizeof(all[0]));
 	const int chain = 200;

@@ -399,7 +399,66 @@ static void test_bad_input(void)
 		_exit(2);
 	UT_EXPECT(pid > 0 && waitpid(pid, &st, 0) == pid && WEXITSTATUS(st) == 2,
 	          "a bad CLONE_PARENT_SETTID pointer is ignored");
+	siginfo_t si;
+	errno = 0;
+	UT_EXPECT(waitid(7, 0, &si, WEXITED) == -1 && errno == EINVAL, "waitid with a bad idtype: EINVAL");
+	errno = 0;
+	UT_EXPECT(waitid(P_ALL, 0, &si, 0) == -1 && errno == EINVAL, "waitid without WEXITED/WSTOPPED/WCONTINUED: EINVAL");
+	errno = 0;
+	UT_EXPECT(waitid(P_PID, 0, &si, WEXITED) == -1 && errno == EINVAL, "waitid(P_PID, 0): EINVAL");
+	errno = 0;
+	UT_EXPECT(waitid(P_ALL, 0, &si, WEXITED | 0x100) == -1 && errno == EINVAL, "waitid with an unknown option: EINVAL");
+	pid = fork();
+	if (pid == 0)
+		_exit(3);
+	errno = 0;
+	UT_EXPECT(waitid(P_PID, pid, (siginfo_t*)8, WEXITED) == -1 && errno == EFAULT,
+	          "waitid with a bad siginfo pointer: EFAULT");
+	UT_EXPECT(waitid(P_ALL, 0, &si, WEXITED | WNOHANG) == -1 && errno == ECHILD, "... the child was reaped");
+
+	/* a bad CLONE_CHILD_SETTID pointer: the child's write faults, ignored */
+	pid = raw_clone(CLONE_CHILD_SETTID | SIGCHLD, NULL, NULL, (int*)8, 0);
+	if (pid == 0)
+		_exit(4);
+	UT_EXPECT(pid > 0 && waitpid(pid, &st, 0) == pid && WEXITSTATUS(st) == 4,
+	          "a bad CLONE_CHILD_SETTID pointer is ignored");
+
+	/* namespaces as nobody: EPERM */
+	pid = fork();
+	if (pid == 0) {
+		if (setuid(65534) != 0)
+			_exit(1);
+		errno = 0;
+		if (raw_clone(CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0) != -1 || errno != EPERM)
+			_exit(2);
+		errno = 0;
+		if (raw_clone(CLONE_NEWUTS | SIGCHLD, NULL, NULL, NULL, 0) != -1 || errno != EPERM)
+			_exit(3);
+		_exit(0);
+	}
+	UT_EXPECT(waitpid(pid, &st, 0) == pid && st == 0, "CLONE_NEWPID/NEWUTS without CAP_SYS_ADMIN: EPERM (%d)",
+	          WEXITSTATUS(st));
+
 	struct rusage ru;
+	memset(&ru, 0, sizeof(ru));
+	pid = fork();
+	if (pid == 0) {
+		char* m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		for (int i = 0; i < (1 << 20); i += 4096)
+			m[i] = 1;
+		_exit(0);
+	}
+	UT_EXPECT(wait4(pid, &st, 0, &ru) == pid && ru.ru_minflt >= 256 && ru.ru_maxrss >= 1024,
+	          "wait4's rusage: the child's faults (%ld) and peak RSS (%ld KiB)", ru.ru_minflt, ru.ru_maxrss);
+	struct rusage ch;
+	UT_EXPECT(getrusage(RUSAGE_CHILDREN, &ch) == 0 && ch.ru_minflt >= ru.ru_minflt && ch.ru_maxrss >= 1024,
+	          "getrusage(RUSAGE_CHILDREN) counts the reaped children (%ld faults, %ld KiB)", ch.ru_minflt,
+	          ch.ru_maxrss);
+	struct rusage self, thr;
+	UT_EXPECT(getrusage(RUSAGE_SELF, &self) == 0 && self.ru_maxrss > 0 && self.ru_minflt > 0,
+	          "getrusage(RUSAGE_SELF): faults %ld, peak RSS %ld KiB", self.ru_minflt, self.ru_maxrss);
+	UT_EXPECT(getrusage(RUSAGE_THREAD, &thr) == 0 && thr.ru_minflt > 0 && thr.ru_minflt <= self.ru_minflt,
+	          "getrusage(RUSAGE_THREAD): this thread's faults (%ld)", thr.ru_minflt);
 	errno = 0;
 	UT_EXPECT(getrusage(5, &ru) == -1 && errno == EINVAL, "getrusage(5): EINVAL");
 	errno = 0;

@@ -57,6 +57,9 @@ public:
 
 	/* a new pid, or EAGAIN when all of [1, pid_max) are taken */
 	lib::Result<int> alloc();
+	/* exactly nr (clone3's set_tid): EINVAL outside [1, pid_max), EEXIST
+	 * when taken; the cursor does not move */
+	lib::Result<int> alloc_nr(int nr);
 	/* give pid back; EINVAL when it was not allocated (a bug in the caller) */
 	lib::Result<void> free(int pid);
 	bool test(int pid) const;
@@ -83,7 +86,23 @@ void pid_idr_init();
  * pid_idr_init) as Linux's alloc_pid; Linux returns a struct pid, there is
  * none yet: the number is the id */
 lib::Result<int> alloc_pid();
+/* exactly nr, for clone3's set_tid (the caller checked the capability):
+ * EINVAL, EEXIST */
+lib::Result<int> alloc_pid_nr(int nr);
 void free_pid(int nr);
 /* the map's state, for tests */
 int pid_nr_allocated();
 bool pid_is_allocated(int nr);
+
+/* ---- pidfds (kernel/pid.cc; Linux: kernel/pid.c, kernel/fork.c) ----
+ * A pidfd is a file that refers to one process (its thread-group
+ * leader's task_struct, held by a reference): pidfd_open(2) and
+ * CLONE_PIDFD make them, waitid(P_PIDFD) and pidfd_send_signal(2) use
+ * them.  Read and write fail (EINVAL), as Linux's. */
+struct task_struct;
+struct file;
+/* a new pidfd file for p, O_RDWR plus flags' O_NONBLOCK; ENFILE/ENOMEM */
+lib::Result<struct file*> pidfd_create_file(struct task_struct* p, unsigned int flags);
+/* the pid the pidfd fd refers to (0 once the process was reaped) and its
+ * file flags; EBADF (no such fd, or not a pidfd) */
+lib::Result<int> pidfd_get_pid(unsigned int fd, unsigned int* flags);

@@ -40,6 +40,7 @@
 #include <kernel/printk.h>
 #include <kernel/rtmutex.h>
 #include <kernel/sched.h>
+#include <kernel/exit.h>
 #include <kernel/sched/stat.h>
 #include <kernel/sched/task.h>
 #include <kernel/sched/types.h>
@@ -170,6 +171,7 @@ struct task_struct* pick_next_task(struct rq* rq)
 void release_dead_task(struct task_struct* prev)
 {
 	put_task_struct_rcu_user(prev);
+	nr_dying_tasks.fetch_sub(1);
 }
 
 } // namespace

@@ -30,6 +30,8 @@ void free_task_struct(struct task_struct* tsk);
  * unmapped page on either side, into tsk->stack; ENOMEM */
 lib::Result<void> alloc_thread_stack_node(struct task_struct* tsk, int node);
 void free_thread_stack(struct task_struct* tsk);
+/* vfree the freed stacks fork keeps for reuse (the tests' footprints) */
+void drain_cached_stacks();
 /* a copy of orig with its own stack, usage 1, lists empty; not linked, no
  * pid; ENOMEM */
 lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int node);
@@ -98,6 +100,9 @@ void put_task_struct_rcu_user(struct task_struct* t);
  * ENOMEM (Linux: copy_sighand) */
 struct sighand_struct;
 lib::Result<void> copy_sighand(unsigned long clone_flags, struct task_struct* tsk);
+/* exec: copy a sighand still shared with other processes (Linux:
+ * unshare_sighand); ENOMEM */
+lib::Result<void> unshare_sighand(struct task_struct* me);
 /* drop a reference; the last frees it (init_sighand is never freed) */
 void __cleanup_sighand(struct sighand_struct* sighand);
 /* unlink p from every list, free its pid, fold its counts into its

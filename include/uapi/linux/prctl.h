@@ -26,5 +26,7 @@
 #define PR_CAP_AMBIENT_RAISE 2
 #define PR_CAP_AMBIENT_LOWER 3
 #define PR_CAP_AMBIENT_CLEAR_ALL 4
+#define PR_SET_CHILD_SUBREAPER 36 /* reap the orphaned descendants (exit.cc find_new_reaper) */
+#define PR_GET_CHILD_SUBREAPER 37
 
 #endif /* _UAPI_LINUX_PRCTL_H */

@@ -5,8 +5,8 @@
  *
  * Values only, exactly Linux x86_64's; plain C so user programs can use
  * it.  Which policies the scheduler accepts is sched_setscheduler's
- * business (kernel/sched/core.cc); copy_process acts on
- * CLONE_THREAD and CLONE_PARENT so far and ignores the others.  struct
+ * business (kernel/sched/core.cc); copy_process acts on the clone flags
+ * (kernel/fork.cc).  struct
  * sched_param is not here: as in Linux, it lives in the kernel's
  * <kernel/sched/types.h>, because every libc declares its own.
  */
@@ -40,6 +40,10 @@
 #define CLONE_NEWPID 0x20000000         /* ... pid */
 #define CLONE_NEWNET 0x40000000         /* ... network */
 #define CLONE_IO 0x80000000             /* share the I/O context */
+/* clone3 only: the upper 32 bits */
+#define CLONE_CLEAR_SIGHAND 0x100000000ULL /* handlers to SIG_DFL in the child */
+#define CLONE_INTO_CGROUP 0x200000000ULL   /* the child in clone_args.cgroup */
+#define CLONE_LEGACY_FLAGS 0xffffffffULL
 
 /* scheduling policies */
 #define SCHED_NORMAL 0
