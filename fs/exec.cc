@@ -339,6 +339,7 @@ lib::Result<void> begin_new_exec(struct linux_binprm* bprm)
 	 * set_dumpable(me->mm, SUID_DUMP_USER) for a non-secureexec exec) */
 	set_dumpable(me->mm, SUID_DUMP_USER);
 	do_close_on_exec(me->files);
+	flush_signal_handlers(me, 0); /* handled signals back to SIG_DFL, ignored ones stay */
 	/* comm: the last component of the name execve was given (Linux:
 	 * __set_task_comm(me, kbasename(bprm->filename), true)) */
 	const char* base = lib::strrchr(bprm->filename, '/');

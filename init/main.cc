@@ -47,6 +47,8 @@
 #include <mm/vmalloc.h>
 #include <kernel/pid.h>
 #include <kernel/sched.h>
+#include <kernel/sched/signal.h>
+#include <kernel/signal.h>
 #include <kernel/sched/task.h>
 #include <uapi/linux/sched.h>
 #include <kernel/kthread.h>
@@ -170,6 +172,9 @@ static int kernel_init(void*)
 	/* wait for kthreadd, as Linux's kernel_init waits for kthreadd_done */
 	while (!kthreadd_task)
 		schedule_timeout_uninterruptible(1);
+	/* init takes only the signals it handles (Linux: copy_process for the
+	 * child reaper) */
+	current->signal->flags |= SIGNAL_UNKILLABLE;
 	smp_init(); /* the other CPUs (arch/x86_64/kernel/smpboot.cc) */
 	sched_init_smp(); /* stoppers, balancing, init may run anywhere */
 	vsprintf_init_hashval(); /* %p hashes from here on (Linux: subsys_initcall) */
@@ -283,6 +288,7 @@ void start_kernel()
 	parse_args();
 	pid_idr_init(); /* after parse_args: pid_max= sizes the map */
 	fork_init();
+	signals_init(); /* the sigqueue cache (Linux: start_kernel) */
 	cred_init();
 	proc_caches_init(); /* mm_struct, vm_area_struct caches; the zero page */
 	vfs_caches_init(); /* the dcache, inodes, files, and rootfs mounted at / */

@@ -244,6 +244,10 @@ struct thread_struct {
 	unsigned long fsbase;
 	unsigned long gsbase;
 	struct fpu fpu; /* the user's FPU/SSE/AVX registers (<arch/fpu.h>) */
+	/* the last user fault, for the signal frame's sigcontext (Linux's) */
+	unsigned long cr2;
+	unsigned long trap_nr;
+	unsigned long error_code;
 };
 
 /* the task list's lock (<kernel/sched/task.h>), guarding the links below */

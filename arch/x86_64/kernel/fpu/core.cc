@@ -64,6 +64,8 @@ struct fpstate* fpstate_alloc()
 	return static_cast<struct fpstate*>(kmem_cache_alloc(fpstate_cachep, GFP_KERNEL));
 }
 
+} // namespace
+
 /* load current's fpstate into this CPU's registers and make it the
  * owner; interrupts off (a switch in between would save the registers
  * over the fpstate) */
@@ -75,7 +77,6 @@ void fpregs_load_current()
 	fpu_fpregs_owner_ctx[cpu] = fpu;
 	fpu->last_cpu = cpu;
 }
-} // namespace
 
 void fpstate_cache_init()
 {
