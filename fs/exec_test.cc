@@ -103,7 +103,12 @@ int run_exec(exec_run& r, char* comm_after = nullptr)
 	r.task = find_get_task_by_vpid(pid.value()); /* it waits for r.go: still there */
 	r.task->vfork_done = &r.done;
 	complete(&r.go);
+	/* vfork_done fires when the task lets go of its first mm: at exec
+	 * (exec_mm_release), or at exit if exec failed; then wait for the
+	 * exit itself (exit_code is set before exit_state) */
 	wait_for_completion(&r.done);
+	while (!__atomic_load_n(&r.task->exit_state, __ATOMIC_ACQUIRE))
+		schedule_timeout_uninterruptible(1);
 	int code = r.task->exit_code;
 	if (comm_after)
 		__get_task_comm(comm_after, TASK_COMM_LEN, r.task);

@@ -47,7 +47,6 @@
 #include <mm/vmalloc.h>
 #include <kernel/pid.h>
 #include <kernel/sched.h>
-#include <kernel/sched/signal.h>
 #include <kernel/signal.h>
 #include <kernel/sched/task.h>
 #include <uapi/linux/sched.h>
@@ -172,9 +171,6 @@ static int kernel_init(void*)
 	/* wait for kthreadd, as Linux's kernel_init waits for kthreadd_done */
 	while (!kthreadd_task)
 		schedule_timeout_uninterruptible(1);
-	/* init takes only the signals it handles (Linux: copy_process for the
-	 * child reaper) */
-	current->signal->flags |= SIGNAL_UNKILLABLE;
 	smp_init(); /* the other CPUs (arch/x86_64/kernel/smpboot.cc) */
 	sched_init_smp(); /* stoppers, balancing, init may run anywhere */
 	vsprintf_init_hashval(); /* %p hashes from here on (Linux: subsys_initcall) */

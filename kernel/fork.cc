@@ -48,8 +48,14 @@
  */
 #include <arch/fpu.h>
 #include <arch/pgtable.h>
+#include <kernel/capability.h>
+#include <kernel/completion.h>
+#include <kernel/futex.h>
 #include <kernel/panic.h>
 #include <kernel/kthread.h>
+#include <kernel/signal.h>
+#include <kernel/wait.h>
+#include <uapi/asm-generic/signal.h>
 #include <kernel/pid.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -71,6 +77,7 @@
 #include <mm/mm.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
+#include <mm/page_alloc.h>
 #include <uapi/asm-generic/errno-base.h>
 
 lib::spinlock tasklist_lock;
@@ -91,6 +98,12 @@ struct kmem_cache* task_struct_cachep;
 struct kmem_cache* signal_cachep;
 struct kmem_cache* sighand_cachep;
 
+void put_signal_struct(struct signal_struct* sig)
+{
+	if (sig->sigcnt.fetch_sub(1) == 1 && sig != &init_signals)
+		kmem_cache_free(signal_cachep, sig);
+}
+
 namespace
 {
 
@@ -99,14 +112,6 @@ bool page_mapped_at(uintptr_t addr)
 	unsigned level;
 	uint64_t* e = lookup_address(addr, &level);
 	return e && (*e & _PAGE_PRESENT);
-}
-
-/* drop a thread's reference to its group's signal_struct; the last one
- * frees it (Linux: put_signal_struct) */
-void put_signal_struct(struct signal_struct* sig)
-{
-	if (sig->sigcnt.fetch_sub(1) == 1 && sig != &init_signals)
-		kmem_cache_free(signal_cachep, sig);
 }
 } // namespace
 
@@ -120,6 +125,24 @@ static void ref_put(struct signal_struct* sig)
 	put_signal_struct(sig);
 }
 
+int max_threads; /* threads-max (Linux: kernel/fork.c max_threads) */
+
+namespace
+{
+/* threads-max: the thread stacks may use at most 1/8 of memory, between
+ * MIN_THREADS and MAX_THREADS (FUTEX_TID_MASK) (Linux: set_max_threads) */
+void set_max_threads()
+{
+	constexpr uint64_t MIN_THREADS = 20, MAX_THREADS = 0x3fffffff;
+	uint64_t threads = uint64_t(totalram_pages()) * PAGE_SIZE / (uint64_t(THREAD_SIZE) * 8);
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	if (threads < MIN_THREADS)
+		threads = MIN_THREADS;
+	max_threads = int(threads);
+}
+} // namespace
+
 void fork_init()
 {
 	task_struct_cachep =
@@ -129,6 +152,12 @@ void fork_init()
 	sighand_cachep = kmem_cache_create("sighand_cache", sizeof(struct sighand_struct), 0,
 	                                   SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_ACCOUNT, nullptr);
 	fpstate_cache_init(); /* Linux sizes task_struct with the FPU state instead */
+	set_max_threads();
+	/* Linux's fork_init: half of threads-max for init's RLIMIT_NPROC and
+	 * RLIMIT_SIGPENDING, inherited by everyone */
+	init_signals.rlim[RLIMIT_NPROC].rlim_cur = init_signals.rlim[RLIMIT_NPROC].rlim_max = max_threads / 2;
+	init_signals.rlim[RLIMIT_SIGPENDING].rlim_cur = init_signals.rlim[RLIMIT_SIGPENDING].rlim_max =
+	    max_threads / 2;
 	lib::spin_lock_irqsave_guard g(tasklist_lock);
 	if (!init_task.thread_node.linked())
 		init_signals.thread_head.add_tail(&init_task.thread_node);
@@ -204,6 +233,7 @@ lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int n
 	tsk->set_child_tid = tsk->clear_child_tid = user_ptr<int>();
 	TRY(fpu_clone(tsk, orig)); /* arch_dup_task_struct: the user FPU registers */
 	lib::scope_exit undo_fpu([tsk] { fpstate_free(tsk); });
+	tsk->real_cred = tsk->cred = nullptr; /* copy_creds takes its own references */
 	tsk->fs = nullptr;             /* copy_fs/copy_files give it its own references */
 	tsk->files = nullptr;
 	TRY(alloc_thread_stack_node(tsk, node));
@@ -212,6 +242,8 @@ lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int n
 	set_task_stack_end_magic(tsk);
 	clear_tsk_thread_flag(tsk, TIF_NEED_RESCHED);
 	tsk->usage.store(1, std::memory_order_relaxed);
+	tsk->rcu_users.store(2, std::memory_order_relaxed); /* the task list's and the last switch's */
+	tsk->ptrace_entry.init();
 	tsk->tasks.init();
 	tsk->children.init();
 	tsk->sibling.init();
@@ -233,6 +265,10 @@ void put_task_struct(struct task_struct* t)
 	if (WARN_ON(t == &init_task))
 		return;
 	free_kthread_struct(t);
+	if (t->real_cred) /* exit_creds */
+		put_cred(t->real_cred);
+	if (t->cred)
+		put_cred(t->cred);
 	fpstate_free(t);
 	free_thread_stack(t);
 	free_task_struct(t);
@@ -305,75 +341,279 @@ lib::Result<void> copy_sighand(unsigned long clone_flags, struct task_struct* ts
 	return lib::ok();
 }
 
-lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int node)
+namespace
+{
+/* the namespace flags: no namespaces yet */
+constexpr uint64_t CLONE_NAMESPACES = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
+                                      CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME;
+
+/* Linux's checks of copy_process before anything is allocated */
+lib::Result<void> check_clone_flags(uint64_t clone_flags, struct task_struct* cur)
+{
+	if ((clone_flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
+		return lib::Error{EINVAL};
+	if ((clone_flags & (CLONE_NEWUSER | CLONE_FS)) == (CLONE_NEWUSER | CLONE_FS))
+		return lib::Error{EINVAL};
+	/* thread groups share signals; shared handlers need a shared VM */
+	if ((clone_flags & CLONE_THREAD) && !(clone_flags & CLONE_SIGHAND))
+		return lib::Error{EINVAL};
+	if ((clone_flags & CLONE_SIGHAND) && !(clone_flags & CLONE_VM))
+		return lib::Error{EINVAL};
+	/* init may not make siblings: swapper would never reap them */
+	if ((clone_flags & CLONE_PARENT) && (cur->signal->flags & SIGNAL_UNKILLABLE))
+		return lib::Error{EINVAL};
+	if ((clone_flags & CLONE_THREAD) && (clone_flags & (CLONE_NEWUSER | CLONE_NEWPID)))
+		return lib::Error{EINVAL};
+	if ((clone_flags & CLONE_PIDFD) && (clone_flags & (CLONE_DETACHED | CLONE_THREAD)))
+		return lib::Error{EINVAL};
+	if (clone_flags & CLONE_NAMESPACES) {
+		/* copy_namespaces: CAP_SYS_ADMIN first (CLONE_NEWUSER needs none
+		 * in Linux), then the namespaces themselves, which do not exist */
+		if (!(clone_flags & CLONE_NEWUSER) && !capable(CAP_SYS_ADMIN))
+			return lib::Error{EPERM};
+		pr_warn_once("clone: namespaces (flags %#llx) are not implemented\n",
+		             (unsigned long long)(clone_flags & CLONE_NAMESPACES));
+		return lib::Error{EINVAL};
+	}
+	return lib::ok();
+}
+
+/* the tasks of uid (threads too): Linux keeps the count in the user's
+ * ucounts (UCOUNT_RLIMIT_NPROC); here it is counted when a limit applies */
+long nr_tasks_of_user(kuid_t uid) NO_THREAD_SAFETY_ANALYSIS
+{
+	long n = 0;
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	struct task_struct *p, *t;
+	for_each_process_thread(p, t)
+		if (uid_eq(t->real_cred->uid, uid))
+			n++;
+	return n;
+}
+} // namespace
+
+void put_task_struct_rcu_user(struct task_struct* t)
+{
+	if (t->rcu_users.fetch_sub(1, std::memory_order_acq_rel) == 1)
+		put_task_struct(t);
+}
+
+lib::Result<struct task_struct*> copy_process(struct kernel_clone_args* args, int node)
 {
 	struct task_struct* cur = current;
-	/* The steps that can fail, each holding what it took until the end:
-	 * a failed TRY returns, and the destructors undo in reverse order. */
-	lib::ref<task_struct> task = lib::adopt_ref(TRY(dup_task_struct(cur, node)));
-	TRY(copy_sighand(clone_flags, task.get()));
-	lib::scope_exit undo_sighand([&task] { __cleanup_sighand(task->sighand); });
-	lib::ref<signal_struct> sig = lib::adopt_ref(TRY(copy_signal(clone_flags, cur, node)));
-	TRY(copy_files(clone_flags, task.get()));
-	lib::scope_exit undo_files([&task] { exit_files(task.get()); });
-	TRY(copy_fs(clone_flags, task.get()));
-	lib::scope_exit undo_fs([&task] { exit_fs(task.get()); });
-	TRY(copy_mm(clone_flags, task.get()));
-	struct task_struct* t = task.get();
-	lib::scope_exit undo_mm([t] {
-		if (t->mm)
-			mmput(t->mm);
-	});
-	int pid = TRY(alloc_pid());
-	lib::scope_exit undo_pid([pid] { free_pid(pid); });
+	uint64_t clone_flags = args->flags;
+	TRY(check_clone_flags(clone_flags, cur));
 
-	/* Nothing fails from here on: the task owns its pid, signal_struct and
-	 * mm, and the reference dup_task_struct gave is the task list's. */
-	undo_pid.release();
-	undo_mm.release();
-	undo_fs.release();
-	undo_files.release();
-	undo_sighand.release();
-	struct task_struct* p = task.release();
-	p->signal = sig.release();
+	/* The steps that can fail, each holding what it took until the end:
+	 * a failed TRY returns, and the destructors undo in reverse order
+	 * (Linux's bad_fork_cleanup_* labels). */
+	lib::ref<task_struct> task = lib::adopt_ref(TRY(dup_task_struct(cur, node)));
+	struct task_struct* p = task.get();
+	/* RLIMIT_NPROC: per real uid, root and CAP_SYS_RESOURCE/ADMIN exempt */
+	unsigned long nproc = rlimit(RLIMIT_NPROC);
+	if (nproc != RLIM_INFINITY && !uid_eq(cur->real_cred->uid, GLOBAL_ROOT_UID) &&
+	    nr_tasks_of_user(cur->real_cred->uid) > long(nproc) && !capable(CAP_SYS_RESOURCE) &&
+	    !capable(CAP_SYS_ADMIN))
+		return lib::Error{EAGAIN};
+	cur->flags &= ~PF_NPROC_EXCEEDED;
+	/* copy_creds: the creds are shared, counted */
 	p->real_cred = get_cred(cur->real_cred);
 	p->cred = get_cred(cur->cred);
-	p->pid = pid;
-	p->__state = TASK_NEW;
-	p->flags &= ~(PF_SUPERPRIV | PF_WQ_WORKER | PF_IDLE | PF_NO_SETAFFINITY);
+	lib::scope_exit undo_creds([p] {
+		put_cred(p->real_cred);
+		put_cred(p->cred);
+		p->real_cred = p->cred = nullptr;
+	});
+	/* threads-max, as Linux: the count is read racily */
+	if (__atomic_load_n(&nr_threads, __ATOMIC_RELAXED) >= max_threads)
+		return lib::Error{EAGAIN};
+
+	p->flags &= ~(PF_SUPERPRIV | PF_WQ_WORKER | PF_IDLE | PF_NO_SETAFFINITY | PF_KTHREAD | PF_EXITING |
+	              PF_SIGNALED | PF_DUMPCORE | PF_NPROC_EXCEEDED);
 	p->flags |= PF_FORKNOEXEC;
-	p->exit_state = 0;
-	p->pdeath_signal = 0; /* cleared in a child, as Linux's */
-	p->robust_list = user_ptr<void>();
+	if (args->kthread)
+		p->flags |= PF_KTHREAD;
+	if (args->name)
+		set_task_comm(p, args->name);
 	p->utime = p->stime = 0;
 	p->nvcsw = p->nivcsw = 0;
+	p->min_flt = p->maj_flt = 0;
 	p->se.exec_start = p->se.sum_exec_runtime = p->se.prev_sum_exec_runtime = 0;
 	p->se.nr_migrations = 0;
-	p->prio = cur->normal_prio; /* sched_fork: no inherited PI boost */
-	sched_fork(p);
 	p->start_time = p->start_boottime = ktime_get_ns();
-	p->signal->live.fetch_add(1);
+	p->exit_state = 0;
+	p->exit_code = 0;
+	p->pdeath_signal = 0; /* cleared in a child, as Linux's */
+	p->robust_list = user_ptr<void>();
+	p->jobctl = 0;
+	if ((clone_flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM) {
+		p->sas_ss_sp = p->sas_ss_size = 0; /* a new thread's stack is not the parent's altstack */
+		p->sas_ss_flags = 0;
+	}
+	p->set_child_tid = (clone_flags & CLONE_CHILD_SETTID) ? args->child_tid : user_ptr<int>();
+	p->clear_child_tid = (clone_flags & CLONE_CHILD_CLEARTID) ? args->child_tid : user_ptr<int>();
 
-	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	/* sched_fork: the parent's policy, no inherited PI boost */
+	p->__state = TASK_NEW;
+	p->prio = cur->normal_prio;
+	sched_fork(p);
+
+	TRY(copy_files(clone_flags, p));
+	lib::scope_exit undo_files([p] { exit_files(p); });
+	TRY(copy_fs(clone_flags, p));
+	lib::scope_exit undo_fs([p] { exit_fs(p); });
+	TRY(copy_sighand(clone_flags, p));
+	lib::scope_exit undo_sighand([p] { __cleanup_sighand(p->sighand); });
+	lib::ref<signal_struct> sig = lib::adopt_ref(TRY(copy_signal(clone_flags, cur, node)));
+	if (args->fn) {
+		/* a kernel thread or user_mode_thread: no mm until exec */
+		p->mm = p->active_mm = nullptr;
+	} else {
+		TRY(copy_mm(clone_flags, p));
+	}
+	lib::scope_exit undo_mm([p] {
+		if (p->mm)
+			mmput(p->mm);
+	});
+	if (int err = copy_thread(p, args); err < 0)
+		return lib::Error{-err};
+	int pid = TRY(alloc_pid());
+	lib::scope_exit undo_pid([pid] { free_pid(pid); });
+	p->pid = pid;
+
+	/* the exit signal: none for a thread, the parent's own for
+	 * CLONE_PARENT (it becomes current's sibling) */
+	if (clone_flags & CLONE_THREAD)
+		p->exit_signal = -1;
+	else if (clone_flags & CLONE_PARENT)
+		p->exit_signal = cur->group_leader->exit_signal;
+	else
+		p->exit_signal = args->exit_signal;
+	p->parent_exec_id = cur->self_exec_id;
+
+	unsigned long flags = arch_local_irq_save();
+	tasklist_lock.lock();
+	if (clone_flags & (CLONE_PARENT | CLONE_THREAD))
+		p->real_parent = cur->real_parent;
+	else
+		p->real_parent = cur;
+	p->parent = p->real_parent;
+	/* a fatal signal now means current dies: the child must not slip out
+	 * (Linux checks under siglock; the interim signals keep no state that
+	 * needs it) */
+	if (fatal_signal_pending(cur)) {
+		tasklist_lock.unlock_irqrestore(flags);
+		return lib::Error{EINTR};
+	}
+	/* Nothing fails from here on: the task owns its pid, signal_struct,
+	 * mm, files and creds; the reference dup_task_struct gave is shared by
+	 * the task list and its last switch (rcu_users) */
+	undo_pid.release();
+	undo_mm.release();
+	undo_sighand.release();
+	undo_fs.release();
+	undo_files.release();
+	undo_creds.release();
+	(void)task.release();
+	p->signal = sig.release();
 	if (clone_flags & CLONE_THREAD) {
 		p->tgid = cur->tgid;
 		p->group_leader = cur->group_leader;
-		p->real_parent = cur->real_parent;
 	} else {
 		p->tgid = pid;
 		p->group_leader = p;
-		p->real_parent = (clone_flags & CLONE_PARENT) ? cur->real_parent : cur;
 	}
-	p->parent = p->real_parent;
 	if (thread_group_leader(p)) {
 		p->real_parent->children.add_tail(&p->sibling);
 		init_task.tasks.add_tail(&p->tasks);
+		if (pid == 1 && !(p->flags & PF_KTHREAD)) /* init: unkillable (is_child_reaper) */
+			p->signal->flags |= SIGNAL_UNKILLABLE;
 	}
 	p->signal->thread_head.add_tail(&p->thread_node);
 	p->signal->nr_threads++;
+	p->signal->live.fetch_add(1);
 	nr_threads++;
 	total_forks++;
+	tasklist_lock.unlock_irqrestore(flags);
 	return p;
+}
+
+lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int node)
+{
+	struct kernel_clone_args args = {};
+	args.flags = clone_flags;
+	args.kthread = (current->flags & PF_KTHREAD) ? 1 : 0;
+	if (clone_flags & CLONE_THREAD)
+		args.flags |= CLONE_SIGHAND | CLONE_VM;
+	return copy_process(&args, node);
+}
+
+namespace
+{
+/* the parent of a CLONE_VFORK child sleeps until the child execs or
+ * exits, killably (Linux: wait_for_vfork_done).  The child completes
+ * vfork_done after taking it with an exchange (complete_vfork_done); a
+ * parent that gives up takes it back the same way, and if the child got
+ * there first it waits for the completion it is already doing. */
+void wait_for_vfork_done(struct task_struct* child, struct completion* vfork)
+{
+	__wait_event_common(&vfork->wait, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT,
+	                    [&] { return completion_done(vfork) || fatal_signal_pending(current); });
+	if (__atomic_exchange_n(&child->vfork_done, nullptr, __ATOMIC_ACQ_REL) == nullptr)
+		wait_for_completion(vfork); /* the child holds it: it is completing now */
+	put_task_struct(child);
+}
+} // namespace
+
+lib::Result<pid_t> kernel_clone(struct kernel_clone_args* args)
+{
+	uint64_t clone_flags = args->flags;
+	if ((clone_flags & CLONE_PIDFD) && (clone_flags & CLONE_PARENT_SETTID) && args->pidfd == args->parent_tid)
+		return lib::Error{EINVAL};
+	struct task_struct* p = TRY(copy_process(args, NUMA_NO_NODE));
+	pid_t nr = task_pid_nr(p);
+	if (clone_flags & CLONE_PARENT_SETTID)
+		(void)put_user(nr, args->parent_tid); /* a fault is ignored, as Linux's */
+	struct completion vfork;
+	if (clone_flags & CLONE_VFORK) {
+		init_completion(&vfork);
+		p->vfork_done = &vfork;
+		get_task_struct(p);
+	}
+	wake_up_new_task(p);
+	if (clone_flags & CLONE_VFORK)
+		wait_for_vfork_done(p, &vfork);
+	return nr;
+}
+
+/* Linux: kernel/fork.c; x86_64's argument order (no CLONE_BACKWARDS) */
+SYSCALL_DEFINE0(fork)
+{
+	struct kernel_clone_args args = {};
+	args.exit_signal = SIGCHLD;
+	return TRY(kernel_clone(&args));
+}
+
+SYSCALL_DEFINE0(vfork)
+{
+	struct kernel_clone_args args = {};
+	args.flags = CLONE_VFORK | CLONE_VM;
+	args.exit_signal = SIGCHLD;
+	return TRY(kernel_clone(&args));
+}
+
+SYSCALL_DEFINE5(clone, unsigned long, clone_flags, unsigned long, newsp, user_ptr<int>, parent_tidptr,
+                user_ptr<int>, child_tidptr, unsigned long, tls)
+{
+	struct kernel_clone_args args = {};
+	args.flags = clone_flags & ~uint64_t(CSIGNAL);
+	args.pidfd = parent_tidptr;
+	args.child_tid = child_tidptr;
+	args.parent_tid = parent_tidptr;
+	args.exit_signal = int(clone_flags & CSIGNAL);
+	args.stack = newsp;
+	args.tls = tls;
+	return TRY(kernel_clone(&args));
 }
 
 lib::Result<struct task_struct*> fork_idle(int cpu)
@@ -401,39 +641,6 @@ lib::Result<struct task_struct*> fork_idle(int cpu)
 	p->start_time = p->start_boottime = ktime_get_ns();
 	init_idle(p, cpu);
 	return p;
-}
-
-lib::Result<void> release_task(struct task_struct* p)
-{
-	if (p == &init_task || p == current || is_idle_task(p))
-		return lib::Error{EINVAL};
-	struct signal_struct* sig = p->signal;
-	{
-		lib::spin_lock_irqsave_guard g(tasklist_lock);
-		if (!p->children.empty() || (thread_group_leader(p) && sig->nr_threads > 1))
-			return lib::Error{EBUSY}; /* no reparenting yet; the leader goes last */
-		if (thread_group_leader(p)) {
-			p->tasks.del();
-			p->sibling.del();
-		}
-		p->thread_node.del();
-		sig->nr_threads--;
-		nr_threads--;
-		free_pid(p->pid);
-		p->exit_state = EXIT_DEAD;
-	}
-	sig->live.fetch_sub(1);
-	put_signal_struct(sig);
-	__cleanup_sighand(p->sighand);
-	p->sighand = nullptr;
-	/* a task that ran gave these up in its exit path (kthread_exit); one
-	 * that never ran (the fork tests) still holds them */
-	exit_files(p);
-	exit_fs(p);
-	put_cred(p->real_cred);
-	put_cred(p->cred);
-	put_task_struct(p);
-	return lib::ok();
 }
 
 int nr_processes()
@@ -672,11 +879,66 @@ lib::Result<void> copy_mm(unsigned long clone_flags, struct task_struct* tsk)
 	return lib::ok();
 }
 
+namespace
+{
+/* wake the vfork parent (or kthread_stop) waiting on tsk (Linux:
+ * complete_vfork_done; the exchange replaces its task_lock, see
+ * wait_for_vfork_done) */
+void complete_vfork_done(struct task_struct* tsk)
+{
+	struct completion* vfork = __atomic_exchange_n(&tsk->vfork_done, nullptr, __ATOMIC_ACQ_REL);
+	if (vfork)
+		complete_all(vfork);
+}
+
+/* the task is done with mm, by exit or exec (Linux: mm_release): the
+ * CLONE_CHILD_CLEARTID word cleared and woken (pthread_join), unless
+ * nobody else can see the mm; the vfork parent let go */
+void mm_release(struct task_struct* tsk, struct mm_struct* mm)
+{
+	if (tsk->clear_child_tid) {
+		if (mm && mm->mm_users.load() > 1) {
+			/* a fault is ignored: the word is user memory */
+			if (put_user(0, tsk->clear_child_tid).is_ok())
+				(void)futex_wake(user_ptr<uint32_t>(tsk->clear_child_tid.addr()), FLAGS_SHARED, 1,
+				                 FUTEX_BITSET_MATCH_ANY);
+		}
+		tsk->clear_child_tid = user_ptr<int>();
+	}
+	if (tsk->vfork_done)
+		complete_vfork_done(tsk);
+}
+
+void exit_mm_release(struct task_struct* tsk, struct mm_struct* mm)
+{
+	futex_exit_release(tsk);
+	mm_release(tsk, mm);
+}
+
+void exec_mm_release(struct task_struct* tsk, struct mm_struct* mm)
+{
+	futex_exec_release(tsk);
+	mm_release(tsk, mm);
+}
+
+/* the group's peak resident set, in KiB (Linux: setmax_mm_hiwater_rss,
+ * which keeps pages; getrusage's ru_maxrss is KiB) */
+void setmax_mm_hiwater_rss(unsigned long* maxrss, struct mm_struct* mm)
+{
+	unsigned long rss = get_mm_rss(mm);
+	unsigned long hi = (mm->hiwater_rss > rss ? mm->hiwater_rss : rss) * (PAGE_SIZE / 1024);
+	if (*maxrss < hi)
+		*maxrss = hi;
+}
+} // namespace
+
 void exit_mm()
 {
 	struct mm_struct* mm = current->mm;
+	exit_mm_release(current, mm);
 	if (!mm)
 		return;
+	setmax_mm_hiwater_rss(&current->signal->maxrss, mm);
 	/* keep it loaded lazily until the next switch: one mm_count for that */
 	mmgrab(mm);
 	unsigned long flags = arch_local_irq_save();
@@ -690,6 +952,9 @@ void exec_mmap(struct mm_struct* mm)
 {
 	struct task_struct* tsk = current;
 	struct mm_struct* old_mm = tsk->mm;
+	exec_mm_release(tsk, old_mm); /* the vfork parent goes on from here */
+	if (old_mm)
+		setmax_mm_hiwater_rss(&tsk->signal->maxrss, old_mm);
 	unsigned long flags = arch_local_irq_save();
 	struct mm_struct* active_mm = tsk->active_mm;
 	tsk->active_mm = mm;

@@ -140,7 +140,7 @@ KTEST(task, copy_process_links_and_release_unlinks)
 	int pids_before = pid_nr_allocated();
 	int threads_before = nr_threads;
 	struct task_struct* me = current; /* kernel_init, pid 1 */
-	lib::Result<struct task_struct*> r = copy_process(0, NUMA_NO_NODE);
+	lib::Result<struct task_struct*> r = copy_process(0UL, NUMA_NO_NODE);
 	KASSERT_OK(r);
 	struct task_struct* p = r.value();
 	KEXPECT_GT(p->pid, 0);
@@ -222,7 +222,7 @@ KTEST(task, stacks_and_tasks_are_freed)
 	/* many create/release rounds leave vmalloc's page count where it was */
 	unsigned long vm_before = vmalloc_nr_pages();
 	for (int i = 0; i < 64; i++) {
-		lib::Result<struct task_struct*> p = copy_process(0, NUMA_NO_NODE);
+		lib::Result<struct task_struct*> p = copy_process(0UL, NUMA_NO_NODE);
 		KASSERT_OK(p);
 		KASSERT_OK(release_task(p.value()));
 	}
@@ -280,7 +280,7 @@ KTEST(task, pid_allocation_through_kernel_api)
 
 KTEST(task, show_state_and_countem_reach_the_log)
 {
-	lib::Result<struct task_struct*> r = copy_process(0, NUMA_NO_NODE);
+	lib::Result<struct task_struct*> r = copy_process(0UL, NUMA_NO_NODE);
 	KASSERT_OK(r);
 	struct task_struct* p = r.value();
 	set_task_comm(p, "ktest_shown");
@@ -326,7 +326,7 @@ static void overflow_on_this_stack(void*)
  * page below: the double fault must say so (tests/e2e). */
 KTEST_EXPLICIT_ONLY(task, stack_overflow)
 {
-	lib::Result<struct task_struct*> r = copy_process(0, NUMA_NO_NODE);
+	lib::Result<struct task_struct*> r = copy_process(0UL, NUMA_NO_NODE);
 	KASSERT_OK(r);
 	struct task_struct* p = r.value();
 	set_task_comm(p, "stack_overflow");
@@ -342,7 +342,7 @@ KTEST_EXPLICIT_ONLY(task, stack_overflow)
  * delivered, and its handler reports the overflow from the #DF stack. */
 KTEST_EXPLICIT_ONLY(task, stack_guard_page_fault)
 {
-	lib::Result<struct task_struct*> r = copy_process(0, NUMA_NO_NODE);
+	lib::Result<struct task_struct*> r = copy_process(0UL, NUMA_NO_NODE);
 	KASSERT_OK(r);
 	struct task_struct* p = r.value();
 	set_task_comm(p, "guard_write");

@@ -116,31 +116,30 @@ void create_kthread(struct kthread_create_info* create)
 
 lib::Result<pid_t> user_mode_thread(int (*fn)(void*), void* arg, unsigned long flags)
 {
-	struct task_struct* p = TRY(copy_process(CLONE_VM | CLONE_UNTRACED | flags, NUMA_NO_NODE));
-	/* not PF_KTHREAD: when fn returns, ret_from_fork goes to user mode;
-	 * fn (kernel_init, a test) starts with the user FPU's initial state */
-	p->flags &= ~PF_KTHREAD;
-	p->mm = nullptr; /* the mm comes from exec (or the test helper) */
-	p->worker_private = nullptr;
-	p->vfork_done = nullptr;
-	copy_thread(p, fn, arg);
-	pid_t pid = p->pid;
-	wake_up_new_task(p);
-	return pid;
+	/* Linux: kernel/fork.c user_mode_thread.  Not PF_KTHREAD: when fn
+	 * returns, ret_from_fork goes to user mode; fn (kernel_init, a test)
+	 * starts with the user FPU's initial state and gets its mm from exec
+	 * (or the test helper) */
+	struct kernel_clone_args args = {};
+	args.flags = (flags | CLONE_VM | CLONE_UNTRACED) & ~uint64_t(CSIGNAL);
+	args.exit_signal = int(flags & CSIGNAL);
+	args.fn = fn;
+	args.fn_arg = arg;
+	return kernel_clone(&args);
 }
 
 lib::Result<pid_t> kernel_thread(int (*fn)(void*), void* arg, const char* name, unsigned long flags)
 {
-	struct task_struct* p = TRY(copy_process(CLONE_VM | CLONE_UNTRACED | flags, NUMA_NO_NODE));
-	p->flags |= PF_KTHREAD;
-	p->mm = nullptr; /* kernel threads borrow active_mm at the switch */
-	p->worker_private = nullptr;
-	if (name)
-		set_task_comm(p, name);
-	copy_thread(p, fn, arg);
-	pid_t pid = p->pid;
-	wake_up_new_task(p);
-	return pid;
+	/* Linux: kernel/fork.c kernel_thread; kernel threads borrow active_mm
+	 * at the switch */
+	struct kernel_clone_args args = {};
+	args.flags = (flags | CLONE_VM | CLONE_UNTRACED) & ~uint64_t(CSIGNAL);
+	args.exit_signal = int(flags & CSIGNAL);
+	args.fn = fn;
+	args.fn_arg = arg;
+	args.name = name;
+	args.kthread = 1;
+	return kernel_clone(&args);
 }
 
 void kthread_exit(long ret)

@@ -114,3 +114,12 @@ struct task_struct* find_get_task_by_vpid(pid_t nr)
 	struct task_struct* t = find_task_by_vpid(nr);
 	return t ? get_task_struct(t) : nullptr;
 }
+
+/* the pid a pidfd refers to (Linux: pidfd_get_pid); pidfds come with
+ * pidfd_open and CLONE_PIDFD */
+lib::Result<pid_t> pidfd_get_pid(unsigned int fd, unsigned int* flags)
+{
+	(void)fd;
+	(void)flags;
+	return lib::Error{EBADF};
+}

@@ -833,6 +833,25 @@ bool do_signal_stop(int signr, unsigned long f) NO_THREAD_SAFETY_ANALYSIS
 	return true;
 }
 
+/* would current's process group have no member with a parent in another
+ * group of the same session (Linux: is_current_pgrp_orphaned,
+ * will_become_orphaned_pgrp) */
+bool is_current_pgrp_orphaned() NO_THREAD_SAFETY_ANALYSIS
+{
+	lib::spin_lock_irqsave_guard g(tasklist_lock);
+	pid_t pgrp = current->signal->pgrp;
+	struct task_struct* p;
+	for_each_process(p) {
+		if (p->signal->pgrp != pgrp)
+			continue;
+		if ((p->exit_state && thread_group_empty(p)) || !p->real_parent || is_global_init(p->real_parent))
+			continue;
+		if (p->real_parent->signal->pgrp != pgrp && p->real_parent->signal->session == p->signal->session)
+			return false;
+	}
+	return true;
+}
+
 /* Linux: do_jobctl_trap's group-stop half: a pending stop of another thread's making */
 void do_jobctl_stop(unsigned long f)
 {
@@ -881,17 +900,6 @@ void retarget_shared_pending(struct task_struct* tsk, unsigned long which) NO_TH
 void signals_init()
 {
 	sigqueue_cachep = kmem_cache_create("sigqueue", sizeof(struct sigqueue), 0, SLAB_PANIC, nullptr);
-	/* Linux's fork_init: max_threads from memory (a thread's stack may
-	 * take at most 1/8 of it), RLIMIT_NPROC and RLIMIT_SIGPENDING half
-	 * of that */
-	unsigned long nr_pages = totalram_pages();
-	unsigned long threads = nr_pages / (8UL * THREAD_SIZE / PAGE_SIZE);
-	if (threads < 20)
-		threads = 20;
-	if (threads > 0x3fffffff) /* FUTEX_TID_MASK */
-		threads = 0x3fffffff;
-	init_signals.rlim[RLIMIT_NPROC].rlim_cur = init_signals.rlim[RLIMIT_NPROC].rlim_max = threads / 2;
-	init_signals.rlim[RLIMIT_SIGPENDING].rlim_cur = init_signals.rlim[RLIMIT_SIGPENDING].rlim_max = threads / 2;
 }
 
 lib::Result<void> send_signal_locked(int sig, struct kernel_siginfo* info, struct task_struct* t, enum pid_type type)
@@ -1062,10 +1070,6 @@ int zap_other_threads(struct task_struct* p) NO_THREAD_SAFETY_ANALYSIS
 
 void exit_signals(struct task_struct* tsk)
 {
-	/* the last live thread stops the group's timers (Linux: do_exit's
-	 * group_dead hrtimer_cancel and exit_itimers) */
-	if (tsk->signal->live.load() <= 1)
-		exit_itimers(tsk);
 	if (thread_group_empty(tsk) || (tsk->signal->flags & SIGNAL_GROUP_EXIT)) {
 		tsk->flags |= PF_EXITING;
 		return;
@@ -1236,9 +1240,14 @@ relock:
 		if ((signal->flags & SIGNAL_UNKILLABLE) && !sig_kernel_only(signr))
 			continue; /* init */
 		if (sig_kernel_stop(signr)) {
-			/* SIGTSTP, SIGTTIN, SIGTTOU are ignored in an orphaned
-			 * process group (Linux: is_current_pgrp_orphaned); that
-			 * check waits for the sessions work */
+			/* SIGTSTP, SIGTTIN, SIGTTOU are discarded in an orphaned
+			 * process group: nobody would continue it (POSIX) */
+			if (signr != SIGSTOP) {
+				unlock_siglock(sighand, f);
+				if (is_current_pgrp_orphaned())
+					goto relock;
+				f = lock_siglock(sighand);
+			}
 			if (do_signal_stop(signr, f))
 				goto relock;
 			continue;

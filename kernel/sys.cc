@@ -27,6 +27,8 @@
 #include <kernel/cred.h>
 #include <kernel/jiffies.h>
 #include <kernel/printk.h>
+#include <kernel/resource.h>
+#include <mm/mm.h>
 #include <kernel/sched.h>
 #include <kernel/sched/coredump.h>
 #include <kernel/sched/cputime.h>
@@ -618,6 +620,89 @@ uint64_t thread_group_sched_runtime(struct task_struct* tsk, uint64_t* utime, ui
 	return sum;
 }
 
+/* ---- getrusage (Linux: kernel/sys.c getrusage, accumulate_thread_rusage) ---- */
+namespace
+{
+void accumulate_thread_rusage(const struct task_struct* t, struct rusage* r)
+{
+	r->ru_nvcsw += long(t->nvcsw);
+	r->ru_nivcsw += long(t->nivcsw);
+	r->ru_minflt += long(t->min_flt);
+	r->ru_majflt += long(t->maj_flt);
+}
+
+void ns_to_timeval(uint64_t ns, long* sec, long* usec)
+{
+	*sec = long(ns / NSEC_PER_SEC);
+	*usec = long((ns % NSEC_PER_SEC) / 1000);
+}
+} // namespace
+
+void getrusage(struct task_struct* p, int who, struct rusage* r) NO_THREAD_SAFETY_ANALYSIS
+{
+	*r = {};
+	uint64_t utime = 0, stime = 0;
+	unsigned long maxrss = 0;
+	if (who == RUSAGE_THREAD) {
+		utime = p->utime;
+		stime = p->stime;
+		accumulate_thread_rusage(p, r);
+		maxrss = p->signal->maxrss;
+	} else {
+		lib::spin_lock_irqsave_guard g(tasklist_lock);
+		lib::spin_lock_guard sg(p->sighand->siglock);
+		struct signal_struct* sig = p->signal;
+		if (who == RUSAGE_BOTH || who == RUSAGE_CHILDREN) {
+			utime = sig->cutime;
+			stime = sig->cstime;
+			r->ru_nvcsw = long(sig->cnvcsw);
+			r->ru_nivcsw = long(sig->cnivcsw);
+			r->ru_minflt = long(sig->cmin_flt);
+			r->ru_majflt = long(sig->cmaj_flt);
+			maxrss = sig->cmaxrss;
+		}
+		if (who != RUSAGE_CHILDREN) {
+			utime += sig->utime; /* the dead threads' */
+			stime += sig->stime;
+			r->ru_nvcsw += long(sig->nvcsw);
+			r->ru_nivcsw += long(sig->nivcsw);
+			r->ru_minflt += long(sig->min_flt);
+			r->ru_majflt += long(sig->maj_flt);
+			if (maxrss < sig->maxrss)
+				maxrss = sig->maxrss;
+			struct task_struct* t;
+			for_each_thread(p, t) {
+				utime += t->utime;
+				stime += t->stime;
+				accumulate_thread_rusage(t, r);
+			}
+		}
+	}
+	ns_to_timeval(utime, &r->ru_utime.tv_sec, &r->ru_utime.tv_usec);
+	ns_to_timeval(stime, &r->ru_stime.tv_sec, &r->ru_stime.tv_usec);
+	if (who != RUSAGE_CHILDREN) {
+		if (struct mm_struct* mm = get_task_mm(p)) {
+			unsigned long rss = get_mm_rss(mm);
+			unsigned long hi = (mm->hiwater_rss > rss ? mm->hiwater_rss : rss) * (PAGE_SIZE / 1024);
+			if (maxrss < hi)
+				maxrss = hi;
+			mmput(mm);
+		}
+	}
+	r->ru_maxrss = long(maxrss);
+}
+
+SYSCALL_DEFINE2(getrusage, int, who, user_ptr<struct rusage>, ru)
+{
+	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
+		return lib::Error{EINVAL};
+	struct rusage r;
+	getrusage(current, who, &r);
+	if (copy_to_user(ru, &r, sizeof(r)))
+		return lib::Error{EFAULT};
+	return 0;
+}
+
 static long nsec_to_clock_t(uint64_t ns)
 {
 	return long(ns / (NSEC_PER_SEC / USER_HZ));
@@ -630,7 +715,16 @@ SYSCALL_DEFINE1(times, user_ptr<struct tms>, tbuf)
 		 * tick-based user/system split (Linux: cputime_adjust) yet */
 		uint64_t u, s;
 		thread_group_sched_runtime(current, &u, &s);
-		struct tms tmp = {nsec_to_clock_t(u), nsec_to_clock_t(s), 0, 0}; /* no children reaped yet */
+		struct signal_struct* sig = current->signal;
+		uint64_t cu, cs;
+		{
+			lib::spin_lock_irqsave_guard g(current->sighand->siglock);
+			u += sig->utime; /* the dead threads' */
+			s += sig->stime;
+			cu = sig->cutime;
+			cs = sig->cstime;
+		}
+		struct tms tmp = {nsec_to_clock_t(u), nsec_to_clock_t(s), nsec_to_clock_t(cu), nsec_to_clock_t(cs)};
 		if (copy_to_user(tbuf, &tmp, sizeof(tmp)))
 			return lib::Error{EFAULT};
 	}

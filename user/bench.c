@@ -13,12 +13,15 @@
  *   brk        grow the break by 1 MiB and touch it, shrink back; per page
  *   mmap       mmap + munmap of 1 MiB, untouched; per pair
  *   exec       execve of this program itself, 200 times in a chain; per exec
+ *   signal     raise(SIGUSR1) caught by a handler: the tgkill, the frame,
+ *              the handler and rt_sigreturn; per signal
  */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
@@ -119,6 +122,47 @@ static void exec_next(char* self, int left, uint64_t start, char** rest, int nre
 	printf("bench: exec: execve failed\n");
 }
 
+static volatile int sig_hits;
+static void sig_handler(int sig)
+{
+	(void)sig;
+	sig_hits++;
+}
+
+static void bench_signal(void)
+{
+	const uint64_t n = 20000;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sig_handler;
+	sigaction(SIGUSR1, &sa, NULL);
+	for (int i = 0; i < 100; i++) /* warm up */
+		raise(SIGUSR1);
+	uint64_t t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		raise(SIGUSR1);
+	report("signal", now_ns() - t0, n);
+}
+
+/* the parts of "signal" (not in the default list): raise of an ignored
+ * signal (the sending system calls alone), and of a blocked one */
+static void bench_sigparts(void)
+{
+	const uint64_t n = 20000;
+	signal(SIGUSR2, SIG_IGN);
+	uint64_t t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		raise(SIGUSR2);
+	report("sigign", now_ns() - t0, n);
+	sigset_t s, old;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR1);
+	t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		sigprocmask(SIG_BLOCK, &s, &old);
+	report("sigprocmask", now_ns() - t0, n);
+}
+
 static int run(const char* name)
 {
 	if (!strcmp(name, "getpid"))
@@ -129,6 +173,10 @@ static int run(const char* name)
 		bench_brk();
 	else if (!strcmp(name, "mmap"))
 		bench_mmap();
+	else if (!strcmp(name, "signal"))
+		bench_signal();
+	else if (!strcmp(name, "sigparts"))
+		bench_sigparts();
 	else
 		return -1;
 	return 0;
@@ -148,9 +196,9 @@ static void finish(void)
 
 int main(int argc, char** argv)
 {
-	static char* all[] = {"getpid", "pagefault", "brk", "mmap", "exec"};
+	static char* all[] = {"getpid", "pagefault", "brk", "mmap", "signal", "exec"};
 	char** names = argc > 1 ? argv + 1 : all;
-	int n = argc > 1 ? argc - 1 : 5;
+	int n = argc > 1 ? argc - 1 : (int)(sizeof(all) / sizeof(all[0]));
 	const int chain = 200;
 
 	if (argc >= 4 && !strcmp(argv[1], "exec-chain")) {

@@ -260,6 +260,10 @@ struct task_struct {
 
 	void* stack;             /* lowest address of the THREAD_SIZE kernel stack */
 	std::atomic<long> usage; /* references (get_task_struct/put_task_struct) */
+	/* two holders of one usage reference between them, as Linux's: the
+	 * task list (dropped by release_task) and the task's last switch
+	 * (finish_task_switch of a TASK_DEAD task); put_task_struct_rcu_user */
+	std::atomic<int> rcu_users;
 	unsigned int flags;      /* PF_* */
 	unsigned int ptrace;
 
@@ -304,6 +308,9 @@ struct task_struct {
 	lib::list_head sibling GUARDED_BY(tasklist_lock);  /* on the parent's children list */
 	struct task_struct* group_leader; /* the thread-group leader */
 	lib::list_head thread_node GUARDED_BY(tasklist_lock); /* on signal->thread_head */
+	/* exit_notify's list of tasks to release once tasklist_lock is
+	 * dropped (Linux reuses ptrace_entry for it, as here) */
+	lib::list_head ptrace_entry GUARDED_BY(tasklist_lock);
 
 	uint64_t utime;          /* ns in user mode */
 	uint64_t stime;          /* ns in kernel mode */

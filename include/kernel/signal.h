@@ -107,6 +107,10 @@ struct sigqueue {
 	unsigned int uid; /* charged to this user's RLIMIT_SIGPENDING count */
 };
 
+/* what a pid names (Linux: enum pid_type, include/linux/pid.h): wait's
+ * selectors (kernel/exit.cc) and the signal code's targets */
+enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID, PIDTYPE_SID, PIDTYPE_MAX };
+
 /* a signal to deliver, as get_signal returns it (Linux: struct ksignal) */
 struct ksignal {
 	struct k_sigaction ka;
@@ -114,8 +118,6 @@ struct ksignal {
 	int sig;
 };
 
-/* the kind of target of a send (Linux: enum pid_type, its used part) */
-enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID, PIDTYPE_SID, PIDTYPE_MAX };
 
 /* ---- delivery (the exit-to-user path, arch/x86_64/kernel/signal.cc) ---- */
 /* the next signal current must act on: true with ksig filled for a

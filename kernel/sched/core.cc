@@ -161,11 +161,12 @@ struct task_struct* pick_next_task(struct rq* rq)
 	return rq->idle; /* not reached: the idle class always has one */
 }
 
-/* a dead task's last switch is over: unlink it (Linux: release_task of an
- * autoreaped kernel thread, then put_task_struct_rcu_user) */
+/* a dead task's last switch is over: drop the reference its running
+ * held; release_task (its parent's wait, or autoreap in exit_notify)
+ * drops the other (Linux: put_task_struct_rcu_user in finish_task_switch) */
 void release_dead_task(struct task_struct* prev)
 {
-	WARN_ON(release_task(prev).is_err());
+	put_task_struct_rcu_user(prev);
 }
 
 } // namespace

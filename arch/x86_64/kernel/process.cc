@@ -13,7 +13,8 @@
  * inactive_task_frame at thread.sp: the callee-saved registers
  * __switch_to_asm pushed and the address it returns to.  A new task's
  * frame (copy_thread) holds fn in %rbx, its argument in %r12, %rbp = 0 and
- * returns to ret_from_fork_asm.  thread.fsbase/gsbase: the user's FS and
+ * returns to ret_from_fork_asm; a user fork child's frame has fn NULL and
+ * its pt_regs are the parent's with ax = 0 (and the new stack and TLS).  thread.fsbase/gsbase: the user's FS and
  * GS bases (arch_prctl); thread.fpu: the user's FPU registers (fpu/).
  *
  * Invariants: a task that is not running has thread.sp pointing at its
@@ -45,6 +46,7 @@
 #include <kernel/sched/task.h>
 #include <kernel/sched/task_stack.h>
 #include <kernel/kallsyms.h>
+#include <uapi/linux/sched.h>
 
 struct inactive_task_frame {
 	unsigned long r15, r14, r13, r12, bx, bp, ret_addr;
@@ -102,23 +104,43 @@ extern "C" void ret_from_fork(struct task_struct* prev, int (*fn)(void*), void* 
 	}
 	if (WARN_ON_ONCE(!current->thread.fpu.fpstate))
 		do_exit(SIGKILL); /* never run user code on another task's registers */
+	/* CLONE_CHILD_SETTID: the child writes its tid in its own memory
+	 * (Linux does it in schedule_tail); a fault is ignored, as there */
+	if (current->set_child_tid)
+		(void)put_user(task_pid_nr(current), current->set_child_tid);
 	syscall_exit_to_user_mode(regs);
 }
 
-int copy_thread(struct task_struct* p, int (*fn)(void*), void* arg)
+int copy_thread(struct task_struct* p, const struct kernel_clone_args* args)
 {
-	/* the user registers at the top, zero until start_thread fills them
-	 * (Linux leaves a kernel thread's zeroed as well) */
 	struct pt_regs* regs = task_pt_regs(p);
-	*regs = {};
 	uintptr_t top = reinterpret_cast<uintptr_t>(regs);
 	auto* frame = reinterpret_cast<struct inactive_task_frame*>(top - sizeof(struct inactive_task_frame));
 	*frame = {};
-	frame->bx = reinterpret_cast<unsigned long>(fn);
-	frame->r12 = reinterpret_cast<unsigned long>(arg);
 	frame->bp = 0;
 	frame->ret_addr = reinterpret_cast<unsigned long>(ret_from_fork_asm);
 	p->thread.sp = reinterpret_cast<unsigned long>(frame);
+	if ((p->flags & PF_KTHREAD) || args->fn) {
+		/* the user registers zero until start_thread fills them (Linux
+		 * leaves a kernel thread's zeroed as well) */
+		*regs = {};
+		frame->bx = reinterpret_cast<unsigned long>(args->fn);
+		frame->r12 = reinterpret_cast<unsigned long>(args->fn_arg);
+		return 0;
+	}
+	/* a user child: the parent's registers at its system call, returning
+	 * 0, on the stack it was given (Linux: copy_thread's user half) */
+	*regs = *current_pt_regs();
+	regs->ax = 0;
+	if (args->stack)
+		regs->sp = args->stack;
+	if (args->flags & CLONE_SETTLS) {
+		/* x86_64_do_set_thread_area: a base the kernel's GS could be
+		 * mistaken for is refused, as arch_prctl's */
+		if (args->tls >= TASK_SIZE_MAX)
+			return -EPERM;
+		p->thread.fsbase = args->tls;
+	}
 	return 0;
 }
 

@@ -11,6 +11,8 @@
  */
 #pragma once
 #include <kernel/sched.h>
+#include <kernel/uaccess.h>
+#include <cstddef>
 #include <lib/spinlock.h>
 
 extern lib::spinlock tasklist_lock;
@@ -50,24 +52,59 @@ static inline void ref_put(struct task_struct* t)
 }
 
 /*
- * A new task, a child of current, with a fresh pid, on the task list and
- * its parent's children list; __state TASK_NEW, scheduler fields set by
- * sched_fork (nothing runs it until copy_thread and wake_up_new_task, as
- * kernel_thread does).  clone_flags: CLONE_THREAD joins current's thread
- * group (tgid, group_leader, signal), else it leads a new one.  PF_KTHREAD
- * and comm are inherited; callers set their own.  ENOMEM or EAGAIN (no
- * pid left) on failure, having undone everything.
+ * What clone(2), clone3(2), fork, vfork, kernel_thread and
+ * user_mode_thread ask of kernel_clone (Linux: struct kernel_clone_args,
+ * include/linux/sched/task.h).  flags are CLONE_* without the exit
+ * signal, which is exit_signal; stack/stack_size the child's user stack
+ * (clone3 gives its lowest address and size, clone(2) its top in stack);
+ * fn/fn_arg a kernel function the child runs first (kernel threads,
+ * user_mode_thread); kthread makes it PF_KTHREAD.
+ */
+struct kernel_clone_args {
+	uint64_t flags;
+	user_ptr<int> pidfd;
+	user_ptr<int> child_tid;
+	user_ptr<int> parent_tid;
+	int exit_signal;
+	unsigned long stack;
+	unsigned long stack_size;
+	unsigned long tls;
+	const pid_t* set_tid; /* clone3's set_tid array, copied in (kernel memory) */
+	size_t set_tid_size;
+	int kthread;
+	int idle;
+	int (*fn)(void*);
+	void* fn_arg;
+	const char* name; /* a kernel thread's comm */
+};
+/* the new task for args: ready to run (copy_thread done), __state
+ * TASK_NEW, linked; wake_up_new_task starts it.  Linux's errnos: EINVAL
+ * for impossible flag combinations, EPERM, EAGAIN (RLIMIT_NPROC,
+ * threads-max, no pid), ENOMEM, EINTR (a fatal signal arrived) */
+lib::Result<struct task_struct*> copy_process(struct kernel_clone_args* args, int node);
+/*
+ * copy_process for the in-kernel tests of the task machinery: a task
+ * that will never run, clone_flags as clone(2)'s without an exit signal;
+ * PF_KTHREAD and comm inherited from current.  release_task frees it.
  */
 lib::Result<struct task_struct*> copy_process(unsigned long clone_flags, int node);
+/* copy_process + wake_up_new_task + the parent's side (PARENT_SETTID,
+ * the vfork wait); the child's pid (Linux: kernel_clone) */
+lib::Result<pid_t> kernel_clone(struct kernel_clone_args* args);
+/* drop one of the two rcu_users holders; the last one drops the usage
+ * reference they share (Linux: put_task_struct_rcu_user) */
+void put_task_struct_rcu_user(struct task_struct* t);
 /* tsk's handlers: current's shared (CLONE_SIGHAND, count + 1) or a copy;
  * ENOMEM (Linux: copy_sighand) */
 struct sighand_struct;
 lib::Result<void> copy_sighand(unsigned long clone_flags, struct task_struct* tsk);
 /* drop a reference; the last frees it (init_sighand is never freed) */
 void __cleanup_sighand(struct sighand_struct* sighand);
-/* unlink p from every list, free its pid, drop the list's reference
- * (Linux: release_task of an exited task).  EINVAL for an idle task or
- * current, EBUSY while p has children or, as a leader, other threads */
+/* unlink p from every list, free its pid, fold its counts into its
+ * signal_struct (__exit_signal), drop the list's reference (Linux:
+ * release_task of an exited task; reaping the leader too when p was its
+ * last thread and its parent autoreaps).  EINVAL for an idle task or
+ * init_task, EBUSY while p has children or, as a leader, other threads */
 lib::Result<void> release_task(struct task_struct* p);
 
 /*
@@ -88,9 +125,11 @@ lib::Result<struct task_struct*> fork_idle(int cpu);
 /* sched_fork: scheduler fields of a new task (copy_process) */
 void sched_fork(struct task_struct* p);
 
-/* arch: create the initial switch frame of a new kernel thread that will
- * run fn(arg) (Linux: copy_thread with args->fn) */
-int copy_thread(struct task_struct* p, int (*fn)(void*), void* arg);
+/* arch: the new task's initial switch frame and user registers: a kernel
+ * thread (or args->fn) runs fn(fn_arg) first; a user child returns 0 from
+ * the system call, on args->stack if given, with args->tls as its FS base
+ * under CLONE_SETTLS (Linux: copy_thread).  EPERM for a bad tls */
+int copy_thread(struct task_struct* p, const struct kernel_clone_args* args);
 /* a kernel thread running fn(arg), child of current, started; its pid, or
  * copy_process's error (Linux: kernel_thread) */
 lib::Result<pid_t> kernel_thread(int (*fn)(void*), void* arg, const char* name, unsigned long flags);

@@ -35,6 +35,25 @@
 #define RLIM_INFINITY (~0UL)
 #define RLIM64_INFINITY (~0ULL)
 
+/* getrusage's `who`, and struct rusage (Linux's layout: two timevals and
+ * fourteen longs) */
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_BOTH (-2) /* the kernel's: self and reaped children (wait4) */
+#define RUSAGE_THREAD 1
+struct rusage {
+	struct {
+		long tv_sec, tv_usec;
+	} ru_utime, ru_stime;
+	long ru_maxrss; /* KiB */
+	long ru_ixrss, ru_idrss, ru_isrss;
+	long ru_minflt, ru_majflt;
+	long ru_nswap;
+	long ru_inblock, ru_oublock;
+	long ru_msgsnd, ru_msgrcv, ru_nsignals;
+	long ru_nvcsw, ru_nivcsw;
+};
+
 struct rlimit {
 	unsigned long rlim_cur;
 	unsigned long rlim_max;
