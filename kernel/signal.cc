@@ -8,7 +8,7 @@
  * (< SIGRTMIN) are coalesced: a second one while the first is pending is
  * dropped (legacy_queue); real-time ones queue one sigqueue per send, up
  * to RLIMIT_SIGPENDING per user (the target's real uid; a small table of
- * per-uid counts stands in for Linux's ucounts).  The handlers are
+ * per-uid atomic counts stands in for Linux's ucounts).  The handlers are
  * sighand_struct.action[]; blocked is the thread's mask.
  *
  * Sending (send_signal_locked): prepare_signal (SIGCONT flushes the stop
@@ -34,9 +34,10 @@
  *
  * Lock order: tasklist_lock -> sighand->siglock -> wait-queue locks ->
  * p->pi_lock -> rq->lock (<kernel/lock_order.h>); the per-uid count table's
- * lock is a leaf.
+ * lock (taken only to claim a slot) is a leaf.
  */
 #include <arch/ptrace.h>
+#include <atomic>
 #include <kernel/capability.h>
 #include <kernel/cred.h>
 #include <kernel/entry-common.h>
@@ -139,36 +140,46 @@ void unlock_siglock(struct sighand_struct* sh, unsigned long f) NO_THREAD_SAFETY
 	sh->siglock.unlock_irqrestore(f);
 }
 
-/* ---- RLIMIT_SIGPENDING: queued signals per user (Linux: ucounts) ---- */
+/* ---- RLIMIT_SIGPENDING: queued signals per user (Linux: ucounts) ----
+ * A slot per user seen, never given back (the table is small: a 65th
+ * user's signals are queued without their siginfo, as on a full queue);
+ * the slot is claimed under uid_counts_lock, the count is atomic. */
 struct uid_count {
 	unsigned int uid;
-	bool used;
-	long count;
+	std::atomic<bool> used;
+	std::atomic<long> count;
 };
 constexpr int NR_UID_COUNTS = 64;
 uid_count uid_counts[NR_UID_COUNTS];
 lib::spinlock uid_counts_lock;
+std::atomic<int> uid_count_last; /* the slot found last: most signals are one user's */
 
-long* uid_count_slot(unsigned int uid) REQUIRES(uid_counts_lock)
+std::atomic<long>* uid_count_slot(unsigned int uid)
 {
-	int free = -1;
+	int last = uid_count_last.load(std::memory_order_relaxed);
+	if (uid_counts[last].used.load(std::memory_order_acquire) && uid_counts[last].uid == uid)
+		return &uid_counts[last].count;
 	for (int i = 0; i < NR_UID_COUNTS; i++) {
-		if (uid_counts[i].used && uid_counts[i].uid == uid)
+		if (!uid_counts[i].used.load(std::memory_order_acquire))
+			break; /* slots are claimed in order */
+		if (uid_counts[i].uid == uid) {
+			uid_count_last.store(i, std::memory_order_relaxed);
 			return &uid_counts[i].count;
-		if (!uid_counts[i].used && free < 0)
-			free = i;
+		}
 	}
-	if (free < 0) { /* reuse a user with nothing queued */
-		for (int i = 0; i < NR_UID_COUNTS; i++)
-			if (uid_counts[i].count == 0) {
-				free = i;
-				break;
-			}
+	lib::spin_lock_irqsave_guard g(uid_counts_lock);
+	for (int i = 0; i < NR_UID_COUNTS; i++) {
+		if (uid_counts[i].used.load(std::memory_order_relaxed)) {
+			if (uid_counts[i].uid == uid)
+				return &uid_counts[i].count;
+			continue;
+		}
+		uid_counts[i].uid = uid;
+		uid_counts[i].used.store(true, std::memory_order_release);
+		uid_count_last.store(i, std::memory_order_relaxed);
+		return &uid_counts[i].count;
 	}
-	if (free < 0)
-		return nullptr;
-	uid_counts[free] = {uid, true, 0};
-	return &uid_counts[free].count;
+	return nullptr;
 }
 
 unsigned int task_uid(const struct task_struct* t)
@@ -181,19 +192,17 @@ struct sigqueue* __sigqueue_alloc(int sig, struct task_struct* t, bool override_
 {
 	(void)sig;
 	unsigned int uid = task_uid(t);
-	{
-		lib::spin_lock_irqsave_guard g(uid_counts_lock);
-		long* c = uid_count_slot(uid);
-		if (!c)
-			return nullptr;
-		if (!override_rlimit && (unsigned long)(*c + 1) > task_rlimit(t, RLIMIT_SIGPENDING))
-			return nullptr;
-		(*c)++;
+	std::atomic<long>* c = uid_count_slot(uid);
+	if (!c)
+		return nullptr;
+	long n = c->fetch_add(1, std::memory_order_relaxed) + 1;
+	if (!override_rlimit && (unsigned long)n > task_rlimit(t, RLIMIT_SIGPENDING)) {
+		c->fetch_sub(1, std::memory_order_relaxed);
+		return nullptr;
 	}
 	auto* q = static_cast<struct sigqueue*>(kmem_cache_alloc(sigqueue_cachep, GFP_ATOMIC));
 	if (!q) {
-		lib::spin_lock_irqsave_guard g(uid_counts_lock);
-		(*uid_count_slot(uid))--;
+		c->fetch_sub(1, std::memory_order_relaxed);
 		return nullptr;
 	}
 	q->list.init();
@@ -206,12 +215,8 @@ void __sigqueue_free(struct sigqueue* q)
 {
 	if (q->flags & SIGQUEUE_PREALLOC)
 		return;
-	{
-		lib::spin_lock_irqsave_guard g(uid_counts_lock);
-		long* c = uid_count_slot(q->uid);
-		if (c && *c > 0)
-			(*c)--;
-	}
+	if (std::atomic<long>* c = uid_count_slot(q->uid))
+		c->fetch_sub(1, std::memory_order_relaxed);
 	kmem_cache_free(sigqueue_cachep, q);
 }
 
@@ -285,7 +290,11 @@ bool recalc_sigpending_tsk(struct task_struct* t)
 void signal_wake_up_state(struct task_struct* t, unsigned int state)
 {
 	set_tsk_thread_flag(t, TIF_SIGPENDING);
-	wake_up_state(t, state | TASK_INTERRUPTIBLE);
+	/* current is running: it sees the flag on its way out, or in
+	 * schedule() if it is about to sleep (Linux's try_to_wake_up fast
+	 * path for p == current) */
+	if (t != current)
+		wake_up_state(t, state | TASK_INTERRUPTIBLE);
 }
 void signal_wake_up(struct task_struct* t, bool fatal)
 {
@@ -570,11 +579,20 @@ void prepare_kill_siginfo(int sig, struct kernel_siginfo* info, int code)
 	info->_sifields._kill.uid = __kuid_val(current_cred()->uid);
 }
 
+/* the task with pid nr; current without the walk of the task list that
+ * find_task_by_vpid is here (Linux's pid hash makes both O(1)) */
+struct task_struct* find_task(pid_t nr) REQUIRES(tasklist_lock)
+{
+	if (nr == current->pid)
+		return current;
+	return find_task_by_vpid(nr);
+}
+
 /* Linux: kill_proc_info / kill_pid_info */
 lib::Result<void> kill_proc_info(int sig, struct kernel_siginfo* info, pid_t pid) NO_THREAD_SAFETY_ANALYSIS
 {
 	lib::spin_lock_irqsave_guard g(tasklist_lock);
-	struct task_struct* p = find_task_by_vpid(pid);
+	struct task_struct* p = find_task(pid);
 	if (!p)
 		return lib::Error{ESRCH};
 	return __group_send_sig_info(sig, info, p, PIDTYPE_TGID);
@@ -614,7 +632,7 @@ lib::Result<void> do_send_specific(pid_t tgid, pid_t pid, int sig, struct kernel
     NO_THREAD_SAFETY_ANALYSIS
 {
 	lib::spin_lock_irqsave_guard g(tasklist_lock);
-	struct task_struct* p = find_task_by_vpid(pid);
+	struct task_struct* p = find_task(pid);
 	if (!p || (tgid > 0 && p->tgid != tgid))
 		return lib::Error{ESRCH};
 	TRY(check_kill_permission(sig, info, p));

@@ -161,6 +161,23 @@ static void bench_sigparts(void)
 	for (uint64_t i = 0; i < n; i++)
 		sigprocmask(SIG_BLOCK, &s, &old);
 	report("sigprocmask", now_ns() - t0, n);
+	sigset_t all;
+	sigfillset(&all);
+	t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++) {
+		sigprocmask(SIG_BLOCK, &all, &old);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+	report("sigmaskpair", now_ns() - t0, n);
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+	t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		syscall(SYS_tkill, tid, 0);
+	report("tkill0", now_ns() - t0, n);
+	t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		syscall(SYS_tkill, tid, SIGUSR2);
+	report("tkillign", now_ns() - t0, n);
 }
 
 static int run(const char* name)

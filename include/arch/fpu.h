@@ -114,6 +114,8 @@ void switch_fpu_finish(struct task_struct* next, unsigned int cpu);
 void save_fpregs_to_fpstate(struct fpu* fpu);
 /* fpstate into the registers */
 void restore_fpregs_from_fpstate(struct fpstate* fps);
+/* the initial register image (Linux: init_fpstate), NULL before fork_init */
+extern struct fpstate* init_fpstate;
 /* current's fpstate into this CPU's registers, current the owner;
  * interrupts or preemption off (rt_sigreturn) */
 void fpregs_load_current();
