@@ -242,7 +242,7 @@ lib::Result<void> bprm_execve(struct linux_binprm* bprm)
 {
 	lib::Result<void> r = exec_binprm(bprm);
 	if (r.is_err() && bprm->point_of_no_return)
-		force_sig(SIGSEGV); /* Linux: force_fatal_sig(SIGSEGV) */
+		force_fatal_sig(SIGSEGV);
 	return r;
 }
 

@@ -991,6 +991,18 @@ void force_sig(int sig)
 	force_sig_info_to_task(&info, current);
 }
 
+void force_fatal_sig(int sig)
+{
+	/* Linux: force_fatal_sig (HANDLER_EXIT): no handler may catch it */
+	struct task_struct* t = current;
+	unsigned long f = lock_siglock(t->sighand);
+	t->sighand->action[sig - 1].sa.sa_handler = SIG_DFL;
+	t->blocked.sig[0] &= ~sigmask(sig);
+	t->signal->flags &= ~SIGNAL_UNKILLABLE;
+	unlock_siglock(t->sighand, f);
+	force_sig(sig);
+}
+
 void force_sigsegv(int sig)
 {
 	if (sig == SIGSEGV) {

@@ -165,6 +165,9 @@ void run_posix_cpu_timers(bool user_tick);
 void force_sig_fault(int sig, int code, user_ptr<void> addr);
 /* deliver sig to current with si_code SI_KERNEL (Linux: force_sig) */
 void force_sig(int sig);
+/* sig kills current whatever its handler and mask (exec past the point of
+ * no return) (Linux: force_fatal_sig) */
+void force_fatal_sig(int sig);
 /* has tsk a fatal signal pending: the caller should unwind and let the
  * exit-to-user path kill it (Linux: fatal_signal_pending) */
 bool fatal_signal_pending(struct task_struct* tsk);
