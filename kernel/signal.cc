@@ -200,7 +200,13 @@ struct sigqueue* __sigqueue_alloc(int sig, struct task_struct* t, bool override_
 		c->fetch_sub(1, std::memory_order_relaxed);
 		return nullptr;
 	}
-	auto* q = static_cast<struct sigqueue*>(kmem_cache_alloc(sigqueue_cachep, GFP_ATOMIC));
+	/* the target's cached one first (Linux 5.13's sigqueue_cache): the
+	 * caller holds t's siglock, which guards it */
+	struct sigqueue* q = sig > 0 ? t->sigqueue_cache : nullptr;
+	if (q)
+		t->sigqueue_cache = nullptr;
+	else
+		q = static_cast<struct sigqueue*>(kmem_cache_alloc(sigqueue_cachep, GFP_ATOMIC));
 	if (!q) {
 		c->fetch_sub(1, std::memory_order_relaxed);
 		return nullptr;
@@ -218,6 +224,31 @@ void __sigqueue_free(struct sigqueue* q)
 	if (std::atomic<long>* c = uid_count_slot(q->uid))
 		c->fetch_sub(1, std::memory_order_relaxed);
 	kmem_cache_free(sigqueue_cachep, q);
+}
+
+/* a dequeued sigqueue: kept as current's cache if that is empty and
+ * current is not exiting (exit_signals empties it after PF_EXITING), else
+ * freed; hold current's siglock */
+void sigqueue_free_current(struct sigqueue* q)
+{
+	if (q->flags & SIGQUEUE_PREALLOC)
+		return;
+	struct task_struct* t = current;
+	if (t->sigqueue_cache || (t->flags & PF_EXITING)) {
+		__sigqueue_free(q);
+		return;
+	}
+	if (std::atomic<long>* c = uid_count_slot(q->uid))
+		c->fetch_sub(1, std::memory_order_relaxed);
+	t->sigqueue_cache = q;
+}
+
+void exit_task_sigqueue_cache(struct task_struct* t)
+{
+	struct sigqueue* q = t->sigqueue_cache;
+	t->sigqueue_cache = nullptr;
+	if (q)
+		kmem_cache_free(sigqueue_cachep, q);
 }
 
 /* drop the signals of mask from a pending set and its queue */
@@ -691,7 +722,7 @@ void collect_signal(int sig, struct sigpending* list, struct kernel_siginfo* inf
 		first->list.del_init();
 		*info = first->info;
 		*timer = (first->flags & SIGQUEUE_PREALLOC) && info->si_code == SI_TIMER;
-		__sigqueue_free(first);
+		sigqueue_free_current(first);
 	} else {
 		/* a coalesced or unqueued one: SI_USER from nobody */
 		clear_siginfo(info);
@@ -760,7 +791,7 @@ int dequeue_synchronous_signal(struct kernel_siginfo* info)
 	recalc_sigpending();
 	sync->list.del_init();
 	*info = sync->info;
-	__sigqueue_free(sync);
+	sigqueue_free_current(sync);
 	return info->si_signo;
 }
 
@@ -1101,12 +1132,16 @@ int zap_other_threads(struct task_struct* p) NO_THREAD_SAFETY_ANALYSIS
 void exit_signals(struct task_struct* tsk)
 {
 	if (thread_group_empty(tsk) || (tsk->signal->flags & SIGNAL_GROUP_EXIT)) {
+		unsigned long f = lock_siglock(tsk->sighand);
 		tsk->flags |= PF_EXITING;
+		exit_task_sigqueue_cache(tsk);
+		unlock_siglock(tsk->sighand, f);
 		return;
 	}
 	int group_stop = 0;
 	unsigned long f = lock_siglock(tsk->sighand);
 	tsk->flags |= PF_EXITING;
+	exit_task_sigqueue_cache(tsk);
 	if (signal_pending(tsk)) {
 		retarget_shared_pending(tsk, ~tsk->blocked.sig[0]);
 		if ((tsk->jobctl & JOBCTL_STOP_PENDING) && task_participate_group_stop(tsk))
@@ -1365,8 +1400,7 @@ struct user_stack_t {
 lib::Result<sigset_t> get_sigset(user_ptr<const sigset_t> u)
 {
 	sigset_t s;
-	if (copy_from_user(&s, u, sizeof(s)))
-		return lib::Error{EFAULT};
+	TRY(get_user(s.sig[0], u.cast<unsigned long>()));
 	return s;
 }
 } // namespace
@@ -1421,8 +1455,8 @@ SYSCALL_DEFINE4(rt_sigprocmask, int, how, user_ptr<const sigset_t>, nset, user_p
 		}
 		set_current_blocked(&newblocked);
 	}
-	if (oset && copy_to_user(oset, &old_set, sizeof(old_set)))
-		return lib::Error{EFAULT};
+	if (oset)
+		TRY(put_user(old_set.sig[0], oset.cast<unsigned long>()));
 	return 0;
 }
 

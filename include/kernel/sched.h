@@ -338,6 +338,7 @@ struct task_struct {
 	sigset_t real_blocked;  /* the mask before rt_sigtimedwait widened it */
 	sigset_t saved_sigmask; /* restored after rt_sigsuspend/ppoll/pselect (TIF_RESTORE_SIGMASK) */
 	struct sigpending pending;      /* sent to this thread (tkill, faults) */
+	struct sigqueue* sigqueue_cache; /* one freed sigqueue kept for the next (kernel/signal.cc), under siglock */
 	unsigned long sas_ss_sp;        /* sigaltstack */
 	unsigned long sas_ss_size;
 	unsigned int sas_ss_flags;
