@@ -200,7 +200,7 @@ struct sigqueue* __sigqueue_alloc(int sig, struct task_struct* t, bool override_
 		c->fetch_sub(1, std::memory_order_relaxed);
 		return nullptr;
 	}
-	/* the target's cached one first (Linux 5.13's sigqueue_cache): the
+	/* the target's cached one first (Linux's sigqueue_cache of the 5.13 merge window, reverted there for an exit-time leak that exit_signals' ordering avoids here): the
 	 * caller holds t's siglock, which guards it */
 	struct sigqueue* q = sig > 0 ? t->sigqueue_cache : nullptr;
 	if (q)
