@@ -200,7 +200,8 @@ struct sigqueue* __sigqueue_alloc(int sig, struct task_struct* t, bool override_
 		c->fetch_sub(1, std::memory_order_relaxed);
 		return nullptr;
 	}
-	/* the target's cached one first (Linux's sigqueue_cache of the 5.13 merge window, reverted there for an exit-time leak that exit_signals' ordering avoids here): the
+	/* the target's cached one first (the sigqueue_cache of Linux's 5.13
+	 * merge window, reverted there for a leak at exit): the
 	 * caller holds t's siglock, which guards it */
 	struct sigqueue* q = sig > 0 ? t->sigqueue_cache : nullptr;
 	if (q)
