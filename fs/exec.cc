@@ -261,7 +261,7 @@ lib::Result<void> bprm_execve(struct linux_binprm* bprm)
 {
 	lib::Result<void> r = exec_binprm(bprm);
 	if (r.is_err() && bprm->point_of_no_return)
-		force_sig(SIGSEGV); /* Linux: force_fatal_sig(SIGSEGV) */
+		force_fatal_sig(SIGSEGV);
 	return r;
 }
 
@@ -538,6 +538,7 @@ lib::Result<void> begin_new_exec(struct linux_binprm* bprm)
 		set_dumpable(me->mm, SUID_DUMP_DISABLE); /* suid_dumpable 0 */
 	else
 		set_dumpable(me->mm, SUID_DUMP_USER);
+	flush_signal_handlers(me, 0); /* handled signals back to SIG_DFL, ignored ones stay */
 	/* comm: the last component of the name execve was given (Linux:
 	 * __set_task_comm(me, kbasename(bprm->filename), true)) */
 	const char* base = lib::strrchr(bprm->filename, '/');

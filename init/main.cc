@@ -48,6 +48,7 @@
 #include <mm/vmalloc.h>
 #include <kernel/pid.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/sched/task.h>
 #include <uapi/linux/sched.h>
 #include <kernel/kthread.h>
@@ -285,6 +286,7 @@ void start_kernel()
 	parse_args();
 	pid_idr_init(); /* after parse_args: pid_max= sizes the map */
 	fork_init();
+	signals_init(); /* the sigqueue cache (Linux: start_kernel) */
 	cred_init();
 	proc_caches_init(); /* mm_struct, vm_area_struct caches; the zero page */
 	vfs_caches_init(); /* the dcache, inodes, files, and rootfs mounted at / */

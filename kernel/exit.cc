@@ -420,6 +420,8 @@ void do_exit(long code)
 		panic("Attempted to kill init! exitcode=0x%08x",
 		      unsigned(tsk->signal->group_exit_code ? tsk->signal->group_exit_code : int(code)));
 	tsk->exit_code = int(code);
+	if (group_dead)
+		exit_itimers(tsk); /* alarm, setitimer, timer_create (kernel/time/itimer.cc) */
 	exit_mm();
 	exit_files(tsk); /* close what it had open */
 	exit_fs(tsk);    /* drop root and cwd */
@@ -466,7 +468,6 @@ SYSCALL_DEFINE1(exit_group, int, error_code)
  * ================================================================ */
 namespace
 {
-enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID, PIDTYPE_SID, PIDTYPE_MAX };
 
 struct waitid_info {
 	pid_t pid;

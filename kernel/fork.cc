@@ -290,6 +290,7 @@ lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int n
 	tsk->worker_private = nullptr; /* the parent's struct kthread is not ours to free */
 	tsk->vfork_done = nullptr;
 	tsk->pending.list.init(); /* the parent's queue is not ours */
+	tsk->sigqueue_cache = nullptr; /* nor its cached sigqueue */
 	tsk->pending.signal = {};
 	tsk->set_child_tid = tsk->clear_child_tid = user_ptr<int>();
 	TRY(fpu_clone(tsk, orig)); /* arch_dup_task_struct: the user FPU registers */

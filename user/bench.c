@@ -19,6 +19,8 @@
  *   forkexec   fork, the child execs this program (which exits at once:
  *              "bench exit-now"), the parent waits; per round
  *   vforkexec  the same with vfork; per round
+ *   signal     raise(SIGUSR1) caught by a handler: the tgkill, the frame,
+ *              the handler and rt_sigreturn; per signal
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -26,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
@@ -205,6 +208,64 @@ static void bench_futex(void)
 	pthread_join(t, NULL);
 }
 
+static volatile int sig_hits;
+static void sig_handler(int sig)
+{
+	(void)sig;
+	sig_hits++;
+}
+
+static void bench_signal(void)
+{
+	const uint64_t n = 20000;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sig_handler;
+	sigaction(SIGUSR1, &sa, NULL);
+	for (int i = 0; i < 100; i++) /* warm up */
+		raise(SIGUSR1);
+	uint64_t t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		raise(SIGUSR1);
+	report("signal", now_ns() - t0, n);
+}
+
+/* the parts of "signal" (not in the default list): raise of an ignored
+ * signal (the sending system calls alone), and of a blocked one */
+static void bench_sigparts(void)
+{
+	const uint64_t n = 20000;
+	signal(SIGUSR2, SIG_IGN);
+	uint64_t t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		raise(SIGUSR2);
+	report("sigign", now_ns() - t0, n);
+	sigset_t s, old;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR1);
+	t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		sigprocmask(SIG_BLOCK, &s, &old);
+	report("sigprocmask", now_ns() - t0, n);
+	sigset_t all;
+	sigfillset(&all);
+	t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++) {
+		sigprocmask(SIG_BLOCK, &all, &old);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+	report("sigmaskpair", now_ns() - t0, n);
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+	t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		syscall(SYS_tkill, tid, 0);
+	report("tkill0", now_ns() - t0, n);
+	t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		syscall(SYS_tkill, tid, SIGUSR2);
+	report("tkillign", now_ns() - t0, n);
+}
+
 static int run(const char* name)
 {
 	if (!strcmp(name, "getpid"))
@@ -223,6 +284,10 @@ static int run(const char* name)
 		bench_fork(name, 0, 1);
 	else if (!strcmp(name, "vforkexec"))
 		bench_fork(name, 1, 1);
+	else if (!strcmp(name, "signal"))
+		bench_signal();
+	else if (!strcmp(name, "sigparts"))
+		bench_sigparts();
 	else
 		return -1;
 	return 0;
@@ -242,7 +307,7 @@ static void finish(void)
 
 int main(int argc, char** argv)
 {
-	static char* all[] = {"getpid", "pagefault", "brk", "mmap", "futex", "fork", "forkexec", "vforkexec", "exec"};
+	static char* all[] = {"getpid", "pagefault", "brk", "mmap", "futex", "signal", "fork", "forkexec", "vforkexec", "exec"};
 	if (argc == 2 && !strcmp(argv[1], "exit-now")) /* forkexec's child */
 		_exit(0);
 	self_path = argv[0];

@@ -53,6 +53,8 @@
 #include <kernel/printk.h>
 #include <kernel/random.h>
 #include <kernel/sched.h>
+#include <kernel/restart.h>
+#include <kernel/sched/signal.h>
 #include <kernel/smp.h>
 #include <kernel/syscalls.h>
 #include <lib/blake2s.h>
@@ -367,7 +369,7 @@ void try_to_generate_entropy()
 {
 	uint64_t last = rdtsc();
 	unsigned spin = 0;
-	while (!crng_ready()) {
+	while (!crng_ready() && !signal_pending(current)) {
 		for (unsigned i = 0; i < 64 + (last & 63); i++)
 			cpu_relax();
 		struct {
@@ -430,7 +432,9 @@ void add_device_randomness(const void* buf, size_t len)
 lib::Result<void> wait_for_random_bytes()
 {
 	if (!crng_ready())
-		try_to_generate_entropy(); /* returns once ready */
+		try_to_generate_entropy(); /* returns once ready, or for a signal */
+	if (!crng_ready())
+		return lib::Error{ERESTARTSYS}; /* Linux: wait_event_interruptible_timeout's */
 	return lib::ok();
 }
 

@@ -114,3 +114,27 @@ void switch_fpu_finish(struct task_struct* next, unsigned int cpu);
 void save_fpregs_to_fpstate(struct fpu* fpu);
 /* fpstate into the registers */
 void restore_fpregs_from_fpstate(struct fpstate* fps);
+/* the initial register image (Linux: init_fpstate), NULL before fork_init */
+extern struct fpstate* init_fpstate;
+/* current's fpstate into this CPU's registers, current the owner;
+ * interrupts or preemption off (rt_sigreturn) */
+void fpregs_load_current();
+
+/* ---- signal frames (arch/x86_64/kernel/fpu/signal.cc; Linux:
+ * arch/x86/kernel/fpu/signal.c) ----
+ * The user's copy is the XSAVE image (FXSAVE without XSAVE), 64-byte
+ * aligned, with Linux's software-reserved bytes (struct _fpx_sw_bytes at
+ * offset 464: FP_XSTATE_MAGIC1, extended_size, xfeatures, xstate_size)
+ * and FP_XSTATE_MAGIC2 after it. */
+#ifndef FP_XSTATE_MAGIC1 /* glibc's <bits/sigcontext.h> in the host tests */
+#define FP_XSTATE_MAGIC1 0x46505853U
+#define FP_XSTATE_MAGIC2 0x46505845U
+#define FP_XSTATE_MAGIC2_SIZE sizeof(FP_XSTATE_MAGIC2)
+#endif
+/* the bytes a signal frame needs for it */
+unsigned long fpu_sigframe_size();
+/* current's registers to the user buffer buf (64-byte aligned); false on a fault */
+bool copy_fpstate_to_sigframe(unsigned long buf);
+/* rt_sigreturn: the registers from the user buffer (0: the initial
+ * state); false for a fault or a state XRSTOR would refuse */
+bool fpu__restore_sig(unsigned long buf);

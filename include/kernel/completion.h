@@ -34,6 +34,8 @@ void wait_for_completion(struct completion* x);
 unsigned long wait_for_completion_timeout(struct completion* x, unsigned long timeout);
 /* no signals yet: always succeeds (then: ERESTARTSYS) */
 lib::Result<void> wait_for_completion_interruptible(struct completion* x);
+/* ERESTARTSYS only for a fatal signal (TASK_KILLABLE) */
+lib::Result<void> wait_for_completion_killable(struct completion* x);
 bool try_wait_for_completion(struct completion* x);
 bool completion_done(struct completion* x);
 void complete(struct completion* x);

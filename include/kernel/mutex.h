@@ -27,9 +27,11 @@ struct CAPABILITY("mutex") mutex {
 #define DEFINE_MUTEX(name) struct mutex name
 void mutex_init(struct mutex* lock);
 void mutex_lock(struct mutex* lock) ACQUIRE(lock);
-/* no signals yet: always succeeds (then: ERESTARTSYS, EINTR).  Not
+/* ERESTARTSYS when a signal ends the wait.  Not
  * annotated: Clang's TRY_ACQUIRE cannot read success out of a Result */
 lib::Result<void> mutex_lock_interruptible(struct mutex* lock);
+/* ERESTARTSYS only for a fatal signal */
+lib::Result<void> mutex_lock_killable(struct mutex* lock);
 /* 1 if acquired */
 int mutex_trylock(struct mutex* lock) TRY_ACQUIRE(1, lock);
 void mutex_unlock(struct mutex* lock) RELEASE(lock);

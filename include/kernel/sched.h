@@ -258,6 +258,10 @@ struct thread_struct {
 	unsigned long fsbase;
 	unsigned long gsbase;
 	struct fpu fpu; /* the user's FPU/SSE/AVX registers (<arch/fpu.h>) */
+	/* the last user fault, for the signal frame's sigcontext (Linux's) */
+	unsigned long cr2;
+	unsigned long trap_nr;
+	unsigned long error_code;
 };
 
 /* the task list's lock (<kernel/sched/task.h>), guarding the links below */
@@ -352,6 +356,7 @@ struct task_struct {
 	sigset_t real_blocked;  /* the mask before rt_sigtimedwait widened it */
 	sigset_t saved_sigmask; /* restored after rt_sigsuspend/ppoll/pselect (TIF_RESTORE_SIGMASK) */
 	struct sigpending pending;      /* sent to this thread (tkill, faults) */
+	struct sigqueue* sigqueue_cache; /* one freed sigqueue kept for the next (kernel/signal.cc), under siglock */
 	unsigned long sas_ss_sp;        /* sigaltstack */
 	unsigned long sas_ss_size;
 	unsigned int sas_ss_flags;

@@ -13,9 +13,10 @@
  * the state back to TASK_RUNNING, so schedule() does not sleep and the
  * condition is tested again: no lost wake-ups.
  *
- * wait_event_interruptible: a lib::Result<void>; there are no signals
- * yet, so it never fails with ERESTARTSYS; it sleeps in
- * TASK_INTERRUPTIBLE (state 'S').
+ * wait_event_interruptible: a lib::Result<void>, ERESTARTSYS when a
+ * signal ends the sleep (TASK_INTERRUPTIBLE, state 'S');
+ * wait_event_killable the same for fatal signals only (TASK_KILLABLE);
+ * wait_event_interruptible_timeout returns -ERESTARTSYS for a signal.
  *
  * Invariants: an entry is on at most one queue, linked iff queued.
  * Lock order: wq_head->lock (irqsave) -> rq->lock.
@@ -81,8 +82,13 @@ long schedule_timeout(long timeout);
 long schedule_timeout_interruptible(long timeout);
 long schedule_timeout_uninterruptible(long timeout);
 
+/* does a signal end a sleep in state for current (signal_pending_state,
+ * <kernel/sched/signal.h>, which includes this file) */
+bool wait_signal_pending(unsigned state);
+
 /* the wait loop; cond is re-evaluated after every wake-up.  Returns the
- * jiffies left (>= 1) when cond became true, 0 on timeout */
+ * jiffies left (>= 1) when cond became true, 0 on timeout, -ERESTARTSYS
+ * (-512) when a signal the state allows ended it */
 template <typename Cond> long __wait_event_common(struct wait_queue_head* wq, unsigned state, long timeout, Cond cond)
 {
 	might_sleep();
@@ -94,6 +100,10 @@ template <typename Cond> long __wait_event_common(struct wait_queue_head* wq, un
 		prepare_to_wait(wq, &w, state);
 		if (cond())
 			break;
+		if (wait_signal_pending(state)) {
+			finish_wait(wq, &w);
+			return -512; /* -ERESTARTSYS */
+		}
 		timeout = schedule_timeout(timeout);
 		if (!timeout) {
 			finish_wait(wq, &w);
@@ -106,10 +116,15 @@ template <typename Cond> long __wait_event_common(struct wait_queue_head* wq, un
 
 #define wait_event(wq, condition)                                                                                      \
 	((void)__wait_event_common(&(wq), TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, [&] { return !!(condition); }))
-/* no signals yet: always succeeds */
+/* lib::Result<void>: ERESTARTSYS if a signal ended the sleep */
 #define wait_event_interruptible(wq, condition)                                                                        \
-	((void)__wait_event_common(&(wq), TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, [&] { return !!(condition); }),    \
-	 lib::ok())
+	(__wait_event_common(&(wq), TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, [&] { return !!(condition); }) < 0        \
+	     ? lib::Result<void>(lib::Error{512})                                                                      \
+	     : lib::Result<void>(lib::ok()))
+#define wait_event_killable(wq, condition)                                                                             \
+	(__wait_event_common(&(wq), TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT, [&] { return !!(condition); }) < 0             \
+	     ? lib::Result<void>(lib::Error{512})                                                                      \
+	     : lib::Result<void>(lib::ok()))
 /* 0 if condition is still false after timeout jiffies, else the jiffies left (at least 1) */
 #define wait_event_timeout(wq, condition, timeout)                                                                     \
 	__wait_event_common(&(wq), TASK_UNINTERRUPTIBLE, long(timeout), [&] { return !!(condition); })

@@ -25,6 +25,8 @@
 #include <kernel/kernel.h>
 #include <kernel/lockdep.h>
 #include <kernel/mutex.h>
+#include <kernel/restart.h>
+#include <kernel/sched/signal.h>
 #include <kernel/panic.h>
 #include <uapi/asm-generic/errno-base.h>
 #include <uapi/asm-generic/errno.h>
@@ -68,6 +70,45 @@ int mutex_trylock(struct mutex* lock) NO_THREAD_SAFETY_ANALYSIS
 	return 1;
 }
 
+namespace
+{
+/* the sleep of mutex_lock (TASK_UNINTERRUPTIBLE), _interruptible and
+ * _killable: -ERESTARTSYS when a signal the state allows ends it */
+int __mutex_lock_common(struct mutex* lock, unsigned int state) NO_THREAD_SAFETY_ANALYSIS
+{
+	might_sleep();
+	lock_acquire(lock, "mutex", false, _RET_IP_); /* reports before blocking */
+	if (__mutex_trylock(lock))
+		return 0;
+	WARN_ON(lock->owner.load() == get_current()); /* recursive locking: deadlock */
+	struct mutex_waiter waiter;
+	waiter.task = current;
+	unsigned long flags = arch_local_irq_save();
+	lock->wait_lock.lock();
+	lock->wait_list.add_tail(&waiter.list);
+	int ret = 0;
+	for (;;) {
+		if (__mutex_trylock(lock))
+			break;
+		if (signal_pending_state(state, current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		set_current_state(state);
+		lock->wait_lock.unlock_irqrestore(flags);
+		schedule();
+		flags = arch_local_irq_save();
+		lock->wait_lock.lock();
+	}
+	waiter.list.del();
+	__set_current_state(TASK_RUNNING);
+	lock->wait_lock.unlock_irqrestore(flags);
+	if (ret)
+		lock_release(lock);
+	return ret;
+}
+} // namespace
+
 void mutex_lock(struct mutex* lock) NO_THREAD_SAFETY_ANALYSIS
 {
 	might_sleep();
@@ -96,7 +137,15 @@ void mutex_lock(struct mutex* lock) NO_THREAD_SAFETY_ANALYSIS
 
 lib::Result<void> mutex_lock_interruptible(struct mutex* lock) NO_THREAD_SAFETY_ANALYSIS
 {
-	mutex_lock(lock);
+	if (__mutex_lock_common(lock, TASK_INTERRUPTIBLE))
+		return lib::Error{ERESTARTSYS};
+	return lib::ok();
+}
+
+lib::Result<void> mutex_lock_killable(struct mutex* lock) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (__mutex_lock_common(lock, TASK_KILLABLE))
+		return lib::Error{ERESTARTSYS};
 	return lib::ok();
 }
 

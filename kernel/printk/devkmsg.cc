@@ -29,6 +29,8 @@
 #include <kernel/jiffies.h>
 #include <kernel/mutex.h>
 #include <kernel/printk.h>
+#include <kernel/restart.h>
+#include <kernel/sched/signal.h>
 #include <kernel/wait.h>
 #include <lib/string.h>
 #include <mm/slab.h>
@@ -83,6 +85,10 @@ lib::Result<ssize_t> devkmsg_read(struct kiocb* iocb, struct iov_iter* to)
 			break;
 		if (iocb->ki_filp->f_flags & O_NONBLOCK)
 			break;
+		if (signal_pending(current)) {
+			n = -ERESTARTSYS; /* the signal first, as wait_event_interruptible */
+			break;
+		}
 		/* interim: poll the log (see above) */
 		mutex_unlock(&user->lock);
 		schedule_timeout_interruptible(msecs_to_jiffies(10));

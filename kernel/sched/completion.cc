@@ -10,6 +10,8 @@
  */
 #include <kernel/completion.h>
 #include <kernel/kernel.h>
+#include <kernel/restart.h>
+#include <kernel/sched/signal.h>
 
 #define COMPLETE_ALL_DONE 0xffffffffu
 
@@ -41,6 +43,11 @@ long do_wait_for_common(struct completion* x, long timeout, unsigned state)
 	if (!x->done) {
 		x->wait.head.add_tail(&wait.entry);
 		do {
+			if (signal_pending_state(state, current)) {
+				wait.entry.del_init();
+				x->wait.lock.unlock_irqrestore(flags);
+				return -ERESTARTSYS;
+			}
 			__set_current_state(state);
 			x->wait.lock.unlock_irqrestore(flags);
 			timeout = schedule_timeout(timeout);
@@ -72,7 +79,15 @@ unsigned long wait_for_completion_timeout(struct completion* x, unsigned long ti
 
 lib::Result<void> wait_for_completion_interruptible(struct completion* x)
 {
-	do_wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_INTERRUPTIBLE);
+	if (do_wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_INTERRUPTIBLE) < 0)
+		return lib::Error{ERESTARTSYS};
+	return lib::ok();
+}
+
+lib::Result<void> wait_for_completion_killable(struct completion* x)
+{
+	if (do_wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_KILLABLE) < 0)
+		return lib::Error{ERESTARTSYS};
 	return lib::ok();
 }
 

@@ -41,6 +41,7 @@
 #include <kernel/rtmutex.h>
 #include <kernel/sched.h>
 #include <kernel/exit.h>
+#include <kernel/sched/signal.h>
 #include <kernel/sched/stat.h>
 #include <kernel/sched/task.h>
 #include <kernel/sched/types.h>
@@ -231,8 +232,16 @@ void __schedule(bool preempt) NO_THREAD_SAFETY_ANALYSIS
 	rq->lock.lock();
 	update_rq_clock(rq);
 	unsigned int prev_state = READ_TASK_STATE(prev);
-	if (!preempt && prev_state && prev->on_rq && !is_idle_task(prev))
-		deactivate_task(rq, prev, DEQUEUE_SLEEP);
+	if (!preempt && prev_state && prev->on_rq && !is_idle_task(prev)) {
+		/* a signal that came between setting the state and here ends
+		 * an interruptible (or killable) sleep before it starts */
+		if (signal_pending_state(prev_state, prev)) {
+			__atomic_store_n(&prev->__state, TASK_RUNNING, __ATOMIC_RELAXED);
+			prev_state = TASK_RUNNING;
+		} else {
+			deactivate_task(rq, prev, DEQUEUE_SLEEP);
+		}
+	}
 	if (!rq->nr_running)
 		newidle_balance(rq); /* may drop and retake rq->lock */
 	prev->sched_class->put_prev_task(rq, prev);

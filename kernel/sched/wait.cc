@@ -18,6 +18,7 @@
 #include <kernel/timer.h>
 #include <kernel/lockdep.h>
 #include <kernel/wait.h>
+#include <kernel/sched/signal.h>
 
 void init_waitqueue_head(struct wait_queue_head* wq_head)
 {
@@ -151,4 +152,9 @@ long schedule_timeout_uninterruptible(long timeout)
 {
 	__set_current_state(TASK_UNINTERRUPTIBLE);
 	return schedule_timeout(timeout);
+}
+
+bool wait_signal_pending(unsigned state)
+{
+	return signal_pending_state(state, current);
 }

@@ -52,6 +52,9 @@
 #include <kernel/seqlock.h>
 #include <uapi/asm-generic/errno-base.h>
 #include <kernel/timekeeping.h>
+#include <kernel/signal.h>
+#include <arch/hardirq.h>
+#include <arch/ptrace.h>
 #include <lib/spinlock.h>
 
 extern "C" {
@@ -158,6 +161,9 @@ static void update_process_times(int user_tick)
 	account_process_tick(current, user_tick);
 	run_local_timers();
 	scheduler_tick();
+	/* ITIMER_VIRTUAL/PROF (Linux: run_posix_cpu_timers) */
+	pt_regs* regs = get_irq_regs();
+	run_posix_cpu_timers(regs && user_mode(regs));
 }
 
 unsigned tick_do_timer_cpu; /* the boot CPU */

@@ -2,8 +2,8 @@
 # Benchmark, not a test: the user-space micro-benchmarks of user/bench.c
 # (getpid, anonymous page fault, brk grow+touch, mmap+munmap of 1 MiB,
 # a futex wait/wake ping-pong between two threads, fork+exit+wait,
-# fork+exec+wait, vfork+exec+wait, exec of the static
-# program itself) run as init on monolith and on
+# fork+exec+wait, vfork+exec+wait, a signal raised, handled and returned
+# from, exec of the static program itself) run as init on monolith and on
 # Debian's Linux 6.1 (build/linux/vmlinuz, tools/linux/fetch.sh), same
 # user-space image, same QEMU, one vCPU, 512 MiB, default -cpu, under
 # -icount shift=0,sleep=off (a guest nanosecond is one instruction, so

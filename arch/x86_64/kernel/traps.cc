@@ -214,6 +214,7 @@ void show_signal(struct task_struct* tsk, const char* type, const char* desc, co
 void do_user_trap(pt_regs* regs, unsigned vector)
 {
 	if (vector >= FIRST_EXTERNAL_VECTOR) {
+		regs->orig_ax = ~0ULL; /* not a system call (restart) */
 		common_interrupt(regs, vector);
 		irqentry_exit_to_user_mode(regs);
 		return;
@@ -227,7 +228,15 @@ void do_user_trap(pt_regs* regs, unsigned vector)
 		die(exception_names[vector], regs, 0);
 	}
 	long err = regs->orig_ax == ~0ULL ? 0 : long(regs->orig_ax);
+	/* not a system call: nothing for the signal code to restart (Linux's
+	 * idtentry stores -1 over the error code) */
+	regs->orig_ax = ~0ULL;
+	/* the sigcontext's trapno, err and cr2 (Linux: set_signal_archinfo, do_trap) */
+	current->thread.trap_nr = vector;
+	current->thread.error_code = (unsigned long)err;
 	if (vector == 14) {
+		current->thread.error_code |= 4; /* X86_PF_USER */
+		current->thread.cr2 = read_cr2();
 		/* demand paging, COW, stack growth, or SIGSEGV/SIGBUS with the
 		 * "segfault at" line (arch/x86_64/mm/fault.cc); it turns
 		 * interrupts on and off itself */
@@ -287,6 +296,7 @@ extern "C" void do_trap(pt_regs* regs, unsigned vector)
 		return;
 	}
 	if (vector >= FIRST_EXTERNAL_VECTOR) {
+		regs->orig_ax = ~0ULL; /* not a system call (restart) */
 		common_interrupt(regs, vector);
 		/* back on the interrupted stack, interrupts off: preempt the
 		 * interrupted task if a reschedule is due and it is preemptible

@@ -23,6 +23,7 @@
 #include <atomic>
 #include <kernel/sched.h>
 #include <kernel/signal_types.h>
+#include <kernel/timer.h>
 #include <kernel/wait.h>
 #include <lib/list.h>
 #include <uapi/linux/resource.h>
@@ -52,6 +53,20 @@ struct signal_struct {
 	struct task_struct* group_exec_task;  /* the thread doing de_thread, if any */
 	int group_stop_count;                 /* threads still to take part in a group stop */
 	unsigned int flags;                   /* SIGNAL_* */
+
+	/* interval timers (kernel/time/itimer.cc) and POSIX timers
+	 * (kernel/time/posix-timers.cc), under sighand->siglock; armed ones
+	 * are cancelled by exit_itimers when the group dies.  real_timer is
+	 * set up on first use (its function is NULL until then). */
+	struct timer_list real_timer; /* ITIMER_REAL and alarm: SIGALRM */
+	uint64_t it_real_expires;     /* monotonic ns of the next expiry, 0 if disarmed */
+	uint64_t it_real_incr;        /* its interval, ns */
+	struct cpu_itimer {
+		uint64_t expires; /* CPU ns left, 0 if disarmed */
+		uint64_t incr;
+	} it[2];                     /* ITIMER_PROF, ITIMER_VIRTUAL (Linux's CPUCLOCK_PROF/VIRT order) */
+	lib::list_head posix_timers; /* struct k_itimer, timer_create (a null list is empty) */
+	int next_posix_timer_id;
 
 	/* the subreaper flags (prctl PR_SET_CHILD_SUBREAPER, exit.cc) */
 	unsigned int is_child_subreaper : 1;

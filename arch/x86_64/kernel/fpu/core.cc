@@ -64,6 +64,8 @@ struct fpstate* fpstate_alloc()
 	return static_cast<struct fpstate*>(kmem_cache_alloc(fpstate_cachep, GFP_KERNEL));
 }
 
+} // namespace
+
 /* load current's fpstate into this CPU's registers and make it the
  * owner; interrupts off (a switch in between would save the registers
  * over the fpstate) */
@@ -75,12 +77,18 @@ void fpregs_load_current()
 	fpu_fpregs_owner_ctx[cpu] = fpu;
 	fpu->last_cpu = cpu;
 }
-} // namespace
+
+/* the initial registers, loaded as they are for a signal handler and
+ * exec (Linux: init_fpstate) */
+struct fpstate* init_fpstate;
 
 void fpstate_cache_init()
 {
 	unsigned size = unsigned(offsetof(struct fpstate, regs)) + fpu_kernel_cfg.size;
 	fpstate_cachep = kmem_cache_create("fpstate", size, 64, SLAB_PANIC, nullptr);
+	init_fpstate = fpstate_alloc();
+	if (init_fpstate)
+		fpstate_init_user(init_fpstate);
 }
 
 void save_fpregs_to_fpstate(struct fpu* fpu)
@@ -150,11 +158,21 @@ void fpu__clear_user_states(struct task_struct* tsk)
 	if (!fps)
 		return;
 	unsigned long flags = arch_local_irq_save();
-	fpstate_init_user(fps);
-	if (tsk == current)
-		fpregs_load_current(); /* eager: the registers are live */
-	else
-		tsk->thread.fpu.last_cpu = ~0u;
+	if (tsk == current && init_fpstate) {
+		/* the registers from the initial image, current their owner:
+		 * its fpstate is stale until the next switch saves them
+		 * (Linux: restore_fpregs_from_init_fpstate, fpregs_mark_activate) */
+		restore_fpregs_from_fpstate(init_fpstate);
+		unsigned cpu = raw_smp_processor_id();
+		fpu_fpregs_owner_ctx[cpu] = &tsk->thread.fpu;
+		tsk->thread.fpu.last_cpu = cpu;
+	} else {
+		fpstate_init_user(fps);
+		if (tsk == current)
+			fpregs_load_current(); /* eager: the registers are live */
+		else
+			tsk->thread.fpu.last_cpu = ~0u;
+	}
 	arch_local_irq_restore(flags);
 }
 
