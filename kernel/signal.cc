@@ -507,6 +507,9 @@ lib::Result<void> __send_signal_locked(int sig, struct kernel_siginfo* info, str
 		/* else: a standard signal without its siginfo, as Linux */
 	}
 	sigaddset(&pending->signal, sig);
+	/* signalfd readers of the group see it (Linux: signalfd_notify) */
+	if (waitqueue_active(&t->sighand->signalfd_wqh))
+		wake_up(&t->sighand->signalfd_wqh);
 	complete_signal(sig, t, type);
 	return lib::ok();
 }
@@ -1667,4 +1670,26 @@ void restore_saved_sigmask_unless(bool interrupted)
 		return; /* the delivery puts the saved mask in the frame */
 	}
 	restore_saved_sigmask();
+}
+
+/* ---- signalfd's side (fs/signalfd.cc; Linux calls dequeue_signal and
+ * next_signal under the siglock itself) ---- */
+int dequeue_signal_wanted(const sigset_t* wanted, struct kernel_siginfo* info)
+{
+	struct task_struct* tsk = current;
+	sigset_t mask = {{~wanted->sig[0]}}; /* dequeue_signal takes what is not in mask */
+	enum pid_type type;
+	unsigned long f = lock_siglock(tsk->sighand);
+	int sig = dequeue_signal(tsk, &mask, info, &type);
+	unlock_siglock(tsk->sighand, f);
+	return sig;
+}
+
+bool signal_pending_wanted(const sigset_t* wanted)
+{
+	struct task_struct* tsk = current;
+	unsigned long f = lock_siglock(tsk->sighand);
+	bool any = (tsk->pending.signal.sig[0] | tsk->signal->shared_pending.signal.sig[0]) & wanted->sig[0];
+	unlock_siglock(tsk->sighand, f);
+	return any;
 }

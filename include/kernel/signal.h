@@ -217,3 +217,9 @@ lib::Result<void> set_user_sigmask(user_ptr<const sigset_t> umask, size_t sigset
  * then the delivery restores it once the handler's frame holds the old
  * mask (Linux: restore_saved_sigmask_unless) */
 void restore_saved_sigmask_unless(bool interrupted);
+
+/* signalfd (fs/signalfd.cc): take the first pending signal of wanted, of
+ * current's own and then its group's (0 if none); is one pending?  Both
+ * take the siglock */
+int dequeue_signal_wanted(const sigset_t* wanted, struct kernel_siginfo* info);
+bool signal_pending_wanted(const sigset_t* wanted);

@@ -19,3 +19,8 @@ foreach(v musl glibc)
 	user_test(timerfd_${v} --append "rdinit=/timerfd-${v}"
 		--expect "^# timerfd: [0-9]+ passed, 0 failed$" --reject "^not ok")
 endforeach()
+# signalfd (fs/signalfd.cc)
+foreach(v musl glibc)
+	user_test(signalfd_${v} --append "rdinit=/signalfd-${v}"
+		--expect "^# signalfd: [0-9]+ passed, 0 failed$" --reject "^not ok")
+endforeach()
