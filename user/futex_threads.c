@@ -81,9 +81,9 @@ static int raw_thread(void* arg)
 	for (int i = 1; i <= 50; i++) {
 		while (ping != (uint32_t)i)
 			raw6(SYS_futex, (long)&ping, FUTEX_WAIT | P, i - 1, 0, 0, 0);
+		raw_rounds = i; /* before pong: the main thread reads it once pong says i */
 		pong = i;
 		raw6(SYS_futex, (long)&pong, FUTEX_WAKE | P, 1, 0, 0, 0);
-		raw_rounds = i;
 	}
 	raw6(SYS_exit, 0, 0, 0, 0, 0, 0);
 	return 0;
