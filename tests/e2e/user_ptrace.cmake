@@ -4,3 +4,7 @@ foreach(v musl glibc)
 	user_test(ptrace_basic_${v} --append "rdinit=/ptrace_basic-${v}"
 		--expect "^# ptrace_basic: [0-9]+ passed, 0 failed$" --reject "^not ok")
 endforeach()
+foreach(v musl glibc)
+	user_test(ptrace_more_${v} --append "rdinit=/ptrace_more-${v}"
+		--expect "^# ptrace_more: [0-9]+ passed, 0 failed$" --reject "^not ok")
+endforeach()
