@@ -46,6 +46,7 @@
 #include <arch/page.h>
 #include <arch/processor.h>
 #include <arch/ptrace.h>
+#include <kernel/ptrace.h>
 #include <fs/binfmts.h>
 #include <fs/fdtable.h>
 #include <fs/fs_struct.h>
@@ -259,9 +260,12 @@ lib::Result<void> exec_binprm(struct linux_binprm* bprm)
  * return kills the task, which returns to user mode only to die */
 lib::Result<void> bprm_execve(struct linux_binprm* bprm)
 {
+	pid_t old_vpid = task_pid_nr(current); /* de_thread may give us the leader's */
 	lib::Result<void> r = exec_binprm(bprm);
 	if (r.is_err() && bprm->point_of_no_return)
 		force_fatal_sig(SIGSEGV);
+	if (r.is_ok())
+		ptrace_event(PTRACE_EVENT_EXEC, (unsigned long)old_vpid); /* or the legacy SIGTRAP */
 	return r;
 }
 

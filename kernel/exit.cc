@@ -47,7 +47,8 @@
  * Differences from Linux: pids are numbers, not struct pid: a process
  * group or session keeps its number only while a process uses it, and a
  * reaped leader's pid may be reused while its group lives on (Linux holds
- * the struct pid); no ptrace, no pid namespaces; the orphaned process
+ * the struct pid); a tracee's exit goes to its real parent only
+ * (kernel/ptrace.cc unlinks it in exit_notify); no pid namespaces; the orphaned process
  * groups are signalled after tasklist_lock is dropped (kill_pgrp takes
  * it), not under it.
  *
@@ -60,6 +61,8 @@
 #include <kernel/exit.h>
 #include <kernel/panic.h>
 #include <kernel/pid.h>
+#include <kernel/ptrace.h>
+#include <kernel/sched/jobctl.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/resource.h>
@@ -293,6 +296,12 @@ void exit_notify(struct task_struct* tsk, bool group_dead)
 	orphaned_pgrps orphans;
 	{
 		lib::spin_lock_irqsave_guard g(tasklist_lock);
+		/* a tracee leaves its tracer, a tracer lets its tracees go
+		 * (kernel/ptrace.cc; Linux reports the tracee's exit to the
+		 * tracer first) */
+		if (tsk->ptrace)
+			__ptrace_unlink(tsk);
+		exit_ptrace(tsk);
 		forget_original_parent(tsk, &dead, orphans);
 		if (group_dead)
 			kill_orphaned_pgrp(tsk->group_leader, nullptr, orphans);
@@ -412,6 +421,7 @@ void do_exit(long code)
 		tsk->rcu_users.fetch_add(1); /* nobody will release it */
 		do_task_dead();
 	}
+	ptrace_event(PTRACE_EVENT_EXIT, (unsigned long)code); /* TRACEEXIT's stop */
 	nr_dying_tasks.fetch_add(1); /* until its last switch (finish_task_switch) */
 	exit_signals(tsk);            /* no more signals for it */
 	tsk->flags |= PF_EXITING;
@@ -500,11 +510,12 @@ bool eligible_pid(const struct wait_opts* wo, const struct task_struct* p)
 	}
 }
 
-bool eligible_child(const struct wait_opts* wo, const struct task_struct* p)
+bool eligible_child(const struct wait_opts* wo, bool ptrace, const struct task_struct* p)
 {
 	if (!eligible_pid(wo, p))
 		return false;
-	if (wo->wo_flags & __WALL)
+	/* every child with __WALL, and every tracee of ours */
+	if (ptrace || (wo->wo_flags & __WALL))
 		return true;
 	/* clone children (exit signal not SIGCHLD) only with __WCLONE, the
 	 * others only without */
@@ -593,8 +604,41 @@ pid_t wait_task_zombie(struct wait_opts* wo, struct task_struct* p) NO_THREAD_SA
 
 /* a stopped child not yet reported (group_exit_code holds the stop
  * signal until a wait takes it) (Linux: wait_task_stopped) */
-pid_t wait_task_stopped(struct wait_opts* wo, struct task_struct* p) NO_THREAD_SAFETY_ANALYSIS
+pid_t wait_task_stopped(struct wait_opts* wo, bool ptrace, struct task_struct* p) NO_THREAD_SAFETY_ANALYSIS
 {
+	/* a tracer sees ptrace-stops without WUNTRACED (task_stopped_code) */
+	if (ptrace) {
+		if (!task_is_traced(p) || (p->jobctl & JOBCTL_LISTENING))
+			return 0;
+		int exit_code = 0;
+		unsigned int uid = 0;
+		{
+			lib::spin_lock_guard g(p->sighand->siglock);
+			if (task_is_traced(p) && !(p->jobctl & JOBCTL_LISTENING)) {
+				exit_code = p->exit_code;
+				if (exit_code && !(wo->wo_flags & WNOWAIT))
+					p->exit_code = 0;
+				uid = task_uid(p);
+			}
+		}
+		if (!exit_code)
+			return 0;
+		get_task_struct(p);
+		pid_t pid = task_pid_nr(p);
+		wo_unlock(wo);
+		if (wo->wo_rusage)
+			getrusage(p, RUSAGE_BOTH, wo->wo_rusage);
+		put_task_struct(p);
+		if (!(wo->wo_flags & WNOWAIT))
+			wo->wo_stat = (exit_code << 8) | 0x7f;
+		if (struct waitid_info* infop = wo->wo_info) {
+			infop->cause = CLD_TRAPPED;
+			infop->status = exit_code;
+			infop->pid = pid;
+			infop->uid = uid;
+		}
+		return pid;
+	}
 	if (!(wo->wo_flags & WUNTRACED))
 		return 0;
 	if (!(p->signal->flags & SIGNAL_STOP_STOPPED))
@@ -664,12 +708,15 @@ pid_t wait_task_continued(struct wait_opts* wo, struct task_struct* p) NO_THREAD
 }
 
 /* non-zero (a pid) when it reported p, with tasklist_lock dropped */
-pid_t wait_consider_task(struct wait_opts* wo, struct task_struct* p) NO_THREAD_SAFETY_ANALYSIS
+pid_t wait_consider_task(struct wait_opts* wo, bool ptrace, struct task_struct* p) NO_THREAD_SAFETY_ANALYSIS
 {
 	int exit_state = __atomic_load_n(&p->exit_state, __ATOMIC_ACQUIRE);
 	if (exit_state == EXIT_DEAD)
 		return 0;
-	if (!eligible_child(wo, p))
+	/* a child we trace ourselves is waited for as a tracee */
+	if (!ptrace && p->ptrace && !ptrace_reparented(p))
+		ptrace = true;
+	if (!eligible_child(wo, ptrace, p))
 		return 0;
 	if (exit_state == EXIT_ZOMBIE) {
 		/* a leader with threads is not reaped before them */
@@ -680,16 +727,27 @@ pid_t wait_consider_task(struct wait_opts* wo, struct task_struct* p) NO_THREAD_
 	} else {
 		wo->notask_error = 0;
 	}
-	if (pid_t r = wait_task_stopped(wo, p))
+	if (pid_t r = wait_task_stopped(wo, ptrace, p))
 		return r;
 	return wait_task_continued(wo, p);
+}
+
+/* the tracees of tsk (Linux: ptrace_do_wait) */
+pid_t ptrace_do_wait(struct wait_opts* wo, struct task_struct* tsk) NO_THREAD_SAFETY_ANALYSIS
+{
+	struct task_struct* p;
+	list_for_each_entry(p, &tsk->ptraced, ptrace_entry) {
+		if (pid_t r = wait_consider_task(wo, true, p))
+			return r;
+	}
+	return 0;
 }
 
 pid_t do_wait_thread(struct wait_opts* wo, struct task_struct* tsk) NO_THREAD_SAFETY_ANALYSIS
 {
 	struct task_struct* p;
 	list_for_each_entry(p, &tsk->children, sibling) {
-		if (pid_t r = wait_consider_task(wo, p))
+		if (pid_t r = wait_consider_task(wo, false, p))
 			return r;
 	}
 	return 0;
@@ -726,6 +784,9 @@ lib::Result<pid_t> do_wait(struct wait_opts* wo) NO_THREAD_SAFETY_ANALYSIS
 		struct task_struct* tsk = me;
 		do {
 			r = do_wait_thread(wo, tsk);
+			if (r)
+				break;
+			r = ptrace_do_wait(wo, tsk);
 			if (r)
 				break;
 			if (wo->wo_flags & __WNOTHREAD)

@@ -76,6 +76,7 @@
  */
 #include <arch/fpu.h>
 #include <arch/pgtable.h>
+#include <kernel/ptrace.h>
 #include <kernel/capability.h>
 #include <kernel/completion.h>
 #include <kernel/futex.h>
@@ -306,6 +307,11 @@ lib::Result<struct task_struct*> dup_task_struct(struct task_struct* orig, int n
 	tsk->usage.store(1, std::memory_order_relaxed);
 	tsk->rcu_users.store(2, std::memory_order_relaxed); /* the task list's and the last switch's */
 	tsk->ptrace_entry.init();
+	tsk->ptraced.init();
+	tsk->ptrace = 0; /* ptrace_init_task decides (copy_process) */
+	tsk->ptrace_message = 0;
+	tsk->last_siginfo = nullptr;
+	tsk->thread_info.syscall_work = 0; /* no syscall-stops inherited */
 	tsk->tasks.init();
 	tsk->children.init();
 	tsk->sibling.init();
@@ -491,6 +497,25 @@ void put_task_struct_rcu_user(struct task_struct* t)
 		put_task_struct(t);
 }
 
+namespace
+{
+/* which PTRACE_EVENT a clone of current reports, 0 for none (Linux:
+ * kernel_clone's trace) */
+int ptrace_clone_event(const struct kernel_clone_args* args)
+{
+	if (args->flags & CLONE_UNTRACED)
+		return 0;
+	int trace;
+	if (args->flags & CLONE_VFORK)
+		trace = PTRACE_EVENT_VFORK;
+	else if (args->exit_signal != SIGCHLD)
+		trace = PTRACE_EVENT_CLONE;
+	else
+		trace = PTRACE_EVENT_FORK;
+	return ptrace_event_enabled(current, trace) ? trace : 0;
+}
+} // namespace
+
 lib::Result<struct task_struct*> copy_process(struct kernel_clone_args* args, int node)
 {
 	struct task_struct* cur = current;
@@ -632,10 +657,17 @@ lib::Result<struct task_struct*> copy_process(struct kernel_clone_args* args, in
 	else
 		p->real_parent = cur;
 	p->parent = p->real_parent;
+	/* a traced parent's child is traced too when the tracer asked
+	 * (TRACEFORK/VFORK/CLONE, or CLONE_PTRACE); the tracer's single-step
+	 * is not inherited */
+	user_disable_single_step(p);
+	ptrace_init_task(p, (clone_flags & CLONE_PTRACE) || ptrace_clone_event(args));
 	/* a fatal signal now means current dies: the child must not slip out
 	 * (Linux checks under siglock; the interim signals keep no state that
 	 * needs it) */
 	if (fatal_signal_pending(cur)) {
+		if (p->ptrace)
+			__ptrace_unlink(p);
 		tasklist_lock.unlock_irqrestore(flags);
 		return lib::Error{EINTR};
 	}
@@ -717,7 +749,11 @@ lib::Result<pid_t> kernel_clone(struct kernel_clone_args* args)
 		p->vfork_done = &vfork;
 		get_task_struct(p);
 	}
+	int trace = ptrace_clone_event(args);
 	wake_up_new_task(p);
+	/* the tracer hears of the new task (GETEVENTMSG: its pid) */
+	if (trace)
+		ptrace_event_pid(trace, nr);
 	if (clone_flags & CLONE_VFORK)
 		wait_for_vfork_done(p, &vfork);
 	return nr;

@@ -47,6 +47,7 @@
 #include <kernel/restart.h>
 #include <kernel/sched.h>
 #include <kernel/sched/jobctl.h>
+#include <kernel/ptrace.h>
 #include <kernel/sched/signal.h>
 #include <kernel/sched/task.h>
 #include <kernel/sched/task_stack.h>
@@ -318,8 +319,10 @@ bool recalc_sigpending_tsk(struct task_struct* t)
 	return false;
 }
 
+} // namespace
+
 /* Linux: signal_wake_up_state: TIF_SIGPENDING and a wake-up of an
- * interruptible (or, with resume, a killable/stopped) sleep */
+ * interruptible (or, with resume, a killable/stopped) sleep; ptrace's too */
 void signal_wake_up_state(struct task_struct* t, unsigned int state)
 {
 	set_tsk_thread_flag(t, TIF_SIGPENDING);
@@ -329,9 +332,18 @@ void signal_wake_up_state(struct task_struct* t, unsigned int state)
 	if (t != current)
 		wake_up_state(t, state | TASK_INTERRUPTIBLE);
 }
+namespace
+{
 void signal_wake_up(struct task_struct* t, bool fatal)
 {
-	signal_wake_up_state(t, fatal ? TASK_WAKEKILL : 0);
+	unsigned int state = 0;
+	/* a fatal signal also ends a stop, and a ptrace-stop unless the
+	 * tracer holds the tracee frozen (Linux 6.1) */
+	if (fatal && !(t->jobctl & JOBCTL_PTRACE_FROZEN)) {
+		t->jobctl &= ~(JOBCTL_STOPPED | JOBCTL_TRACED);
+		state = TASK_WAKEKILL | __TASK_TRACED;
+	}
+	signal_wake_up_state(t, state);
 }
 
 void* sig_handler(struct task_struct* t, int sig)
@@ -1289,12 +1301,23 @@ relock:
 			do_jobctl_stop(f);
 			goto relock;
 		}
+		/* a SEIZE tracer's STOP trap (kernel/ptrace.cc) */
+		if (tsk->jobctl & JOBCTL_TRAP_MASK) {
+			do_jobctl_trap(&f);
+			continue;
+		}
 		enum pid_type type = PIDTYPE_PID;
 		signr = dequeue_synchronous_signal(&ksig->info);
 		if (!signr)
 			signr = dequeue_signal(tsk, &tsk->blocked, &ksig->info, &type);
 		if (!signr)
 			break;
+		/* the tracer sees the signal first and may change or cancel it */
+		if (tsk->ptrace && signr != SIGKILL) {
+			signr = ptrace_signal(signr, &ksig->info, int(type), &f);
+			if (!signr)
+				continue;
+		}
 		struct k_sigaction* ka = &sighand->action[signr - 1];
 		if (ka->sa.sa_handler == SIG_IGN)
 			continue;

@@ -34,9 +34,14 @@
 /* RFLAGS (Linux: uapi/asm/processor-flags.h) */
 #define X86_EFLAGS_CF (1UL << 0)
 #define X86_EFLAGS_FIXED (1UL << 1) /* always 1 */
+#define X86_EFLAGS_PF (1UL << 2)
+#define X86_EFLAGS_AF (1UL << 4)
+#define X86_EFLAGS_ZF (1UL << 6)
+#define X86_EFLAGS_SF (1UL << 7)
 #define X86_EFLAGS_TF (1UL << 8)
 #define X86_EFLAGS_IF (1UL << 9)
 #define X86_EFLAGS_DF (1UL << 10)
+#define X86_EFLAGS_OF (1UL << 11)
 #define X86_EFLAGS_IOPL (3UL << 12)
 #define X86_EFLAGS_NT (1UL << 14)
 #define X86_EFLAGS_RF (1UL << 16)

@@ -329,6 +329,12 @@ struct task_struct {
 	/* exit_notify's list of tasks to release once tasklist_lock is
 	 * dropped (Linux reuses ptrace_entry for it, as here) */
 	lib::list_head ptrace_entry GUARDED_BY(tasklist_lock);
+	/* ptrace (kernel/ptrace.cc): the tasks this one traces, through their
+	 * ptrace_entry; a tracee's event message (GETEVENTMSG) and the siginfo
+	 * of its current ptrace-stop (GETSIGINFO), NULL when not stopped */
+	lib::list_head ptraced GUARDED_BY(tasklist_lock);
+	unsigned long ptrace_message;
+	struct kernel_siginfo* last_siginfo;
 
 	uint64_t utime;          /* ns in user mode */
 	uint64_t stime;          /* ns in kernel mode */

@@ -26,6 +26,7 @@
 #include <kernel/entry-common.h>
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
+#include <kernel/ptrace.h>
 #include <kernel/sched.h>
 #include <kernel/sched/cputime.h>
 #include <kernel/syscalls.h>
@@ -84,6 +85,10 @@ bool syscall_can_sysret(const struct pt_regs* regs)
 
 extern "C" void syscall_exit_to_user_mode(struct pt_regs* regs)
 {
+	/* the syscall-exit stop, or a single-step's trap (kernel/ptrace.cc) */
+	unsigned long work = current->thread_info.syscall_work;
+	if (work & (SYSCALL_WORK_SYSCALL_TRACE | SYSCALL_WORK_SYSCALL_EXIT_TRAP))
+		syscall_exit_work(regs, work);
 	exit_to_user_mode_prepare(regs);
 }
 
@@ -95,6 +100,10 @@ void irqentry_exit_to_user_mode(struct pt_regs* regs)
 extern "C" bool do_syscall_64(struct pt_regs* regs, int nr)
 {
 	arch_local_irq_enable();
+	/* the syscall-entry stop: the tracer may change the number, or -1
+	 * skips the call (Linux: syscall_enter_from_user_mode) */
+	if (current->thread_info.syscall_work & SYSCALL_WORK_SYSCALL_TRACE)
+		nr = int(syscall_trace_enter(regs, nr));
 	unsigned int unr = unsigned(nr);
 	if (unr < NR_syscalls)
 		regs->ax = sys_call_table[unr](regs);
