@@ -258,10 +258,10 @@ lib::Result<void> shmem_fallocate(struct file* file, int mode, loff_t offset, lo
 		return lib::Error{EOPNOTSUPP};
 	struct inode* inode = file_inode(file);
 	inode_lock(inode);
-	lib::scope_exit unlock([inode] { inode_unlock(inode); });
-	if (mode & FALLOC_FL_PUNCH_HOLE)
-		return shmem_punch_hole(inode, offset, len);
-	return shmem_allocate(file, mode, offset, len);
+	lib::Result<void> r = (mode & FALLOC_FL_PUNCH_HOLE) ? shmem_punch_hole(inode, offset, len)
+	                                                    : shmem_allocate(file, mode, offset, len);
+	inode_unlock(inode);
+	return r;
 }
 
 void init_rootfs()
