@@ -25,6 +25,7 @@
 #include <fs/attr.h>
 #include <fs/dcache.h>
 #include <fs/fdtable.h>
+#include <fs/fsnotify.h>
 #include <fs/fs.h>
 #include <fs/mount.h>
 #include <fs/namei.h>
@@ -161,6 +162,7 @@ lib::Result<void> notify_change(struct dentry* dentry, struct iattr* attr)
 		}
 	}
 	setattr_copy(inode, attr);
+	fsnotify_change(dentry, attr->ia_valid);
 	return lib::ok();
 }
 

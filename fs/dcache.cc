@@ -19,6 +19,7 @@
  *
  * Lock order: parent dir's i_rwsem -> dcache_lock -> the slab allocator.
  */
+#include <fs/fsnotify.h>
 #include <fs/dcache.h>
 #include <fs/mount.h>
 #include <kernel/panic.h>
@@ -98,6 +99,8 @@ void d_free(struct dentry* d)
 void dentry_kill_chain(struct dentry* d, struct inode* inode, struct dentry* parent)
 {
 	for (;;) {
+		if (inode && !inode->i_nlink)
+			fsnotify_inoderemove(inode); /* Linux: dentry_unlink_inode */
 		iput(inode);
 		d_free(d);
 		if (!parent)
@@ -311,6 +314,8 @@ void d_delete(struct dentry* dentry)
 			__d_drop(dentry); /* others still use it: out of the hash */
 		}
 	}
+	if (inode && !inode->i_nlink)
+		fsnotify_inoderemove(inode); /* Linux: dentry_unlink_inode */
 	iput(inode);
 }
 

@@ -8,6 +8,7 @@
  * counts the live ones (ENFILE above max_files).
  */
 #include <fs/dcache.h>
+#include <fs/fsnotify.h>
 #include <fs/fs.h>
 #include <fs/mount.h>
 #include <kernel/cred.h>
@@ -71,6 +72,8 @@ void fput(struct file* file)
 	if (!file->f_ep.empty()) /* read racily, as Linux's: only epoll_ctl adds, under a reference */
 		eventpoll_release_file(file);
 	locks_remove_file(file); /* its flock and open-file-description locks */
+	if (file->f_mode & FMODE_OPENED)
+		fsnotify_close(file);
 	if ((file->f_mode & FMODE_OPENED) && file->f_op && file->f_op->release)
 		file->f_op->release(file_inode(file), file);
 	struct path path = file->f_path;

@@ -13,12 +13,14 @@
  * dcache_readdir walks d_subdirs under dcache_lock and reports "." and
  * ".." first; ctx->pos counts entries (0 ".", 1 "..", then the n-th
  * child), so a directory changed between getdents calls may repeat or
- * skip an entry, as Linux allows.  Lock order: the directory's i_rwsem
+ * skip an entry, as Linux allows; within one call it goes on from the
+ * last child reported (held), so a call is linear in the entries.  Lock order: the directory's i_rwsem
  * (the caller's) -> dcache_lock.
  */
 #include <fs/dcache.h>
 #include <fs/fs.h>
 #include <kernel/panic.h>
+#include <lib/scope.h>
 #include <uapi/asm-generic/errno-base.h>
 #include <uapi/asm-generic/errno.h>
 #include <uapi/linux/dirent.h>
@@ -139,6 +141,12 @@ lib::Result<void> dcache_readdir(struct file* file, struct dir_context* ctx)
 			return lib::ok();
 		ctx->pos = 2;
 	}
+	/* the last child reported, referenced so it stays on d_subdirs (the
+	 * caller's shared i_rwsem keeps unlink and rename out): the next one
+	 * is found from it, not by counting from the start (Linux keeps a
+	 * cursor dentry in the list for the same reason) */
+	struct dentry* cursor = nullptr;
+	lib::scope_exit put_cursor([&] { dput(cursor); });
 	for (;;) {
 		/* the (pos - 2)-th positive child, copied out under the lock */
 		char name[256];
@@ -146,15 +154,21 @@ lib::Result<void> dcache_readdir(struct file* file, struct dir_context* ctx)
 		unsigned long ino = 0;
 		unsigned char type = 0;
 		bool found = false;
+		struct dentry* old = cursor;
 		{
 			lib::spin_lock_guard g(dcache_lock);
-			loff_t n = 0;
-			struct dentry* c;
-			list_for_each_entry_reverse(c, &dentry->d_subdirs, d_child)
-			{
+			loff_t n = 0, skip = ctx->pos - 2;
+			lib::list_head* l = dentry->d_subdirs.prev;
+			if (cursor) {
+				l = cursor->d_child.prev;
+				skip = 0;
+			}
+			cursor = nullptr;
+			for (; l != &dentry->d_subdirs; l = l->prev) {
+				struct dentry* c = list_entry(l, struct dentry, d_child);
 				if (!c->d_inode || (c->d_flags & DCACHE_UNHASHED))
 					continue;
-				if (n++ < ctx->pos - 2)
+				if (n++ < skip)
 					continue;
 				len = c->d_name.len < 255 ? c->d_name.len : 255;
 				for (unsigned i = 0; i < len; i++)
@@ -163,9 +177,14 @@ lib::Result<void> dcache_readdir(struct file* file, struct dir_context* ctx)
 				ino = c->d_inode->i_ino;
 				type = dt_type(c->d_inode);
 				found = true;
+				if (c->d_count > 0) { /* in use, so on no LRU: a reference is a plain count */
+					c->d_count++;
+					cursor = c;
+				}
 				break;
 			}
 		}
+		dput(old);
 		if (!found)
 			return lib::ok();
 		if (!ctx->actor(ctx, name, int(len), ctx->pos, ino, type))

@@ -15,6 +15,15 @@
  * WALK_PARENT stops before the last component of the outermost name and
  * hands it back (for create, unlink, rename...).
  *
+ * openat2's rules (LOOKUP_* in <fs/namei.h>, Linux's nameidata flags):
+ * BENEATH and IN_ROOT make dfd the walk's root; ".." at that root is
+ * EXDEV for BENEATH and stays put for IN_ROOT; an absolute name or link
+ * is EXDEV for BENEATH and starts at dfd for IN_ROOT.  NO_XDEV refuses
+ * every mount crossing (down, up, or a jump to another mount's root),
+ * NO_SYMLINKS every link to follow (ELOOP), CACHED every dcache miss
+ * (EAGAIN).  There are no magic links (no procfs), so NO_MAGICLINKS has
+ * nothing to refuse yet.
+ *
  * Lookups: d_lookup in the dcache first; on a miss, the directory's
  * ->lookup under its i_rwsem (exclusive: two misses cannot both add the
  * name).  Name operations lock the parent (inode_lock), look the last
@@ -29,6 +38,7 @@
 #include <fs/attr.h>
 #include <fs/dcache.h>
 #include <fs/fdtable.h>
+#include <fs/fsnotify.h>
 #include <fs/fs.h>
 #include <fs/fs_struct.h>
 #include <fs/mount.h>
@@ -44,6 +54,7 @@
 #include <uapi/asm-generic/errno.h>
 #include <uapi/linux/fcntl.h>
 #include <uapi/linux/limits.h>
+#include <uapi/linux/openat2.h>
 
 namespace
 {
@@ -83,23 +94,32 @@ struct nameidata {
 lib::Result<void> path_init(struct nameidata* nd, int dfd, const char* name, unsigned flags)
 {
 	nd->flags = flags;
-	get_fs_root(current->fs, &nd->root);
-	if (*name == '/') {
+	if (*name == '/' && !(flags & LOOKUP_IN_ROOT)) {
+		if (flags & LOOKUP_BENEATH)
+			return lib::Error{EXDEV}; /* Linux: nd_jump_root */
+		get_fs_root(current->fs, &nd->root);
 		nd->path = nd->root;
 		path_get(&nd->path);
 		return lib::ok();
 	}
 	if (dfd == AT_FDCWD) {
 		get_fs_pwd(current->fs, &nd->path);
-		return lib::ok();
+	} else {
+		lib::ref<file> f = fdget_raw(unsigned(dfd));
+		if (!f)
+			return lib::Error{EBADF};
+		if (*name && !d_is_dir(f->f_path.dentry))
+			return lib::Error{ENOTDIR};
+		nd->path = f->f_path;
+		path_get(&nd->path);
 	}
-	lib::ref<file> f = fdget_raw(unsigned(dfd));
-	if (!f)
-		return lib::Error{EBADF};
-	if (*name && !d_is_dir(f->f_path.dentry))
-		return lib::Error{ENOTDIR};
-	nd->path = f->f_path;
-	path_get(&nd->path);
+	/* a scoped walk: dfd is its root */
+	if (flags & LOOKUP_IS_SCOPED) {
+		nd->root = nd->path;
+		path_get(&nd->root);
+	} else {
+		get_fs_root(current->fs, &nd->root);
+	}
 	return lib::ok();
 }
 
@@ -111,11 +131,25 @@ lib::Result<void> may_lookup(struct nameidata* nd)
 	return inode_permission(inode, MAY_EXEC);
 }
 
-void follow_dotdot(struct nameidata* nd)
+/* step into what is mounted on *path; EXDEV under LOOKUP_NO_XDEV when
+ * that changes the mount (Linux: traverse_mounts) */
+lib::Result<void> step_mounts(struct nameidata* nd, struct path* path)
+{
+	struct vfsmount* before = path->mnt;
+	follow_mount(path);
+	if ((nd->flags & LOOKUP_NO_XDEV) && path->mnt != before)
+		return lib::Error{EXDEV};
+	return lib::ok();
+}
+
+lib::Result<void> follow_dotdot(struct nameidata* nd)
 {
 	for (;;) {
-		if (path_equal(&nd->path, &nd->root))
+		if (path_equal(&nd->path, &nd->root)) {
+			if (nd->flags & LOOKUP_BENEATH)
+				return lib::Error{EXDEV};
 			break;
+		}
 		if (nd->path.dentry != nd->path.mnt->mnt_root) {
 			struct dentry* parent = dget_parent(nd->path.dentry);
 			dput(nd->path.dentry);
@@ -124,8 +158,10 @@ void follow_dotdot(struct nameidata* nd)
 		}
 		if (!follow_up(&nd->path))
 			break;
+		if (nd->flags & LOOKUP_NO_XDEV)
+			return lib::Error{EXDEV};
 	}
-	follow_mount(&nd->path);
+	return step_mounts(nd, &nd->path);
 }
 
 /* the child of dir called name, positive or negative, referenced */
@@ -145,21 +181,25 @@ lib::Result<void> walk_component(struct nameidata* nd, const struct qstr* comp, 
 {
 	if (type == LAST_DOT)
 		return lib::ok();
-	if (type == LAST_DOTDOT) {
-		follow_dotdot(nd);
-		return lib::ok();
-	}
+	if (type == LAST_DOTDOT)
+		return follow_dotdot(nd);
 	struct dentry* dentry = d_lookup(nd->path.dentry, comp);
-	if (!dentry)
+	if (!dentry) {
+		if (nd->flags & LOOKUP_CACHED)
+			return lib::Error{EAGAIN}; /* Linux: the RCU walk gives up */
 		dentry = TRY(lookup_slow(comp, nd->path.dentry, nd->flags));
+	}
 	if (d_is_negative(dentry)) {
 		dput(dentry);
 		return lib::Error{ENOENT};
 	}
 	struct path next = {mntget(nd->path.mnt), dentry};
-	follow_mount(&next);
+	if (lib::Result<void> r = step_mounts(nd, &next); r.is_err()) {
+		path_put(&next);
+		return r;
+	}
 	if (follow && d_is_symlink(next.dentry) && !(next.mnt->mnt_flags & MNT_UMOUNT)) {
-		if (nd->total_link_count++ >= MAXSYMLINKS) {
+		if (nd->total_link_count++ >= MAXSYMLINKS || (nd->flags & LOOKUP_NO_SYMLINKS)) {
 			path_put(&next);
 			return lib::Error{ELOOP};
 		}
@@ -172,6 +212,11 @@ lib::Result<void> walk_component(struct nameidata* nd, const struct qstr* comp, 
 		nd->stack[nd->depth++] = *name;
 		*name = body;
 		if (*body == '/') {
+			/* Linux: nd_jump_root */
+			if (nd->flags & LOOKUP_BENEATH)
+				return lib::Error{EXDEV};
+			if ((nd->flags & LOOKUP_NO_XDEV) && nd->path.mnt != nd->root.mnt)
+				return lib::Error{EXDEV};
 			path_put(&nd->path);
 			nd->path = nd->root;
 			path_get(&nd->path);
@@ -355,7 +400,9 @@ lib::Result<void> vfs_create(struct inode* dir, struct dentry* dentry, umode_t m
 	TRY(may_create(dir, dentry));
 	if (!dir->i_op->create)
 		return lib::Error{EACCES};
-	return dir->i_op->create(dir, dentry, (mode & S_IALLUGO) | S_IFREG, want_excl);
+	TRY(dir->i_op->create(dir, dentry, (mode & S_IALLUGO) | S_IFREG, want_excl));
+	fsnotify_create(dir, dentry);
+	return lib::ok();
 }
 
 lib::Result<void> vfs_mkdir(struct inode* dir, struct dentry* dentry, umode_t mode)
@@ -365,7 +412,9 @@ lib::Result<void> vfs_mkdir(struct inode* dir, struct dentry* dentry, umode_t mo
 		return lib::Error{EPERM};
 	if (dir->i_nlink >= 65000)
 		return lib::Error{EMLINK};
-	return dir->i_op->mkdir(dir, dentry, mode & (S_IRWXUGO | S_ISVTX));
+	TRY(dir->i_op->mkdir(dir, dentry, mode & (S_IRWXUGO | S_ISVTX)));
+	fsnotify_create(dir, dentry); /* Linux: fsnotify_mkdir */
+	return lib::ok();
 }
 
 lib::Result<void> vfs_mknod(struct inode* dir, struct dentry* dentry, umode_t mode, dev_t dev)
@@ -375,7 +424,9 @@ lib::Result<void> vfs_mknod(struct inode* dir, struct dentry* dentry, umode_t mo
 		return lib::Error{EPERM};
 	if (!dir->i_op->mknod)
 		return lib::Error{EPERM};
-	return dir->i_op->mknod(dir, dentry, mode, dev);
+	TRY(dir->i_op->mknod(dir, dentry, mode, dev));
+	fsnotify_create(dir, dentry);
+	return lib::ok();
 }
 
 lib::Result<void> vfs_symlink(struct inode* dir, struct dentry* dentry, const char* oldname)
@@ -383,7 +434,9 @@ lib::Result<void> vfs_symlink(struct inode* dir, struct dentry* dentry, const ch
 	TRY(may_create(dir, dentry));
 	if (!dir->i_op->symlink)
 		return lib::Error{EPERM};
-	return dir->i_op->symlink(dir, dentry, oldname);
+	TRY(dir->i_op->symlink(dir, dentry, oldname));
+	fsnotify_create(dir, dentry);
+	return lib::ok();
 }
 
 lib::Result<void> vfs_link(struct dentry* old_dentry, struct inode* dir, struct dentry* new_dentry)
@@ -405,6 +458,8 @@ lib::Result<void> vfs_link(struct dentry* old_dentry, struct inode* dir, struct 
 	else
 		r = dir->i_op->link(old_dentry, dir, new_dentry);
 	inode_unlock(inode);
+	if (r.is_ok())
+		fsnotify_link(dir, inode, new_dentry);
 	return r;
 }
 
@@ -419,8 +474,14 @@ lib::Result<void> vfs_unlink(struct inode* dir, struct dentry* dentry)
 	inode_lock(target);
 	lib::Result<void> r = dir->i_op->unlink(dir, dentry);
 	inode_unlock(target);
-	if (r.is_ok())
+	if (r.is_ok()) {
+		/* Linux: fsnotify_link_count, then d_delete_notify */
+		ihold(target);
+		fsnotify_link_count(target);
 		d_delete(dentry);
+		fsnotify_delete(dir, target, dentry);
+		iput(target);
+	}
 	return r;
 }
 
@@ -437,8 +498,12 @@ lib::Result<void> vfs_rmdir(struct inode* dir, struct dentry* dentry)
 	if (r.is_ok())
 		target->i_flags |= S_DEAD;
 	inode_unlock(target);
-	if (r.is_ok())
+	if (r.is_ok()) {
+		ihold(target);
 		d_delete(dentry);
+		fsnotify_delete(dir, target, dentry);
+		iput(target);
+	}
 	return r;
 }
 
@@ -460,11 +525,28 @@ lib::Result<void> vfs_rename(struct inode* old_dir, struct dentry* old_dentry, s
 		TRY(inode_permission(d_inode(old_dentry), MAY_WRITE));
 	if (d_mountpoint(old_dentry) || d_mountpoint(new_dentry))
 		return lib::Error{EBUSY};
+	/* the names as they were, for the events (Linux: take_dentry_name_snapshot) */
+	char old_buf[NAME_MAX + 1], new_buf[NAME_MAX + 1];
+	struct qstr old_name = {old_buf, old_dentry->d_name.len, 0};
+	struct qstr new_name = {new_buf, new_dentry->d_name.len, 0};
+	lib::memcpy(old_buf, old_dentry->d_name.name, old_name.len);
+	lib::memcpy(new_buf, new_dentry->d_name.name, new_name.len);
+	struct inode* moved = d_inode(old_dentry);
+	struct inode* target = d_inode(new_dentry);
+	bool new_is_dir = target && S_ISDIR(target->i_mode);
 	TRY(old_dir->i_op->rename(old_dir, old_dentry, new_dir, new_dentry, flags));
+	if (target)
+		ihold(target);
 	if (flags & RENAME_EXCHANGE)
 		d_exchange(old_dentry, new_dentry);
 	else
 		d_move(old_dentry, new_dentry);
+	fsnotify_move(old_dir, new_dir, &old_name, &new_name, is_dir, (flags & RENAME_EXCHANGE) ? nullptr : target,
+	              moved);
+	if (flags & RENAME_EXCHANGE)
+		fsnotify_move(new_dir, old_dir, &new_name, &old_name, new_is_dir, nullptr, target);
+	if (target)
+		iput(target);
 	return lib::ok();
 }
 
@@ -797,6 +879,47 @@ lib::Result<struct open_flags> build_open_flags(int flags, umode_t mode)
 	return op;
 }
 
+lib::Result<struct open_flags> build_open_how(const struct open_how* how)
+{
+	constexpr uint64_t VALID_OPEN_FLAGS = O_RDONLY | O_WRONLY | O_RDWR | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC |
+	                                      O_APPEND | O_NDELAY | O_DSYNC | FASYNC | O_DIRECT | O_LARGEFILE |
+	                                      O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | __O_SYNC | O_PATH |
+	                                      __O_TMPFILE;
+	constexpr uint64_t VALID_RESOLVE_FLAGS = RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS |
+	                                         RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_CACHED;
+	uint64_t flags = how->flags & ~(uint64_t)O_CLOEXEC;
+	if (flags & ~VALID_OPEN_FLAGS)
+		return lib::Error{EINVAL};
+	if (how->resolve & ~VALID_RESOLVE_FLAGS)
+		return lib::Error{EINVAL};
+	if ((how->resolve & RESOLVE_BENEATH) && (how->resolve & RESOLVE_IN_ROOT))
+		return lib::Error{EINVAL}; /* the scopes exclude each other */
+	if (flags & (O_CREAT | __O_TMPFILE)) {
+		if (how->mode & ~(uint64_t)S_IALLUGO)
+			return lib::Error{EINVAL};
+	} else if (how->mode) {
+		return lib::Error{EINVAL};
+	}
+	if ((flags & O_PATH) && (flags & ~(uint64_t)(O_DIRECTORY | O_NOFOLLOW | O_PATH)))
+		return lib::Error{EINVAL};
+	if ((how->resolve & RESOLVE_CACHED) && (flags & (O_TRUNC | O_CREAT | __O_TMPFILE)))
+		return lib::Error{EAGAIN}; /* they would not be cached anyway */
+	struct open_flags op = TRY(build_open_flags(int(how->flags), umode_t(how->mode)));
+	if (how->resolve & RESOLVE_NO_XDEV)
+		op.lookup_flags |= LOOKUP_NO_XDEV;
+	if (how->resolve & RESOLVE_NO_MAGICLINKS)
+		op.lookup_flags |= LOOKUP_NO_MAGICLINKS;
+	if (how->resolve & RESOLVE_NO_SYMLINKS)
+		op.lookup_flags |= LOOKUP_NO_SYMLINKS;
+	if (how->resolve & RESOLVE_BENEATH)
+		op.lookup_flags |= LOOKUP_BENEATH;
+	if (how->resolve & RESOLVE_IN_ROOT)
+		op.lookup_flags |= LOOKUP_IN_ROOT;
+	if (how->resolve & RESOLVE_CACHED)
+		op.lookup_flags |= LOOKUP_CACHED;
+	return op;
+}
+
 /* permission and type checks of the opened inode (Linux: may_open) */
 static lib::Result<void> may_open(const struct path* path, int acc_mode, int flag)
 {
@@ -842,7 +965,7 @@ lib::Result<struct file*> do_filp_open(int dfd, const char* name, const struct o
 		struct path parent;
 		struct qstr last;
 		int type;
-		TRY(filename_parentat(dfd, name, 0, &parent, &last, &type));
+		TRY(filename_parentat(dfd, name, op->lookup_flags & LOOKUP_RESOLVE_MASK, &parent, &last, &type));
 		lib::scope_exit put_parent([&] { path_put(&parent); });
 		if (type != LAST_NORM)
 			return lib::Error{EISDIR};
@@ -886,7 +1009,12 @@ lib::Result<struct file*> do_filp_open(int dfd, const char* name, const struct o
 				TRY(filename_lookup(dfd, name, op->lookup_flags, &path));
 			} else {
 				path = {mntget(parent.mnt), dentry};
+				struct vfsmount* before = path.mnt;
 				follow_mount(&path);
+				if ((op->lookup_flags & LOOKUP_NO_XDEV) && path.mnt != before) {
+					path_put(&path);
+					return lib::Error{EXDEV};
+				}
 			}
 		}
 	}

@@ -2,7 +2,8 @@
  * Opening and closing, and the calls about a task's place in the tree
  * (Linux: fs/open.c vfs_open/do_dentry_open, do_sys_open, filp_open,
  * file_open_root, filp_close, close, chdir, fchdir, umask (kernel/sys.c),
- * faccessat, chmod...; fs/d_path.c getcwd; fs/exec.c open_exec).
+ * faccessat, chmod..., vfs_fallocate; fs/d_path.c getcwd; fs/exec.c
+ * open_exec).
  *
  * The SYSCALL_DEFINEs copy names in (getname) and call the do_* kernel
  * functions, which the ktests call directly (fs/open_test.cc ...).
@@ -13,6 +14,7 @@
  */
 #include <fs/dcache.h>
 #include <fs/fdtable.h>
+#include <fs/fsnotify.h>
 #include <fs/fs.h>
 #include <fs/fs_struct.h>
 #include <fs/mount.h>
@@ -27,8 +29,10 @@
 #include <mm/slab.h>
 #include <uapi/asm-generic/errno-base.h>
 #include <uapi/asm-generic/errno.h>
+#include <uapi/linux/falloc.h>
 #include <uapi/linux/fcntl.h>
 #include <uapi/linux/limits.h>
+#include <uapi/linux/openat2.h>
 
 lib::Result<struct file*> dentry_open(const struct path* path, int flags, const struct cred* cred)
 {
@@ -100,6 +104,7 @@ lib::Result<int> do_sys_open(int dfd, const char* filename, int flags, umode_t m
 		put_unused_fd(fd);
 		return f.error_value();
 	}
+	fsnotify_open(f.value());
 	fd_install(fd, f.value());
 	return fd;
 }
@@ -207,12 +212,94 @@ lib::Result<void> do_faccessat(int dfd, const char* filename, int mode, int flag
 	return inode_permission(inode, mode);
 }
 
+/*
+ * fallocate(2)'s checks in Linux's order (fs/open.c vfs_fallocate): the
+ * range (EINVAL), the mode's combinations (EOPNOTSUPP/EINVAL), a file
+ * opened for writing (EBADF), its type (ESPIPE for a FIFO, EISDIR,
+ * ENODEV for anything but a regular file), the end past s_maxbytes or
+ * wrapping (EFBIG); a file system without ->fallocate (ramfs) EOPNOTSUPP.
+ */
+lib::Result<void> vfs_fallocate(struct file* file, int mode, loff_t offset, loff_t len)
+{
+	struct inode* inode = file_inode(file);
+	if (offset < 0 || len <= 0)
+		return lib::Error{EINVAL};
+	if (mode & ~FALLOC_FL_SUPPORTED_MASK)
+		return lib::Error{EOPNOTSUPP};
+	if ((mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) == (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
+		return lib::Error{EOPNOTSUPP};
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+		return lib::Error{EOPNOTSUPP};
+	if ((mode & FALLOC_FL_COLLAPSE_RANGE) && (mode & ~FALLOC_FL_COLLAPSE_RANGE))
+		return lib::Error{EINVAL};
+	if ((mode & FALLOC_FL_INSERT_RANGE) && (mode & ~FALLOC_FL_INSERT_RANGE))
+		return lib::Error{EINVAL};
+	if ((mode & FALLOC_FL_UNSHARE_RANGE) && (mode & ~(FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE)))
+		return lib::Error{EINVAL};
+	if (!(file->f_mode & FMODE_WRITE))
+		return lib::Error{EBADF};
+	if (S_ISFIFO(inode->i_mode))
+		return lib::Error{ESPIPE};
+	if (S_ISDIR(inode->i_mode))
+		return lib::Error{EISDIR};
+	if (!S_ISREG(inode->i_mode) && !S_ISBLK(inode->i_mode))
+		return lib::Error{ENODEV};
+	/* the end, and a wrap through zero */
+	if ((unsigned long long)offset + (unsigned long long)len > (unsigned long long)inode->i_sb->s_maxbytes)
+		return lib::Error{EFBIG};
+	if (!file->f_op->fallocate)
+		return lib::Error{EOPNOTSUPP};
+	TRY(file->f_op->fallocate(file, mode, offset, len));
+	fsnotify_modify(file);
+	return lib::ok();
+}
+
 /* ---- the system calls ---- */
+SYSCALL_DEFINE4(fallocate, int, fd, int, mode, loff_t, offset, loff_t, len)
+{
+	lib::ref<file> f = fdget(fd);
+	if (!f)
+		return lib::Error{EBADF};
+	TRY(vfs_fallocate(f.get(), mode, offset, len));
+	return 0;
+}
+
 SYSCALL_DEFINE4(openat, int, dfd, user_ptr<const char>, filename, int, flags, umode_t, mode)
 {
 	struct filename* name = TRY(getname(filename));
 	lib::scope_exit put([name] { putname(name); });
 	return TRY(do_sys_open(dfd, name->name, flags | O_LARGEFILE, mode));
+}
+
+/* openat2: struct open_how of any size from VER0 (Linux: copy_struct_from_user:
+ * shorter EINVAL, longer must be zero past what the kernel knows, else E2BIG) */
+SYSCALL_DEFINE4(openat2, int, dfd, user_ptr<const char>, filename, user_ptr<struct open_how>, uhow, size_t, usize)
+{
+	if (usize < OPEN_HOW_SIZE_VER0)
+		return lib::Error{EINVAL};
+	for (size_t off = sizeof(struct open_how); off < usize; off++) {
+		unsigned char c;
+		TRY(get_user(c, user_ptr<const unsigned char>(uhow.addr() + off)));
+		if (c)
+			return lib::Error{E2BIG};
+	}
+	struct open_how how = {};
+	if (copy_from_user(&how, uhow, sizeof(how)))
+		return lib::Error{EFAULT};
+	if (!(how.flags & O_PATH))
+		how.flags |= O_LARGEFILE;
+	struct open_flags op = TRY(build_open_how(&how));
+	struct filename* name = TRY(getname(filename));
+	lib::scope_exit put([name] { putname(name); });
+	int fd = TRY(get_unused_fd_flags(int(how.flags)));
+	lib::Result<struct file*> f = do_filp_open(dfd, name->name, &op);
+	if (f.is_err()) {
+		put_unused_fd(fd);
+		return f.error_value();
+	}
+	fsnotify_open(f.value());
+	fd_install(fd, f.value());
+	return fd;
 }
 
 SYSCALL_DEFINE3(open, user_ptr<const char>, filename, int, flags, umode_t, mode)

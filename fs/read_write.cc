@@ -12,6 +12,7 @@
  * threads sharing a file do not read the same bytes twice.
  */
 #include <fs/fdtable.h>
+#include <fs/fsnotify.h>
 #include <fs/fs.h>
 #include <kernel/printk.h>
 #include <kernel/syscalls.h>
@@ -60,6 +61,8 @@ lib::Result<ssize_t> vfs_read(struct file* file, struct iov_iter* to, loff_t* po
 	struct kiocb kiocb = {file, *pos, iocb_flags(file) | iocb_extra};
 	ssize_t n = TRY(file->f_op->read_iter(&kiocb, to));
 	*pos = kiocb.ki_pos;
+	if (n > 0)
+		fsnotify_access(file);
 	return n;
 }
 
@@ -77,6 +80,8 @@ lib::Result<ssize_t> vfs_write(struct file* file, struct iov_iter* from, loff_t*
 	struct kiocb kiocb = {file, *pos, iocb_flags(file) | iocb_extra};
 	ssize_t n = TRY(file->f_op->write_iter(&kiocb, from));
 	*pos = kiocb.ki_pos;
+	if (n > 0)
+		fsnotify_modify(file);
 	return n;
 }
 

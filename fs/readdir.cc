@@ -8,6 +8,7 @@
  */
 #include <fs/dcache.h>
 #include <fs/fdtable.h>
+#include <fs/fsnotify.h>
 #include <fs/fs.h>
 #include <kernel/syscalls.h>
 #include <lib/scope.h>
@@ -68,6 +69,8 @@ lib::Result<void> iterate_dir(struct file* file, struct dir_context* ctx)
 		file->f_pos = ctx->pos;
 	}
 	inode_unlock_shared(inode);
+	if (r.is_ok())
+		fsnotify_access(file);
 	return r;
 }
 

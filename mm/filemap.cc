@@ -147,8 +147,8 @@ unsigned long mapping_nrpages(struct address_space* mapping)
 /* the page at index, from the cache or new (charged, zeroed, read) and
  * added; referenced.  ENOMEM, or the fs's ENOSPC (Linux:
  * grab_cache_page_write_begin / filemap_get_pages) */
-static lib::Result<struct page*> get_or_create_page(struct file* file, struct address_space* mapping,
-                                                    unsigned long index)
+lib::Result<struct page*> get_or_create_page(struct file* file, struct address_space* mapping,
+                                             unsigned long index)
 {
 	for (;;) {
 		if (struct page* page = find_get_page(mapping, index))
@@ -174,8 +174,14 @@ static lib::Result<struct page*> get_or_create_page(struct file* file, struct ad
 		}
 		set_page_flag(page, PG_uptodate);
 		lib::Result<void> r = add_to_page_cache(page, mapping, index);
-		if (r.is_ok())
+		if (r.is_ok()) {
+			/* st_blocks counts the cached pages, also those a fault adds
+			 * without i_rwsem (Linux: shmem_recalc_inode under info->lock) */
+			if (mapping->host)
+				__atomic_store_n(&mapping->host->i_blocks, mapping_nrpages(mapping) * (PAGE_SIZE / 512),
+				                 __ATOMIC_RELAXED);
 			return page; /* the caller's reference; the cache has its own */
+		}
 		put_page(page);
 		if (mapping->a_ops && mapping->a_ops->uncharge_page)
 			mapping->a_ops->uncharge_page(mapping);

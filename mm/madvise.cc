@@ -23,7 +23,7 @@
 #include <fs/fs.h>
 #include <mm/mm.h>
 #include <mm/pagemap.h>
-#include <uapi/linux/magic.h>
+#include <uapi/linux/falloc.h>
 #include <uapi/linux/mman.h>
 #include "internal.h"
 
@@ -150,15 +150,15 @@ lib::Result<void> madvise_vma(struct vm_area_struct* vma, struct vm_area_struct*
  * MADV_REMOVE: punch a hole in the shared tmpfs file behind each VMA of
  * [start, end) (Linux: madvise_remove -> vfs_fallocate(PUNCH_HOLE)).  The
  * file's i_rwsem ranks above mmap_lock (a write(2) may fault under it), so
- * each VMA is looked at under mmap_lock, which is dropped before the file
- * is locked, as Linux does.
+ * each VMA is looked at under mmap_lock, which is dropped before
+ * vfs_fallocate locks the file, as Linux does.
  */
 static lib::Result<void> madvise_remove(struct mm_struct* mm, unsigned long start, unsigned long end)
 {
 	bool unmapped = false;
 	while (start < end) {
 		struct file* file;
-		unsigned long first, n;
+		loff_t offset, len;
 		{
 			mmap_read_guard g(mm);
 			struct vm_area_struct* vma = find_vma(mm, start);
@@ -172,21 +172,16 @@ static lib::Result<void> madvise_remove(struct mm_struct* mm, unsigned long star
 				return lib::Error{EINVAL};
 			if ((vma->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
 				return lib::Error{EACCES};
-			if (file_inode(vma->vm_file)->i_sb->s_magic != TMPFS_MAGIC) /* only tmpfs punches holes */
-				return lib::Error{EOPNOTSUPP};
 			unsigned long stop = vma->vm_end < end ? vma->vm_end : end;
-			first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
-			n = (stop - start) >> PAGE_SHIFT;
+			offset = (loff_t)(start - vma->vm_start) + ((loff_t)vma->vm_pgoff << PAGE_SHIFT);
+			len = (loff_t)(stop - start);
 			file = get_file(vma->vm_file);
 			start = stop;
 		}
-		struct inode* inode = file_inode(file);
-		inode_lock(inode);
-		unmap_mapping_range(inode->i_mapping, (long long)first << PAGE_SHIFT, (long long)n << PAGE_SHIFT);
-		truncate_inode_pages_range(inode->i_mapping, first, first + n - 1);
-		inode->i_blocks = mapping_nrpages(inode->i_mapping) * (PAGE_SIZE / 512);
-		inode_unlock(inode);
+		/* the file system punches the hole (EOPNOTSUPP without ->fallocate) */
+		lib::Result<void> r = vfs_fallocate(file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, len);
 		fput(file);
+		TRY(r);
 	}
 	if (unmapped)
 		return lib::Error{ENOMEM};

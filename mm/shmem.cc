@@ -18,6 +18,14 @@
  * shmem_kernel_file_setup): its pages are that file's page cache, so every
  * mapping of it (mremap's duplicate, fork's copy) shares them; the last
  * fput frees the file, its inode and its pages.
+ *
+ * fallocate (Linux: shmem_fallocate): mode 0 and KEEP_SIZE put zeroed
+ * pages in the cache for the range (st_blocks grows; the size too unless
+ * KEEP_SIZE); past size= ENOSPC with nothing changed (the pages this call
+ * added go again).  PUNCH_HOLE|KEEP_SIZE unmaps the whole pages of the
+ * range from every mapping (i_mmap), drops them and zeroes the partial
+ * edges.  Sealed memfds: GROW refuses allocation past the size, WRITE and
+ * FUTURE_WRITE refuse punching (EPERM).  Under inode->i_rwsem.
  */
 #include <fs/dcache.h>
 #include <fs/fs.h>
@@ -27,7 +35,12 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <mm/mm.h>
+#include <fs/attr.h>
+#include <lib/scope.h>
 #include <mm/page_alloc.h>
+#include <mm/pagemap.h>
+#include <mm/slab.h>
+#include <uapi/linux/falloc.h>
 #include <lib/string.h>
 #include <uapi/linux/fcntl.h>
 #include <uapi/linux/magic.h>
@@ -147,6 +160,108 @@ lib::Result<void> shmem_zero_setup(struct vm_area_struct* vma)
 		fput(vma->vm_file);
 	vma->vm_file = file;
 	return generic_file_mmap(file, vma);
+}
+
+namespace
+{
+/* zero [from, to) of the cached page at index, if it is cached */
+void shmem_zero_partial(struct address_space* mapping, unsigned long index, size_t from, size_t to)
+{
+	if (struct page* p = find_get_page(mapping, index)) {
+		lib::memset(static_cast<char*>(page_address(p)) + from, 0, to - from);
+		set_page_flag(p, PG_dirty);
+		put_page(p);
+	}
+}
+
+lib::Result<void> shmem_punch_hole(struct inode* inode, loff_t offset, loff_t len)
+{
+	struct address_space* mapping = inode->i_mapping;
+	if (inode->i_seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+		return lib::Error{EPERM};
+	loff_t end = offset + len; /* exclusive */
+	loff_t whole_start = (offset + PAGE_SIZE - 1) & ~(loff_t)(PAGE_SIZE - 1);
+	loff_t whole_end = end & ~(loff_t)(PAGE_SIZE - 1);
+	if (whole_end > whole_start) {
+		unmap_mapping_range(mapping, whole_start, whole_end - whole_start);
+		truncate_inode_pages_range(mapping, whole_start >> PAGE_SHIFT, (whole_end >> PAGE_SHIFT) - 1);
+	}
+	/* the partial edges: zeroed in place, so every mapping sees it */
+	unsigned long first = offset >> PAGE_SHIFT, last = (end - 1) >> PAGE_SHIFT;
+	size_t off0 = offset & (PAGE_SIZE - 1), off1 = ((end - 1) & (PAGE_SIZE - 1)) + 1;
+	if (first == last) {
+		if (off0 || off1 != PAGE_SIZE)
+			shmem_zero_partial(mapping, first, off0, off1);
+	} else {
+		if (off0)
+			shmem_zero_partial(mapping, first, off0, PAGE_SIZE);
+		if (off1 != PAGE_SIZE)
+			shmem_zero_partial(mapping, last, 0, off1);
+	}
+	inode->i_blocks = mapping_nrpages(mapping) * (PAGE_SIZE / 512);
+	inode->i_mtime = inode->i_ctime = current_time(inode);
+	return lib::ok();
+}
+
+lib::Result<void> shmem_allocate(struct file* file, int mode, loff_t offset, loff_t len)
+{
+	struct inode* inode = file_inode(file);
+	struct address_space* mapping = inode->i_mapping;
+	struct ramfs_fs_info* fsi = static_cast<struct ramfs_fs_info*>(inode->i_sb->s_fs_info);
+	loff_t end = offset + len;
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && end > inode->i_size)
+		TRY(inode_newsize_ok(inode, end));
+	if ((inode->i_seals & F_SEAL_GROW) && end > inode->i_size)
+		return lib::Error{EPERM};
+	unsigned long start = offset >> PAGE_SHIFT;
+	unsigned long stop = (end + PAGE_SIZE - 1) >> PAGE_SHIFT; /* exclusive */
+	unsigned long n = stop - start;
+	unsigned long max_blocks;
+	{
+		lib::spin_lock_guard g(fsi->stat_lock);
+		max_blocks = fsi->opts.limited ? fsi->opts.max_blocks : 0;
+	}
+	if (max_blocks && n > max_blocks)
+		return lib::Error{ENOSPC};
+	/* which pages this call adds, so a failure takes them away again */
+	unsigned long* added = static_cast<unsigned long*>(kzalloc(((n + 63) / 64) * sizeof(unsigned long), GFP_KERNEL));
+	if (!added)
+		return lib::Error{ENOMEM};
+	lib::scope_exit free_added([added] { kfree(added); });
+	for (unsigned long i = 0; i < n; i++) {
+		if (struct page* p = find_get_page(mapping, start + i)) {
+			put_page(p);
+			continue;
+		}
+		lib::Result<struct page*> pr = get_or_create_page(file, mapping, start + i);
+		if (pr.is_err()) {
+			for (unsigned long j = 0; j < i; j++)
+				if (added[j / 64] & (1UL << (j % 64)))
+					truncate_inode_pages_range(mapping, start + j, start + j);
+			inode->i_blocks = mapping_nrpages(mapping) * (PAGE_SIZE / 512);
+			return pr.error_value();
+		}
+		put_page(pr.value());
+		added[i / 64] |= 1UL << (i % 64);
+	}
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && end > inode->i_size)
+		inode->i_size = end;
+	inode->i_blocks = mapping_nrpages(mapping) * (PAGE_SIZE / 512);
+	inode->i_ctime = current_time(inode);
+	return lib::ok();
+}
+} // namespace
+
+lib::Result<void> shmem_fallocate(struct file* file, int mode, loff_t offset, loff_t len)
+{
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return lib::Error{EOPNOTSUPP};
+	struct inode* inode = file_inode(file);
+	inode_lock(inode);
+	lib::Result<void> r = (mode & FALLOC_FL_PUNCH_HOLE) ? shmem_punch_hole(inode, offset, len)
+	                                                    : shmem_allocate(file, mode, offset, len);
+	inode_unlock(inode);
+	return r;
 }
 
 void init_rootfs()

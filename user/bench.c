@@ -21,6 +21,18 @@
  *   vforkexec  the same with vfork; per round
  *   signal     raise(SIGUSR1) caught by a handler: the tgkill, the frame,
  *              the handler and rt_sigreturn; per signal
+ * The files ones (issue 14) work in a tmpfs mounted at /bench (made
+ * here, with its own null and zero device nodes, so both kernels run the
+ * same tmpfs code whatever the initramfs root is):
+ *   openclose  open("/bench/f", O_RDONLY) + close; per pair
+ *   nullwrite  a 1-byte write(2) to /dev/null (the node /bench/null)
+ *   zeroread   a 1-byte read(2) from /dev/zero (/bench/zero)
+ *   stat       stat("/bench/a/b/c"), a 4-component path
+ *   getdents   open a 1,000-entry directory, getdents64 to the end with a
+ *              32 KiB buffer, close; per directory
+ *   tmpfsrw    ftruncate to 0, pwrite 1 MiB, pread it back; per MiB
+ *   pipe       one byte to a child process and one byte back through two
+ *              pipes; per round trip
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -29,7 +41,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -266,6 +283,148 @@ static void bench_sigparts(void)
 	report("tkillign", now_ns() - t0, n);
 }
 
+/* ---- files (issue 14) ---- */
+static int bench_fs_ready;
+
+static int fs_setup(void)
+{
+	if (bench_fs_ready)
+		return 0;
+	mkdir("/bench", 0755);
+	if (mount("tmpfs", "/bench", "tmpfs", 0, NULL)) {
+		printf("bench: files: mount tmpfs at /bench failed\n");
+		return -1;
+	}
+	mknod("/bench/null", S_IFCHR | 0666, makedev(1, 3));
+	mknod("/bench/zero", S_IFCHR | 0666, makedev(1, 5));
+	close(open("/bench/f", O_CREAT | O_WRONLY, 0644));
+	mkdir("/bench/a", 0755);
+	mkdir("/bench/a/b", 0755);
+	close(open("/bench/a/b/c", O_CREAT | O_WRONLY, 0644));
+	mkdir("/bench/dir", 0755);
+	char name[64];
+	for (int i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "/bench/dir/entry-%04d", i);
+		close(open(name, O_CREAT | O_WRONLY, 0644));
+	}
+	bench_fs_ready = 1;
+	return 0;
+}
+
+static void bench_openclose(void)
+{
+	const uint64_t n = 20000;
+	if (fs_setup())
+		return;
+	for (int i = 0; i < 100; i++)
+		close(open("/bench/f", O_RDONLY));
+	uint64_t t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		close(open("/bench/f", O_RDONLY));
+	report("openclose", now_ns() - t0, n);
+}
+
+static void bench_devrw(const char* name, const char* path, int write_it)
+{
+	const uint64_t n = 50000;
+	if (fs_setup())
+		return;
+	int fd = open(path, write_it ? O_WRONLY : O_RDONLY);
+	char c = 0;
+	for (int i = 0; i < 100; i++)
+		(void)(write_it ? write(fd, &c, 1) : read(fd, &c, 1));
+	uint64_t t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		(void)(write_it ? write(fd, &c, 1) : read(fd, &c, 1));
+	report(name, now_ns() - t0, n);
+	close(fd);
+}
+
+static void bench_stat(void)
+{
+	const uint64_t n = 20000;
+	struct stat st;
+	if (fs_setup())
+		return;
+	for (int i = 0; i < 100; i++)
+		stat("/bench/a/b/c", &st);
+	uint64_t t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++)
+		stat("/bench/a/b/c", &st);
+	report("stat", now_ns() - t0, n);
+}
+
+static void bench_getdents(void)
+{
+	const uint64_t n = 50;
+	static char buf[32768];
+	if (fs_setup())
+		return;
+	uint64_t t0 = 0;
+	for (uint64_t i = 0; i < n + 2; i++) {
+		if (i == 2) /* two warm-up rounds */
+			t0 = now_ns();
+		int fd = open("/bench/dir", O_RDONLY | O_DIRECTORY);
+		while (syscall(SYS_getdents64, fd, buf, sizeof(buf)) > 0)
+			;
+		close(fd);
+	}
+	report("getdents", now_ns() - t0, n);
+}
+
+static void bench_tmpfsrw(void)
+{
+	const uint64_t n = 20;
+	const size_t len = 1 << 20;
+	static char buf[1 << 20];
+	if (fs_setup())
+		return;
+	memset(buf, 'x', len);
+	int fd = open("/bench/rw", O_CREAT | O_RDWR, 0644);
+	uint64_t t0 = 0;
+	for (uint64_t i = 0; i < n + 2; i++) {
+		if (i == 2)
+			t0 = now_ns();
+		ftruncate(fd, 0);
+		pwrite(fd, buf, len, 0);
+		pread(fd, buf, len, 0);
+	}
+	report("tmpfsrw", now_ns() - t0, n);
+	close(fd);
+}
+
+static void bench_pipe(void)
+{
+	const uint64_t n = 5000;
+	int to[2], from[2];
+	char c = 0;
+	if (pipe(to) || pipe(from))
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(to[1]); /* else the parent's close never ends the loop */
+		close(from[0]);
+		while (read(to[0], &c, 1) == 1)
+			write(from[1], &c, 1);
+		_exit(0);
+	}
+	for (int i = 0; i < 100; i++) {
+		write(to[1], &c, 1);
+		read(from[0], &c, 1);
+	}
+	uint64_t t0 = now_ns();
+	for (uint64_t i = 0; i < n; i++) {
+		write(to[1], &c, 1);
+		read(from[0], &c, 1);
+	}
+	report("pipe", now_ns() - t0, n);
+	close(to[1]);
+	waitpid(pid, NULL, 0);
+	close(to[0]);
+	close(from[0]);
+	close(from[1]);
+}
+
 static int run(const char* name)
 {
 	if (!strcmp(name, "getpid"))
@@ -288,6 +447,20 @@ static int run(const char* name)
 		bench_signal();
 	else if (!strcmp(name, "sigparts"))
 		bench_sigparts();
+	else if (!strcmp(name, "openclose"))
+		bench_openclose();
+	else if (!strcmp(name, "nullwrite"))
+		bench_devrw(name, "/bench/null", 1);
+	else if (!strcmp(name, "zeroread"))
+		bench_devrw(name, "/bench/zero", 0);
+	else if (!strcmp(name, "stat"))
+		bench_stat();
+	else if (!strcmp(name, "getdents"))
+		bench_getdents();
+	else if (!strcmp(name, "tmpfsrw"))
+		bench_tmpfsrw();
+	else if (!strcmp(name, "pipe"))
+		bench_pipe();
 	else
 		return -1;
 	return 0;
@@ -307,7 +480,7 @@ static void finish(void)
 
 int main(int argc, char** argv)
 {
-	static char* all[] = {"getpid", "pagefault", "brk", "mmap", "futex", "signal", "fork", "forkexec", "vforkexec", "exec"};
+	static char* all[] = {"getpid", "pagefault", "brk", "mmap", "futex", "signal", "fork", "forkexec", "vforkexec", "openclose", "nullwrite", "zeroread", "stat", "getdents", "tmpfsrw", "pipe", "exec"};
 	if (argc == 2 && !strcmp(argv[1], "exit-now")) /* forkexec's child */
 		_exit(0);
 	self_path = argv[0];

@@ -202,6 +202,16 @@ const struct file_operations ramfs_file_operations = {
     .mmap = generic_file_mmap,
 };
 
+/* tmpfs's regular files: ramfs's plus fallocate (mm/shmem.cc) */
+const struct file_operations shmem_file_operations = {
+    .llseek = generic_file_llseek,
+    .read_iter = generic_file_read_iter,
+    .write_iter = generic_file_write_iter,
+    .fsync = noop_fsync,
+    .mmap = generic_file_mmap,
+    .fallocate = shmem_fallocate,
+};
+
 lib::Result<unsigned long long> parse_percent_or_size(std::string_view v)
 {
 	if (!v.empty() && v.back() == '%') {
@@ -246,7 +256,7 @@ lib::Result<struct inode*> ramfs_get_inode(struct super_block* sb, const struct 
 		break;
 	case S_IFREG:
 		inode->i_op = &ramfs_file_inode_operations;
-		inode->i_fop = &ramfs_file_operations;
+		inode->i_fop = sb->s_magic == TMPFS_MAGIC ? &shmem_file_operations : &ramfs_file_operations;
 		break;
 	case S_IFDIR:
 		inode->i_op = &ramfs_dir_inode_operations;

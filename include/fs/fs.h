@@ -167,6 +167,7 @@ struct inode {
 	 * other file systems.  Changed under i_rwsem */
 	unsigned int i_seals;
 	struct file_lock_context* i_flctx; /* its flock and record locks, made on first use */
+	lib::list_head i_fsnotify_marks;   /* its inotify watches (fs/notify/, under fsnotify_lock) */
 };
 
 #define I_FREEING (1 << 5)
@@ -338,6 +339,9 @@ void truncate_inode_pages(struct address_space* mapping, loff_t lstart);
 void truncate_inode_pages_range(struct address_space* mapping, unsigned long start, unsigned long end);
 /* set i_size and drop the pages past it; zero the tail of the last page */
 void truncate_setsize(struct inode* inode, loff_t newsize);
+/* fallocate(2)'s checks, then file->f_op->fallocate (Linux: fs/open.c
+ * vfs_fallocate); madvise(MADV_REMOVE) punches holes through it */
+lib::Result<void> vfs_fallocate(struct file* file, int mode, loff_t offset, loff_t len);
 
 /* ---- file systems and their instances (fs/super.cc, fs/filesystems.cc) ---- */
 struct super_operations {

@@ -27,6 +27,16 @@
 #define LOOKUP_CREATE 0x0200
 #define LOOKUP_EXCL 0x0400
 #define LOOKUP_RENAME_TARGET 0x0800
+/* openat2's RESOLVE_* as walk rules (Linux: the same names) */
+#define LOOKUP_NO_SYMLINKS 0x010000   /* any link to follow: ELOOP */
+#define LOOKUP_NO_MAGICLINKS 0x020000 /* no magic links (there are none yet: no procfs) */
+#define LOOKUP_NO_XDEV 0x040000       /* crossing a mount: EXDEV */
+#define LOOKUP_BENEATH 0x080000       /* above dfd, or an absolute name/link: EXDEV */
+#define LOOKUP_IN_ROOT 0x100000       /* dfd is the walk's root ("/" and ".." stop there) */
+#define LOOKUP_CACHED 0x200000        /* a dcache miss: EAGAIN */
+#define LOOKUP_IS_SCOPED (LOOKUP_BENEATH | LOOKUP_IN_ROOT)
+#define LOOKUP_RESOLVE_MASK                                                                                          \
+	(LOOKUP_NO_SYMLINKS | LOOKUP_NO_MAGICLINKS | LOOKUP_NO_XDEV | LOOKUP_BENEATH | LOOKUP_IN_ROOT | LOOKUP_CACHED)
 
 enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
 
@@ -86,6 +96,11 @@ struct open_flags {
 	int lookup_flags;
 };
 lib::Result<struct open_flags> build_open_flags(int flags, umode_t mode);
+/* openat2's stricter version: every flag, mode and resolve bit checked
+ * (EINVAL), RESOLVE_* into lookup_flags, RESOLVE_CACHED with
+ * O_CREAT/O_TRUNC/O_TMPFILE EAGAIN (Linux: build_open_flags) */
+struct open_how;
+lib::Result<struct open_flags> build_open_how(const struct open_how* how);
 lib::Result<struct file*> do_filp_open(int dfd, const char* name, const struct open_flags* op);
 
 /* "name" -> user-facing getname: copy a user path in (EFAULT,

@@ -40,6 +40,10 @@ lib::Result<struct inode*> ramfs_get_inode(struct super_block* sb, const struct 
 /* the blocks and inodes used now (tests, statfs) */
 void ramfs_usage(struct super_block* sb, unsigned long* blocks, unsigned long* inodes);
 
+/* tmpfs's fallocate(2): allocate (mode 0, KEEP_SIZE) or punch a hole
+ * (PUNCH_HOLE|KEEP_SIZE); vfs_fallocate checked the range (mm/shmem.cc) */
+lib::Result<void> shmem_fallocate(struct file* file, int mode, loff_t offset, loff_t len);
+
 extern struct file_system_type ramfs_fs_type;
 extern struct file_system_type shmem_fs_type;
 void init_ramfs_fs();

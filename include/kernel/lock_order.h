@@ -39,6 +39,9 @@
  *  files->file_lock, fs->lock,   spinlock   an fd table; root/cwd; ramfs/tmpfs       fs/file.cc, fs/fs_struct.cc,
  *  fsi->stat_lock, sb->s_inode_list_lock, file_systems_lock, sb_lock,             fs/ramfs/inode.cc, fs/super.cc,
  *  chrdevs_lock                             counts; sb inode lists; fs types; ...    fs/filesystems.cc, char_dev.cc
+ *  fsnotify_lock                 spinlock   every inotify mark (inode and group      fs/notify/inotify/
+ *                                           lists); events allocated GFP_ATOMIC      inotify_user.cc
+ *  inotify group->lock           spinlock   an inotify file's event queue            fs/notify/inotify/
  *  mapping->i_pages_lock         spinlock   a file's page-cache tree                 mm/filemap.cc
  *  ctx->flc_lock, ctx_alloc_lock spinlock   an inode's file locks; installing them   fs/locks.cc
  *  irq_desc_lock                 spinlock   irq_desc[] handlers and state            arch/x86_64/kernel/irq.cc
