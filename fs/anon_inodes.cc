@@ -28,14 +28,7 @@ struct inode* anon_inode_inode;
 
 lib::Result<void> anon_inodefs_fill_super(struct super_block* sb, void*, int)
 {
-	sb->s_magic = ANON_INODE_FS_MAGIC;
-	struct inode* root = new_inode(sb);
-	if (!root)
-		return lib::Error{ENOMEM};
-	root->i_ino = 1;
-	root->i_mode = S_IFDIR | 0500;
-	sb->s_root = d_make_root(root);
-	return sb->s_root ? lib::ok() : lib::Result<void>(lib::Error{ENOMEM});
+	return pseudo_fill_super(sb, ANON_INODE_FS_MAGIC, 0500);
 }
 
 lib::Result<struct dentry*> anon_inodefs_mount(struct file_system_type* fs_type, int flags, const char*, void* data)

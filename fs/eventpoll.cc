@@ -183,6 +183,21 @@ void ep_rbtree_insert(struct eventpoll* ep, struct epitem* epi)
 	rb_insert_color(&epi->rbn, &ep->rbr);
 }
 
+/* epi is ready: on the ready list once, and epoll_wait sleepers and
+ * pollers of the epoll file woken */
+void ep_set_ready(struct eventpoll* ep, struct epitem* epi)
+{
+	{
+		lib::spin_lock_irqsave_guard g(ep->lock);
+		if (!ep_is_linked(epi))
+			ep->rdllist.add_tail(&epi->rdllink);
+	}
+	if (waitqueue_active(&ep->wq))
+		wake_up(&ep->wq);
+	if (waitqueue_active(&ep->poll_wait))
+		wake_up_poll(&ep->poll_wait, EPOLLIN | EPOLLRDNORM);
+}
+
 /* a watched file's wait queue was woken (Linux: ep_poll_callback) */
 int ep_poll_callback(struct wait_queue_entry* wait, unsigned, int, void* key)
 {
@@ -336,17 +351,8 @@ lib::Result<void> ep_insert(struct eventpoll* ep, const struct epoll_event* even
 		ep_remove(ep, epi);
 		return lib::Error{ENOMEM};
 	}
-	if (revents) {
-		{
-			lib::spin_lock_irqsave_guard g(ep->lock);
-			if (!ep_is_linked(epi))
-				ep->rdllist.add_tail(&epi->rdllink);
-		}
-		if (waitqueue_active(&ep->wq))
-			wake_up(&ep->wq);
-		if (waitqueue_active(&ep->poll_wait))
-			wake_up_poll(&ep->poll_wait, EPOLLIN | EPOLLRDNORM);
-	}
+	if (revents)
+		ep_set_ready(ep, epi);
 	return lib::ok();
 }
 
@@ -357,17 +363,8 @@ lib::Result<void> ep_modify(struct eventpoll* ep, struct epitem* epi, const stru
 		epi->event.events = event->events; /* re-arms an EPOLLONESHOT item */
 		epi->event.data = event->data;
 	}
-	if (ep_item_poll(epi, nullptr)) {
-		{
-			lib::spin_lock_irqsave_guard g(ep->lock);
-			if (!ep_is_linked(epi))
-				ep->rdllist.add_tail(&epi->rdllink);
-		}
-		if (waitqueue_active(&ep->wq))
-			wake_up(&ep->wq);
-		if (waitqueue_active(&ep->poll_wait))
-			wake_up_poll(&ep->poll_wait, EPOLLIN | EPOLLRDNORM);
-	}
+	if (ep_item_poll(epi, nullptr))
+		ep_set_ready(ep, epi);
 	return lib::ok();
 }
 
@@ -442,20 +439,8 @@ lib::Result<int> ep_poll(struct eventpoll* ep, user_ptr<struct epoll_event> even
 		init_wait_entry(&wait, WQ_FLAG_EXCLUSIVE);
 		prepare_to_wait_exclusive(&ep->wq, &wait, TASK_INTERRUPTIBLE);
 		bool timed_out = false;
-		if (!ep_events_available(ep) && !signal_pending(current)) {
-			if (!deadline) {
-				schedule();
-			} else {
-				uint64_t now = ktime_get_ns();
-				if (now >= deadline) {
-					timed_out = true;
-				} else {
-					uint64_t ns_per_tick = 1000000000ULL / HZ;
-					schedule_timeout(long((deadline - now + ns_per_tick - 1) / ns_per_tick));
-					timed_out = ktime_get_ns() >= deadline;
-				}
-			}
-		}
+		if (!ep_events_available(ep) && !signal_pending(current))
+			timed_out = !schedule_hrtimeout(deadline);
 		finish_wait(&ep->wq, &wait);
 		if (timed_out && !ep_events_available(ep))
 			return 0;

@@ -2,7 +2,8 @@
  * Helpers every memory file system shares (Linux: fs/libfs.c
  * simple_lookup, simple_link, simple_unlink, simple_rmdir,
  * simple_rename, simple_empty, dcache_readdir, dcache_dir_lseek,
- * generic_read_dir, noop_fsync; fs/read_write.c generic_file_llseek).
+ * generic_read_dir, noop_fsync, init_pseudo as pseudo_fill_super;
+ * fs/read_write.c generic_file_llseek).
  *
  * In these file systems the dentry tree is the directory: a directory's
  * entries are its positive children on d_subdirs, each pinned by one
@@ -14,8 +15,8 @@
  * ".." first; ctx->pos counts entries (0 ".", 1 "..", then the n-th
  * child), so a directory changed between getdents calls may repeat or
  * skip an entry, as Linux allows; within one call it goes on from the
- * last child reported (held), so a call is linear in the entries.  Lock order: the directory's i_rwsem
- * (the caller's) -> dcache_lock.
+ * last child reported (held), so a call is linear in the entries.
+ * Lock order: the directory's i_rwsem (the caller's) -> dcache_lock.
  */
 #include <fs/dcache.h>
 #include <fs/fs.h>
@@ -272,3 +273,17 @@ static const char* simple_get_link(struct dentry*, struct inode* inode)
 const struct inode_operations simple_symlink_inode_operations = {
     .get_link = simple_get_link,
 };
+
+lib::Result<void> pseudo_fill_super(struct super_block* sb, unsigned long magic, umode_t root_mode)
+{
+	sb->s_magic = magic;
+	struct inode* root = new_inode(sb);
+	if (!root)
+		return lib::Error{ENOMEM};
+	root->i_ino = 1;
+	root->i_mode = S_IFDIR | root_mode;
+	sb->s_root = d_make_root(root);
+	if (!sb->s_root)
+		return lib::Error{ENOMEM};
+	return lib::ok();
+}

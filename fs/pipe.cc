@@ -486,14 +486,7 @@ lib::Result<void> fifo_open(struct inode* inode, struct file* filp)
 
 lib::Result<void> pipefs_fill_super(struct super_block* sb, void*, int)
 {
-	sb->s_magic = PIPEFS_MAGIC;
-	struct inode* root = new_inode(sb);
-	if (!root)
-		return lib::Error{ENOMEM};
-	root->i_ino = 1;
-	root->i_mode = S_IFDIR | 0600;
-	sb->s_root = d_make_root(root);
-	return sb->s_root ? lib::ok() : lib::Result<void>(lib::Error{ENOMEM});
+	return pseudo_fill_super(sb, PIPEFS_MAGIC, 0600);
 }
 
 lib::Result<struct dentry*> pipefs_mount(struct file_system_type* fs_type, int flags, const char*, void* data)

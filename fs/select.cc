@@ -10,7 +10,7 @@
  * queueing.  poll_freewait dequeues everything and drops the files.
  *
  * Timeouts are absolute deadlines on the monotonic clock (ns); sleeps are
- * tick-granular (schedule_timeout).  A signal ends the wait: poll(2)
+ * tick-granular (schedule_hrtimeout).  A signal ends the wait: poll(2)
  * restarts through restart_syscall with the time left (restart_block.poll,
  * ERESTART_RESTARTBLOCK), select/pselect6/ppoll return ERESTARTNOHAND,
  * and select/pselect6/ppoll write the time left back, as Linux.
@@ -116,21 +116,8 @@ bool poll_schedule_timeout(struct poll_wqueues* pwq, uint64_t deadline)
 {
 	set_current_state(TASK_INTERRUPTIBLE);
 	bool timed_out = false;
-	if (!__atomic_load_n(&pwq->triggered, __ATOMIC_SEQ_CST)) {
-		if (!deadline) {
-			schedule();
-		} else {
-			uint64_t now = ktime_get_ns();
-			if (now >= deadline) {
-				timed_out = true;
-			} else {
-				uint64_t left = deadline - now;
-				uint64_t ns_per_tick = 1000000000ULL / HZ;
-				schedule_timeout(long((left + ns_per_tick - 1) / ns_per_tick));
-				timed_out = ktime_get_ns() >= deadline;
-			}
-		}
-	}
+	if (!__atomic_load_n(&pwq->triggered, __ATOMIC_SEQ_CST))
+		timed_out = !schedule_hrtimeout(deadline);
 	__set_current_state(TASK_RUNNING);
 	__atomic_store_n(&pwq->triggered, 0, __ATOMIC_SEQ_CST);
 	return !timed_out;

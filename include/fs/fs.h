@@ -333,6 +333,9 @@ lib::Result<void> simple_rmdir(struct inode* dir, struct dentry* dentry);
 lib::Result<void> simple_rename(struct inode* old_dir, struct dentry* old_dentry, struct inode* new_dir,
                                 struct dentry* new_dentry, unsigned int flags);
 bool simple_empty(struct dentry* dentry);
+/* an internal file system's super block: its magic and a bare root
+ * directory, inode 1 (Linux: init_pseudo; pipefs, anon_inodefs) */
+lib::Result<void> pseudo_fill_super(struct super_block* sb, unsigned long magic, umode_t root_mode);
 /* the whole page cache beyond lstart dropped (truncate, eviction) */
 void truncate_inode_pages(struct address_space* mapping, loff_t lstart);
 /* the cached pages of indexes [start, end] dropped (a hole punched) */

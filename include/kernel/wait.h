@@ -81,6 +81,10 @@ void __wake_up_locked(struct wait_queue_head* wq_head, unsigned mode, int nr);
 long schedule_timeout(long timeout);
 long schedule_timeout_interruptible(long timeout);
 long schedule_timeout_uninterruptible(long timeout);
+/* sleep in the current state until the monotonic time expires (ns; 0:
+ * until woken); false once it has passed (Linux: schedule_hrtimeout with
+ * HRTIMER_MODE_ABS, here on whole ticks, never early) */
+bool schedule_hrtimeout(uint64_t expires);
 
 /* does a signal end a sleep in state for current (signal_pending_state,
  * <kernel/sched/signal.h>, which includes this file) */

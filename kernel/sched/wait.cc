@@ -17,6 +17,7 @@
 #include <kernel/jiffies.h>
 #include <kernel/timer.h>
 #include <kernel/lockdep.h>
+#include <kernel/time.h>
 #include <kernel/wait.h>
 #include <kernel/sched/signal.h>
 
@@ -140,6 +141,22 @@ long schedule_timeout(long timeout)
 	del_timer_sync(&t.timer);
 	long left = long(expire - jiffies);
 	return left < 0 ? 0 : left;
+}
+
+bool schedule_hrtimeout(uint64_t expires)
+{
+	if (!expires) {
+		schedule();
+		return true;
+	}
+	uint64_t now = ktime_get_ns();
+	if (now >= expires) {
+		__set_current_state(TASK_RUNNING);
+		return false;
+	}
+	/* whole ticks, rounded up: never early (no hrtimers here) */
+	schedule_timeout(long((expires - now + TICK_NSEC - 1) / TICK_NSEC));
+	return ktime_get_ns() < expires;
 }
 
 long schedule_timeout_interruptible(long timeout)
