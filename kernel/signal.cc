@@ -1542,8 +1542,10 @@ SYSCALL_DEFINE4(rt_sigtimedwait, user_ptr<const sigset_t>, uthese, user_ptr<void
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
 			return lib::Error{EINVAL};
 		uint64_t ns = uint64_t(ts.tv_sec) * 1000000000ULL + uint64_t(ts.tv_nsec);
-		/* whole ticks, rounded up; an hour or more is "forever enough" */
-		timeout = ns == 0 ? 0 : long((ns + TICK_NSEC - 1) / TICK_NSEC);
+		/* whole ticks, rounded up, plus the tick already under way (the
+		 * first one ends early): never shorter than asked, as Linux's
+		 * hrtimer; an hour or more is "forever enough" */
+		timeout = ns == 0 ? 0 : long((ns + TICK_NSEC - 1) / TICK_NSEC) + 1;
 		if (ts.tv_sec > 1000000000L)
 			timeout = MAX_SCHEDULE_TIMEOUT;
 	}
