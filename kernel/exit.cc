@@ -603,54 +603,35 @@ pid_t wait_task_zombie(struct wait_opts* wo, struct task_struct* p) NO_THREAD_SA
 }
 
 /* a stopped child not yet reported (group_exit_code holds the stop
- * signal until a wait takes it) (Linux: wait_task_stopped) */
+ * signal until a wait takes it; a tracee's ptrace-stop is in its
+ * exit_code) (Linux: wait_task_stopped with task_stopped_code) */
 pid_t wait_task_stopped(struct wait_opts* wo, bool ptrace, struct task_struct* p) NO_THREAD_SAFETY_ANALYSIS
 {
-	/* a tracer sees ptrace-stops without WUNTRACED (task_stopped_code) */
+	/* a tracer sees ptrace-stops without WUNTRACED */
 	if (ptrace) {
 		if (!task_is_traced(p) || (p->jobctl & JOBCTL_LISTENING))
 			return 0;
-		int exit_code = 0;
-		unsigned int uid = 0;
-		{
-			lib::spin_lock_guard g(p->sighand->siglock);
-			if (task_is_traced(p) && !(p->jobctl & JOBCTL_LISTENING)) {
-				exit_code = p->exit_code;
-				if (exit_code && !(wo->wo_flags & WNOWAIT))
-					p->exit_code = 0;
-				uid = task_uid(p);
-			}
-		}
-		if (!exit_code)
+	} else {
+		if (!(wo->wo_flags & WUNTRACED))
 			return 0;
-		get_task_struct(p);
-		pid_t pid = task_pid_nr(p);
-		wo_unlock(wo);
-		if (wo->wo_rusage)
-			getrusage(p, RUSAGE_BOTH, wo->wo_rusage);
-		put_task_struct(p);
-		if (!(wo->wo_flags & WNOWAIT))
-			wo->wo_stat = (exit_code << 8) | 0x7f;
-		if (struct waitid_info* infop = wo->wo_info) {
-			infop->cause = CLD_TRAPPED;
-			infop->status = exit_code;
-			infop->pid = pid;
-			infop->uid = uid;
-		}
-		return pid;
+		if (!(p->signal->flags & SIGNAL_STOP_STOPPED))
+			return 0;
 	}
-	if (!(wo->wo_flags & WUNTRACED))
-		return 0;
-	if (!(p->signal->flags & SIGNAL_STOP_STOPPED))
-		return 0;
 	int exit_code = 0;
 	unsigned int uid = 0;
 	{
 		lib::spin_lock_guard g(p->sighand->siglock);
-		if (p->signal->flags & SIGNAL_STOP_STOPPED) {
-			exit_code = p->signal->group_exit_code;
+		int* code = nullptr; /* where the stop is kept (task_stopped_code) */
+		if (ptrace) {
+			if (task_is_traced(p) && !(p->jobctl & JOBCTL_LISTENING))
+				code = &p->exit_code;
+		} else if (p->signal->flags & SIGNAL_STOP_STOPPED) {
+			code = &p->signal->group_exit_code;
+		}
+		if (code) {
+			exit_code = *code;
 			if (exit_code && !(wo->wo_flags & WNOWAIT))
-				p->signal->group_exit_code = 0;
+				*code = 0;
 			uid = task_uid(p);
 		}
 	}
@@ -665,7 +646,7 @@ pid_t wait_task_stopped(struct wait_opts* wo, bool ptrace, struct task_struct* p
 	if (!(wo->wo_flags & WNOWAIT))
 		wo->wo_stat = (exit_code << 8) | 0x7f;
 	if (struct waitid_info* infop = wo->wo_info) {
-		infop->cause = CLD_STOPPED;
+		infop->cause = ptrace ? CLD_TRAPPED : CLD_STOPPED;
 		infop->status = exit_code;
 		infop->pid = pid;
 		infop->uid = uid;
